@@ -1,0 +1,575 @@
+// The data model for every category of Data Policy §3. Each table that holds
+// a store's data carries `store_id`; its row-level security policy lives in
+// the SQL migrations (db/migrations/), applied by app_apply_store_isolation.
+// Money is numeric with its currency; times are timestamptz in UTC.
+import {
+  bigint,
+  boolean,
+  char,
+  date,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from "drizzle-orm/pg-core";
+
+const tz = (name: string) => timestamp(name, { withTimezone: true });
+const money = (name: string) => numeric(name, { precision: 18, scale: 4 });
+const currency = (name = "currency") => char(name, { length: 3 });
+const createdAt = () => tz("created_at").notNull().defaultNow();
+const updatedAt = () => tz("updated_at").notNull().defaultNow();
+const storeRef = () =>
+  uuid("store_id").notNull().references(() => stores.id, {
+    onDelete: "restrict",
+  });
+
+// ── Stores and marketplaces (§2: only the company's own accounts) ──────────
+
+export const stores = pgTable("stores", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  sellerId: text("seller_id").notNull(),
+  region: text("region", { enum: ["NA", "EU", "FE"] }).notNull(),
+  name: text("name").notNull(),
+  brand: text("brand"),
+  status: text("status", {
+    enum: [
+      "registered",
+      "connected",
+      "revoked",
+      "disconnecting",
+      "disconnected",
+    ],
+  }).notNull().default("registered"),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [uniqueIndex("stores_seller_region_uq").on(t.sellerId, t.region)]);
+
+export const storeMarketplaces = pgTable("store_marketplaces", {
+  storeId: storeRef(),
+  marketplaceId: text("marketplace_id").notNull(),
+  countryCode: char("country_code", { length: 2 }).notNull(),
+  defaultCurrency: currency("default_currency").notNull(),
+  domain: text("domain").notNull(),
+  participating: boolean("participating").notNull().default(true),
+  createdAt: createdAt(),
+}, (t) => [primaryKey({ columns: [t.storeId, t.marketplaceId] })]);
+
+// ── Staff, roles and per-store grants (§5 least privilege) ─────────────────
+
+export const roles = pgTable("roles", {
+  name: text("name").primaryKey(),
+  description: text("description").notNull(),
+  permissions: text("permissions").array().notNull(),
+});
+
+export const staffUsers = pgTable("staff_users", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  email: text("email").notNull(),
+  displayName: text("display_name").notNull(),
+  kind: text("kind", { enum: ["sso", "local"] }).notNull().default("sso"),
+  role: text("role").notNull().references(() => roles.name),
+  status: text("status", { enum: ["invited", "active", "disabled"] }).notNull()
+    .default("invited"),
+  lastSeenAt: tz("last_seen_at"),
+  disabledAt: tz("disabled_at"),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [uniqueIndex("staff_users_email_uq").on(t.email)]);
+
+export const storeGrants = pgTable("store_grants", {
+  userId: uuid("user_id").notNull().references(() => staffUsers.id, {
+    onDelete: "cascade",
+  }),
+  storeId: storeRef(),
+  grantedBy: uuid("granted_by").references(() => staffUsers.id),
+  grantedAt: createdAt(),
+  lastUsedAt: tz("last_used_at"),
+}, (t) => [
+  primaryKey({ columns: [t.userId, t.storeId] }),
+  index("store_grants_store_idx").on(t.storeId),
+]);
+
+// ── Catalog, listings, inventory ───────────────────────────────────────────
+
+export const products = pgTable("products", {
+  storeId: storeRef(),
+  sku: text("sku").notNull(),
+  asin: text("asin").notNull(),
+  title: text("title").notNull(),
+  category: text("category"),
+  brand: text("brand"),
+  updatedAt: updatedAt(),
+}, (t) => [
+  primaryKey({ columns: [t.storeId, t.sku] }),
+  index("products_asin_idx").on(t.storeId, t.asin),
+]);
+
+export const listings = pgTable("listings", {
+  storeId: storeRef(),
+  marketplaceId: text("marketplace_id").notNull(),
+  sku: text("sku").notNull(),
+  asin: text("asin").notNull(),
+  productType: text("product_type"),
+  conditionType: text("condition_type"),
+  status: text("status").array().notNull(),
+  itemName: text("item_name"),
+  price: money("price"),
+  currency: currency(),
+  fulfillmentChannel: text("fulfillment_channel", { enum: ["AFN", "MFN"] }),
+  listedAt: tz("listed_at"),
+  lastUpdatedAt: tz("last_updated_at"),
+  updatedAt: updatedAt(),
+}, (t) => [primaryKey({ columns: [t.storeId, t.marketplaceId, t.sku] })]);
+
+export const inventorySnapshots = pgTable("inventory_snapshots", {
+  storeId: storeRef(),
+  marketplaceId: text("marketplace_id").notNull(),
+  sku: text("sku").notNull(),
+  snapshotDate: date("snapshot_date").notNull(),
+  fnsku: text("fnsku"),
+  asin: text("asin").notNull(),
+  condition: text("condition"),
+  fulfillable: integer("fulfillable").notNull(),
+  inboundWorking: integer("inbound_working").notNull(),
+  inboundShipped: integer("inbound_shipped").notNull(),
+  inboundReceiving: integer("inbound_receiving").notNull(),
+  reserved: integer("reserved").notNull(),
+  researching: integer("researching").notNull(),
+  unfulfillable: integer("unfulfillable").notNull(),
+  total: integer("total").notNull(),
+  lastUpdatedAt: tz("last_updated_at"),
+}, (t) => [
+  primaryKey({ columns: [t.storeId, t.marketplaceId, t.sku, t.snapshotDate] }),
+]);
+
+// ── Orders; buyer personal data lives apart (§8, §9: own clock, encrypted) ─
+
+export const orders = pgTable("orders", {
+  storeId: storeRef(),
+  amazonOrderId: text("amazon_order_id").notNull(),
+  marketplaceId: text("marketplace_id").notNull(),
+  merchantOrderId: text("merchant_order_id"),
+  status: text("status").notNull(),
+  fulfillmentChannel: text("fulfillment_channel", { enum: ["AFN", "MFN"] })
+    .notNull(),
+  salesChannel: text("sales_channel"),
+  orderTotal: money("order_total"),
+  currency: currency(),
+  isBusiness: boolean("is_business").notNull().default(false),
+  isPrime: boolean("is_prime").notNull().default(false),
+  shipCountry: char("ship_country", { length: 2 }),
+  purchasedAt: tz("purchased_at").notNull(),
+  lastUpdatedAt: tz("last_updated_at").notNull(),
+  shippedAt: tz("shipped_at"),
+  deliveredAt: tz("delivered_at"),
+  syncedAt: tz("synced_at").notNull().defaultNow(),
+}, (t) => [
+  primaryKey({ columns: [t.storeId, t.amazonOrderId] }),
+  index("orders_purchased_idx").on(t.storeId, t.purchasedAt),
+  index("orders_updated_idx").on(t.storeId, t.lastUpdatedAt),
+]);
+
+export const orderItems = pgTable("order_items", {
+  storeId: storeRef(),
+  amazonOrderId: text("amazon_order_id").notNull(),
+  orderItemId: text("order_item_id").notNull(),
+  asin: text("asin").notNull(),
+  sku: text("sku"),
+  title: text("title"),
+  quantity: integer("quantity").notNull(),
+  itemPrice: money("item_price"),
+  itemTax: money("item_tax"),
+  shippingPrice: money("shipping_price"),
+  promotionDiscount: money("promotion_discount"),
+  currency: currency(),
+}, (t) => [
+  primaryKey({ columns: [t.storeId, t.amazonOrderId, t.orderItemId] }),
+]);
+
+/**
+ * Buyer personal data, one row per order. The contents are one JWE (vault);
+ * `purge_after` is delivery + 30 days unless a legal basis extends it.
+ */
+export const buyerPii = pgTable("buyer_pii", {
+  storeId: storeRef(),
+  amazonOrderId: text("amazon_order_id").notNull(),
+  payloadJwe: text("payload_jwe").notNull(),
+  purpose: text("purpose", {
+    enum: ["fulfillment", "tax", "invoice", "legal"],
+  }).notNull(),
+  collectedAt: tz("collected_at").notNull().defaultNow(),
+  purgeAfter: tz("purge_after"),
+}, (t) => [
+  primaryKey({ columns: [t.storeId, t.amazonOrderId] }),
+  index("buyer_pii_purge_idx").on(t.purgeAfter),
+]);
+
+export const returns = pgTable("returns", {
+  storeId: storeRef(),
+  amazonOrderId: text("amazon_order_id").notNull(),
+  sku: text("sku").notNull(),
+  returnedAt: tz("returned_at").notNull(),
+  licensePlateNumber: text("license_plate_number").notNull().default(""),
+  asin: text("asin"),
+  fnsku: text("fnsku"),
+  quantity: integer("quantity").notNull(),
+  fulfillmentCenterId: text("fulfillment_center_id"),
+  disposition: text("disposition"),
+  reason: text("reason"),
+  status: text("status"),
+}, (t) => [
+  primaryKey({
+    columns: [
+      t.storeId,
+      t.amazonOrderId,
+      t.sku,
+      t.returnedAt,
+      t.licensePlateNumber,
+    ],
+  }),
+]);
+
+export const salesTrafficDaily = pgTable("sales_traffic_daily", {
+  storeId: storeRef(),
+  marketplaceId: text("marketplace_id").notNull(),
+  day: date("day").notNull(),
+  childAsin: text("child_asin").notNull(),
+  parentAsin: text("parent_asin").notNull(),
+  sku: text("sku"),
+  unitsOrdered: integer("units_ordered").notNull(),
+  orderedSales: money("ordered_sales").notNull(),
+  currency: currency().notNull(),
+  totalOrderItems: integer("total_order_items").notNull(),
+  sessions: integer("sessions").notNull(),
+  pageViews: integer("page_views").notNull(),
+  buyBoxPercentage: numeric("buy_box_percentage", { precision: 6, scale: 2 }),
+  unitSessionPercentage: numeric("unit_session_percentage", {
+    precision: 6,
+    scale: 2,
+  }),
+}, (t) => [
+  primaryKey({ columns: [t.storeId, t.marketplaceId, t.day, t.childAsin] }),
+]);
+
+// ── Advertising ────────────────────────────────────────────────────────────
+
+export const adProfiles = pgTable("ad_profiles", {
+  storeId: storeRef(),
+  profileId: text("profile_id").notNull(),
+  marketplaceId: text("marketplace_id").notNull(),
+  countryCode: char("country_code", { length: 2 }).notNull(),
+  currency: currency().notNull(),
+  timezone: text("timezone").notNull(),
+  accountType: text("account_type").notNull(),
+  accountName: text("account_name"),
+}, (t) => [primaryKey({ columns: [t.storeId, t.profileId] })]);
+
+export const adCampaigns = pgTable("ad_campaigns", {
+  storeId: storeRef(),
+  campaignId: text("campaign_id").notNull(),
+  profileId: text("profile_id").notNull(),
+  name: text("name").notNull(),
+  state: text("state", { enum: ["ENABLED", "PAUSED", "ARCHIVED"] }).notNull(),
+  targetingType: text("targeting_type", { enum: ["AUTO", "MANUAL"] })
+    .notNull(),
+  dailyBudget: money("daily_budget").notNull(),
+  currency: currency().notNull(),
+  biddingStrategy: text("bidding_strategy"),
+  portfolioId: text("portfolio_id"),
+  startDate: date("start_date").notNull(),
+  endDate: date("end_date"),
+  updatedAt: updatedAt(),
+}, (t) => [primaryKey({ columns: [t.storeId, t.campaignId] })]);
+
+export const adGroups = pgTable("ad_groups", {
+  storeId: storeRef(),
+  adGroupId: text("ad_group_id").notNull(),
+  campaignId: text("campaign_id").notNull(),
+  name: text("name").notNull(),
+  state: text("state", { enum: ["ENABLED", "PAUSED", "ARCHIVED"] }).notNull(),
+  defaultBid: money("default_bid").notNull(),
+  currency: currency().notNull(),
+  updatedAt: updatedAt(),
+}, (t) => [primaryKey({ columns: [t.storeId, t.adGroupId] })]);
+
+export const adKeywords = pgTable("ad_keywords", {
+  storeId: storeRef(),
+  keywordId: text("keyword_id").notNull(),
+  adGroupId: text("ad_group_id").notNull(),
+  campaignId: text("campaign_id").notNull(),
+  keywordText: text("keyword_text").notNull(),
+  matchType: text("match_type", { enum: ["EXACT", "PHRASE", "BROAD"] })
+    .notNull(),
+  state: text("state", { enum: ["ENABLED", "PAUSED", "ARCHIVED"] }).notNull(),
+  bid: money("bid"),
+  currency: currency().notNull(),
+  updatedAt: updatedAt(),
+}, (t) => [primaryKey({ columns: [t.storeId, t.keywordId] })]);
+
+export const adTargets = pgTable("ad_targets", {
+  storeId: storeRef(),
+  targetId: text("target_id").notNull(),
+  adGroupId: text("ad_group_id").notNull(),
+  campaignId: text("campaign_id").notNull(),
+  expressionType: text("expression_type", { enum: ["AUTO", "MANUAL"] })
+    .notNull(),
+  expression: jsonb("expression").notNull(),
+  state: text("state", { enum: ["ENABLED", "PAUSED", "ARCHIVED"] }).notNull(),
+  bid: money("bid"),
+  currency: currency().notNull(),
+  updatedAt: updatedAt(),
+}, (t) => [primaryKey({ columns: [t.storeId, t.targetId] })]);
+
+/** History of budgets and bids as observed, so changes can be reviewed. */
+export const adBudgetBidChanges = pgTable("ad_budget_bid_changes", {
+  storeId: storeRef(),
+  entityType: text("entity_type", {
+    enum: ["campaign", "ad_group", "keyword", "target"],
+  }).notNull(),
+  entityId: text("entity_id").notNull(),
+  field: text("field", { enum: ["daily_budget", "default_bid", "bid"] })
+    .notNull(),
+  observedAt: tz("observed_at").notNull(),
+  oldValue: money("old_value"),
+  newValue: money("new_value").notNull(),
+  currency: currency().notNull(),
+}, (t) => [
+  primaryKey({
+    columns: [t.storeId, t.entityType, t.entityId, t.field, t.observedAt],
+  }),
+]);
+
+/** Daily ad metrics. ACOS and ROAS are derived in the ad_metrics_derived view. */
+export const adMetricsDaily = pgTable("ad_metrics_daily", {
+  storeId: storeRef(),
+  profileId: text("profile_id").notNull(),
+  day: date("day").notNull(),
+  entityType: text("entity_type", {
+    enum: ["campaign", "ad_group", "keyword", "target"],
+  }).notNull(),
+  entityId: text("entity_id").notNull(),
+  campaignId: text("campaign_id").notNull(),
+  impressions: bigint("impressions", { mode: "number" }).notNull(),
+  clicks: bigint("clicks", { mode: "number" }).notNull(),
+  spend: money("spend").notNull(),
+  orders: integer("orders").notNull(),
+  sales: money("sales").notNull(),
+  currency: currency().notNull(),
+  syncedAt: tz("synced_at").notNull().defaultNow(),
+}, (t) => [
+  primaryKey({ columns: [t.storeId, t.entityType, t.entityId, t.day] }),
+  index("ad_metrics_day_idx").on(t.storeId, t.day),
+]);
+
+// ── Finance ────────────────────────────────────────────────────────────────
+
+export const settlements = pgTable("settlements", {
+  storeId: storeRef(),
+  settlementId: text("settlement_id").notNull(),
+  startsAt: tz("starts_at").notNull(),
+  endsAt: tz("ends_at").notNull(),
+  depositAt: tz("deposit_at"),
+  totalAmount: money("total_amount").notNull(),
+  currency: currency().notNull(),
+  reportDocumentId: text("report_document_id"),
+}, (t) => [primaryKey({ columns: [t.storeId, t.settlementId] })]);
+
+export const settlementLines = pgTable("settlement_lines", {
+  storeId: storeRef(),
+  settlementId: text("settlement_id").notNull(),
+  lineNo: integer("line_no").notNull(),
+  transactionType: text("transaction_type").notNull(),
+  amazonOrderId: text("amazon_order_id"),
+  merchantOrderId: text("merchant_order_id"),
+  adjustmentId: text("adjustment_id"),
+  shipmentId: text("shipment_id"),
+  marketplaceName: text("marketplace_name"),
+  amountType: text("amount_type").notNull(),
+  amountDescription: text("amount_description").notNull(),
+  amount: money("amount").notNull(),
+  currency: currency().notNull(),
+  fulfillmentId: text("fulfillment_id"),
+  postedAt: tz("posted_at"),
+  orderItemCode: text("order_item_code"),
+  sku: text("sku"),
+  quantityPurchased: integer("quantity_purchased"),
+  promotionId: text("promotion_id"),
+}, (t) => [
+  primaryKey({ columns: [t.storeId, t.settlementId, t.lineNo] }),
+  index("settlement_lines_order_idx").on(t.storeId, t.amazonOrderId),
+]);
+
+export const financialEvents = pgTable("financial_events", {
+  storeId: storeRef(),
+  eventId: text("event_id").notNull(),
+  eventType: text("event_type").notNull(),
+  postedAt: tz("posted_at").notNull(),
+  eventGroupId: text("event_group_id"),
+  amazonOrderId: text("amazon_order_id"),
+  sku: text("sku"),
+  description: text("description"),
+  amount: money("amount").notNull(),
+  currency: currency().notNull(),
+}, (t) => [
+  primaryKey({ columns: [t.storeId, t.eventId] }),
+  index("financial_events_posted_idx").on(t.storeId, t.postedAt),
+]);
+
+export const fees = pgTable("fees", {
+  storeId: storeRef(),
+  eventId: text("event_id").notNull(),
+  lineNo: integer("line_no").notNull(),
+  feeType: text("fee_type").notNull(),
+  amazonOrderId: text("amazon_order_id"),
+  sku: text("sku"),
+  postedAt: tz("posted_at").notNull(),
+  amount: money("amount").notNull(),
+  currency: currency().notNull(),
+}, (t) => [primaryKey({ columns: [t.storeId, t.eventId, t.lineNo] })]);
+
+// ── Brand Analytics ────────────────────────────────────────────────────────
+
+export const searchTerms = pgTable("search_terms", {
+  storeId: storeRef(),
+  marketplaceId: text("marketplace_id").notNull(),
+  reportPeriod: text("report_period", {
+    enum: ["DAY", "WEEK", "MONTH", "QUARTER"],
+  }).notNull(),
+  periodStart: date("period_start").notNull(),
+  periodEnd: date("period_end").notNull(),
+  searchTerm: text("search_term").notNull(),
+  clickShareRank: integer("click_share_rank").notNull(),
+  departmentName: text("department_name").notNull(),
+  searchFrequencyRank: integer("search_frequency_rank").notNull(),
+  clickedAsin: text("clicked_asin").notNull(),
+  clickShare: numeric("click_share", { precision: 7, scale: 4 }).notNull(),
+  conversionShare: numeric("conversion_share", { precision: 7, scale: 4 })
+    .notNull(),
+}, (t) => [
+  primaryKey({
+    columns: [
+      t.storeId,
+      t.marketplaceId,
+      t.reportPeriod,
+      t.periodStart,
+      t.searchTerm,
+      t.clickShareRank,
+    ],
+  }),
+]);
+
+// ── Operations: API log, sync runs and cursors, audit ──────────────────────
+
+/** One row per outbound call (§9: kept at least 90 days). Never a token or a body. */
+export const apiRequestLog = pgTable("api_request_log", {
+  id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+  storeId: storeRef(),
+  at: tz("at").notNull().defaultNow(),
+  api: text("api", { enum: ["lwa", "sp-api", "ads-api", "report-document"] })
+    .notNull(),
+  operation: text("operation").notNull(),
+  httpStatus: integer("http_status"),
+  latencyMs: integer("latency_ms").notNull(),
+  attempts: integer("attempts").notNull().default(1),
+  requestId: text("request_id"),
+  rateLimit: numeric("rate_limit", { precision: 10, scale: 4 }),
+  errorCode: text("error_code"),
+}, (t) => [index("api_request_log_store_at_idx").on(t.storeId, t.at)]);
+
+export const syncRuns = pgTable("sync_runs", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  storeId: storeRef(),
+  dataset: text("dataset").notNull(),
+  marketplaceId: text("marketplace_id"),
+  trigger: text("trigger", { enum: ["schedule", "manual", "retry", "seed"] })
+    .notNull(),
+  status: text("status", {
+    enum: ["queued", "running", "succeeded", "failed", "cancelled"],
+  }).notNull(),
+  startedAt: tz("started_at").notNull().defaultNow(),
+  finishedAt: tz("finished_at"),
+  pages: integer("pages").notNull().default(0),
+  rowsInserted: integer("rows_inserted").notNull().default(0),
+  rowsUpdated: integer("rows_updated").notNull().default(0),
+  rowsSkipped: integer("rows_skipped").notNull().default(0),
+  apiCalls: integer("api_calls").notNull().default(0),
+  throttles: integer("throttles").notNull().default(0),
+  emptyReason: text("empty_reason"),
+  error: text("error"),
+  progress: jsonb("progress"),
+}, (t) => [index("sync_runs_store_started_idx").on(t.storeId, t.startedAt)]);
+
+export const syncCursors = pgTable("sync_cursors", {
+  storeId: storeRef(),
+  dataset: text("dataset").notNull(),
+  marketplaceId: text("marketplace_id").notNull().default(""),
+  cursor: jsonb("cursor").notNull(),
+  updatedAt: updatedAt(),
+}, (t) => [
+  primaryKey({ columns: [t.storeId, t.dataset, t.marketplaceId] }),
+]);
+
+/**
+ * Append-only audit trail (§8). The application role may only insert and
+ * read; a trigger rejects UPDATE and DELETE. `hash` chains to `prev_hash`.
+ */
+export const auditEvents = pgTable("audit_events", {
+  id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+  at: tz("at").notNull().defaultNow(),
+  actorType: text("actor_type", {
+    enum: ["staff", "requester", "system", "anonymous"],
+  }).notNull(),
+  actorId: text("actor_id"),
+  action: text("action").notNull(),
+  target: text("target"),
+  storeId: uuid("store_id").references(() => stores.id, {
+    onDelete: "restrict",
+  }),
+  outcome: text("outcome", { enum: ["success", "failure", "denied"] })
+    .notNull(),
+  ip: text("ip"),
+  userAgent: text("user_agent"),
+  requestId: text("request_id"),
+  details: jsonb("details").notNull().default({}),
+  prevHash: text("prev_hash"),
+  hash: text("hash"),
+}, (t) => [
+  index("audit_events_at_idx").on(t.at),
+  index("audit_events_store_idx").on(t.storeId, t.at),
+]);
+
+/** Tables whose rows belong to one store; each must have FORCEd RLS. */
+export const storeScopedTables = [
+  storeMarketplaces,
+  storeGrants,
+  products,
+  listings,
+  inventorySnapshots,
+  orders,
+  orderItems,
+  buyerPii,
+  returns,
+  salesTrafficDaily,
+  adProfiles,
+  adCampaigns,
+  adGroups,
+  adKeywords,
+  adTargets,
+  adBudgetBidChanges,
+  adMetricsDaily,
+  settlements,
+  settlementLines,
+  financialEvents,
+  fees,
+  searchTerms,
+  apiRequestLog,
+  syncRuns,
+  syncCursors,
+  auditEvents,
+] as const;

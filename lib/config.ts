@@ -1,0 +1,152 @@
+// The one place that reads the environment. Data Policy §7: secrets come from
+// access-controlled server-side configuration and are never echoed back.
+import { z } from "zod";
+
+const port = z.coerce.number({ error: "must be a number" }).int(
+  "must be a whole number",
+).min(1, "must be between 1 and 65535").max(
+  65535,
+  "must be between 1 and 65535",
+);
+
+const positiveMs = z.coerce.number({ error: "must be a number" }).int(
+  "must be a whole number of milliseconds",
+).positive("must be greater than 0");
+
+const postgresUrl = z.string().refine(
+  (v) => {
+    try {
+      const u = new URL(v);
+      return (u.protocol === "postgres:" || u.protocol === "postgresql:") &&
+        u.hostname !== "" && u.pathname.length > 1;
+    } catch {
+      return false;
+    }
+  },
+  "must be a postgres:// or postgresql:// URL with a host and a database name",
+);
+
+const base64Key = z.string().regex(
+  /^[A-Za-z0-9_-]{43}=?$|^[A-Za-z0-9+/]{43}=$/,
+  "must be 32 bytes encoded as base64 or base64url",
+);
+
+const vaultKeyRing = z.string().transform((v, ctx) => {
+  const entries = v.split(",").map((s) => s.trim()).filter(Boolean);
+  const keys: { kid: string; key: string }[] = [];
+  for (const [i, entry] of entries.entries()) {
+    const at = entry.indexOf(":");
+    const kid = at > 0 ? entry.slice(0, at) : "";
+    const key = at > 0 ? entry.slice(at + 1) : "";
+    if (
+      !/^[A-Za-z0-9._-]{1,64}$/.test(kid) || !base64Key.safeParse(key).success
+    ) {
+      ctx.addIssue({
+        code: "custom",
+        message: `entry ${
+          i + 1
+        } must look like kid:base64key (a 1-64 character id, then a 32-byte key)`,
+      });
+      return z.NEVER;
+    }
+    keys.push({ kid, key });
+  }
+  if (keys.length === 0) {
+    ctx.addIssue({ code: "custom", message: "must list at least one key" });
+    return z.NEVER;
+  }
+  return keys;
+});
+
+/** Every variable Custodian reads, with its default. Documented in README.md and .env.example. */
+export const configSchema = z.object({
+  PORT: port.default(8000),
+  HOST: z.string().min(1, "must not be empty").default("127.0.0.1"),
+  DATA_DIR: z.string().min(1, "must not be empty").default("./data"),
+  DATABASE_URL: postgresUrl.optional(),
+  DATABASE_POOL_SIZE: z.coerce.number({ error: "must be a number" }).int(
+    "must be a whole number",
+  ).min(1, "must be at least 1").max(100, "must be at most 100").default(10),
+  KV_PATH: z.string().min(1, "must not be empty").optional(),
+  PUBLIC_URL: z.url({ error: "must be an absolute http(s) URL" }).refine(
+    (v) => /^https?:\/\//.test(v),
+    "must be an absolute http(s) URL",
+  ).optional(),
+  LOG_LEVEL: z.enum(["debug", "info", "warn", "error"], {
+    error: "must be one of debug, info, warn, error",
+  }).default("info"),
+  BODY_LIMIT_BYTES: z.coerce.number({ error: "must be a number" }).int(
+    "must be a whole number",
+  ).min(1024, "must be at least 1024").default(1024 * 1024),
+  REQUEST_TIMEOUT_MS: positiveMs.default(30_000),
+  SHUTDOWN_GRACE_MS: positiveMs.default(10_000),
+  VAULT_KEYS: vaultKeyRing.optional(),
+});
+
+/** Names whose values are secret: never printed, not even in an error. */
+export const SECRET_VARIABLES = new Set(["DATABASE_URL", "VAULT_KEYS"]);
+
+export type RawConfig = z.infer<typeof configSchema>;
+
+export interface Config extends RawConfig {
+  /** Where Deno KV lives: KV_PATH, or $DATA_DIR/kv.sqlite3. */
+  kvPath: string;
+  /** Where PGlite keeps its files when DATABASE_URL is unset. */
+  pgliteDir: string;
+  /** The URL staff and requesters use to reach the portal. */
+  publicUrl: string;
+  engine: "pglite" | "postgres";
+}
+
+/** Thrown when the environment is wrong; `problems` has one line per variable. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      `Custodian cannot start; fix these settings:\n${
+        problems.map((p) => `  - ${p}`).join("\n")
+      }`,
+    );
+    this.name = "ConfigError";
+  }
+}
+
+/**
+ * Parses the environment into a Config, or throws ConfigError listing every
+ * problem, each naming its variable and never its value.
+ *
+ * @example
+ * const config = loadConfig(Deno.env.toObject());
+ */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  const known = Object.fromEntries(
+    Object.keys(configSchema.shape).map((k) => [k, blankToUndefined(env[k])]),
+  );
+  const parsed = configSchema.safeParse(known);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const name = String(issue.path[0] ?? "environment");
+      return `${name} ${issue.message}`;
+    });
+    throw new ConfigError([...new Set(problems)]);
+  }
+  const raw = parsed.data;
+  const dataDir = raw.DATA_DIR.replace(/\/+$/, "") || ".";
+  return {
+    ...raw,
+    DATA_DIR: dataDir,
+    kvPath: raw.KV_PATH ?? `${dataDir}/kv.sqlite3`,
+    pgliteDir: `${dataDir}/pg`,
+    publicUrl: (raw.PUBLIC_URL ?? `http://${hostForUrl(raw.HOST)}:${raw.PORT}`)
+      .replace(/\/+$/, ""),
+    engine: raw.DATABASE_URL ? "postgres" : "pglite",
+  };
+}
+
+function blankToUndefined(v: string | undefined): string | undefined {
+  return v === undefined || v.trim() === "" ? undefined : v;
+}
+
+function hostForUrl(host: string): string {
+  if (host === "0.0.0.0" || host === "::") return "localhost";
+  return host.includes(":") ? `[${host}]` : host;
+}
