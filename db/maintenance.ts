@@ -56,7 +56,11 @@ export async function registerStore(
 /** Writes the permission matrix (kept as data in lib/) into the roles table. */
 export async function syncRoles(
   db: Database,
-  matrix: readonly { name: string; description: string; permissions: string[] }[],
+  matrix: readonly {
+    name: string;
+    description: string;
+    permissions: string[];
+  }[],
 ): Promise<void> {
   await db[OWNER].transaction(async (tx) => {
     for (const role of matrix) {

@@ -2,7 +2,12 @@
 // (`dir` + A256GCM, with `kid`) under keys from the server's environment.
 // The first key of the ring encrypts; every key decrypts, so keys rotate
 // without downtime.
-import { base64url, compactDecrypt, CompactEncrypt, decodeProtectedHeader } from "jose";
+import {
+  base64url,
+  compactDecrypt,
+  CompactEncrypt,
+  decodeProtectedHeader,
+} from "jose";
 
 export interface VaultKey {
   kid: string;

@@ -1,0 +1,73 @@
+// Composition root: config → database → KV → app → jobs → Deno.serve, and a
+// graceful shutdown in the reverse order. Nothing here is imported elsewhere.
+import { ConfigError, loadConfig } from "./lib/config.ts";
+import { createLogger } from "./lib/log.ts";
+import { openDatabase } from "./db/client.ts";
+import { openKv } from "./lib/kv.ts";
+import { createApp } from "./routes/app.ts";
+import { startJobs } from "./jobs/mod.ts";
+
+async function main(): Promise<number> {
+  let config;
+  try {
+    config = loadConfig(Deno.env.toObject());
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      console.error(err.message);
+      return 1;
+    }
+    throw err;
+  }
+  const log = createLogger({ level: config.LOG_LEVEL });
+
+  const db = await openDatabase({
+    databaseUrl: config.DATABASE_URL,
+    pgliteDir: config.pgliteDir,
+    poolSize: config.DATABASE_POOL_SIZE,
+  });
+  await db.migrate();
+  log.info("db.ready", { engine: db.engine });
+
+  const kv = await openKv(config.kvPath);
+  const app = createApp({ config, db, kv, log });
+  const jobs = startJobs({ kv, log });
+
+  const server = Deno.serve({
+    port: config.PORT,
+    hostname: config.HOST,
+    onListen: () =>
+      log.info("server.listening", {
+        url: config.publicUrl,
+        engine: db.engine,
+      }),
+  }, app.fetch);
+  console.log(`Custodian is listening on ${config.publicUrl}`);
+
+  const stopped = Promise.withResolvers<void>();
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info("server.stopping", { signal });
+    const grace = setTimeout(() => {
+      log.warn("server.shutdown.timeout", { ms: config.SHUTDOWN_GRACE_MS });
+      Deno.exit(1);
+    }, config.SHUTDOWN_GRACE_MS);
+    // Stop accepting and let in-flight requests finish, then the jobs.
+    await server.shutdown();
+    jobs.stop();
+    kv.close();
+    await jobs.listening.catch(() => {});
+    await db.close();
+    clearTimeout(grace);
+    log.info("server.stopped", {});
+    stopped.resolve();
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    Deno.addSignalListener(signal, () => void shutdown(signal));
+  }
+  await stopped.promise;
+  return 0;
+}
+
+if (import.meta.main) Deno.exit(await main());

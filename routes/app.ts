@@ -1,0 +1,207 @@
+// The Hono application: middleware shell, error pages and every area's
+// routes. main.ts passes in everything it needs; tests build the same app
+// with a PGlite database and an in-memory KV.
+import "./context.ts";
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { getCookie, setCookie } from "hono/cookie";
+import { csrf } from "hono/csrf";
+import { HTTPException } from "hono/http-exception";
+import { requestId } from "hono/request-id";
+import { NONCE, secureHeaders } from "hono/secure-headers";
+import { timeout } from "hono/timeout";
+import { serveStatic } from "hono/deno";
+import { z } from "zod";
+import type { Config } from "../lib/config.ts";
+import type { Database } from "../db/client.ts";
+import type { Logger } from "../lib/log.ts";
+import { Layout, type NavItem } from "../views/layout.tsx";
+import { HomePage } from "../views/pages/home.tsx";
+import { ErrorPage } from "../views/pages/error.tsx";
+import { LANGS, pickLang } from "../views/i18n.ts";
+import { healthRoutes } from "./health.ts";
+import type { Context } from "hono";
+import type { Child } from "hono/jsx";
+
+export interface AppDeps {
+  config: Config;
+  db: Database;
+  kv: Deno.Kv;
+  log: Logger;
+}
+
+const STATIC_ROOT = decodeURIComponent(
+  new URL("../static", import.meta.url).pathname,
+);
+const NAV: NavItem[] = [{ href: "/", label: "nav.dashboard" }];
+const LANG_COOKIE = "lang";
+
+/** Renders a full page through the layout. */
+export function page(c: Context, title: string, body: Child, status = 200) {
+  return c.html(
+    Layout({
+      title,
+      lang: c.get("lang") ?? "en",
+      nonce: c.get("secureHeadersNonce") ?? "",
+      path: c.req.path,
+      nav: NAV,
+      children: body,
+    }),
+    status as 200,
+  );
+}
+
+/**
+ * Builds the application.
+ *
+ * @example
+ * const app = createApp({ config, db, kv, log });
+ * Deno.serve({ port: config.PORT }, app.fetch);
+ */
+export function createApp(deps: AppDeps): Hono {
+  const { config, log } = deps;
+  const app = new Hono();
+  const overTls = config.publicUrl.startsWith("https://");
+
+  // Request ids are ours: an incoming X-Request-Id is not trusted.
+  app.use(requestId({ headerName: "" }));
+  app.use(async function accessLog(c, next) {
+    const started = performance.now();
+    c.set("log", log.child({ requestId: c.get("requestId") }));
+    c.header("X-Request-Id", c.get("requestId"));
+    await next();
+    // The path only: query strings may carry OAuth codes or tokens.
+    c.get("log").info("http.request", {
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      ms: Math.round(performance.now() - started),
+    });
+  });
+  app.use(secureHeaders({
+    contentSecurityPolicy: {
+      defaultSrc: ["'self'"],
+      scriptSrc: ["'self'", NONCE],
+      styleSrc: ["'self'"],
+      imgSrc: ["'self'", "data:"],
+      connectSrc: ["'self'"],
+      fontSrc: ["'self'"],
+      objectSrc: ["'none'"],
+      baseUri: ["'none'"],
+      formAction: ["'self'"],
+      frameAncestors: ["'none'"],
+    },
+    strictTransportSecurity: false,
+    xFrameOptions: "DENY",
+    referrerPolicy: "same-origin",
+    permissionsPolicy: { camera: [], microphone: [], geolocation: [] },
+  }));
+  app.use(async function hsts(c, next) {
+    await next();
+    if (overTls || new URL(c.req.url).protocol === "https:") {
+      c.header(
+        "Strict-Transport-Security",
+        "max-age=63072000; includeSubDomains",
+      );
+    }
+  });
+  app.use(async function language(c, next) {
+    c.set(
+      "lang",
+      pickLang(getCookie(c, LANG_COOKIE), c.req.header("accept-language")),
+    );
+    await next();
+  });
+  // Same origin as the request, or as PUBLIC_URL when behind a TLS proxy.
+  app.use(csrf({
+    origin: (origin, c) =>
+      sameOrigin(origin, c.req.url) || sameOrigin(origin, config.publicUrl),
+  }));
+  app.use(bodyLimit({
+    maxSize: config.BODY_LIMIT_BYTES,
+    onError: () => {
+      throw new HTTPException(413, { message: "Payload Too Large" });
+    },
+  }));
+  app.use(timeout(config.REQUEST_TIMEOUT_MS));
+
+  app.use(
+    "/static/*",
+    async function cacheStatic(c, next) {
+      await next();
+      if (c.res.ok) c.header("Cache-Control", "public, max-age=3600");
+    },
+    serveStatic({
+      root: STATIC_ROOT,
+      rewriteRequestPath: (p) => p.replace(/^\/static/, ""),
+    }),
+  );
+
+  app.route("/", healthRoutes(deps));
+
+  app.get("/", (c) =>
+    page(
+      c,
+      "Dashboard",
+      HomePage({ lang: c.get("lang"), engine: deps.db.engine }),
+    ));
+
+  const langForm = z.object({
+    lang: z.enum(LANGS as [string, ...string[]]),
+    next: z.string().regex(/^\/(?!\/)[^\s]*$/).max(512).optional(),
+  });
+  app.post("/lang", async (c) => {
+    const parsed = langForm.safeParse(await c.req.parseBody());
+    if (!parsed.success) throw new HTTPException(400);
+    setCookie(c, LANG_COOKIE, parsed.data.lang, {
+      path: "/",
+      sameSite: "Lax",
+      httpOnly: true,
+      secure: overTls,
+      maxAge: 60 * 60 * 24 * 365,
+    });
+    return c.redirect(parsed.data.next ?? "/", 303);
+  });
+
+  app.notFound((c) =>
+    page(
+      c,
+      "404",
+      ErrorPage({
+        lang: c.get("lang") ?? "en",
+        status: 404,
+        requestId: c.get("requestId"),
+      }),
+      404,
+    )
+  );
+  app.onError((err, c) => {
+    const status = err instanceof HTTPException ? err.status : 500;
+    if (status >= 500) {
+      (c.get("log") ?? log).error("http.error", {
+        status,
+        path: c.req.path,
+        error: err,
+      });
+    }
+    return page(
+      c,
+      String(status),
+      ErrorPage({
+        lang: c.get("lang") ?? "en",
+        status,
+        requestId: c.get("requestId") ?? "",
+      }),
+      status,
+    );
+  });
+  return app;
+}
+
+function sameOrigin(origin: string, url: string): boolean {
+  try {
+    return new URL(origin).origin === new URL(url).origin;
+  } catch {
+    return false;
+  }
+}

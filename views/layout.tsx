@@ -1,0 +1,95 @@
+// The one layout every full page renders through. HTMX fragments reuse the
+// same components without it.
+import type { Child } from "hono/jsx";
+import { type Lang, LANGS, type MessageKey, translator } from "./i18n.ts";
+
+export interface NavItem {
+  href: string;
+  label: MessageKey;
+}
+
+export interface LayoutProps {
+  title: string;
+  lang: Lang;
+  nonce: string;
+  path: string;
+  nav: NavItem[];
+  children?: Child;
+}
+
+const LANG_LABEL: Record<Lang, string> = { en: "English", "zh-CN": "简体中文" };
+
+/** Full HTML page: header with navigation, store switcher and language. */
+export function Layout(props: LayoutProps) {
+  const t = translator(props.lang);
+  return (
+    <html lang={props.lang}>
+      <head>
+        <meta charset="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <meta
+          name="htmx-config"
+          content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false}'
+        />
+        <title>{`${props.title} · ${t("app.name")}`}</title>
+        <link rel="stylesheet" href="/static/vendor/pico.min.css" />
+        <link rel="stylesheet" href="/static/app.css" />
+        <script src="/static/vendor/htmx.min.js" nonce={props.nonce} defer>
+        </script>
+      </head>
+      <body>
+        <a class="skip-link" href="#main">Skip to content</a>
+        <header class="container">
+          <nav aria-label={t("nav.main")}>
+            <ul>
+              <li>
+                <a href="/" class="brand">
+                  <strong>{t("app.name")}</strong>
+                </a>
+              </li>
+              {props.nav.map((item) => (
+                <li>
+                  <a
+                    href={item.href}
+                    aria-current={props.path === item.href ? "page" : undefined}
+                  >
+                    {t(item.label)}
+                  </a>
+                </li>
+              ))}
+            </ul>
+            <ul>
+              <li>
+                <label class="inline">
+                  <span class="visually-hidden">{t("nav.store")}</span>
+                  <select name="store" disabled aria-label={t("nav.store")}>
+                    <option>{t("nav.allStores")}</option>
+                  </select>
+                </label>
+              </li>
+              <li>
+                <form method="post" action="/lang" class="inline">
+                  <input type="hidden" name="next" value={props.path} />
+                  <select name="lang" aria-label={t("nav.language")}>
+                    {LANGS.map((l) => (
+                      <option value={l} selected={l === props.lang}>
+                        {LANG_LABEL[l]}
+                      </option>
+                    ))}
+                  </select>
+                  <button type="submit" class="secondary outline">
+                    {t("nav.switch")}
+                  </button>
+                </form>
+              </li>
+            </ul>
+          </nav>
+        </header>
+        <main id="main" class="container">{props.children}</main>
+        <footer class="container">
+          <small>{t("app.tagline")}</small>
+        </footer>
+      </body>
+    </html>
+  );
+}

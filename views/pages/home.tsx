@@ -1,0 +1,35 @@
+import type { Lang } from "../i18n.ts";
+import { translator } from "../i18n.ts";
+
+export interface HomeProps {
+  lang: Lang;
+  engine: "pglite" | "postgres";
+}
+
+/** The dashboard: what Custodian is and what it enforces. */
+export function HomePage(props: HomeProps) {
+  const t = translator(props.lang);
+  return (
+    <>
+      <hgroup>
+        <h1>{t("home.title")}</h1>
+        <p>{t("home.intro")}</p>
+      </hgroup>
+      <article>
+        <header>{t("home.policy")}</header>
+        <ul>
+          <li>{t("policy.isolation")}</li>
+          <li>{t("policy.vault")}</li>
+          <li>{t("policy.retention")}</li>
+          <li>{t("policy.audit")}</li>
+        </ul>
+        <footer>
+          <small>
+            {t("home.engine")}:{" "}
+            <code>{props.engine === "pglite" ? "PGlite" : "PostgreSQL"}</code>
+          </small>
+        </footer>
+      </article>
+    </>
+  );
+}
