@@ -133,7 +133,7 @@ function build(
   owner: OwnerDb,
   ops: { migrate(): Promise<void>; close(): Promise<void> },
 ): Database {
-  const scoped = <T>(
+  const scoped = async <T>(
     userId: string,
     storeIds: readonly string[],
     fn: (tx: Tx) => Promise<T>,
@@ -144,7 +144,7 @@ function build(
     for (const id of storeIds) {
       if (!UUID.test(id)) throw new TypeError("store id must be a UUID");
     }
-    return owner.transaction(async (tx) => {
+    return await owner.transaction(async (tx) => {
       // set_config(..., true) is transaction-local: nothing leaks to the
       // next user of a pooled connection (false would).
       await tx.execute(
@@ -171,6 +171,13 @@ function build(
 
 /** Normalises `execute` results: postgres.js returns an array, PGlite `{rows}`. */
 export function rowsOf<T = Record<string, unknown>>(result: unknown): T[] {
-  if (Array.isArray(result)) return result as T[];
+  if (Array.isArray(result)) return Array.from(result) as T[];
   return ((result as { rows?: T[] }).rows ?? []) as T[];
+}
+
+/** The database's own message for a failed query (drizzle wraps it in `cause`). */
+export function dbErrorMessage(err: unknown): string {
+  let e: unknown = err;
+  while (e instanceof Error && e.cause instanceof Error) e = e.cause;
+  return e instanceof Error ? e.message : String(e);
 }

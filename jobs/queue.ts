@@ -43,8 +43,14 @@ export function createDispatcher(
       });
       return;
     }
-    // A throw makes KV redeliver with the backoff given at enqueue time.
-    await handler.handle(parsed.data);
+    try {
+      await handler.handle(parsed.data);
+    } catch (error) {
+      // Logged through the redacting logger; Deno prints what we rethrow, so
+      // that carries no detail. The throw makes KV redeliver with backoff.
+      log.error("queue.handler.failed", { type: handler.type, error });
+      throw new Error(`queue handler ${handler.type} failed; will retry`);
+    }
   };
 }
 
@@ -59,4 +65,11 @@ export async function enqueue(
     backoffSchedule: QUEUE_BACKOFF_MS,
   });
   if (!res.ok) throw new Error(`could not enqueue ${message.type}`);
+}
+
+/** Declares a handler with its message type inferred from its schema. */
+export function defineHandler<S extends z.ZodType>(
+  handler: QueueHandler<S>,
+): QueueHandler {
+  return handler as unknown as QueueHandler;
 }

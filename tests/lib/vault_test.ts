@@ -1,0 +1,61 @@
+import assert from "node:assert/strict";
+import {
+  createVault,
+  generateVaultKey,
+  VaultError,
+} from "../../lib/security/vault.ts";
+import { loadOrCreateEmbeddedKeys } from "../../lib/security/embedded_keys.ts";
+
+Deno.test("vault: sealed values open with the same purpose and carry the kid", async () => {
+  const vault = createVault([{ kid: "k1", key: generateVaultKey() }]);
+  const jwe = await vault.seal("fake-secret-canary", "lwa_client_secret");
+  assert.ok(!jwe.includes("canary"));
+  assert.equal(vault.kidOf(jwe), "k1");
+  assert.equal(
+    await vault.open(jwe, "lwa_client_secret"),
+    "fake-secret-canary",
+  );
+  await assert.rejects(vault.open(jwe, "buyer_pii"), VaultError);
+});
+
+Deno.test("vault: a key ring decrypts old keys and encrypts with the first", async () => {
+  const oldKey = { kid: "old", key: generateVaultKey() };
+  const newKey = { kid: "new", key: generateVaultKey() };
+  const before = await createVault([oldKey]).seal("v", "p");
+  const ring = createVault([newKey, oldKey]);
+  assert.equal(await ring.open(before, "p"), "v");
+  assert.equal(ring.kidOf(await ring.seal("v", "p")), "new");
+});
+
+Deno.test("vault: a missing key gives a clear error naming the kid", async () => {
+  const jwe = await createVault([{ kid: "gone", key: generateVaultKey() }])
+    .seal("v", "p");
+  const vault = createVault([{ kid: "k1", key: generateVaultKey() }]);
+  await assert.rejects(vault.open(jwe, "p"), /no vault key with kid gone/);
+});
+
+Deno.test("vault: tampered ciphertext is rejected", async () => {
+  const vault = createVault([{ kid: "k1", key: generateVaultKey() }]);
+  const jwe = await vault.seal("value", "p");
+  const parts = jwe.split(".");
+  const c = parts[3];
+  parts[3] = (c[0] === "A" ? "B" : "A") + c.slice(1);
+  await assert.rejects(
+    vault.open(parts.join("."), "p"),
+    /failed authentication/,
+  );
+  await assert.rejects(vault.open("not-a-jwe", "p"), /not a vault ciphertext/);
+});
+
+Deno.test("vault: the embedded key file is created once with mode 0600", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    const first = await loadOrCreateEmbeddedKeys(dir);
+    const again = await loadOrCreateEmbeddedKeys(dir);
+    assert.deepEqual(again, first);
+    assert.equal((await Deno.stat(`${dir}/vault.key`)).mode! & 0o777, 0o600);
+    createVault(first); // valid 32-byte key
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

@@ -1,0 +1,82 @@
+// main.ts as a real process: bad configuration stops it with one message per
+// problem; a good one serves, and SIGTERM shuts it down cleanly.
+import assert from "node:assert/strict";
+
+const MAIN = new URL("../main.ts", import.meta.url).pathname;
+const FLAGS = [
+  "run",
+  "--allow-net",
+  "--allow-env",
+  "--allow-read",
+  "--allow-write",
+  "--allow-sys",
+];
+
+Deno.test("main: wrong settings stop start-up with one clear line each, no secret", async () => {
+  const out = await new Deno.Command(Deno.execPath(), {
+    args: [...FLAGS, MAIN],
+    env: {
+      PORT: "not-a-port",
+      DATABASE_URL: "mysql://u:hunter2-canary@h/db",
+      DATA_DIR: "/nonexistent-never-created",
+    },
+    stdout: "piped",
+    stderr: "piped",
+  }).output();
+  assert.equal(out.code, 1);
+  const stderr = new TextDecoder().decode(out.stderr);
+  assert.match(stderr, /PORT must be a number/);
+  assert.match(stderr, /DATABASE_URL must be a postgres:\/\//);
+  assert.doesNotMatch(stderr, /hunter2|mysql:/);
+  assert.doesNotMatch(stderr, /at .*\.ts:\d+/, "no stack trace");
+});
+
+Deno.test("main: serves on PORT with embedded defaults and stops gracefully on SIGTERM", async () => {
+  const dataDir = await Deno.makeTempDir();
+  const port = 20000 + Math.floor(Math.random() * 20000);
+  const env: Record<string, string> = {
+    PORT: String(port),
+    DATA_DIR: dataDir,
+    LOG_LEVEL: "info",
+  };
+  const dbUrl = Deno.env.get("DATABASE_URL");
+  if (dbUrl) env.DATABASE_URL = dbUrl;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: [...FLAGS, MAIN],
+    env,
+    clearEnv: false,
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  try {
+    let ready = false;
+    for (let i = 0; i < 120 && !ready; i++) {
+      try {
+        const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+        ready = res.status === 200;
+        await res.body?.cancel();
+      } catch {
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+    assert.ok(ready, "the server became ready");
+    if (!dbUrl) {
+      assert.ok((await Deno.stat(`${dataDir}/pg`)).isDirectory);
+    }
+    assert.ok((await Deno.stat(`${dataDir}/kv.sqlite3`)).isFile);
+    child.kill("SIGTERM");
+    const status = await child.status;
+    assert.equal(status.code, 0);
+    const stdout = new TextDecoder().decode(
+      await new Response(child.stdout).arrayBuffer(),
+    );
+    assert.match(stdout, new RegExp(`listening on http://127.0.0.1:${port}`));
+    assert.match(stdout, /"event":"server.stopped"/);
+  } finally {
+    try {
+      child.kill("SIGKILL");
+    } catch { /* already exited */ }
+    await child.stderr.cancel().catch(() => {});
+    await Deno.remove(dataDir, { recursive: true });
+  }
+});
