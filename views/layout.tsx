@@ -32,6 +32,7 @@ export function Layout(props: LayoutProps) {
           content='{"includeIndicatorStyles":false,"allowEval":false,"allowScriptTags":false}'
         />
         <title>{`${props.title} · ${t("app.name")}`}</title>
+        <link rel="icon" href="/static/favicon.svg" type="image/svg+xml" />
         <link rel="stylesheet" href="/static/vendor/pico.min.css" />
         <link rel="stylesheet" href="/static/app.css" />
         <script src="/static/vendor/htmx.min.js" nonce={props.nonce} defer>
