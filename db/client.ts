@@ -26,6 +26,8 @@ type OwnerDb = PgDatabase<PgQueryResultHKT, Schema>;
 export interface Principal {
   userId: string;
   storeIds: readonly string[];
+  /** Auditors read the whole audit trail across stores (`app.audit_all`). */
+  auditAll?: boolean;
 }
 
 /** The application role that every scoped transaction switches to. */
@@ -137,6 +139,7 @@ function build(
     userId: string,
     storeIds: readonly string[],
     fn: (tx: Tx) => Promise<T>,
+    auditAll = false,
   ): Promise<T> => {
     if (userId !== "" && !UUID.test(userId)) {
       throw new TypeError("user id must be a UUID");
@@ -148,9 +151,9 @@ function build(
       // set_config(..., true) is transaction-local: nothing leaks to the
       // next user of a pooled connection (false would).
       await tx.execute(
-        sql`select set_config('app.user_id', ${userId}, true), set_config('app.store_ids', ${
-          storeIds.join(",")
-        }, true)`,
+        sql`select set_config('app.user_id', ${userId}, true),
+          set_config('app.store_ids', ${storeIds.join(",")}, true),
+          set_config('app.audit_all', ${auditAll ? "on" : "off"}, true)`,
       );
       await tx.execute(sql.raw(`set local role ${APP_ROLE}`));
       return await fn(tx as unknown as Tx);
@@ -158,7 +161,8 @@ function build(
   };
   return {
     engine,
-    asUser: (principal, fn) => scoped(principal.userId, principal.storeIds, fn),
+    asUser: (principal, fn) =>
+      scoped(principal.userId, principal.storeIds, fn, principal.auditAll),
     asJob: (storeId, fn) => scoped("", [storeId], fn),
     migrate: ops.migrate,
     async ping() {

@@ -76,6 +76,10 @@ export const staffUsers = pgTable("staff_users", {
   role: text("role").notNull().references(() => roles.name),
   status: text("status", { enum: ["invited", "active", "disabled"] }).notNull()
     .default("invited"),
+  /** How sign-in was second-factored: local TOTP, or the identity provider's MFA. */
+  mfaAssurance: text("mfa_assurance", { enum: ["totp", "idp"] }),
+  invitedBy: uuid("invited_by"),
+  lastSignInAt: tz("last_sign_in_at"),
   lastSeenAt: tz("last_seen_at"),
   disabledAt: tz("disabled_at"),
   createdAt: createdAt(),
@@ -94,6 +98,54 @@ export const storeGrants = pgTable("store_grants", {
   primaryKey({ columns: [t.userId, t.storeId] }),
   index("store_grants_store_idx").on(t.storeId),
 ]);
+
+/**
+ * Break-glass local accounts (Amazon DPP password rules, mandatory TOTP).
+ * The TOTP secret is a vault JWE; recovery codes are stored hashed.
+ */
+export const localCredentials = pgTable("local_credentials", {
+  userId: uuid("user_id").primaryKey().references(() => staffUsers.id, {
+    onDelete: "cascade",
+  }),
+  passwordHash: text("password_hash").notNull(),
+  passwordChangedAt: tz("password_changed_at").notNull(),
+  totpSecretJwe: text("totp_secret_jwe"),
+  totpConfirmedAt: tz("totp_confirmed_at"),
+  recoveryCodeHashes: text("recovery_code_hashes").array().notNull().default(
+    [],
+  ),
+  updatedAt: updatedAt(),
+});
+
+/** A periodic access review campaign (§5; quarterly by default). */
+export const accessReviews = pgTable("access_reviews", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  startedAt: tz("started_at").notNull().defaultNow(),
+  startedBy: uuid("started_by").notNull().references(() => staffUsers.id),
+  dueAt: tz("due_at").notNull(),
+  completedAt: tz("completed_at"),
+  completedBy: uuid("completed_by").references(() => staffUsers.id),
+});
+
+/** One line of a review: a user's role (store_id null) or one store grant. */
+export const accessReviewItems = pgTable("access_review_items", {
+  id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+  reviewId: uuid("review_id").notNull().references(() => accessReviews.id, {
+    onDelete: "cascade",
+  }),
+  userId: uuid("user_id").notNull().references(() => staffUsers.id, {
+    onDelete: "cascade",
+  }),
+  role: text("role").notNull(),
+  storeId: uuid("store_id").references(() => stores.id, {
+    onDelete: "restrict",
+  }),
+  lastUsedAt: tz("last_used_at"),
+  flaggedUnused: boolean("flagged_unused").notNull().default(false),
+  decision: text("decision", { enum: ["confirm", "revoke"] }),
+  decidedBy: uuid("decided_by").references(() => staffUsers.id),
+  decidedAt: tz("decided_at"),
+}, (t) => [index("access_review_items_review_idx").on(t.reviewId)]);
 
 // ── Catalog, listings, inventory ───────────────────────────────────────────
 
@@ -572,4 +624,5 @@ export const storeScopedTables = [
   syncRuns,
   syncCursors,
   auditEvents,
+  accessReviewItems,
 ] as const;

@@ -1,0 +1,1 @@
+-- Filled by the audit trail change (hash chain).
