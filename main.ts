@@ -4,6 +4,11 @@ import { ConfigError, loadConfig } from "./lib/config.ts";
 import { createLogger } from "./lib/log.ts";
 import { openDatabase } from "./db/client.ts";
 import { openKv } from "./lib/kv.ts";
+import { prepareDatabase } from "./lib/setup.ts";
+import { createVault } from "./lib/security/vault.ts";
+import { loadOrCreateEmbeddedKeys } from "./lib/security/embedded_keys.ts";
+import { issueFirstOwnerToken } from "./lib/security/staff.ts";
+import { hasActiveStaff } from "./db/maintenance.ts";
 import { createApp } from "./routes/app.ts";
 import { startJobs } from "./jobs/mod.ts";
 
@@ -25,11 +30,14 @@ async function main(): Promise<number> {
     pgliteDir: config.pgliteDir,
     poolSize: config.DATABASE_POOL_SIZE,
   });
-  await db.migrate();
+  await prepareDatabase(db);
   log.info("db.ready", { engine: db.engine });
 
+  const vault = createVault(
+    config.VAULT_KEYS ?? await loadOrCreateEmbeddedKeys(config.DATA_DIR),
+  );
   const kv = await openKv(config.kvPath);
-  const app = createApp({ config, db, kv, log });
+  const app = createApp({ config, db, kv, log, vault });
   const jobs = startJobs({ kv, log });
 
   const server = Deno.serve({
@@ -42,6 +50,13 @@ async function main(): Promise<number> {
       }),
   }, app.fetch);
   console.log(`Custodian is listening on ${config.publicUrl}`);
+  if (!(await hasActiveStaff(db))) {
+    // Printed, never logged: the link is a credential for 15 minutes.
+    const token = await issueFirstOwnerToken(kv);
+    console.log(
+      `First owner sign-in: ${config.publicUrl}/auth/first-owner/${token}`,
+    );
+  }
 
   const stopped = Promise.withResolvers<void>();
   let stopping = false;

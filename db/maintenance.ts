@@ -74,3 +74,22 @@ export async function syncRoles(
     }
   });
 }
+
+/**
+ * Every store id, for the roles that administer the portal (owner, admin,
+ * auditor) and so see every store. Runs as owner because RLS would return
+ * only the stores already granted.
+ */
+export async function listAllStoreIds(db: Database): Promise<string[]> {
+  const rows = await db[OWNER].select({ id: stores.id }).from(stores);
+  return rows.map((r) => r.id);
+}
+
+/** Whether an active staff user exists (if not, start-up prints an owner link). */
+export async function hasActiveStaff(db: Database): Promise<boolean> {
+  const rows = await db[OWNER].execute(
+    sql`select exists (select 1 from staff_users where status = 'active') as any`,
+  );
+  const list = Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows;
+  return Boolean((list[0] as { any: boolean }).any);
+}

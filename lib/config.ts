@@ -26,6 +26,9 @@ const postgresUrl = z.string().refine(
   "must be a postgres:// or postgresql:// URL with a host and a database name",
 );
 
+const CIDR =
+  /^((\d{1,3}\.){3}\d{1,3}(\/\d{1,2})?|[0-9a-fA-F:]+:[0-9a-fA-F:]*(\/\d{1,3})?)$/;
+
 const base64Key = z.string().regex(
   /^[A-Za-z0-9_-]{43}=?$|^[A-Za-z0-9+/]{43}=$/,
   "must be 32 bytes encoded as base64 or base64url",
@@ -81,10 +84,99 @@ export const configSchema = z.object({
   REQUEST_TIMEOUT_MS: positiveMs.default(30_000),
   SHUTDOWN_GRACE_MS: positiveMs.default(10_000),
   VAULT_KEYS: vaultKeyRing.optional(),
-});
+  SESSION_IDLE_MINUTES: z.coerce.number({ error: "must be a number" }).int(
+    "must be a whole number",
+  ).min(1, "must be at least 1").max(24 * 60, "must be at most 1440").default(
+    30,
+  ),
+  SESSION_ABSOLUTE_HOURS: z.coerce.number({ error: "must be a number" }).int(
+    "must be a whole number",
+  ).min(1, "must be at least 1").max(24 * 30, "must be at most 720").default(
+    12,
+  ),
+  GOOGLE_CLIENT_ID: z.string().min(1).optional(),
+  GOOGLE_CLIENT_SECRET: z.string().min(1).optional(),
+  MSENTRA_CLIENT_ID: z.string().min(1).optional(),
+  MSENTRA_CLIENT_SECRET: z.string().min(1).optional(),
+  MSENTRA_TENANT_ID: z.string().regex(
+    /^[A-Za-z0-9.-]{1,64}$/,
+    "must be a tenant id or domain",
+  ).optional(),
+  GITHUB_CLIENT_ID: z.string().min(1).optional(),
+  GITHUB_CLIENT_SECRET: z.string().min(1).optional(),
+  ALLOWED_EMAIL_DOMAINS: z.string().transform((v, ctx) => {
+    const domains = v.split(",").map((d) => d.trim().toLowerCase()).filter(
+      Boolean,
+    );
+    if (!domains.every((d) => /^[a-z0-9.-]+\.[a-z]{2,}$/.test(d))) {
+      ctx.addIssue({
+        code: "custom",
+        message: "must be a comma-separated list of domains",
+      });
+      return z.NEVER;
+    }
+    return domains;
+  }).optional(),
+  STAFF_IP_ALLOWLIST: z.string().transform((v, ctx) => {
+    const entries = v.split(",").map((d) => d.trim()).filter(Boolean);
+    if (!entries.every((e) => CIDR.test(e))) {
+      ctx.addIssue({
+        code: "custom",
+        message:
+          "must be a comma-separated list of IPv4/IPv6 addresses or CIDR ranges",
+      });
+      return z.NEVER;
+    }
+    return entries;
+  }).optional(),
+  SIGNIN_MAX_FAILURES: z.coerce.number({ error: "must be a number" }).int(
+    "must be a whole number",
+  ).min(1, "must be at least 1").max(100, "must be at most 100").default(5),
+  SIGNIN_LOCKOUT_MINUTES: z.coerce.number({ error: "must be a number" }).int(
+    "must be a whole number",
+  ).min(1, "must be at least 1").max(24 * 60, "must be at most 1440").default(
+    15,
+  ),
+  ACCESS_REVIEW_INTERVAL_DAYS: z.coerce.number({ error: "must be a number" })
+    .int("must be a whole number").min(1, "must be at least 1").max(
+      92,
+      "must be at most 92 (Amazon requires at least a quarterly review)",
+    ).default(90),
+}).superRefine((input, ctx) => {
+  // Runs even when another variable is wrong, so every problem is listed.
+  const v = input as Partial<Record<string, unknown>>;
+  for (const [id, secret] of PROVIDER_PAIRS) {
+    if (Boolean(v[id]) !== Boolean(v[secret])) {
+      ctx.addIssue({
+        code: "custom",
+        path: [v[id] ? secret : id],
+        message: `must be set together with ${v[id] ? id : secret}`,
+      });
+    }
+  }
+  if (v.MSENTRA_CLIENT_ID && !v.MSENTRA_TENANT_ID) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["MSENTRA_TENANT_ID"],
+      message: "must be set when MSENTRA_CLIENT_ID is",
+    });
+  }
+}, { when: () => true });
+
+const PROVIDER_PAIRS = [
+  ["GOOGLE_CLIENT_ID", "GOOGLE_CLIENT_SECRET"],
+  ["MSENTRA_CLIENT_ID", "MSENTRA_CLIENT_SECRET"],
+  ["GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET"],
+] as const;
 
 /** Names whose values are secret: never printed, not even in an error. */
-export const SECRET_VARIABLES = new Set(["DATABASE_URL", "VAULT_KEYS"]);
+export const SECRET_VARIABLES = new Set([
+  "DATABASE_URL",
+  "VAULT_KEYS",
+  "GOOGLE_CLIENT_SECRET",
+  "MSENTRA_CLIENT_SECRET",
+  "GITHUB_CLIENT_SECRET",
+]);
 
 export type RawConfig = z.infer<typeof configSchema>;
 

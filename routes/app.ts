@@ -15,41 +15,29 @@ import { z } from "zod";
 import type { Config } from "../lib/config.ts";
 import type { Database } from "../db/client.ts";
 import type { Logger } from "../lib/log.ts";
-import { Layout, type NavItem } from "../views/layout.tsx";
 import { HomePage } from "../views/pages/home.tsx";
+import { RolesPage } from "../views/pages/roles.tsx";
 import { ErrorPage } from "../views/pages/error.tsx";
 import { LANGS, pickLang } from "../views/i18n.ts";
 import { healthRoutes } from "./health.ts";
-import type { Context } from "hono";
-import type { Child } from "hono/jsx";
+import type { Vault } from "../lib/security/vault.ts";
+import { PERMISSIONS, ROLES } from "../lib/security/permissions.ts";
+import { accessGuard, ROUTE_ACCESS } from "./access.ts";
+import { authRoutes } from "./auth.ts";
+import { page } from "./page.ts";
 
 export interface AppDeps {
   config: Config;
   db: Database;
   kv: Deno.Kv;
   log: Logger;
+  vault: Vault;
 }
 
 const STATIC_ROOT = decodeURIComponent(
   new URL("../static", import.meta.url).pathname,
 );
-const NAV: NavItem[] = [{ href: "/", label: "nav.dashboard" }];
 const LANG_COOKIE = "lang";
-
-/** Renders a full page through the layout. */
-export function page(c: Context, title: string, body: Child, status = 200) {
-  return c.html(
-    Layout({
-      title,
-      lang: c.get("lang") ?? "en",
-      nonce: c.get("secureHeadersNonce") ?? "",
-      path: c.req.path,
-      nav: NAV,
-      children: body,
-    }),
-    status as 200,
-  );
-}
 
 /**
  * Builds the application.
@@ -137,13 +125,51 @@ export function createApp(deps: AppDeps): Hono {
     }),
   );
 
-  app.route("/", healthRoutes(deps));
+  const sessions = {
+    idleMs: config.SESSION_IDLE_MINUTES * 60_000,
+    absoluteMs: config.SESSION_ABSOLUTE_HOURS * 3_600_000,
+  };
+  app.use(accessGuard({
+    db: deps.db,
+    kv: deps.kv,
+    sessions,
+    ipAllowlist: config.STAFF_IP_ALLOWLIST,
+  }));
 
-  app.get("/", (c) =>
-    page(
+  app.route("/", healthRoutes(deps));
+  app.route("/", authRoutes({ ...deps, sessions }));
+
+  app.get("/", (c) => {
+    const principal = c.get("principal")!;
+    return page(
       c,
       "Dashboard",
-      HomePage({ lang: c.get("lang"), engine: deps.db.engine }),
+      HomePage({
+        lang: c.get("lang"),
+        engine: deps.db.engine,
+        displayName: principal.displayName,
+        role: principal.role,
+        storeCount: principal.storeIds.length,
+      }),
+    );
+  });
+
+  app.get("/admin/roles", (c) =>
+    page(
+      c,
+      "Roles",
+      RolesPage({
+        lang: c.get("lang"),
+        permissions: Object.entries(PERMISSIONS).map(([name, description]) => ({
+          name,
+          description,
+        })),
+        roles: ROLES.map((r) => ({ ...r, permissions: [...r.permissions] })),
+        routes: Object.entries(ROUTE_ACCESS).map(([route, access]) => ({
+          route,
+          access,
+        })),
+      }),
     ));
 
   const langForm = z.object({

@@ -7,6 +7,9 @@ const en = {
   "app.name": "Custodian",
   "app.tagline": "Our own Amazon seller data, under our Data Policy",
   "nav.dashboard": "Dashboard",
+  "nav.audit": "Audit",
+  "nav.users": "Users",
+  "nav.roles": "Roles",
   "nav.main": "Main navigation",
   "nav.store": "Store",
   "nav.allStores": "All my stores",
@@ -34,6 +37,64 @@ const en = {
     "The server stopped waiting. Nothing was lost; try again in a moment.",
   "error.generic.title": "Request refused",
   "error.generic.body": "The server could not accept this request.",
+  "auth.signin.title": "Sign in to Custodian",
+  "auth.signin.sso": "Single sign-on",
+  "auth.signin.with": "Sign in with",
+  "auth.signin.local": "Break-glass local account",
+  "auth.signin.submit": "Sign in",
+  "auth.signin.failed":
+    "Sign-in failed. Check the e-mail, password and code, or ask an administrator for an invitation.",
+  "auth.signin.locked":
+    "Too many failed attempts. Sign-in is locked for a while; try again later.",
+  "auth.signin.sso_failed":
+    "Single sign-on did not complete. Nothing was changed; please try again.",
+  "auth.signin.not_invited":
+    "This account has not been invited to Custodian. Ask an administrator for an invitation.",
+  "auth.signin.expired": "Your session ended. Please sign in again.",
+  "auth.email": "E-mail",
+  "auth.name": "Your name",
+  "auth.password": "Password",
+  "auth.password.confirm": "Password again",
+  "auth.password.rules":
+    "At least 12 characters with lower case, upper case, digits and symbols; not your name or a common password.",
+  "auth.password.mismatch": "The two passwords differ.",
+  "auth.code": "Authenticator code or recovery code",
+  "auth.code.help":
+    "Six digits from your authenticator app, or one of your recovery codes.",
+  "auth.first.title": "Create the first owner",
+  "auth.first.intro":
+    "This one-time link sets up the first owner of this portal. Multi-factor sign-in is mandatory: after this step you add an authenticator app.",
+  "auth.first.submit": "Continue",
+  "auth.first.invalid":
+    "This sign-in link is not valid: it was used already, expired after 15 minutes, or an owner exists. Restart the server to print a new one if no owner has finished setting up.",
+  "auth.enroll.title": "Add an authenticator app",
+  "auth.enroll.intro":
+    "Add this secret to your authenticator app (or open the link on a phone that has one), then enter the six-digit code it shows.",
+  "auth.enroll.link": "Open in an authenticator app",
+  "auth.enroll.code": "Six-digit code",
+  "auth.enroll.submit": "Confirm",
+  "auth.enroll.bad_code":
+    "That code did not match. Check the app's clock and try the next code.",
+  "auth.enroll.expired":
+    "This enrollment has expired. Start again from the sign-in link.",
+  "auth.recovery.title": "Your recovery codes",
+  "auth.recovery.intro":
+    "Each code signs you in once if you lose your authenticator. Store them somewhere safe now: they are not shown again.",
+  "auth.recovery.continue": "Continue to the dashboard",
+  "auth.signout": "Sign out",
+  "auth.signout.everywhere": "Sign out everywhere",
+  "roles.title": "Roles and permissions",
+  "roles.intro":
+    "Access by job role (Data Policy §5). Rows are permissions, columns are roles; below, what each address requires.",
+  "roles.permission": "Permission",
+  "roles.allStores": "Every store without a grant",
+  "roles.routes": "Routes",
+  "roles.route": "Route",
+  "roles.requires": "Requires",
+  "home.signedInAs": "Signed in as",
+  "home.stores": "Stores you can see",
+  "home.noStores":
+    "No store has been granted to you yet. Ask an administrator for access.",
   "error.reference": "Reference",
   "error.home": "Back to the dashboard",
 } as const;
@@ -43,6 +104,9 @@ export type MessageKey = keyof typeof en;
 const zhCN: Partial<Record<MessageKey, string>> = {
   "app.tagline": "依据数据政策管理我们自己的亚马逊卖家数据",
   "nav.dashboard": "仪表盘",
+  "nav.audit": "审计",
+  "nav.users": "用户",
+  "nav.roles": "角色",
   "nav.main": "主导航",
   "nav.store": "店铺",
   "nav.allStores": "我的全部店铺",
@@ -68,6 +132,57 @@ const zhCN: Partial<Record<MessageKey, string>> = {
   "error.504.body": "服务器已停止等待。没有数据丢失，请稍后重试。",
   "error.generic.title": "请求被拒绝",
   "error.generic.body": "服务器无法接受此请求。",
+  "auth.signin.title": "登录 Custodian",
+  "auth.signin.sso": "单点登录",
+  "auth.signin.with": "使用以下方式登录：",
+  "auth.signin.local": "应急本地账户",
+  "auth.signin.submit": "登录",
+  "auth.signin.failed":
+    "登录失败。请检查邮箱、密码和验证码，或请管理员发送邀请。",
+  "auth.signin.locked": "失败次数过多，登录已暂时锁定，请稍后再试。",
+  "auth.signin.sso_failed": "单点登录未完成，未做任何更改，请重试。",
+  "auth.signin.not_invited": "此账户未受邀使用 Custodian，请联系管理员邀请。",
+  "auth.signin.expired": "会话已结束，请重新登录。",
+  "auth.email": "邮箱",
+  "auth.name": "姓名",
+  "auth.password": "密码",
+  "auth.password.confirm": "再次输入密码",
+  "auth.password.rules":
+    "至少 12 个字符，须同时包含小写、大写、数字和符号；不得包含姓名或常见密码。",
+  "auth.password.mismatch": "两次输入的密码不一致。",
+  "auth.code": "身份验证器代码或恢复码",
+  "auth.code.help": "身份验证器应用中的六位数字，或一个恢复码。",
+  "auth.first.title": "创建首位所有者",
+  "auth.first.intro":
+    "此一次性链接用于设置本门户的首位所有者。必须使用多因素登录：下一步需添加身份验证器应用。",
+  "auth.first.submit": "继续",
+  "auth.first.invalid":
+    "此登录链接无效：已被使用、已超过 15 分钟或所有者已存在。如尚无所有者完成设置，请重启服务器以打印新链接。",
+  "auth.enroll.title": "添加身份验证器应用",
+  "auth.enroll.intro":
+    "将此密钥添加到身份验证器应用（或在装有该应用的手机上打开链接），然后输入显示的六位代码。",
+  "auth.enroll.link": "在身份验证器应用中打开",
+  "auth.enroll.code": "六位代码",
+  "auth.enroll.submit": "确认",
+  "auth.enroll.bad_code": "代码不匹配。请检查应用时间并尝试下一个代码。",
+  "auth.enroll.expired": "此注册已过期，请从登录链接重新开始。",
+  "auth.recovery.title": "您的恢复码",
+  "auth.recovery.intro":
+    "丢失身份验证器时，每个恢复码可登录一次。请立即妥善保存：它们不会再次显示。",
+  "auth.recovery.continue": "继续前往仪表盘",
+  "auth.signout": "退出登录",
+  "auth.signout.everywhere": "退出所有设备",
+  "roles.title": "角色与权限",
+  "roles.intro":
+    "按岗位角色授权（数据政策第 5 条）。行为权限，列为角色；下方为每个地址所需的权限。",
+  "roles.permission": "权限",
+  "roles.allStores": "无需授权即可访问所有店铺",
+  "roles.routes": "路由",
+  "roles.route": "路由",
+  "roles.requires": "所需权限",
+  "home.signedInAs": "当前登录",
+  "home.stores": "您可查看的店铺",
+  "home.noStores": "尚未为您授权任何店铺，请联系管理员。",
   "error.reference": "编号",
   "error.home": "返回仪表盘",
 };

@@ -14,6 +14,8 @@ export interface LayoutProps {
   nonce: string;
   path: string;
   nav: NavItem[];
+  /** The signed-in staff member, or null on public pages. */
+  user?: { displayName: string; role: string } | null;
   children?: Child;
 }
 
@@ -44,7 +46,7 @@ export function Layout(props: LayoutProps) {
           <nav aria-label={t("nav.main")}>
             <ul>
               <li>
-                <a href="/" class="brand">
+                <a href={props.user ? "/" : "/auth/signin"} class="brand">
                   <strong>{t("app.name")}</strong>
                 </a>
               </li>
@@ -60,6 +62,32 @@ export function Layout(props: LayoutProps) {
               ))}
             </ul>
             <ul>
+              {props.user && (
+                <li>
+                  <details class="dropdown">
+                    <summary>{props.user.displayName}</summary>
+                    <ul dir="rtl">
+                      <li>
+                        <small>{props.user.role}</small>
+                      </li>
+                      <li>
+                        <form method="post" action="/auth/signout">
+                          <button type="submit" class="link">
+                            {t("auth.signout")}
+                          </button>
+                        </form>
+                      </li>
+                      <li>
+                        <form method="post" action="/auth/signout-everywhere">
+                          <button type="submit" class="link">
+                            {t("auth.signout.everywhere")}
+                          </button>
+                        </form>
+                      </li>
+                    </ul>
+                  </details>
+                </li>
+              )}
               <li>
                 <label class="inline">
                   <span class="visually-hidden">{t("nav.store")}</span>

@@ -24,9 +24,33 @@ export interface WriteResult {
   updated: number;
 }
 
-/** Raised before any SQL runs when a row cannot be stored as given. */
+/**
+ * Raised when rows cannot be stored: before any SQL runs for a bad value, or
+ * when the database refuses a chunk (the database error is the `cause`; the
+ * message stays short and never repeats the rows, which may be thousands;
+ * `rows a-b` are positions in the batch after duplicate keys are merged).
+ */
 export class IngestError extends Error {
   override name = "IngestError";
+}
+
+function refused(
+  table: string,
+  from: number,
+  to: number,
+  err: unknown,
+): IngestError {
+  let cause = err;
+  while (cause instanceof Error && cause.cause instanceof Error) {
+    cause = cause.cause;
+  }
+  const reason = cause instanceof Error ? cause.message : String(cause);
+  // The database's own error is kept as the cause; the driver's wrapper is
+  // dropped because its message repeats the whole chunk as parameters.
+  return new IngestError(
+    `writing ${table} rows ${from}-${to - 1} failed: ${reason}`,
+    { cause },
+  );
 }
 
 /** Default rows per statement. */
@@ -46,7 +70,7 @@ interface TableInfo {
   name: string;
   /** Every column except identity columns, which the database assigns. */
   columns: ColumnInfo[];
-  pkKeys: string[];
+  pkColumns: ColumnInfo[];
   insertList: SQL;
   selectList: SQL;
   pkList: SQL;
@@ -95,12 +119,11 @@ function tableInfo(table: PgTable): TableInfo {
     }
     columns.push(info);
   }
-  const pkKeys = all.filter(([, c]) => pkNames.has(c.name)).map(([k]) => k);
   const updatable = columns.filter((c) => !pkNames.has(c.name));
   const info: TableInfo = {
     name: config.name,
     columns,
-    pkKeys,
+    pkColumns: columns.filter((c) => pkNames.has(c.name)),
     insertList: sql.join(columns.map((c) => ident(c.name)), sql`, `),
     selectList: sql.join(
       columns.map((c) =>
@@ -156,10 +179,16 @@ function toRecord(
   return out;
 }
 
-function pkOf(info: TableInfo, row: Record<string, unknown>): string {
+/** The row's key as a string, or undefined when the database assigns part of it. */
+function pkOf(
+  info: TableInfo,
+  row: Record<string, unknown>,
+): string | undefined {
   let key = "";
-  for (const k of info.pkKeys) {
-    const v = row[k];
+  for (const c of info.pkColumns) {
+    let v = row[c.key];
+    if ((v === undefined || v === null) && c.jsDefault) v = c.jsDefault();
+    if (v === undefined || v === null) return undefined;
     key += (v instanceof Date ? v.toISOString() : String(v)) + "\u0000";
   }
   return key;
@@ -171,22 +200,19 @@ function dedupe<R extends Record<string, unknown>>(
   rows: readonly R[],
 ): readonly R[] {
   const seen = new Map<string, number>();
-  for (let i = 0; i < rows.length; i++) seen.set(pkOf(info, rows[i]), i);
+  for (let i = 0; i < rows.length; i++) {
+    seen.set(pkOf(info, rows[i]) ?? `\u0001${i}`, i);
+  }
   if (seen.size === rows.length) return rows;
   return [...seen.values()].sort((a, b) => a - b).map((i) => rows[i]);
 }
 
-function chunkJson(
+/** Converts and checks every row before any SQL runs. */
+function toRecords(
   info: TableInfo,
   rows: readonly Record<string, unknown>[],
-  at: number,
-  size: number,
-): string {
-  const records = [];
-  for (let i = at; i < Math.min(rows.length, at + size); i++) {
-    records.push(toRecord(info, rows[i], i));
-  }
-  return JSON.stringify(records);
+): Record<string, unknown>[] {
+  return rows.map((row, i) => toRecord(info, row, i));
 }
 
 function chunkSize(opts: { chunkRows?: number }): number {
@@ -213,11 +239,17 @@ export async function upsertRows<T extends PgTable>(
   if (rows.length === 0) return result;
   const info = tableInfo(table);
   const size = chunkSize(opts);
-  const unique = dedupe(info, rows as readonly Record<string, unknown>[]);
-  for (let at = 0; at < unique.length; at += size) {
-    const json = chunkJson(info, unique, at, size);
+  const records = toRecords(
+    info,
+    dedupe(info, rows as readonly Record<string, unknown>[]),
+  );
+  for (let at = 0; at < records.length; at += size) {
+    const end = Math.min(records.length, at + size);
+    const json = JSON.stringify(records.slice(at, end));
     const [counts] = rowsOf<{ inserted: number; total: number }>(
-      await tx.execute(sql`
+      await run(
+        tx,
+        sql`
         with written as (
           insert into ${table} (${info.insertList})
           select ${info.selectList}
@@ -227,7 +259,11 @@ export async function upsertRows<T extends PgTable>(
         )
         select (count(*) filter (where fresh))::int as inserted,
                count(*)::int as total
-        from written`),
+        from written`,
+        info.name,
+        at,
+        end,
+      ),
     );
     result.inserted += counts.inserted;
     result.updated += counts.total - counts.inserted;
@@ -245,23 +281,44 @@ export async function insertRows<T extends PgTable>(
   if (rows.length === 0) return { inserted: 0, updated: 0 };
   const info = tableInfo(table);
   const size = chunkSize(opts);
-  const records = rows as readonly Record<string, unknown>[];
+  const records = toRecords(info, rows as readonly Record<string, unknown>[]);
   let inserted = 0;
   for (let at = 0; at < records.length; at += size) {
-    const json = chunkJson(info, records, at, size);
+    const end = Math.min(records.length, at + size);
+    const json = JSON.stringify(records.slice(at, end));
     const [counts] = rowsOf<{ total: number }>(
-      await tx.execute(sql`
+      await run(
+        tx,
+        sql`
         with written as (
           insert into ${table} (${info.insertList})
           select ${info.selectList}
           from jsonb_populate_recordset(null::${table}, ${json}::jsonb) as r
           returning 1
         )
-        select count(*)::int as total from written`),
+        select count(*)::int as total from written`,
+        info.name,
+        at,
+        end,
+      ),
     );
     inserted += counts.total;
   }
   return { inserted, updated: 0 };
+}
+
+async function run(
+  tx: Tx,
+  query: SQL,
+  table: string,
+  from: number,
+  to: number,
+): Promise<unknown> {
+  try {
+    return await tx.execute(query);
+  } catch (err) {
+    throw refused(table, from, to, err);
+  }
 }
 
 /** Adds `b` into `a` and returns `a`. */

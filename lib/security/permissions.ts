@@ -7,7 +7,8 @@ export const PERMISSIONS = {
   "dashboard.view": "See the dashboard of the stores granted",
   "catalog.read": "Read products and listings",
   "inventory.read": "Read FBA inventory",
-  "orders.read": "Read orders, order items and returns (no buyer personal data)",
+  "orders.read":
+    "Read orders, order items and returns (no buyer personal data)",
   "pii.reveal": "Reveal buyer personal data of an order, giving a reason",
   "reports.read": "Read sales and traffic and Brand Analytics search terms",
   "ads.read": "Read advertising campaigns, keywords, budgets, bids and metrics",

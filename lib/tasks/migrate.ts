@@ -2,6 +2,7 @@
 // (PGlite under $DATA_DIR/pg, or DATABASE_URL) under the advisory lock.
 import { ConfigError, loadConfig } from "../config.ts";
 import { openDatabase } from "../../db/client.ts";
+import { prepareDatabase } from "../setup.ts";
 
 if (import.meta.main) {
   try {
@@ -12,7 +13,7 @@ if (import.meta.main) {
       poolSize: 1,
     });
     try {
-      await db.migrate();
+      await prepareDatabase(db);
       console.log(`Migrations applied (${db.engine}).`);
     } finally {
       await db.close();

@@ -3,6 +3,12 @@
 import { loadConfig } from "../../lib/config.ts";
 import { createLogger } from "../../lib/log.ts";
 import { createApp } from "../../routes/app.ts";
+import { prepareDatabase } from "../../lib/setup.ts";
+import {
+  createVault,
+  generateVaultKey,
+  type Vault,
+} from "../../lib/security/vault.ts";
 import { openTestDatabase, type TestDatabase } from "./test_db.ts";
 import type { Hono } from "hono";
 
@@ -11,6 +17,7 @@ export interface TestApp extends AsyncDisposable {
   t: TestDatabase;
   kv: Deno.Kv;
   logs: string[];
+  vault: Vault;
 }
 
 /** A fresh app; `env` overrides configuration variables. */
@@ -19,15 +26,18 @@ export async function openTestApp(
 ): Promise<TestApp> {
   const config = loadConfig({ BODY_LIMIT_BYTES: "4096", ...env });
   const t = await openTestDatabase();
+  await prepareDatabase(t.db);
   const kv = await Deno.openKv(":memory:");
   const logs: string[] = [];
   const log = createLogger({ level: "debug", sink: (l) => logs.push(l) });
-  const app = createApp({ config, db: t.db, kv, log });
+  const vault = createVault([{ kid: "test", key: generateVaultKey() }]);
+  const app = createApp({ config, db: t.db, kv, log, vault });
   return {
     app,
     t,
     kv,
     logs,
+    vault,
     async [Symbol.asyncDispose]() {
       try {
         kv.close();

@@ -4,6 +4,9 @@ import { translator } from "../i18n.ts";
 export interface HomeProps {
   lang: Lang;
   engine: "pglite" | "postgres";
+  displayName: string;
+  role: string;
+  storeCount: number;
 }
 
 /** The dashboard: what Custodian is and what it enforces. */
@@ -15,6 +18,11 @@ export function HomePage(props: HomeProps) {
         <h1>{t("home.title")}</h1>
         <p>{t("home.intro")}</p>
       </hgroup>
+      <p>
+        {t("home.signedInAs")} <strong>{props.displayName}</strong> ·{" "}
+        <code>{props.role}</code> · {t("home.stores")}: {props.storeCount}
+      </p>
+      {props.storeCount === 0 && <p class="notice">{t("home.noStores")}</p>}
       <article>
         <header>{t("home.policy")}</header>
         <ul>

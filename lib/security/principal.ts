@@ -1,0 +1,62 @@
+// Data Policy §5: who is asking, with which job role and which stores. A
+// principal is rebuilt from the database on every request, so disabling a
+// user or revoking a grant takes effect on that user's very next request.
+import { eq } from "drizzle-orm";
+import type { Database, Principal } from "../../db/client.ts";
+import { listAllStoreIds } from "../../db/maintenance.ts";
+import { staffUsers, storeGrants } from "../../db/schema.ts";
+import { type Permission, roleByName, type RoleName } from "./permissions.ts";
+
+/** A signed-in staff member, as the routes and the database see them. */
+export interface StaffPrincipal extends Principal {
+  kind: "staff";
+  userId: string;
+  email: string;
+  displayName: string;
+  role: RoleName;
+  permissions: ReadonlySet<Permission>;
+  /** The stores whose rows this principal may touch (`app.store_ids`). */
+  storeIds: readonly string[];
+  /** The session this request came with. */
+  sessionId: string;
+  mfaAssurance: "totp" | "idp" | null;
+}
+
+/**
+ * Loads an active staff user with their role and grants, or null if the user
+ * is missing, disabled, or holds an unknown role.
+ */
+export async function loadPrincipal(
+  db: Database,
+  userId: string,
+  sessionId: string,
+): Promise<StaffPrincipal | null> {
+  const found = await db.asUser({ userId, storeIds: [] }, async (tx) => {
+    const [user] = await tx.select().from(staffUsers).where(
+      eq(staffUsers.id, userId),
+    );
+    if (!user) return null;
+    // The own_grants policy lets a principal read its grants before its
+    // store set is known.
+    const grants = await tx.select({ storeId: storeGrants.storeId }).from(
+      storeGrants,
+    ).where(eq(storeGrants.userId, userId));
+    return { user, grants: grants.map((g) => g.storeId) };
+  });
+  if (!found || found.user.status !== "active") return null;
+  const role = roleByName(found.user.role);
+  if (!role) return null;
+  const storeIds = role.allStores ? await listAllStoreIds(db) : found.grants;
+  return {
+    kind: "staff",
+    userId,
+    email: found.user.email,
+    displayName: found.user.displayName,
+    role: role.name,
+    permissions: new Set(role.permissions),
+    storeIds,
+    auditAll: role.permissions.includes("audit.read"),
+    sessionId,
+    mfaAssurance: found.user.mfaAssurance,
+  };
+}

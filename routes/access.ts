@@ -1,0 +1,151 @@
+// Data Policy §5 and §8: every route declares, in this one table, what it
+// needs: "public", "signed-in", or a permission of the matrix. The guard
+// below enforces the table for every request and fails closed for a route
+// missing from it; a test enumerates every registered route against it.
+import type { Context, MiddlewareHandler } from "hono";
+import { getCookie } from "hono/cookie";
+import { HTTPException } from "hono/http-exception";
+import { matchedRoutes } from "hono/route";
+import type { Database } from "../db/client.ts";
+import type { Permission } from "../lib/security/permissions.ts";
+import {
+  loadPrincipal,
+  type StaffPrincipal,
+} from "../lib/security/principal.ts";
+import { readSession, type SessionPolicy } from "../lib/security/sessions.ts";
+import { recordAudit } from "../lib/security/audit.ts";
+import { ipAllowed } from "../lib/security/ip_allowlist.ts";
+
+export type Access = "public" | "signed-in" | Permission;
+
+/** What each route needs, keyed by "METHOD /path" as registered. */
+export const ROUTE_ACCESS: Record<string, Access> = {
+  "GET /healthz": "public",
+  "GET /readyz": "public",
+  "POST /lang": "public",
+  "GET /auth/signin": "public",
+  "POST /auth/local": "public",
+  "GET /auth/google": "public",
+  "GET /auth/msentra": "public",
+  "GET /auth/github": "public",
+  "GET /auth/first-owner/:token": "public",
+  "POST /auth/first-owner/:token": "public",
+  "GET /auth/enroll": "public",
+  "POST /auth/enroll": "public",
+  "POST /auth/signout": "signed-in",
+  "POST /auth/signout-everywhere": "signed-in",
+  "GET /": "dashboard.view",
+  "GET /admin/roles": "roles.read",
+};
+
+export const SESSION_COOKIE = "custodian_session";
+
+/** Public routes outside the staff area: the IP allow-list does not apply. */
+const OUTSIDE_STAFF_AREA = new Set([
+  "GET /healthz",
+  "GET /readyz",
+  "POST /lang",
+]);
+
+declare module "hono" {
+  interface ContextVariableMap {
+    principal: StaffPrincipal | null;
+  }
+}
+
+/** The "METHOD /path" of the handler that will answer, or null (404, static). */
+export function routeKey(c: Context): string | null {
+  const handler = matchedRoutes(c).findLast((r) => r.method !== "ALL");
+  return handler ? `${handler.method} ${handler.path}` : null;
+}
+
+export interface GuardDeps {
+  db: Database;
+  kv: Deno.Kv;
+  sessions: SessionPolicy;
+  ipAllowlist?: readonly string[];
+}
+
+/** Loads the principal and enforces ROUTE_ACCESS for every request. */
+export function accessGuard(deps: GuardDeps): MiddlewareHandler {
+  return async function accessGuard(c, next) {
+    c.set("principal", null);
+    const key = routeKey(c);
+    if (key === null) return await next();
+    const access = ROUTE_ACCESS[key];
+    if (access === undefined) {
+      // Fail closed: a route nobody declared is served to nobody.
+      c.get("log").error("access.undeclared_route", { route: key });
+      throw new HTTPException(403);
+    }
+    const sessionId = getCookie(c, SESSION_COOKIE, "host") ?? "";
+    const session = sessionId
+      ? await readSession(deps.kv, deps.sessions, sessionId)
+      : null;
+    const principal = session
+      ? await loadPrincipal(deps.db, session.userId, session.hash)
+      : null;
+    c.set("principal", principal);
+    if (
+      deps.ipAllowlist?.length && !OUTSIDE_STAFF_AREA.has(key) &&
+      !ipAllowed(clientIp(c), deps.ipAllowlist)
+    ) {
+      await deny(c, deps.db, principal, "access.denied.network", key);
+      throw new HTTPException(403);
+    }
+    if (access === "public") return await next();
+
+    if (!principal) {
+      if (session) {
+        // A session whose user was disabled or removed: the denial is audited.
+        await deny(c, deps.db, null, "access.denied.inactive_user", key, {
+          userId: session.userId,
+        });
+      }
+      if (c.req.method === "GET") {
+        const next = encodeURIComponent(
+          c.req.path +
+            (c.req.url.includes("?")
+              ? c.req.url.slice(c.req.url.indexOf("?"))
+              : ""),
+        );
+        return c.redirect(`/auth/signin?next=${next}`, 303);
+      }
+      throw new HTTPException(401);
+    }
+    if (access !== "signed-in" && !principal.permissions.has(access)) {
+      await deny(c, deps.db, principal, "access.denied.permission", key, {
+        permission: access,
+      });
+      throw new HTTPException(403);
+    }
+    await next();
+  };
+}
+
+/** The client address as Deno saw it (no proxy headers are trusted). */
+export function clientIp(c: Context): string | null {
+  const info = (c.env as { remoteAddr?: Deno.NetAddr } | undefined)?.remoteAddr;
+  return info?.hostname ?? null;
+}
+
+async function deny(
+  c: Context,
+  db: Database,
+  principal: StaffPrincipal | null,
+  action: string,
+  route: string,
+  details: Record<string, unknown> = {},
+) {
+  await recordAudit(db, principal, {
+    actorType: principal ? "staff" : "anonymous",
+    actorId: principal?.userId ?? null,
+    action,
+    target: route,
+    outcome: "denied",
+    ip: clientIp(c),
+    userAgent: c.req.header("user-agent") ?? null,
+    requestId: c.get("requestId"),
+    details,
+  });
+}

@@ -1,0 +1,37 @@
+// Renders a full page through the layout with what every page needs: the
+// language, the CSP nonce, the navigation this principal may use.
+import type { Context } from "hono";
+import type { Child } from "hono/jsx";
+import type { Permission } from "../lib/security/permissions.ts";
+import { Layout, type NavItem } from "../views/layout.tsx";
+import type { MessageKey } from "../views/i18n.ts";
+
+/** The navigation, each entry shown only to principals holding its permission. */
+const NAV: { href: string; label: MessageKey; permission: Permission }[] = [
+  { href: "/", label: "nav.dashboard", permission: "dashboard.view" },
+  { href: "/audit", label: "nav.audit", permission: "audit.read" },
+  { href: "/users", label: "nav.users", permission: "users.manage" },
+  { href: "/admin/roles", label: "nav.roles", permission: "roles.read" },
+];
+
+/** Renders `body` as a full page with status `status`. */
+export function page(c: Context, title: string, body: Child, status = 200) {
+  const principal = c.get("principal") ?? null;
+  const nav: NavItem[] = principal
+    ? NAV.filter((n) => principal.permissions.has(n.permission))
+    : [];
+  return c.html(
+    Layout({
+      title,
+      lang: c.get("lang") ?? "en",
+      nonce: c.get("secureHeadersNonce") ?? "",
+      path: c.req.path,
+      nav,
+      user: principal
+        ? { displayName: principal.displayName, role: principal.role }
+        : null,
+      children: body,
+    }),
+    status as 200,
+  );
+}

@@ -1,0 +1,161 @@
+// Table-driven access scenarios (PocketBase style): every registered route,
+// for every persona, gets the status its declared permission implies.
+import assert from "node:assert/strict";
+import { openTestApp, type TestApp } from "../_helpers/app.ts";
+import { makeStaff, makeStore } from "../_helpers/staff.ts";
+import { testEngine } from "../_helpers/test_db.ts";
+import { ROUTE_ACCESS } from "../../routes/access.ts";
+import { can, type RoleName } from "../../lib/security/permissions.ts";
+
+const ORIGIN = "http://127.0.0.1:8000";
+// Obvious fakes so that every provider route is registered.
+const PROVIDERS = {
+  GOOGLE_CLIENT_ID: "fake-google-client",
+  GOOGLE_CLIENT_SECRET: "fake-google-secret",
+  MSENTRA_CLIENT_ID: "fake-entra-client",
+  MSENTRA_CLIENT_SECRET: "fake-entra-secret",
+  MSENTRA_TENANT_ID: "fake-tenant",
+  GITHUB_CLIENT_ID: "fake-github-client",
+  GITHUB_CLIENT_SECRET: "fake-github-secret",
+};
+
+function handlerRoutes(s: TestApp): string[] {
+  return [
+    ...new Set(
+      s.app.routes.filter((r) => r.method !== "ALL").map((r) =>
+        `${r.method} ${r.path}`
+      ),
+    ),
+  ];
+}
+
+Deno.test("every registered route declares what it needs, and every declaration is a route", async () => {
+  await using s = await openTestApp(PROVIDERS);
+  const registered = handlerRoutes(s);
+  const undeclared = registered.filter((r) => !(r in ROUTE_ACCESS));
+  assert.deepEqual(undeclared, [], "routes without a declared permission");
+  const stale = Object.keys(ROUTE_ACCESS).filter((r) =>
+    !registered.includes(r)
+  );
+  assert.deepEqual(stale, [], "declarations without a route");
+});
+
+Deno.test("a route missing from the table is refused to everyone (fail closed)", async () => {
+  await using s = await openTestApp();
+  s.app.get("/undeclared", (c) => c.text("secret"));
+  const admin = await makeStaff(s, "owner");
+  const res = await s.app.request("/undeclared", {
+    headers: { cookie: admin.cookie },
+  });
+  assert.equal(res.status, 403);
+  assert.doesNotMatch(await res.text(), /secret/);
+});
+
+type Persona =
+  | "anonymous"
+  | "viewer of A"
+  | "finance of A"
+  | "support of B"
+  | "admin"
+  | "disabled";
+const PERSONAS: Persona[] = [
+  "anonymous",
+  "viewer of A",
+  "finance of A",
+  "support of B",
+  "admin",
+  "disabled",
+];
+const ROLE_OF: Record<Persona, RoleName | null> = {
+  anonymous: null,
+  "viewer of A": "viewer",
+  "finance of A": "finance",
+  "support of B": "support",
+  admin: "admin",
+  disabled: null,
+};
+
+/** A concrete request for a route pattern. */
+function sample(route: string): { method: string; path: string } {
+  const [method, pattern] = route.split(" ");
+  const path = pattern.replace(":token", "0".repeat(64));
+  return { method, path };
+}
+
+Deno.test(`access scenarios (${testEngine}): every route × anonymous, viewer of A, finance of A, support of B, admin, disabled`, async () => {
+  await using s = await openTestApp(PROVIDERS);
+  const a = await makeStore(s, "Store A");
+  const b = await makeStore(s, "Store B");
+  const cookies: Record<Persona, string | null> = {
+    anonymous: null,
+    "viewer of A": (await makeStaff(s, "viewer", { storeIds: [a] })).cookie,
+    "finance of A": (await makeStaff(s, "finance", { storeIds: [a] })).cookie,
+    "support of B": (await makeStaff(s, "support", { storeIds: [b] })).cookie,
+    admin: (await makeStaff(s, "admin")).cookie,
+    disabled: (await makeStaff(s, "owner", { status: "disabled" })).cookie,
+  };
+  const failures: string[] = [];
+  for (const [route, access] of Object.entries(ROUTE_ACCESS)) {
+    // Signing out would end the persona's session for the later routes.
+    if (route.startsWith("POST /auth/signout")) continue;
+    for (const persona of PERSONAS) {
+      const { method, path } = sample(route);
+      const headers: Record<string, string> = { origin: ORIGIN };
+      if (cookies[persona]) headers.cookie = cookies[persona]!;
+      if (method === "POST") {
+        headers["content-type"] = "application/x-www-form-urlencoded";
+      }
+      const res = await s.app.request(`${ORIGIN}${path}`, {
+        method,
+        headers,
+        body: method === "POST" ? "" : undefined,
+      });
+      await res.body?.cancel();
+      const role = ROLE_OF[persona];
+      const signedIn = role !== null;
+      let expected: string;
+      let ok: boolean;
+      if (access === "public") {
+        expected = "not an access refusal";
+        ok = res.status !== 401 && res.status !== 403 &&
+          !(res.headers.get("location") ?? "").startsWith("/auth/signin?next");
+      } else if (!signedIn) {
+        expected = method === "GET" ? "303 to sign-in" : "401";
+        ok = method === "GET"
+          ? res.status === 303 &&
+            (res.headers.get("location") ?? "").startsWith("/auth/signin?next=")
+          : res.status === 401;
+      } else if (access !== "signed-in" && !can(role, access)) {
+        expected = "403";
+        ok = res.status === 403;
+      } else {
+        expected = "allowed";
+        ok = res.status !== 401 && res.status !== 403;
+      }
+      if (!ok) {
+        failures.push(
+          `${route} as ${persona}: got ${res.status}, expected ${expected}`,
+        );
+      }
+    }
+  }
+  assert.deepEqual(failures, []);
+});
+
+Deno.test(`signed-in POST /auth/signout ends the session; the cookie then opens nothing (${testEngine})`, async () => {
+  await using s = await openTestApp();
+  const owner = await makeStaff(s, "owner");
+  const before = await s.app.request("/", {
+    headers: { cookie: owner.cookie },
+  });
+  assert.equal(before.status, 200);
+  await before.body?.cancel();
+  const out = await s.app.request(`${ORIGIN}/auth/signout`, {
+    method: "POST",
+    headers: { cookie: owner.cookie, origin: ORIGIN },
+  });
+  assert.equal(out.status, 303);
+  const after = await s.app.request("/", { headers: { cookie: owner.cookie } });
+  assert.equal(after.status, 303);
+  assert.match(after.headers.get("location") ?? "", /^\/auth\/signin/);
+});

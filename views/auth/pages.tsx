@@ -1,0 +1,224 @@
+// Sign-in, first-owner and TOTP enrollment pages.
+import type { Lang } from "../i18n.ts";
+import { translator } from "../i18n.ts";
+
+export interface SignInProps {
+  lang: Lang;
+  providers: { id: string; label: string }[];
+  next: string;
+  error?: string | null;
+  email?: string;
+}
+
+/** The sign-in page: single sign-on buttons and the break-glass local form. */
+export function SignInPage(p: SignInProps) {
+  const t = translator(p.lang);
+  const nextQuery = p.next !== "/" ? `?next=${encodeURIComponent(p.next)}` : "";
+  return (
+    <article class="narrow">
+      <h1>{t("auth.signin.title")}</h1>
+      {p.error && <p role="alert" class="error">{p.error}</p>}
+      {p.providers.length > 0 && (
+        <section aria-label={t("auth.signin.sso")}>
+          {p.providers.map((pr) => (
+            <a
+              role="button"
+              class="secondary block"
+              href={`/auth/${pr.id}${nextQuery}`}
+            >
+              {t("auth.signin.with")} {pr.label}
+            </a>
+          ))}
+        </section>
+      )}
+      <details open={p.providers.length === 0}>
+        <summary>{t("auth.signin.local")}</summary>
+        <form method="post" action="/auth/local">
+          <input type="hidden" name="next" value={p.next} />
+          <label>
+            {t("auth.email")}
+            <input
+              type="email"
+              name="email"
+              required
+              autocomplete="username"
+              value={p.email ?? ""}
+            />
+          </label>
+          <label>
+            {t("auth.password")}
+            <input
+              type="password"
+              name="password"
+              required
+              autocomplete="current-password"
+            />
+          </label>
+          <label>
+            {t("auth.code")}
+            <input
+              type="text"
+              name="code"
+              required
+              autocomplete="one-time-code"
+              inputmode="text"
+              aria-describedby="code-help"
+            />
+            <small id="code-help">{t("auth.code.help")}</small>
+          </label>
+          <button type="submit">{t("auth.signin.submit")}</button>
+        </form>
+      </details>
+    </article>
+  );
+}
+
+export interface FirstOwnerProps {
+  lang: Lang;
+  token: string;
+  errors?: string[];
+  email?: string;
+  displayName?: string;
+}
+
+/** Creates the first owner: who they are and a password meeting the policy. */
+export function FirstOwnerPage(p: FirstOwnerProps) {
+  const t = translator(p.lang);
+  return (
+    <article class="narrow">
+      <h1>{t("auth.first.title")}</h1>
+      <p>{t("auth.first.intro")}</p>
+      {p.errors && p.errors.length > 0 && (
+        <ul role="alert" class="error">
+          {p.errors.map((e) => <li>{e}</li>)}
+        </ul>
+      )}
+      <form method="post" action={`/auth/first-owner/${p.token}`}>
+        <label>
+          {t("auth.name")}
+          <input
+            name="displayName"
+            required
+            maxlength={120}
+            autocomplete="name"
+            value={p.displayName ?? ""}
+          />
+        </label>
+        <label>
+          {t("auth.email")}
+          <input
+            type="email"
+            name="email"
+            required
+            autocomplete="username"
+            value={p.email ?? ""}
+          />
+        </label>
+        <label>
+          {t("auth.password")}
+          <input
+            type="password"
+            name="password"
+            required
+            minlength={12}
+            autocomplete="new-password"
+            aria-describedby="pw-help"
+          />
+          <small id="pw-help">{t("auth.password.rules")}</small>
+        </label>
+        <label>
+          {t("auth.password.confirm")}
+          <input
+            type="password"
+            name="confirm"
+            required
+            minlength={12}
+            autocomplete="new-password"
+          />
+        </label>
+        <button type="submit">{t("auth.first.submit")}</button>
+      </form>
+    </article>
+  );
+}
+
+export interface EnrollProps {
+  lang: Lang;
+  secret: string;
+  uri: string;
+  error?: string | null;
+}
+
+/** TOTP enrollment: the secret to add to an authenticator app, then a code. */
+export function EnrollPage(p: EnrollProps) {
+  const t = translator(p.lang);
+  return (
+    <article class="narrow">
+      <h1>{t("auth.enroll.title")}</h1>
+      <p>{t("auth.enroll.intro")}</p>
+      <p>
+        <code class="secret" data-testid="totp-secret">{p.secret}</code>
+      </p>
+      <p>
+        <small>
+          <a href={p.uri}>{t("auth.enroll.link")}</a>
+        </small>
+      </p>
+      {p.error && <p role="alert" class="error">{p.error}</p>}
+      <form method="post" action="/auth/enroll">
+        <label>
+          {t("auth.enroll.code")}
+          <input
+            name="code"
+            required
+            inputmode="numeric"
+            pattern="[0-9]{6}"
+            autocomplete="one-time-code"
+          />
+        </label>
+        <button type="submit">{t("auth.enroll.submit")}</button>
+      </form>
+    </article>
+  );
+}
+
+/** Shown once after enrollment: the recovery codes. */
+export function RecoveryCodesPage(p: { lang: Lang; codes: string[] }) {
+  const t = translator(p.lang);
+  return (
+    <article class="narrow">
+      <h1>{t("auth.recovery.title")}</h1>
+      <p>{t("auth.recovery.intro")}</p>
+      <ul class="codes" data-testid="recovery-codes">
+        {p.codes.map((c) => (
+          <li>
+            <code>{c}</code>
+          </li>
+        ))}
+      </ul>
+      <a role="button" href="/">{t("auth.recovery.continue")}</a>
+    </article>
+  );
+}
+
+/** The first-owner link cannot be used. */
+export function InvalidLinkPage(p: { lang: Lang }) {
+  const t = translator(p.lang);
+  return (
+    <article class="narrow">
+      <h1>{t("auth.first.title")}</h1>
+      <p>{t("auth.first.invalid")}</p>
+    </article>
+  );
+}
+
+/** The enrollment cookie is missing or its 15 minutes are over. */
+export function EnrollExpiredPage(p: { lang: Lang }) {
+  const t = translator(p.lang);
+  return (
+    <article class="narrow">
+      <h1>{t("auth.enroll.title")}</h1>
+      <p>{t("auth.enroll.expired")}</p>
+    </article>
+  );
+}
