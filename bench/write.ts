@@ -65,14 +65,22 @@ for (const engine of ["pglite", "postgres"] as const) {
       );
     }
   };
-  const fresh = await measure("write path, new rows (asJob + RLS)", async () => {
-    await truncate();
-    await writeAll();
-  }, { runs: 3, warmup: 1, rows: ROWS });
-  const replay = await measure("write path, replay (all rows updated)", writeAll, {
-    runs: 3,
-    warmup: 1,
-    rows: ROWS,
-  });
+  const fresh = await measure(
+    "write path, new rows (asJob + RLS)",
+    async () => {
+      await truncate();
+      await writeAll();
+    },
+    { runs: 3, warmup: 1, rows: ROWS },
+  );
+  const replay = await measure(
+    "write path, replay (all rows updated)",
+    writeAll,
+    {
+      runs: 3,
+      warmup: 1,
+      rows: ROWS,
+    },
+  );
   report(`${engine}: ${ROWS} orders`, [raw, fresh, replay], raw.name);
 }

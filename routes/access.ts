@@ -36,6 +36,9 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   "POST /auth/signout-everywhere": "signed-in",
   "GET /": "dashboard.view",
   "GET /admin/roles": "roles.read",
+  "GET /audit": "audit.read",
+  "GET /audit/export.csv": "audit.read",
+  "POST /audit/verify": "audit.read",
 };
 
 export const SESSION_COOKIE = "custodian_session";

@@ -24,6 +24,7 @@ import type { Vault } from "../lib/security/vault.ts";
 import { PERMISSIONS, ROLES } from "../lib/security/permissions.ts";
 import { accessGuard, ROUTE_ACCESS } from "./access.ts";
 import { authRoutes } from "./auth.ts";
+import { auditRoutes } from "./audit.ts";
 import { page } from "./page.ts";
 
 export interface AppDeps {
@@ -138,6 +139,7 @@ export function createApp(deps: AppDeps): Hono {
 
   app.route("/", healthRoutes(deps));
   app.route("/", authRoutes({ ...deps, sessions }));
+  app.route("/", auditRoutes(deps));
 
   app.get("/", (c) => {
     const principal = c.get("principal")!;

@@ -282,11 +282,10 @@ export function authRoutes(deps: AuthDeps): Hono {
   };
   const ssoFailures = (provider: string) =>
     async function ssoFailures(c: Context, next: () => Promise<void>) {
-      try {
-        await next();
-      } catch (err) {
-        if (!(err instanceof HTTPException)) throw err;
-        // State mismatch, a refused code exchange, a provider error.
+      await next();
+      // Hono hands a thrown error to onError and records it in c.error:
+      // state mismatch, a refused code exchange, a provider error.
+      if (c.error instanceof HTTPException) {
         await audit(c, {
           actorType: "anonymous",
           action: "auth.signin.failed",
@@ -294,9 +293,10 @@ export function authRoutes(deps: AuthDeps): Hono {
           details: {
             method: provider,
             reason: "provider_error",
-            status: err.status,
+            status: c.error.status,
           },
         });
+        c.error = undefined;
         c.res = c.redirect("/auth/signin?error=sso", 303);
       }
     };

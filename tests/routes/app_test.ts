@@ -2,6 +2,8 @@ import assert from "node:assert/strict";
 import { openTestApp } from "../_helpers/app.ts";
 import { testEngine } from "../_helpers/test_db.ts";
 import { messages } from "../../views/i18n.ts";
+import { makeStaff } from "../_helpers/staff.ts";
+import { ROUTE_ACCESS } from "../../routes/access.ts";
 
 const ORIGIN = "http://127.0.0.1:8000";
 
@@ -43,18 +45,28 @@ Deno.test(`GET /readyz is 503 when the database is gone (${testEngine})`, async 
 
 Deno.test("GET / renders the layout with navigation, store switcher and htmx", async () => {
   await using s = await openTestApp();
-  const res = await s.app.request("/");
+  const owner = await makeStaff(s, "owner");
+  const res = await s.app.request("/", { headers: { cookie: owner.cookie } });
   assert.equal(res.status, 200);
   const html = await res.text();
   assert.match(html, /<nav aria-label="Main navigation">/);
   assert.match(html, /<select name="store" disabled/);
   assert.match(html, /\/static\/vendor\/htmx\.min\.js/);
   assert.match(html, /\/static\/vendor\/pico\.min\.css/);
+  assert.match(html, /href="\/admin\/roles"/, "owners see the roles page");
+  assert.match(html, /action="\/auth\/signout"/);
+});
+
+Deno.test("GET / without a session redirects to sign-in", async () => {
+  await using s = await openTestApp();
+  const res = await s.app.request("/");
+  assert.equal(res.status, 303);
+  assert.equal(res.headers.get("location"), "/auth/signin?next=%2F");
 });
 
 Deno.test("security headers: strict CSP whose nonce matches the script tag", async () => {
   await using s = await openTestApp();
-  const res = await s.app.request("/");
+  const res = await s.app.request("/auth/signin");
   const csp = res.headers.get("content-security-policy") ?? "";
   const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
   assert.ok(nonce, csp);
@@ -67,7 +79,7 @@ Deno.test("security headers: strict CSP whose nonce matches the script tag", asy
   assert.equal(res.headers.get("x-frame-options"), "DENY");
   assert.equal(res.headers.get("referrer-policy"), "same-origin");
   assert.equal(res.headers.get("strict-transport-security"), null);
-  const second = await s.app.request("/");
+  const second = await s.app.request("/auth/signin");
   assert.notEqual(
     /'nonce-([^']+)'/.exec(second.headers.get("content-security-policy")!)?.[1],
     nonce,
@@ -117,12 +129,15 @@ Deno.test("an unknown path gets the 404 page", async () => {
 
 Deno.test("a crash gets the 500 page: no stack, SQL or secret, and a logged reference", async () => {
   await using s = await openTestApp();
+  // A route that crashes, declared public for the test's duration.
+  ROUTE_ACCESS["GET /boom"] = "public";
   s.app.get("/boom", () => {
     throw new Error(
       "select * from orders where token = 'Atzr|FAKE-canary-token' at db/client.ts:12",
     );
   });
   const res = await s.app.request("/boom");
+  delete ROUTE_ACCESS["GET /boom"];
   assert.equal(res.status, 500);
   const html = await res.text();
   assert.match(html, /Something went wrong/);
@@ -167,10 +182,12 @@ Deno.test("POST /lang switches the interface to Simplified Chinese", async () =>
   const cookie = res.headers.get("set-cookie") ?? "";
   assert.match(cookie, /lang=zh-CN/);
   assert.match(cookie, /HttpOnly/);
-  const page = await s.app.request("/", { headers: { cookie: "lang=zh-CN" } });
+  const page = await s.app.request("/auth/signin", {
+    headers: { cookie: "lang=zh-CN" },
+  });
   const html = await page.text();
   assert.match(html, /<html lang="zh-CN">/);
-  assert.match(html, /仪表盘/);
+  assert.match(html, /登录 Custodian/);
 });
 
 Deno.test("POST /lang with a bad value or an off-site next is a 400 and sets nothing", async () => {

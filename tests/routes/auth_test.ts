@@ -28,7 +28,7 @@ type Fake = (url: string, init?: RequestInit) => Response | undefined;
 /** Runs `fn` with fetch answering provider URLs from `fake`; restores it after. */
 async function withFakeProvider<T>(
   fake: Fake,
-  fn: () => Promise<T>,
+  fn: () => T | Promise<T>,
 ): Promise<T> {
   const real = globalThis.fetch;
   globalThis.fetch = ((input: string | URL | Request, init?: RequestInit) => {

@@ -1,0 +1,168 @@
+// The auditor's view of the trail (Data Policy §8): filters, keyset pages,
+// chain verification and a CSV export that is itself audited.
+import { Hono } from "hono";
+import { stream } from "hono/streaming";
+import { z } from "zod";
+import type { Database } from "../db/client.ts";
+import {
+  auditCsv,
+  type AuditFilter,
+  listAudit,
+  recordAudit,
+  streamAudit,
+  verifyAuditChain,
+} from "../lib/security/audit.ts";
+import { listVisibleStores } from "../lib/stores.ts";
+import { AuditPage, VerifyResult } from "../views/audit/page.tsx";
+import { translator } from "../views/i18n.ts";
+import { clientIp } from "./access.ts";
+import { page } from "./page.ts";
+
+const PAGE_SIZE = 50;
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine(
+  (v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)),
+);
+const filterQuery = z.object({
+  actor: z.string().trim().max(64).optional(),
+  action: z.string().trim().regex(/^[a-z0-9_.]*$/).max(64).optional(),
+  store: z.union([z.uuid(), z.literal("")]).optional(),
+  from: z.union([day, z.literal("")]).optional(),
+  to: z.union([day, z.literal("")]).optional(),
+  before: z.coerce.number().int().positive().optional(),
+});
+type FilterQuery = z.infer<typeof filterQuery>;
+
+function toFilter(q: FilterQuery): AuditFilter {
+  const next = (d: string) =>
+    new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000);
+  return {
+    actorId: q.actor || undefined,
+    action: q.action || undefined,
+    storeId: q.store || undefined,
+    from: q.from ? new Date(`${q.from}T00:00:00Z`) : undefined,
+    // "To" is inclusive of the chosen day.
+    to: q.to ? next(q.to) : undefined,
+  };
+}
+
+function query(q: FilterQuery, extra: Record<string, string> = {}): string {
+  const params = new URLSearchParams();
+  for (const key of ["actor", "action", "store", "from", "to"] as const) {
+    if (q[key]) params.set(key, q[key]!);
+  }
+  for (const [k, v] of Object.entries(extra)) params.set(k, v);
+  return params.toString();
+}
+
+/** `/audit`, `/audit/export.csv`, `/audit/verify`. */
+export function auditRoutes(deps: { db: Database }): Hono {
+  const { db } = deps;
+  const app = new Hono();
+
+  app.get("/audit", async (c) => {
+    const principal = c.get("principal")!;
+    const t = translator(c.get("lang"));
+    const stores = await listVisibleStores(db, principal);
+    const parsed = filterQuery.safeParse(c.req.query());
+    if (!parsed.success) {
+      return page(
+        c,
+        t("audit.title"),
+        AuditPage({
+          lang: c.get("lang"),
+          filter: {},
+          stores,
+          rows: [],
+          nextQuery: null,
+          exportQuery: "",
+          error: t("audit.badFilter"),
+        }),
+        400,
+      );
+    }
+    const q = parsed.data;
+    const { rows, nextBefore } = await listAudit(db, principal, toFilter(q), {
+      before: q.before,
+      limit: PAGE_SIZE,
+    });
+    const names = new Map(stores.map((s) => [s.id, s.name]));
+    return page(
+      c,
+      t("audit.title"),
+      AuditPage({
+        lang: c.get("lang"),
+        filter: q,
+        stores,
+        rows: rows.map((r) => ({
+          id: r.id,
+          at: r.at.toISOString(),
+          actorType: r.actorType,
+          actorId: r.actorId,
+          action: r.action,
+          target: r.target,
+          storeName: r.storeId ? names.get(r.storeId) ?? r.storeId : null,
+          outcome: r.outcome,
+          ip: r.ip,
+          requestId: r.requestId,
+          details: JSON.stringify(r.details),
+        })),
+        nextQuery: nextBefore ? query(q, { before: String(nextBefore) }) : null,
+        exportQuery: query(q),
+      }),
+    );
+  });
+
+  app.get("/audit/export.csv", async (c) => {
+    const principal = c.get("principal")!;
+    const parsed = filterQuery.safeParse(c.req.query());
+    if (!parsed.success) return c.text("Invalid filters", 400);
+    const filter = toFilter(parsed.data);
+    // The export is audited before any row leaves.
+    await recordAudit(db, principal, {
+      actorType: "staff",
+      actorId: principal.userId,
+      action: "export.csv",
+      target: "audit_events",
+      outcome: "success",
+      ip: clientIp(c),
+      userAgent: c.req.header("user-agent") ?? null,
+      requestId: c.get("requestId"),
+      details: { filter: query(parsed.data) },
+    });
+    c.header("Content-Type", "text/csv; charset=utf-8");
+    c.header(
+      "Content-Disposition",
+      `attachment; filename="audit-${
+        new Date().toISOString().slice(0, 10)
+      }.csv"`,
+    );
+    c.header("Cache-Control", "no-store");
+    return stream(c, async (out) => {
+      let header = true;
+      for await (const batch of streamAudit(db, principal, filter)) {
+        await out.write(auditCsv(batch, header));
+        header = false;
+      }
+      if (header) await out.write(auditCsv([], true));
+    });
+  });
+
+  app.post("/audit/verify", async (c) => {
+    const principal = c.get("principal")!;
+    const report = await verifyAuditChain(db, principal);
+    await recordAudit(db, principal, {
+      actorType: "staff",
+      actorId: principal.userId,
+      action: "audit.verify",
+      outcome: report.firstBrokenId === null ? "success" : "failure",
+      ip: clientIp(c),
+      requestId: c.get("requestId"),
+      details: { ...report },
+    });
+    const fragment = VerifyResult({ lang: c.get("lang"), ...report });
+    if (c.req.header("hx-request")) return c.html(fragment);
+    return page(c, translator(c.get("lang"))("audit.title"), fragment);
+  });
+
+  return app;
+}
