@@ -25,6 +25,7 @@ import { PERMISSIONS, ROLES } from "../lib/security/permissions.ts";
 import { accessGuard, ROUTE_ACCESS } from "./access.ts";
 import { authRoutes } from "./auth.ts";
 import { auditRoutes } from "./audit.ts";
+import { accountRoutes } from "./account.ts";
 import { page } from "./page.ts";
 
 export interface AppDeps {
@@ -140,6 +141,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/", healthRoutes(deps));
   app.route("/", authRoutes({ ...deps, sessions }));
   app.route("/", auditRoutes(deps));
+  app.route("/", accountRoutes(deps));
 
   app.get("/", (c) => {
     const principal = c.get("principal")!;

@@ -246,6 +246,10 @@ export function authRoutes(deps: AuthDeps): Hono {
         passwordExpired: result.passwordExpired,
       },
     });
+    // Amazon DPP: a password older than 365 days must be changed now.
+    if (result.passwordExpired) {
+      return c.redirect("/account/password?expired=1", 303);
+    }
     return c.redirect(nextPath.parse(parsed.data.next ?? "/"), 303);
   });
 

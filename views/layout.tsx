@@ -71,6 +71,9 @@ export function Layout(props: LayoutProps) {
                         <small>{props.user.role}</small>
                       </li>
                       <li>
+                        <a href="/account/password">{t("nav.account")}</a>
+                      </li>
+                      <li>
                         <form method="post" action="/auth/signout">
                           <button type="submit" class="link">
                             {t("auth.signout")}

@@ -235,3 +235,32 @@ export async function totpEnrolled(tx: Tx, userId: string): Promise<boolean> {
   const row = await credentialsOf(tx, userId);
   return !!row?.totpSecretJwe && row.totpConfirmedAt !== null;
 }
+
+/**
+ * Changes a local account's password: the current one must match, the new
+ * one must meet the policy, and not more than one change a day.
+ */
+export async function changePassword(
+  tx: Tx,
+  userId: string,
+  current: string,
+  next: string,
+  ctx: { email: string; displayName?: string },
+  now: Date,
+): Promise<SetPasswordResult | { ok: false; reason: "bad_password" }> {
+  const row = await credentialsOf(tx, userId, true);
+  if (!row || !(await verifyPassword(current, row.passwordHash))) {
+    return { ok: false, reason: "bad_password" };
+  }
+  return await setPassword(tx, userId, next, ctx, now);
+}
+
+/** Whether the local account's password is past its 365-day maximum age. */
+export async function localPasswordExpired(
+  tx: Tx,
+  userId: string,
+  now: Date,
+): Promise<boolean> {
+  const row = await credentialsOf(tx, userId);
+  return row ? passwordExpired(row.passwordChangedAt, now) : false;
+}

@@ -222,3 +222,72 @@ export function EnrollExpiredPage(p: { lang: Lang }) {
     </article>
   );
 }
+
+export interface PasswordChangeProps {
+  lang: Lang;
+  expired: boolean;
+  local: boolean;
+  errors?: string[];
+  done?: boolean;
+}
+
+/** Change a local account's password (at most daily, at least yearly). */
+export function PasswordChangePage(p: PasswordChangeProps) {
+  const t = translator(p.lang);
+  if (!p.local) {
+    return (
+      <article class="narrow">
+        <h1>{t("account.password.title")}</h1>
+        <p>{t("account.password.sso")}</p>
+      </article>
+    );
+  }
+  return (
+    <article class="narrow">
+      <h1>{t("account.password.title")}</h1>
+      {p.expired && (
+        <p role="alert" class="error">{t("account.password.expired")}</p>
+      )}
+      {p.done && <p role="status">{t("account.password.done")}</p>}
+      {p.errors && p.errors.length > 0 && (
+        <ul role="alert" class="error">
+          {p.errors.map((e) => <li>{e}</li>)}
+        </ul>
+      )}
+      <form method="post" action="/account/password">
+        <label>
+          {t("account.password.current")}
+          <input
+            type="password"
+            name="current"
+            required
+            autocomplete="current-password"
+          />
+        </label>
+        <label>
+          {t("account.password.new")}
+          <input
+            type="password"
+            name="password"
+            required
+            minlength={12}
+            autocomplete="new-password"
+            aria-describedby="pw-rules"
+          />
+          <small id="pw-rules">{t("auth.password.rules")}</small>
+        </label>
+        <label>
+          {t("auth.password.confirm")}
+          <input
+            type="password"
+            name="confirm"
+            required
+            minlength={12}
+            autocomplete="new-password"
+          />
+        </label>
+        <button type="submit">{t("account.password.submit")}</button>
+      </form>
+    </article>
+  );
+}
