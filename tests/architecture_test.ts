@@ -19,7 +19,7 @@ async function importsOf(path: string): Promise<string[]> {
   const out: string[] = [];
   for (
     const m of text.matchAll(
-      /(?:import|export)[^"']*?from\s+["'](\.[^"']+)["']/g,
+      /(?:(?:import|export)[^"']*?from\s+|import\s+)["'](\.[^"']+)["']/g,
     )
   ) {
     out.push(
