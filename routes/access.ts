@@ -36,6 +36,8 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   "POST /auth/signout-everywhere": "signed-in",
   "GET /": "dashboard.view",
   "GET /admin/roles": "roles.read",
+  "GET /stores": "dashboard.view",
+  "GET /stores/:id": "dashboard.view",
   "GET /account/password": "signed-in",
   "POST /account/password": "signed-in",
   "GET /audit": "audit.read",

@@ -26,6 +26,7 @@ import { accessGuard, ROUTE_ACCESS } from "./access.ts";
 import { authRoutes } from "./auth.ts";
 import { auditRoutes } from "./audit.ts";
 import { accountRoutes } from "./account.ts";
+import { storeRoutes } from "./stores.ts";
 import { page } from "./page.ts";
 
 export interface AppDeps {
@@ -142,6 +143,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/", authRoutes({ ...deps, sessions }));
   app.route("/", auditRoutes(deps));
   app.route("/", accountRoutes(deps));
+  app.route("/", storeRoutes(deps));
 
   app.get("/", (c) => {
     const principal = c.get("principal")!;

@@ -9,6 +9,7 @@ import type { MessageKey } from "../views/i18n.ts";
 /** The navigation, each entry shown only to principals holding its permission. */
 const NAV: { href: string; label: MessageKey; permission: Permission }[] = [
   { href: "/", label: "nav.dashboard", permission: "dashboard.view" },
+  { href: "/stores", label: "nav.stores", permission: "dashboard.view" },
   { href: "/audit", label: "nav.audit", permission: "audit.read" },
   { href: "/users", label: "nav.users", permission: "users.manage" },
   { href: "/admin/roles", label: "nav.roles", permission: "roles.read" },

@@ -75,11 +75,27 @@ const ROLE_OF: Record<Persona, RoleName | null> = {
   disabled: null,
 };
 
-/** A concrete request for a route pattern. */
-function sample(route: string): { method: string; path: string } {
+/** Which personas hold a grant on store A (the record routes point at A). */
+const SEES_STORE_A: Record<Persona, boolean> = {
+  anonymous: false,
+  "viewer of A": true,
+  "finance of A": true,
+  "support of B": false,
+  admin: true,
+  disabled: false,
+};
+
+/** A concrete request for a route pattern; `:id` is store A's record. */
+function sample(
+  route: string,
+  storeA: string,
+): { method: string; path: string; storeRecord: boolean } {
   const [method, pattern] = route.split(" ");
-  const path = pattern.replace(":token", "0".repeat(64));
-  return { method, path };
+  const path = pattern.replace(":token", "0".repeat(64)).replace(
+    ":id",
+    storeA,
+  );
+  return { method, path, storeRecord: pattern.startsWith("/stores/:id") };
 }
 
 Deno.test(`access scenarios (${testEngine}): every route × anonymous, viewer of A, finance of A, support of B, admin, disabled`, async () => {
@@ -99,7 +115,7 @@ Deno.test(`access scenarios (${testEngine}): every route × anonymous, viewer of
     // Signing out would end the persona's session for the later routes.
     if (route.startsWith("POST /auth/signout")) continue;
     for (const persona of PERSONAS) {
-      const { method, path } = sample(route);
+      const { method, path, storeRecord } = sample(route, a);
       const headers: Record<string, string> = { origin: ORIGIN };
       if (cookies[persona]) headers.cookie = cookies[persona]!;
       if (method === "POST") {
@@ -128,6 +144,13 @@ Deno.test(`access scenarios (${testEngine}): every route × anonymous, viewer of
       } else if (access !== "signed-in" && !can(role, access)) {
         expected = "403";
         ok = res.status === 403;
+      } else if (storeRecord && !SEES_STORE_A[persona]) {
+        // Another store's record is not found, not forbidden.
+        expected = "404";
+        ok = res.status === 404;
+      } else if (storeRecord) {
+        expected = "200";
+        ok = res.status === 200;
       } else {
         expected = "allowed";
         ok = res.status !== 401 && res.status !== 403;
