@@ -103,12 +103,16 @@ export function accessGuard(deps: GuardDeps): MiddlewareHandler {
     if (access === "public") return await next();
 
     if (!principal) {
-      if (session) {
-        // A session whose user was disabled or removed: the denial is audited.
-        await deny(c, deps.db, null, "access.denied.inactive_user", key, {
-          userId: session.userId,
-        });
-      }
+      // Every denial is audited: a session whose user was disabled or
+      // removed, or no session at all.
+      await deny(
+        c,
+        deps.db,
+        null,
+        session ? "access.denied.inactive_user" : "access.denied.anonymous",
+        key,
+        session ? { userId: session.userId } : {},
+      );
       if (c.req.method === "GET") {
         const next = encodeURIComponent(
           c.req.path +
@@ -155,4 +159,37 @@ async function deny(
     requestId: c.get("requestId"),
     details,
   });
+}
+
+/**
+ * Hono's CSRF check with its refusals audited: a cross-site form post is a
+ * denial like any other (Data Policy §8).
+ */
+export function auditedCsrf(
+  db: Database,
+  check: MiddlewareHandler,
+): MiddlewareHandler {
+  return async function csrfCheck(c, next) {
+    let passed = false;
+    try {
+      await check(c, () => {
+        passed = true;
+        return next();
+      });
+    } catch (err) {
+      if (!passed && err instanceof HTTPException && err.status === 403) {
+        await deny(
+          c,
+          db,
+          null,
+          "access.denied.csrf",
+          `${c.req.method} ${c.req.path}`,
+          {
+            origin: c.req.header("origin") ?? null,
+          },
+        );
+      }
+      throw err;
+    }
+  };
 }

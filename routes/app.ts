@@ -22,7 +22,7 @@ import { LANGS, pickLang } from "../views/i18n.ts";
 import { healthRoutes } from "./health.ts";
 import type { Vault } from "../lib/security/vault.ts";
 import { PERMISSIONS, ROLES } from "../lib/security/permissions.ts";
-import { accessGuard, ROUTE_ACCESS } from "./access.ts";
+import { accessGuard, auditedCsrf, ROUTE_ACCESS } from "./access.ts";
 import { authRoutes } from "./auth.ts";
 import { auditRoutes } from "./audit.ts";
 import { accountRoutes } from "./account.ts";
@@ -104,10 +104,13 @@ export function createApp(deps: AppDeps): Hono {
     await next();
   });
   // Same origin as the request, or as PUBLIC_URL when behind a TLS proxy.
-  app.use(csrf({
-    origin: (origin, c) =>
-      sameOrigin(origin, c.req.url) || sameOrigin(origin, config.publicUrl),
-  }));
+  app.use(auditedCsrf(
+    deps.db,
+    csrf({
+      origin: (origin, c) =>
+        sameOrigin(origin, c.req.url) || sameOrigin(origin, config.publicUrl),
+    }),
+  ));
   app.use(bodyLimit({
     maxSize: config.BODY_LIMIT_BYTES,
     onError: () => {

@@ -1,6 +1,8 @@
 import assert from "node:assert/strict";
 import { openTestApp } from "../_helpers/app.ts";
-import { testEngine } from "../_helpers/test_db.ts";
+import { ownerOf, testEngine } from "../_helpers/test_db.ts";
+import { rowsOf } from "../../db/client.ts";
+import { sql } from "drizzle-orm";
 import { messages } from "../../views/i18n.ts";
 import { makeStaff } from "../_helpers/staff.ts";
 import { ROUTE_ACCESS } from "../../routes/access.ts";
@@ -57,11 +59,17 @@ Deno.test("GET / renders the layout with navigation, store switcher and htmx", a
   assert.match(html, /action="\/auth\/signout"/);
 });
 
-Deno.test("GET / without a session redirects to sign-in", async () => {
+Deno.test("GET / without a session redirects to sign-in, and the denial is audited", async () => {
   await using s = await openTestApp();
   const res = await s.app.request("/");
   assert.equal(res.status, 303);
   assert.equal(res.headers.get("location"), "/auth/signin?next=%2F");
+  const [row] = rowsOf<{ action: string; target: string }>(
+    await ownerOf(s.t.db).execute(
+      sql`select action, target from audit_events order by id desc limit 1`,
+    ),
+  );
+  assert.deepEqual(row, { action: "access.denied.anonymous", target: "GET /" });
 });
 
 Deno.test("security headers: strict CSP whose nonce matches the script tag", async () => {
@@ -165,6 +173,12 @@ Deno.test("POST /lang from another origin is refused by CSRF protection", async 
   });
   assert.equal(res.status, 403);
   assert.equal(res.headers.get("set-cookie"), null);
+  const [row] = rowsOf<{ action: string; outcome: string }>(
+    await ownerOf(s.t.db).execute(
+      sql`select action, outcome from audit_events order by id desc limit 1`,
+    ),
+  );
+  assert.deepEqual(row, { action: "access.denied.csrf", outcome: "denied" });
 });
 
 Deno.test("POST /lang switches the interface to Simplified Chinese", async () => {
