@@ -93,3 +93,67 @@ export async function hasActiveStaff(db: Database): Promise<boolean> {
   const list = Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows;
   return Boolean((list[0] as { any: boolean }).any);
 }
+
+/** A column of vault ciphertexts, for key rotation. */
+export interface SealedColumn {
+  table: string;
+  column: string;
+  /** The primary key columns, for keyset batches. */
+  keys: string[];
+}
+
+/**
+ * Rewrites one column of ciphertexts across every store, batch by batch,
+ * each batch committed on its own: a crash loses at most one batch's work
+ * and a rerun continues (rows already rewritten are skipped by `rewrite`
+ * returning null). Runs as owner because a key rotation spans all stores.
+ */
+export async function rewriteSealedColumn(
+  db: Database,
+  spec: SealedColumn,
+  rewrite: (value: string) => Promise<string | null>,
+  batchSize = 500,
+): Promise<{ scanned: number; rewritten: number }> {
+  const table = sql.identifier(spec.table);
+  const column = sql.identifier(spec.column);
+  const keyList = sql.join(spec.keys.map((k) => sql.identifier(k)), sql`, `);
+  let after: unknown[] | null = null;
+  let scanned = 0;
+  let rewritten = 0;
+  for (;;) {
+    const batch: Record<string, unknown>[] = await db[OWNER].transaction(
+      async (tx) => {
+        const cursor = after
+          ? sql`and (${keyList}) > (${
+            sql.join(after.map((v) => sql`${v}`), sql`, `)
+          })`
+          : sql``;
+        const res = await tx.execute(sql`
+          select ${keyList}, ${column} as sealed from ${table}
+          where ${column} is not null ${cursor}
+          order by ${keyList} limit ${batchSize} for update`);
+        const rows = (Array.isArray(res) ? Array.from(res) : (res as {
+          rows: Record<string, unknown>[];
+        }).rows) as Record<string, unknown>[];
+        for (const row of rows) {
+          const next = await rewrite(String(row.sealed));
+          if (next === null) continue;
+          const where = sql.join(
+            spec.keys.map((k) => sql`${sql.identifier(k)} = ${row[k]}`),
+            sql` and `,
+          );
+          await tx.execute(
+            sql`update ${table} set ${column} = ${next} where ${where}`,
+          );
+          rewritten++;
+        }
+        return rows;
+      },
+    );
+    scanned += batch.length;
+    if (batch.length < batchSize) break;
+    const last = batch[batch.length - 1];
+    after = spec.keys.map((k) => last[k]);
+  }
+  return { scanned, rewritten };
+}

@@ -60,6 +60,45 @@ export const storeMarketplaces = pgTable("store_marketplaces", {
   createdAt: createdAt(),
 }, (t) => [primaryKey({ columns: [t.storeId, t.marketplaceId] })]);
 
+// ── Amazon credentials (§7: only server-side, encrypted, rotated) ─────────
+
+/**
+ * The company's Amazon applications: an SP-API app (LWA client) and an Ads
+ * API client. Client id and secret are vault JWEs; the previous secret is
+ * kept until the new one has worked once (§7, LWA 180-day rotation).
+ */
+export const amazonApps = pgTable("amazon_apps", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  api: text("api", { enum: ["sp-api", "ads"] }).notNull(),
+  name: text("name").notNull(),
+  /** amzn1.sp.solution.… or amzn1.sellerapps.app.…: an identifier, not a secret. */
+  applicationId: text("application_id"),
+  draft: boolean("draft").notNull().default(true),
+  clientIdJwe: text("client_id_jwe").notNull(),
+  clientSecretJwe: text("client_secret_jwe").notNull(),
+  secretIssuedAt: tz("secret_issued_at").notNull(),
+  previousSecretJwe: text("previous_secret_jwe"),
+  secretVerifiedAt: tz("secret_verified_at"),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+}, (t) => [uniqueIndex("amazon_apps_api_name_uq").on(t.api, t.name)]);
+
+/** Per-store refresh tokens (vault JWE) with their provenance and use. */
+export const storeCredentials = pgTable("store_credentials", {
+  storeId: storeRef(),
+  api: text("api", { enum: ["sp-api", "ads"] }).notNull(),
+  appId: uuid("app_id").notNull().references(() => amazonApps.id),
+  refreshTokenJwe: text("refresh_token_jwe").notNull(),
+  method: text("method", { enum: ["website", "self"] }).notNull(),
+  roles: text("roles").array().notNull().default([]),
+  scopes: text("scopes").array().notNull().default([]),
+  issuedAt: tz("issued_at").notNull(),
+  /** Public-app authorizations lapse after 365 days; self-authorized do not. */
+  authorizationExpiresAt: tz("authorization_expires_at"),
+  lastUsedAt: tz("last_used_at"),
+  lastRotatedAt: tz("last_rotated_at"),
+}, (t) => [primaryKey({ columns: [t.storeId, t.api] })]);
+
 // ── Staff, roles and per-store grants (§5 least privilege) ─────────────────
 
 export const roles = pgTable("roles", {
@@ -625,4 +664,5 @@ export const storeScopedTables = [
   syncCursors,
   auditEvents,
   accessReviewItems,
+  storeCredentials,
 ] as const;
