@@ -157,3 +157,19 @@ export async function rewriteSealedColumn(
   }
   return { scanned, rewritten };
 }
+
+/**
+ * Whether a seller account is registered in a region, whoever may see it:
+ * registration must refuse duplicates even of stores the caller cannot see.
+ */
+export async function sellerRegistered(
+  db: Database,
+  sellerId: string,
+  region: string,
+): Promise<boolean> {
+  const rows = await db[OWNER].execute(
+    sql`select exists (select 1 from stores where seller_id = ${sellerId} and region = ${region}) as found`,
+  );
+  const list = Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows;
+  return Boolean((list[0] as { found: boolean }).found);
+}

@@ -2,6 +2,10 @@
 import { asc, eq, sql } from "drizzle-orm";
 import { type Database, type Principal, rowsOf } from "../db/client.ts";
 import { storeMarketplaces, stores } from "../db/schema.ts";
+import { registerStore, sellerRegistered } from "../db/maintenance.ts";
+import { z } from "zod";
+import { REGION_MARKETPLACES } from "./seed/reference.ts";
+import { recordAudit } from "./security/audit.ts";
 
 export interface StoreSummary {
   id: string;
@@ -97,4 +101,82 @@ export async function getStoreDetail(
       counts,
     };
   });
+}
+
+// ── Registering the company's own seller accounts (Data Policy §2) ─────────
+
+export const registrationSchema = z.object({
+  sellerId: z.string().trim().toUpperCase().regex(
+    /^A[0-9A-Z]{8,20}$/,
+    "must be a selling partner id (merchant token), like A1B2C3D4E5F6G7",
+  ),
+  region: z.enum(["NA", "EU", "FE"], { error: "must be NA, EU or FE" }),
+  name: z.string().trim().min(2, "must have at least 2 characters").max(120),
+  brand: z.string().trim().max(120).optional().transform((v) => v || null),
+  marketplaceIds: z.array(z.string()).min(1, "choose at least one marketplace"),
+});
+export type StoreRegistrationInput = z.input<typeof registrationSchema>;
+
+export class StoreRegistrationError extends Error {
+  override name = "StoreRegistrationError";
+  constructor(readonly problems: string[]) {
+    super(problems.join("; "));
+  }
+}
+
+/**
+ * Registers one of the company's own seller accounts. Only registered
+ * accounts may later be connected: this is how "no authorization from
+ * unrelated third-party sellers" is enforced.
+ */
+export async function registerOwnStore(
+  db: Database,
+  actor: Principal,
+  input: StoreRegistrationInput,
+  audit: { ip?: string | null; requestId?: string | null } = {},
+): Promise<string> {
+  const parsed = registrationSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new StoreRegistrationError(
+      parsed.error.issues.map((i) => `${String(i.path[0])} ${i.message}`),
+    );
+  }
+  const v = parsed.data;
+  const marketplaces = v.marketplaceIds.map((id) =>
+    REGION_MARKETPLACES[v.region].find((m) => m.id === id)
+  );
+  if (marketplaces.some((m) => !m)) {
+    throw new StoreRegistrationError([
+      `marketplaceIds must all belong to the ${v.region} region`,
+    ]);
+  }
+  if (await sellerRegistered(db, v.sellerId, v.region)) {
+    throw new StoreRegistrationError([
+      `sellerId ${v.sellerId} is already registered in ${v.region}`,
+    ]);
+  }
+  const id = await registerStore(db, {
+    sellerId: v.sellerId,
+    region: v.region,
+    name: v.name,
+    brand: v.brand,
+    marketplaces: marketplaces.map((m) => ({
+      marketplaceId: m!.id,
+      countryCode: m!.countryCode,
+      defaultCurrency: m!.currency,
+      domain: m!.domain,
+    })),
+  });
+  await recordAudit(db, { ...actor, storeIds: [...actor.storeIds, id] }, {
+    actorType: "staff",
+    actorId: actor.userId,
+    action: "store.register",
+    target: `${v.sellerId}/${v.region}`,
+    storeId: id,
+    outcome: "success",
+    ip: audit.ip ?? null,
+    requestId: audit.requestId ?? null,
+    details: { marketplaces: v.marketplaceIds },
+  });
+  return id;
 }

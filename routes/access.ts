@@ -38,6 +38,8 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   "GET /admin/roles": "roles.read",
   "GET /stores": "dashboard.view",
   "GET /stores/:id": "dashboard.view",
+  "GET /stores/new": "stores.manage",
+  "POST /stores": "stores.manage",
   "GET /account/password": "signed-in",
   "POST /account/password": "signed-in",
   "GET /audit": "audit.read",
@@ -60,9 +62,13 @@ declare module "hono" {
   }
 }
 
-/** The "METHOD /path" of the handler that will answer, or null (404, static). */
+/**
+ * The "METHOD /path" of the handler that will answer, or null (404, static).
+ * Hono runs matching handlers in registration order and the first to return
+ * a response answers, so the first non-middleware match is the one to guard.
+ */
 export function routeKey(c: Context): string | null {
-  const handler = matchedRoutes(c).findLast((r) => r.method !== "ALL");
+  const handler = matchedRoutes(c).find((r) => r.method !== "ALL");
   return handler ? `${handler.method} ${handler.path}` : null;
 }
 

@@ -1,5 +1,6 @@
 // Renders a full page through the layout with what every page needs: the
 // language, the CSP nonce, the navigation this principal may use.
+import "./context.ts";
 import type { Context } from "hono";
 import type { Child } from "hono/jsx";
 import type { Permission } from "../lib/security/permissions.ts";

@@ -139,6 +139,13 @@ const en = {
   "stores.marketplaces": "Marketplaces",
   "stores.noMarketplaces": "No marketplace registered.",
   "stores.data": "Data held (row counts)",
+  "stores.brand": "Brand (if registered)",
+  "stores.register.title": "Register an own seller account",
+  "stores.register.intro":
+    "Only the company's own seller accounts may be connected to Amazon here (Data Policy §2). Register the account and its marketplaces first.",
+  "stores.register.sellerHelp":
+    "The selling partner id (merchant token) from Seller Central, starting with A.",
+  "stores.register.submit": "Register",
   "error.reference": "Reference",
   "error.home": "Back to the dashboard",
 } as const;
@@ -269,6 +276,13 @@ const zhCN: Partial<Record<MessageKey, string>> = {
   "stores.marketplaces": "站点",
   "stores.noMarketplaces": "未登记站点。",
   "stores.data": "持有数据（行数）",
+  "stores.brand": "品牌（如已注册）",
+  "stores.register.title": "登记自有卖家账户",
+  "stores.register.intro":
+    "此处只能连接公司自有的卖家账户（数据政策第 2 条）。请先登记账户及其站点。",
+  "stores.register.sellerHelp":
+    "Seller Central 中以 A 开头的卖家编号（merchant token）。",
+  "stores.register.submit": "登记",
   "error.reference": "编号",
   "error.home": "返回仪表盘",
 };

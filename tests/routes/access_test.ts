@@ -182,3 +182,55 @@ Deno.test(`signed-in POST /auth/signout ends the session; the cookie then opens 
   assert.equal(after.status, 303);
   assert.match(after.headers.get("location") ?? "", /^\/auth\/signin/);
 });
+
+Deno.test(`stores (${testEngine}): an admin registers an own seller account; bad input changes nothing`, async () => {
+  await using s = await openTestApp();
+  const admin = await makeStaff(s, "admin");
+  const post = (body: string) =>
+    s.app.request(`${ORIGIN}/stores`, {
+      method: "POST",
+      headers: {
+        cookie: admin.cookie,
+        origin: ORIGIN,
+        "content-type": "application/x-www-form-urlencoded",
+      },
+      body,
+    });
+  const bad = await post(
+    "sellerId=nope&region=NA&name=X&marketplaceIds=A1PA6795UKMFR9",
+  );
+  assert.equal(bad.status, 400);
+  const html = await bad.text();
+  assert.match(html, /sellerId must be a selling partner id/);
+  assert.match(html, /name must have at least 2 characters/);
+  const list = await s.app.request("/stores", {
+    headers: { cookie: admin.cookie },
+  });
+  assert.doesNotMatch(
+    await list.text(),
+    /<td><a href="\/stores\//,
+    "nothing registered",
+  );
+
+  const wrongRegion = await post(
+    "sellerId=A1B2C3D4E5F6G7&region=NA&name=Own+US&marketplaceIds=A1PA6795UKMFR9",
+  );
+  assert.equal(wrongRegion.status, 400);
+  assert.match(await wrongRegion.text(), /must all belong to the NA region/);
+
+  const ok = await post(
+    "sellerId=a1b2c3d4e5f6g7&region=NA&name=Own+US&marketplaceIds=ATVPDKIKX0DER&marketplaceIds=A2EUQ1WTGCTBG2",
+  );
+  assert.equal(ok.status, 303);
+  const location = ok.headers.get("location")!;
+  const detail =
+    await (await s.app.request(location, { headers: { cookie: admin.cookie } }))
+      .text();
+  assert.match(detail, /A1B2C3D4E5F6G7/);
+  assert.match(detail, /amazon\.ca/);
+  const dup = await post(
+    "sellerId=A1B2C3D4E5F6G7&region=NA&name=Again&marketplaceIds=ATVPDKIKX0DER",
+  );
+  assert.equal(dup.status, 400);
+  assert.match(await dup.text(), /already registered/);
+});

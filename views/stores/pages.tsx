@@ -13,11 +13,16 @@ export interface StoreListProps {
   }[];
 }
 
-export function StoreListPage(p: StoreListProps) {
+export function StoreListPage(p: StoreListProps & { canRegister?: boolean }) {
   const t = translator(p.lang);
   return (
     <>
       <h1>{t("stores.title")}</h1>
+      {p.canRegister && (
+        <p>
+          <a role="button" href="/stores/new">{t("stores.register.title")}</a>
+        </p>
+      )}
       {p.stores.length === 0
         ? <p class="empty">{t("home.noStores")}</p>
         : (
@@ -110,5 +115,90 @@ export function StoreDetailPage(p: StoreDetailProps) {
         </tbody>
       </table>
     </>
+  );
+}
+
+export interface RegisterStoreProps {
+  lang: Lang;
+  regions: {
+    region: string;
+    marketplaces: { id: string; label: string }[];
+  }[];
+  values?: {
+    sellerId?: string;
+    region?: string;
+    name?: string;
+    brand?: string;
+    marketplaceIds?: string[];
+  };
+  errors?: string[];
+}
+
+/** Registers one of the company's own seller accounts (Data Policy §2). */
+export function RegisterStorePage(p: RegisterStoreProps) {
+  const t = translator(p.lang);
+  const v = p.values ?? {};
+  return (
+    <article>
+      <hgroup>
+        <h1>{t("stores.register.title")}</h1>
+        <p>{t("stores.register.intro")}</p>
+      </hgroup>
+      {p.errors && p.errors.length > 0 && (
+        <ul role="alert" class="error">
+          {p.errors.map((e) => <li>{e}</li>)}
+        </ul>
+      )}
+      <form method="post" action="/stores">
+        <label>
+          {t("stores.seller")}
+          <input
+            name="sellerId"
+            required
+            pattern="A[0-9A-Za-z]{8,20}"
+            value={v.sellerId ?? ""}
+            aria-describedby="seller-help"
+          />
+          <small id="seller-help">{t("stores.register.sellerHelp")}</small>
+        </label>
+        <label>
+          {t("stores.name")}
+          <input name="name" required maxlength={120} value={v.name ?? ""} />
+        </label>
+        <label>
+          {t("stores.brand")}
+          <input name="brand" maxlength={120} value={v.brand ?? ""} />
+        </label>
+        <label>
+          {t("stores.region")}
+          <select name="region" required>
+            {p.regions.map((r) => (
+              <option value={r.region} selected={v.region === r.region}>
+                {r.region}
+              </option>
+            ))}
+          </select>
+        </label>
+        {p.regions.map((r) => (
+          <fieldset>
+            <legend>
+              {t("stores.marketplaces")} — {r.region}
+            </legend>
+            {r.marketplaces.map((m) => (
+              <label>
+                <input
+                  type="checkbox"
+                  name="marketplaceIds"
+                  value={m.id}
+                  checked={v.marketplaceIds?.includes(m.id)}
+                />
+                {m.label}
+              </label>
+            ))}
+          </fieldset>
+        ))}
+        <button type="submit">{t("stores.register.submit")}</button>
+      </form>
+    </article>
   );
 }

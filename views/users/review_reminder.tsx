@@ -1,0 +1,40 @@
+// The dashboard's reminder that the periodic access review is due (Data
+// Policy §5; Amazon asks for one at least every quarter).
+import type { Lang } from "../i18n.ts";
+import { formatDate } from "./components.tsx";
+import { t } from "./messages.ts";
+
+export interface ReviewReminderProps {
+  lang: Lang;
+  /** When the review is (or was) due. */
+  dueAt: Date;
+  /** Past the due date and not completed. */
+  overdue: boolean;
+}
+
+/**
+ * A short notice with a link to the access review page.
+ *
+ * @example
+ * ReviewReminder({ lang: "en", dueAt: status.dueAt, overdue: status.due })
+ */
+export function ReviewReminder(p: ReviewReminderProps) {
+  const date = formatDate(p.dueAt);
+  return (
+    <aside
+      class={p.overdue
+        ? "notice review-reminder overdue"
+        : "notice review-reminder"}
+      role={p.overdue ? "alert" : "status"}
+      aria-label={t(p.lang, "review.title")}
+      data-testid="review-reminder"
+    >
+      <p>
+        <time datetime={p.dueAt.toISOString()}>
+          {t(p.lang, p.overdue ? "reminder.overdue" : "reminder.due", { date })}
+        </time>{" "}
+        <a href="/access-review">{t(p.lang, "reminder.open")}</a>
+      </p>
+    </aside>
+  );
+}
