@@ -1,4 +1,5 @@
 // Typed context variables shared by every route (Hono module augmentation).
+import type {} from "hono";
 import type {} from "hono/request-id";
 import type {} from "hono/secure-headers";
 import type { Lang } from "../views/i18n.ts";
