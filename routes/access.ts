@@ -15,6 +15,7 @@ import {
 import { readSession, type SessionPolicy } from "../lib/security/sessions.ts";
 import { recordAudit } from "../lib/security/audit.ts";
 import { ipAllowed } from "../lib/security/ip_allowlist.ts";
+import { USERS_ROUTE_ACCESS } from "./users.ts";
 
 export type Access = "public" | "signed-in" | Permission;
 
@@ -40,6 +41,7 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   "GET /stores/:id": "dashboard.view",
   "GET /stores/new": "stores.manage",
   "POST /stores": "stores.manage",
+  ...USERS_ROUTE_ACCESS,
   "GET /account/password": "signed-in",
   "POST /account/password": "signed-in",
   "GET /audit": "audit.read",

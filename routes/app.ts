@@ -27,6 +27,9 @@ import { authRoutes } from "./auth.ts";
 import { auditRoutes } from "./audit.ts";
 import { accountRoutes } from "./account.ts";
 import { storeRoutes } from "./stores.ts";
+import { usersRoutes } from "./users.ts";
+import { reviewStatus, touchGrantUse } from "../lib/security/access_review.ts";
+import { ReviewReminder } from "../views/users/review_reminder.tsx";
 import { page } from "./page.ts";
 
 export interface AppDeps {
@@ -142,17 +145,42 @@ export function createApp(deps: AppDeps): Hono {
     ipAllowlist: config.STAFF_IP_ALLOWLIST,
   }));
 
+  // Data Policy §5: the access review sees each grant's real last use.
+  app.use(async function grantUse(c, next) {
+    const principal = c.get("principal");
+    if (principal) {
+      await touchGrantUse(deps.db, deps.kv, principal, new Date()).catch(
+        (error) => c.get("log").warn("grant_use.touch_failed", { error }),
+      );
+    }
+    await next();
+  });
+
   app.route("/", healthRoutes(deps));
   app.route("/", authRoutes({ ...deps, sessions }));
   app.route("/", auditRoutes(deps));
   app.route("/", accountRoutes(deps));
   app.route("/", storeRoutes(deps));
+  app.route("/", usersRoutes(deps));
 
-  app.get("/", (c) => {
+  app.get("/", async (c) => {
     const principal = c.get("principal")!;
-    return page(
-      c,
-      "Dashboard",
+    const review = principal.permissions.has("access.review")
+      ? await reviewStatus(
+        deps.db,
+        principal,
+        new Date(),
+        config.ACCESS_REVIEW_INTERVAL_DAYS,
+      )
+      : null;
+    return page(c, "Dashboard", [
+      review?.remind
+        ? ReviewReminder({
+          lang: c.get("lang"),
+          dueAt: review.dueAt,
+          overdue: review.due,
+        })
+        : null,
       HomePage({
         lang: c.get("lang"),
         engine: deps.db.engine,
@@ -160,7 +188,7 @@ export function createApp(deps: AppDeps): Hono {
         role: principal.role,
         storeCount: principal.storeIds.length,
       }),
-    );
+    ]);
   });
 
   app.get("/admin/roles", (c) =>

@@ -13,6 +13,11 @@ const NAV: { href: string; label: MessageKey; permission: Permission }[] = [
   { href: "/stores", label: "nav.stores", permission: "dashboard.view" },
   { href: "/audit", label: "nav.audit", permission: "audit.read" },
   { href: "/users", label: "nav.users", permission: "users.manage" },
+  {
+    href: "/access-review",
+    label: "nav.accessReview",
+    permission: "access.review",
+  },
   { href: "/admin/roles", label: "nav.roles", permission: "roles.read" },
 ];
 

@@ -7,6 +7,7 @@ import {
   apiRequestLog,
   auditEvents,
   buyerPii,
+  storeCredentials,
   storeGrants,
   stores,
   storeScopedTables,
@@ -33,13 +34,14 @@ const UUID_V4 =
   /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 
 /**
- * Store-scoped tables that hold staff and security records rather than
- * seller data; the generator leaves them empty.
+ * Store-scoped tables that hold staff and security records, or Amazon
+ * credentials, rather than seller data; the generator leaves them empty.
  */
 const NOT_SEEDED: readonly PgTable[] = [
   storeGrants,
   auditEvents,
   accessReviewItems,
+  storeCredentials,
 ];
 
 /** All tables a seeded store has rows in, plus the stores table itself. */
