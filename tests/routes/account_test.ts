@@ -15,10 +15,13 @@ Deno.test(`account (${testEngine}): a local password changes once, then not agai
     email: "li.wei@example.test",
   });
   const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
-  await s.t.db.asUser({ userId: user.id, storeIds: [] }, (tx) =>
-    setPassword(tx, user.id, "First-Kettle-Pine-7", {
-      email: user.email,
-    }, twoDaysAgo));
+  await s.t.db.asUser(
+    { userId: user.id, storeIds: [] },
+    (tx) =>
+      setPassword(tx, user.id, "First-Kettle-Pine-7", {
+        email: user.email,
+      }, twoDaysAgo),
+  );
   const post = (body: Record<string, string>) =>
     s.app.request(`${ORIGIN}/account/password`, {
       method: "POST",
