@@ -31,6 +31,8 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   "GET /auth/github": "public",
   "GET /auth/first-owner/:token": "public",
   "POST /auth/first-owner/:token": "public",
+  "GET /auth/setup/:token": "public",
+  "POST /auth/setup/:token": "public",
   "GET /auth/enroll": "public",
   "POST /auth/enroll": "public",
   "POST /auth/signout": "signed-in",

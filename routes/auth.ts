@@ -35,11 +35,13 @@ import {
 import {
   completeSsoSignIn,
   consumeFirstOwnerToken,
+  consumeSetupToken,
   createFirstOwner,
   findStaffByEmail,
   firstOwnerTokenValid,
   isGenericAddress,
   normaliseEmail,
+  setupTokenUser,
 } from "../lib/security/staff.ts";
 import { sha256Hex } from "../lib/security/_hex.ts";
 import { encodeHex } from "../lib/security/_hex.ts";
@@ -49,6 +51,7 @@ import {
   EnrollPage,
   FirstOwnerPage,
   InvalidLinkPage,
+  LocalSetupPage,
   RecoveryCodesPage,
   SignInPage,
 } from "../views/auth/pages.tsx";
@@ -363,6 +366,26 @@ export function authRoutes(deps: AuthDeps): Hono {
     );
   }
 
+  /** Hands the browser a 15-minute enrollment cookie for TOTP set-up. */
+  const startEnrollment = async (c: Context, userId: string) => {
+    const enrollId = encodeHex(crypto.getRandomValues(new Uint8Array(32)));
+    await kv.set(
+      enrollKey(await sha256Hex(enrollId)),
+      { userId } satisfies Enrollment,
+      {
+        expireIn: ENROLL_TTL_MS,
+      },
+    );
+    setCookie(c, ENROLL_COOKIE, enrollId, {
+      prefix: "host",
+      httpOnly: true,
+      secure: true,
+      sameSite: "Strict",
+      path: "/",
+      maxAge: ENROLL_TTL_MS / 1000,
+    });
+  };
+
   // The first owner: a one-time link printed at start-up.
   app.get("/auth/first-owner/:token", async (c) => {
     const token = c.req.param("token");
@@ -460,22 +483,115 @@ export function authRoutes(deps: AuthDeps): Hono {
       target: user.email,
       outcome: "success",
     });
-    const enrollId = encodeHex(crypto.getRandomValues(new Uint8Array(32)));
-    await kv.set(
-      enrollKey(await sha256Hex(enrollId)),
-      { userId: user.id } satisfies Enrollment,
-      {
-        expireIn: ENROLL_TTL_MS,
-      },
+    await startEnrollment(c, user.id);
+    return c.redirect("/auth/enroll", 303);
+  });
+
+  // Break-glass local accounts created by an owner: a one-time setup link.
+  const setupUser = async (token: string) => {
+    const userId = await setupTokenUser(kv, token);
+    if (!userId) return null;
+    const [user] = await db.asUser(
+      { userId, storeIds: [] },
+      (tx) => tx.select().from(staffUsers).where(eq(staffUsers.id, userId)),
     );
-    setCookie(c, ENROLL_COOKIE, enrollId, {
-      prefix: "host",
-      httpOnly: true,
-      secure: true,
-      sameSite: "Strict",
-      path: "/",
-      maxAge: ENROLL_TTL_MS / 1000,
+    return user && user.kind === "local" && user.status === "invited"
+      ? user
+      : null;
+  };
+
+  app.get("/auth/setup/:token", async (c) => {
+    const user = await setupUser(c.req.param("token"));
+    if (!user) {
+      await audit(c, {
+        actorType: "anonymous",
+        action: "auth.setup.refused",
+        outcome: "denied",
+        details: { reason: "invalid_or_used_link" },
+      });
+      return page(
+        c,
+        "Custodian",
+        InvalidLinkPage({ lang: c.get("lang") }),
+        410,
+      );
+    }
+    return page(
+      c,
+      translator(c.get("lang"))("auth.setup.title"),
+      LocalSetupPage({
+        lang: c.get("lang"),
+        token: c.req.param("token"),
+        email: user.email,
+        displayName: user.displayName,
+      }),
+    );
+  });
+
+  app.post("/auth/setup/:token", async (c) => {
+    const t = translator(c.get("lang"));
+    const token = c.req.param("token");
+    const user = await setupUser(token);
+    if (!user) {
+      await audit(c, {
+        actorType: "anonymous",
+        action: "auth.setup.refused",
+        outcome: "denied",
+        details: { reason: "invalid_or_used_link" },
+      });
+      return page(
+        c,
+        "Custodian",
+        InvalidLinkPage({ lang: c.get("lang") }),
+        410,
+      );
+    }
+    const form = z.object({
+      password: z.string().min(1).max(256),
+      confirm: z.string().max(256),
+    }).safeParse(await c.req.parseBody());
+    const again = (errors: string[]) =>
+      page(
+        c,
+        t("auth.setup.title"),
+        LocalSetupPage({
+          lang: c.get("lang"),
+          token,
+          email: user.email,
+          displayName: user.displayName,
+          errors,
+        }),
+        400,
+      );
+    if (!form.success) return again([t("account.password.invalid")]);
+    if (form.data.password !== form.data.confirm) {
+      return again([t("auth.password.mismatch")]);
+    }
+    const set = await db.asUser(
+      { userId: user.id, storeIds: [] },
+      (tx) =>
+        setPassword(tx, user.id, form.data.password, {
+          email: user.email,
+          displayName: user.displayName,
+        }, new Date()),
+    );
+    if (!set.ok) return again(set.problems.map((p) => p.message));
+    if (!(await consumeSetupToken(kv, token))) {
+      return page(
+        c,
+        "Custodian",
+        InvalidLinkPage({ lang: c.get("lang") }),
+        410,
+      );
+    }
+    await audit(c, {
+      actorType: "anonymous",
+      actorId: user.id,
+      action: "auth.setup.password",
+      target: user.email,
+      outcome: "success",
     });
+    await startEnrollment(c, user.id);
     return c.redirect("/auth/enroll", 303);
   });
 

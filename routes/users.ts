@@ -53,9 +53,11 @@ import {
 } from "../views/users/messages.ts";
 import {
   InvitePage,
+  SetupLinkPage,
   UserDetailPage,
   UsersPage,
 } from "../views/users/pages.tsx";
+import { issueSetupToken } from "../lib/security/staff.ts";
 import { AccessReviewPage } from "../views/users/review.tsx";
 // Types only from access.ts: it may import USERS_ROUTE_ACCESS from here.
 import type { Access } from "./access.ts";
@@ -111,6 +113,7 @@ const inviteForm = z.object({
   email: z.string().trim().max(254).pipe(z.email()),
   role: z.enum(ROLE_NAMES),
   storeIds: z.preprocess(toList, z.array(z.guid()).max(200)),
+  kind: z.enum(["sso", "local"]).default("sso"),
   ...confirmField,
 });
 const roleForm = z.object({ role: z.enum(ROLE_NAMES), ...confirmField });
@@ -259,6 +262,7 @@ export function usersRoutes(deps: UsersDeps): Hono {
         lang: c.get("lang"),
         roles: assignableRoles(actor),
         stores: await listGrantableStores(db, actor),
+        canCreateLocal: actor.role === "owner",
       }),
     );
   });
@@ -276,12 +280,14 @@ export function usersRoutes(deps: UsersDeps): Hono {
           lang,
           roles: assignableRoles(actor),
           stores: await listGrantableStores(db, actor),
+          canCreateLocal: actor.role === "owner",
           values: {
             displayName: typeof body.displayName === "string"
               ? body.displayName
               : "",
             email: typeof body.email === "string" ? body.email : "",
             role: typeof body.role === "string" ? body.role : undefined,
+            kind: typeof body.kind === "string" ? body.kind : undefined,
             storeIds: toList(body.storeIds).filter((v): v is string =>
               typeof v === "string"
             ),
@@ -302,11 +308,27 @@ export function usersRoutes(deps: UsersDeps): Hono {
         displayName: v.displayName,
         role: v.role,
         storeIds: v.storeIds,
+        kind: v.kind,
         allowedDomains: config.ALLOWED_EMAIL_DOMAINS,
       }, meta(c, !confirmed));
     } catch (err) {
       const { status, message } = describeRefusal(c, err);
       return await formAgain(status, message);
+    }
+    if (confirmed && v.kind === "local") {
+      // The setup link is a credential: shown once, stored only hashed.
+      const token = await issueSetupToken(kv, result.user.id);
+      c.header("Cache-Control", "no-store");
+      return page(
+        c,
+        t(lang, "setup.title"),
+        SetupLinkPage({
+          lang,
+          name: result.user.displayName,
+          userId: result.user.id,
+          link: `${config.publicUrl}/auth/setup/${token}`,
+        }),
+      );
     }
     if (confirmed) {
       return c.redirect(`/users/${result.user.id}?done=invite`, 303);
@@ -328,6 +350,7 @@ export function usersRoutes(deps: UsersDeps): Hono {
           ["displayName", v.displayName],
           ["email", v.email],
           ["role", v.role],
+          ["kind", v.kind],
           ...v.storeIds.map((id): [string, string] => ["storeIds", id]),
         ],
         cancelHref: "/users",
@@ -551,6 +574,7 @@ function rowView(u: UserRow): UserRowView {
 }
 
 const STATUS_OF: Record<string, number> = {
+  local_owner_only: 403,
   not_found: 404,
   forbidden: 403,
   role_not_assignable: 403,

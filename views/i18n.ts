@@ -68,6 +68,9 @@ const en = {
   "auth.first.submit": "Continue",
   "auth.first.invalid":
     "This sign-in link is not valid: it was used already, expired after 15 minutes, or an owner exists. Restart the server to print a new one if no owner has finished setting up.",
+  "auth.setup.title": "Set up your local account",
+  "auth.setup.intro":
+    "An owner created a break-glass account for you. Choose a password; next you add an authenticator app.",
   "auth.enroll.title": "Add an authenticator app",
   "auth.enroll.intro":
     "Add this secret to your authenticator app (or open the link on a phone that has one), then enter the six-digit code it shows.",
@@ -211,6 +214,9 @@ const zhCN: Partial<Record<MessageKey, string>> = {
   "auth.first.submit": "继续",
   "auth.first.invalid":
     "此登录链接无效：已被使用、已超过 15 分钟或所有者已存在。如尚无所有者完成设置，请重启服务器以打印新链接。",
+  "auth.setup.title": "设置本地账户",
+  "auth.setup.intro":
+    "所有者为您创建了应急账户。请设置密码，下一步添加身份验证器应用。",
   "auth.enroll.title": "添加身份验证器应用",
   "auth.enroll.intro":
     "将此密钥添加到身份验证器应用（或在装有该应用的手机上打开链接），然后输入显示的六位代码。",

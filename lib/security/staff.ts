@@ -154,3 +154,42 @@ export async function createFirstOwner(
     return user;
   });
 }
+
+// ── One-time setup links for break-glass local accounts ────────────────────
+
+const SETUP_TTL_MS = 72 * 3_600_000;
+const setupKey = (hash: string) => ["local_setup_token", hash] as const;
+
+/** Issues a single-use, 72-hour setup link token for an invited local user. */
+export async function issueSetupToken(
+  kv: Deno.Kv,
+  userId: string,
+): Promise<string> {
+  const token = encodeHex(crypto.getRandomValues(new Uint8Array(32)));
+  await kv.set(setupKey(await sha256Hex(token)), { userId }, {
+    expireIn: SETUP_TTL_MS,
+  });
+  return token;
+}
+
+/** The user a live setup token belongs to, without using it up. */
+export async function setupTokenUser(
+  kv: Deno.Kv,
+  token: string,
+): Promise<string | null> {
+  if (!/^[0-9a-f]{64}$/.test(token)) return null;
+  const e = await kv.get<{ userId: string }>(setupKey(await sha256Hex(token)));
+  return e.value?.userId ?? null;
+}
+
+/** Uses a setup token up; true only for the one caller that consumed it. */
+export async function consumeSetupToken(
+  kv: Deno.Kv,
+  token: string,
+): Promise<boolean> {
+  if (!/^[0-9a-f]{64}$/.test(token)) return false;
+  const key = setupKey(await sha256Hex(token));
+  const entry = await kv.get(key);
+  if (entry.value === null) return false;
+  return (await kv.atomic().check(entry).delete(key).commit()).ok;
+}

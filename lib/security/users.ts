@@ -43,7 +43,8 @@ export type UserAdminErrorCode =
   | "grant_not_found"
   | "all_stores_role"
   | "already_disabled"
-  | "not_disabled";
+  | "not_disabled"
+  | "local_owner_only";
 
 const MESSAGES: Record<UserAdminErrorCode, string> = {
   forbidden: "You may not manage users.",
@@ -69,6 +70,7 @@ const MESSAGES: Record<UserAdminErrorCode, string> = {
     "This role sees every store without grants; a store grant would change nothing.",
   already_disabled: "The user is disabled already.",
   not_disabled: "The user is not disabled.",
+  local_owner_only: "Only an owner may create a break-glass local account.",
 };
 
 /** Refusals that are attempts to exceed one's rights: audited as denials. */
@@ -78,6 +80,7 @@ const DENIALS = new Set<UserAdminErrorCode>([
   "owner_protected",
   "self",
   "last_owner",
+  "local_owner_only",
 ]);
 
 /** A refused change. Nothing was changed. */
@@ -180,6 +183,8 @@ const inviteSchema = z.object({
   displayName: z.string().trim().min(1).max(120),
   role: z.string().min(1).max(64),
   storeIds: z.array(z.guid()).max(200).default([]),
+  /** "local": a break-glass account with password and TOTP (owners only). */
+  kind: z.enum(["sso", "local"]).default("sso"),
 });
 
 const idSchema = z.guid();
@@ -298,6 +303,7 @@ export async function inviteUser(
     displayName: string;
     role: string;
     storeIds?: string[];
+    kind?: "sso" | "local";
     /** ALLOWED_EMAIL_DOMAINS: an address outside them could never sign in. */
     allowedDomains?: readonly string[];
   },
@@ -320,6 +326,9 @@ export async function inviteUser(
     }
     const role = roleByName(v.role);
     if (!role) throw new UserAdminError("unknown_role", undefined, email);
+    if (v.kind === "local" && actor.role !== "owner") {
+      throw new UserAdminError("local_owner_only", undefined, email);
+    }
     if (!assignableRoles(actor).includes(role.name)) {
       throw new UserAdminError("role_not_assignable", undefined, email);
     }
@@ -335,7 +344,7 @@ export async function inviteUser(
     const [user] = await tx.insert(staffUsers).values({
       email,
       displayName: v.displayName,
-      kind: "sso",
+      kind: v.kind,
       role: role.name,
       status: "invited",
       invitedBy: actor.userId,
@@ -345,7 +354,7 @@ export async function inviteUser(
     await recordAuditInTx(
       tx,
       staffEvent(actor, opts, "user.invite", email, {
-        details: { userId: user.id, role: role.name, kind: "sso" },
+        details: { userId: user.id, role: role.name, kind: v.kind },
       }),
     );
     for (const store of granted) {

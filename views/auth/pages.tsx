@@ -291,3 +291,55 @@ export function PasswordChangePage(p: PasswordChangeProps) {
     </article>
   );
 }
+
+export interface LocalSetupProps {
+  lang: Lang;
+  token: string;
+  email: string;
+  displayName: string;
+  errors?: string[];
+}
+
+/** A break-glass local account's first step: its password. */
+export function LocalSetupPage(p: LocalSetupProps) {
+  const t = translator(p.lang);
+  return (
+    <article class="narrow">
+      <h1>{t("auth.setup.title")}</h1>
+      <p>
+        {p.displayName} · <code>{p.email}</code>
+      </p>
+      <p>{t("auth.setup.intro")}</p>
+      {p.errors && p.errors.length > 0 && (
+        <ul role="alert" class="error">
+          {p.errors.map((e) => <li>{e}</li>)}
+        </ul>
+      )}
+      <form method="post" action={`/auth/setup/${p.token}`}>
+        <label>
+          {t("auth.password")}
+          <input
+            type="password"
+            name="password"
+            required
+            minlength={12}
+            autocomplete="new-password"
+            aria-describedby="setup-pw-help"
+          />
+          <small id="setup-pw-help">{t("auth.password.rules")}</small>
+        </label>
+        <label>
+          {t("auth.password.confirm")}
+          <input
+            type="password"
+            name="confirm"
+            required
+            minlength={12}
+            autocomplete="new-password"
+          />
+        </label>
+        <button type="submit">{t("auth.first.submit")}</button>
+      </form>
+    </article>
+  );
+}

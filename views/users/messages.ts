@@ -115,6 +115,15 @@ const en = {
   "error.invalid_input": "The form was not filled in correctly.",
   "error.invalid_fields":
     "The form was not filled in correctly. Check: {fields}.",
+  "error.local_owner_only":
+    "Only an owner may create a break-glass local account.",
+  "invite.kind": "Account type",
+  "invite.kind.sso": "Single sign-on (Google, Microsoft, GitHub)",
+  "invite.kind.local": "Break-glass local account (password and authenticator)",
+  "setup.title": "Setup link for the local account",
+  "setup.done": "Go to the user",
+  "setup.intro":
+    "Give this link to {name} through a trusted channel. It works once, for 72 hours, and is not shown again. They choose a password and add an authenticator app.",
   "error.generic_address":
     "That address names a function, not a person. Amazon requires one account per person: invite the person's own address.",
   "error.domain_not_allowed":
@@ -298,6 +307,14 @@ const zhCN: Partial<Record<UsersMessageKey, string>> = {
   "error.back": "返回",
   "error.invalid_input": "表单填写不正确。",
   "error.invalid_fields": "表单填写不正确。请检查：{fields}。",
+  "error.local_owner_only": "只有所有者可以创建应急本地账户。",
+  "invite.kind": "账户类型",
+  "invite.kind.sso": "单点登录（Google、Microsoft、GitHub）",
+  "invite.kind.local": "应急本地账户（密码与身份验证器）",
+  "setup.title": "本地账户设置链接",
+  "setup.done": "前往用户页面",
+  "setup.intro":
+    "请通过可信渠道将此链接交给 {name}。链接仅可使用一次，72 小时内有效，且不会再次显示。对方将设置密码并添加身份验证器应用。",
   "error.generic_address":
     "该邮箱代表职能而非个人。亚马逊要求每人一个账户：请邀请本人的邮箱。",
   "error.domain_not_allowed": "该邮箱不属于允许登录的邮箱域名。",

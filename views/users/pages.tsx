@@ -97,7 +97,10 @@ export interface InvitePageProps {
     displayName?: string;
     role?: string;
     storeIds?: string[];
+    kind?: string;
   };
+  /** Owners may also create break-glass local accounts. */
+  canCreateLocal?: boolean;
   /** Why the last attempt was refused; nothing was changed. */
   error?: string | null;
 }
@@ -143,6 +146,29 @@ export function InvitePage(p: InvitePageProps) {
           </select>
           <small id="role-help">{t(p.lang, "invite.roleHelp")}</small>
         </label>
+        {p.canCreateLocal && (
+          <fieldset>
+            <legend>{t(p.lang, "invite.kind")}</legend>
+            <label>
+              <input
+                type="radio"
+                name="kind"
+                value="sso"
+                checked={(v.kind ?? "sso") === "sso"}
+              />
+              {t(p.lang, "invite.kind.sso")}
+            </label>
+            <label>
+              <input
+                type="radio"
+                name="kind"
+                value="local"
+                checked={v.kind === "local"}
+              />
+              {t(p.lang, "invite.kind.local")}
+            </label>
+          </fieldset>
+        )}
         <fieldset aria-describedby="stores-help">
           <legend>{t(p.lang, "invite.stores")}</legend>
           {p.stores.length === 0
@@ -357,5 +383,23 @@ export function UserDetailPage(p: UserDetailProps) {
           )}
       </section>
     </>
+  );
+}
+
+/** Shown once to the owner who created a local account: its setup link. */
+export function SetupLinkPage(
+  p: { lang: Lang; name: string; link: string; userId: string },
+) {
+  return (
+    <article class="narrow">
+      <h1>{t(p.lang, "setup.title")}</h1>
+      <p>{t(p.lang, "setup.intro", { name: p.name })}</p>
+      <p>
+        <code class="secret" data-testid="setup-link">{p.link}</code>
+      </p>
+      <a role="button" href={`/users/${p.userId}`}>
+        {t(p.lang, "setup.done")}
+      </a>
+    </article>
   );
 }
