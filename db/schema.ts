@@ -99,6 +99,27 @@ export const storeCredentials = pgTable("store_credentials", {
   lastRotatedAt: tz("last_rotated_at"),
 }, (t) => [primaryKey({ columns: [t.storeId, t.api] })]);
 
+/**
+ * A store's disconnection (Data Policy §10): what was chosen per data
+ * category, and what was done, step by step, so a crash resumes.
+ */
+export const storeDisconnections = pgTable("store_disconnections", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  storeId: storeRef(),
+  requestedBy: uuid("requested_by").notNull(),
+  requestedAt: tz("requested_at").notNull().defaultNow(),
+  reason: text("reason").notNull(),
+  /** Category → "delete" | "archive" | "keep". */
+  choices: jsonb("choices").notNull(),
+  status: text("status", { enum: ["in_progress", "completed"] }).notNull()
+    .default("in_progress"),
+  /** What each step did: counts per table, never content. */
+  steps: jsonb("steps").notNull().default({}),
+  archivePath: text("archive_path"),
+  backupsRestrictedAt: tz("backups_restricted_at"),
+  completedAt: tz("completed_at"),
+}, (t) => [index("store_disconnections_store_idx").on(t.storeId)]);
+
 // ── Staff, roles and per-store grants (§5 least privilege) ─────────────────
 
 export const roles = pgTable("roles", {
@@ -665,4 +686,5 @@ export const storeScopedTables = [
   auditEvents,
   accessReviewItems,
   storeCredentials,
+  storeDisconnections,
 ] as const;

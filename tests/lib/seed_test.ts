@@ -8,6 +8,7 @@ import {
   auditEvents,
   buyerPii,
   storeCredentials,
+  storeDisconnections,
   storeGrants,
   stores,
   storeScopedTables,
@@ -42,6 +43,7 @@ const NOT_SEEDED: readonly PgTable[] = [
   auditEvents,
   accessReviewItems,
   storeCredentials,
+  storeDisconnections,
 ];
 
 /** All tables a seeded store has rows in, plus the stores table itself. */

@@ -1,0 +1,373 @@
+// Data Policy §10: when a store is disconnected we stop synchronisation,
+// delete its tokens, delete or archive the data no longer needed (or keep it
+// until its retention rule), and restrict backups. Every step is recorded in
+// store_disconnections with counts (never content) in the same transaction
+// as its effect, so a crash at any point resumes where it stopped.
+import { and, eq, sql } from "drizzle-orm";
+import { z } from "zod";
+import { type Database, type Principal, rowsOf } from "../../db/client.ts";
+import { storeDisconnections, stores } from "../../db/schema.ts";
+import { deleteStoreCredentials } from "../amazon/credentials.ts";
+import { recordAuditInTx } from "../security/audit.ts";
+import type { Vault } from "../security/vault.ts";
+
+/** The data categories of §3, as the tables that hold them (children first). */
+export const DATA_CATEGORIES = {
+  catalog: ["listings", "products"],
+  inventory: ["inventory_snapshots"],
+  orders: ["returns", "order_items", "orders"],
+  buyer_pii: ["buyer_pii"],
+  sales_traffic: ["sales_traffic_daily"],
+  advertising: [
+    "ad_metrics_daily",
+    "ad_budget_bid_changes",
+    "ad_targets",
+    "ad_keywords",
+    "ad_groups",
+    "ad_campaigns",
+    "ad_profiles",
+  ],
+  finance: ["fees", "financial_events", "settlement_lines", "settlements"],
+  brand_analytics: ["search_terms"],
+  sync: ["sync_cursors", "sync_runs"],
+  api_logs: ["api_request_log"],
+} as const;
+export type DataCategory = keyof typeof DATA_CATEGORIES;
+export const CATEGORY_NAMES = Object.keys(DATA_CATEGORIES) as DataCategory[];
+
+const action = z.enum(["delete", "archive", "keep"]);
+/**
+ * What may be chosen per category. Buyer personal data is never archived
+ * (that would outlive its 30-day rule); API logs are kept for their 90-day
+ * minimum and then purged by retention (§9).
+ */
+export const choicesSchema = z.object({
+  catalog: action,
+  inventory: action,
+  orders: action,
+  buyer_pii: z.enum(["delete", "keep"]),
+  sales_traffic: action,
+  advertising: action,
+  finance: action,
+  brand_analytics: action,
+  sync: action,
+  api_logs: z.literal("keep"),
+});
+export type DisconnectionChoices = z.infer<typeof choicesSchema>;
+
+interface Steps {
+  syncsStopped?: { at: string; tokensCached: number };
+  tokens?: { at: string; deleted: number };
+  categories?: Partial<
+    Record<DataCategory, {
+      action: string;
+      at: string;
+      rows: Record<string, number>;
+      file?: string;
+    }>
+  >;
+  backups?: { at: string };
+}
+
+export type DisconnectionRecord = typeof storeDisconnections.$inferSelect;
+
+export class DisconnectionError extends Error {
+  override name = "DisconnectionError";
+}
+
+/**
+ * Opens (or returns the open) disconnection of a store: the store stops
+ * syncing at once (status "disconnecting"). Audited.
+ */
+export async function startDisconnection(
+  db: Database,
+  actor: Principal,
+  storeId: string,
+  input: { choices: unknown; reason: string },
+  now = new Date(),
+): Promise<DisconnectionRecord> {
+  const choices = choicesSchema.safeParse(input.choices);
+  if (!choices.success) {
+    throw new DisconnectionError(
+      `choose an action for every data category (${
+        choices.error.issues.map((i) => String(i.path[0])).join(", ")
+      })`,
+    );
+  }
+  const reason = input.reason.trim();
+  if (reason.length < 5 || reason.length > 500) {
+    throw new DisconnectionError("give a reason (5 to 500 characters)");
+  }
+  return await db.asUser(actor, async (tx) => {
+    const [store] = await tx.select().from(stores).where(
+      eq(stores.id, storeId),
+    );
+    if (!store) throw new DisconnectionError("no such store");
+    const [open] = await tx.select().from(storeDisconnections).where(and(
+      eq(storeDisconnections.storeId, storeId),
+      eq(storeDisconnections.status, "in_progress"),
+    ));
+    if (open) return open;
+    if (store.status === "disconnected") {
+      throw new DisconnectionError("the store is disconnected already");
+    }
+    await tx.update(stores).set({ status: "disconnecting", updatedAt: now })
+      .where(eq(stores.id, storeId));
+    const [record] = await tx.insert(storeDisconnections).values({
+      storeId,
+      requestedBy: actor.userId,
+      requestedAt: now,
+      reason,
+      choices: choices.data,
+    }).returning();
+    await recordAuditInTx(tx, {
+      actorType: "staff",
+      actorId: actor.userId,
+      action: "store.disconnect.start",
+      storeId,
+      target: store.sellerId,
+      outcome: "success",
+      details: { disconnectionId: record.id, choices: choices.data, reason },
+    });
+    return record;
+  });
+}
+
+export interface RunDeps {
+  db: Database;
+  kv: Deno.Kv;
+  vault: Vault;
+  /** Where archives go: $DATA_DIR/archives. */
+  archiveDir: string;
+  /** Test seam: called after each recorded step (a throw simulates a crash). */
+  afterStep?: (step: string) => void | Promise<void>;
+}
+
+/**
+ * Carries out (or resumes) a disconnection. Idempotent: a step already
+ * recorded is skipped; a step cut short is redone from its start.
+ */
+export async function runDisconnection(
+  deps: RunDeps,
+  storeId: string,
+  disconnectionId: string,
+): Promise<DisconnectionRecord> {
+  const { db } = deps;
+  const load = () =>
+    db.asJob(storeId, async (tx) => {
+      const [r] = await tx.select().from(storeDisconnections).where(
+        eq(storeDisconnections.id, disconnectionId),
+      );
+      return r;
+    });
+  let record = await load();
+  if (!record) throw new DisconnectionError("no such disconnection");
+  if (record.status === "completed") return record;
+  const choices = choicesSchema.parse(record.choices);
+  const steps = () => (record.steps ?? {}) as Steps;
+  const save = async (
+    patch: (s: Steps) => Steps,
+    effect?: (
+      tx: Parameters<Parameters<Database["asJob"]>[1]>[0],
+    ) => Promise<void>,
+  ) => {
+    record = await db.asJob(storeId, async (tx) => {
+      if (effect) await effect(tx);
+      const [r] = await tx.update(storeDisconnections).set({
+        steps: patch(steps()),
+      }).where(eq(storeDisconnections.id, disconnectionId)).returning();
+      return r;
+    });
+  };
+  const step = async (name: string) => await deps.afterStep?.(name);
+
+  // 1. Stop synchronisation: the store is "disconnecting" (no job runs it);
+  //    cached access tokens go now.
+  if (!steps().syncsStopped) {
+    let cached = 0;
+    for (const api of ["sp-api", "ads"]) {
+      const key = ["lwa_access", storeId, api];
+      if ((await deps.kv.get(key)).value) cached++;
+      await deps.kv.delete(key);
+    }
+    await save((s) => ({
+      ...s,
+      syncsStopped: { at: new Date().toISOString(), tokensCached: cached },
+    }));
+    await step("syncsStopped");
+  }
+  // 2. Delete the refresh tokens (revocation on our side).
+  if (!steps().tokens) {
+    let deleted = 0;
+    await save(
+      (s) => ({ ...s, tokens: { at: new Date().toISOString(), deleted } }),
+      async (tx) => {
+        deleted = await deleteStoreCredentials(tx, storeId);
+      },
+    );
+    await step("tokens");
+  }
+  // 3. Each data category as chosen.
+  for (const category of CATEGORY_NAMES) {
+    if (steps().categories?.[category]) continue;
+    const choice = choices[category];
+    const tables = DATA_CATEGORIES[category];
+    let file: string | undefined;
+    if (choice === "archive") {
+      file = await writeArchive(deps, storeId, disconnectionId, category);
+    }
+    const rows: Record<string, number> = {};
+    await save(
+      (s) => ({
+        ...s,
+        categories: {
+          ...s.categories,
+          [category]: {
+            action: choice,
+            at: new Date().toISOString(),
+            rows,
+            file,
+          },
+        },
+      }),
+      async (tx) => {
+        for (const table of tables) {
+          if (choice === "keep") {
+            rows[table] = rowsOf<{ n: number }>(
+              await tx.execute(
+                sql`select count(*)::int as n from ${
+                  sql.identifier(table)
+                } where store_id = ${storeId}`,
+              ),
+            )[0].n;
+          } else {
+            rows[table] = rowsOf<{ n: number }>(
+              await tx.execute(sql`with gone as (
+                delete from ${
+                sql.identifier(table)
+              } where store_id = ${storeId} returning 1
+              ) select count(*)::int as n from gone`),
+            )[0].n;
+          }
+        }
+      },
+    );
+    await step(`category:${category}`);
+  }
+  // 4. Backups that contain the store are restricted from now on.
+  if (!steps().backups) {
+    const at = new Date();
+    await save(
+      (s) => ({ ...s, backups: { at: at.toISOString() } }),
+      async (tx) => {
+        await tx.update(storeDisconnections).set({ backupsRestrictedAt: at })
+          .where(eq(storeDisconnections.id, disconnectionId));
+      },
+    );
+    await step("backups");
+  }
+  // 5. Done: the record is complete and the store disconnected, audited.
+  record = await db.asJob(storeId, async (tx) => {
+    const now = new Date();
+    await tx.update(stores).set({ status: "disconnected", updatedAt: now })
+      .where(eq(stores.id, storeId));
+    const archivePath = Object.values(steps().categories ?? {}).some((c) =>
+        c?.file
+      )
+      ? `${deps.archiveDir}/${storeId}/${disconnectionId}`
+      : null;
+    const [r] = await tx.update(storeDisconnections).set({
+      status: "completed",
+      completedAt: now,
+      archivePath,
+    }).where(eq(storeDisconnections.id, disconnectionId)).returning();
+    await recordAuditInTx(tx, {
+      actorType: "system",
+      action: "store.disconnect.complete",
+      storeId,
+      target: storeId,
+      outcome: "success",
+      details: { disconnectionId, steps: r.steps },
+    });
+    return r;
+  });
+  return record;
+}
+
+const ARCHIVE_PURPOSE = "store_archive";
+const ARCHIVE_BATCH = 1000;
+
+/**
+ * Writes one category's rows as an encrypted archive: one line per batch,
+ * each a vault JWE of `{table, rows}`. Rewritten whole if a crash cut it.
+ */
+async function writeArchive(
+  deps: RunDeps,
+  storeId: string,
+  disconnectionId: string,
+  category: DataCategory,
+): Promise<string> {
+  const dir = `${deps.archiveDir}/${storeId}/${disconnectionId}`;
+  await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
+  const path = `${dir}/${category}.jwe-lines`;
+  const file = await Deno.open(path, {
+    write: true,
+    create: true,
+    truncate: true,
+    mode: 0o600,
+  });
+  const encoder = new TextEncoder();
+  try {
+    for (const table of DATA_CATEGORIES[category]) {
+      for (let offset = 0;; offset += ARCHIVE_BATCH) {
+        const rows = await deps.db.asJob(storeId, async (tx) =>
+          rowsOf(
+            await tx.execute(
+              sql`select to_jsonb(t) as row from ${
+                sql.identifier(table)
+              } t where store_id = ${storeId} order by ctid
+              limit ${ARCHIVE_BATCH} offset ${offset}`,
+            ),
+          ).map((r) => (r as { row: unknown }).row));
+        if (rows.length === 0) break;
+        const line = await deps.vault.seal(
+          JSON.stringify({ table, rows }),
+          ARCHIVE_PURPOSE,
+        );
+        await file.write(encoder.encode(`${line}\n`));
+        if (rows.length < ARCHIVE_BATCH) break;
+      }
+    }
+    await file.sync();
+  } finally {
+    file.close();
+  }
+  return path;
+}
+
+/** Reads an archive back (the owner's audited download). */
+export async function* readArchive(
+  vault: Vault,
+  path: string,
+): AsyncGenerator<{ table: string; rows: unknown[] }> {
+  const text = await Deno.readTextFile(path);
+  for (const line of text.split("\n")) {
+    if (!line) continue;
+    yield JSON.parse(await vault.open(line, ARCHIVE_PURPOSE));
+  }
+}
+
+/** The disconnections of a store, newest first (for auditors and admins). */
+export async function listDisconnections(
+  db: Database,
+  principal: Principal,
+  storeId: string,
+): Promise<DisconnectionRecord[]> {
+  return await db.asUser(
+    principal,
+    (tx) =>
+      tx.select().from(storeDisconnections).where(
+        eq(storeDisconnections.storeId, storeId),
+      ).orderBy(sql`${storeDisconnections.requestedAt} desc`),
+  );
+}
