@@ -11,6 +11,8 @@ import { issueFirstOwnerToken } from "./lib/security/staff.ts";
 import { hasActiveStaff } from "./db/maintenance.ts";
 import { createApp } from "./routes/app.ts";
 import { startJobs } from "./jobs/mod.ts";
+import { enqueue } from "./jobs/queue.ts";
+import { disconnectHandler } from "./jobs/disconnect.ts";
 
 async function main(): Promise<number> {
   let config;
@@ -37,8 +39,26 @@ async function main(): Promise<number> {
     config.VAULT_KEYS ?? await loadOrCreateEmbeddedKeys(config.DATA_DIR),
   );
   const kv = await openKv(config.kvPath);
-  const app = createApp({ config, db, kv, log, vault });
-  const jobs = startJobs({ kv, log });
+  const app = createApp({
+    config,
+    db,
+    kv,
+    log,
+    vault,
+    enqueue: (message) => enqueue(kv, message),
+  });
+  const jobs = startJobs({
+    kv,
+    log,
+    handlers: [
+      disconnectHandler({
+        db,
+        kv,
+        vault,
+        archiveDir: `${config.DATA_DIR}/archives`,
+      }),
+    ],
+  });
 
   const server = Deno.serve({
     port: config.PORT,

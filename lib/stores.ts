@@ -180,3 +180,17 @@ export async function registerOwnStore(
   });
   return id;
 }
+
+/** Whether `principal` may see the store (RLS decides; false looks like 404). */
+export async function storeVisible(
+  db: Database,
+  principal: Principal,
+  storeId: string,
+): Promise<boolean> {
+  const rows = await db.asUser(
+    principal,
+    (tx) =>
+      tx.select({ id: stores.id }).from(stores).where(eq(stores.id, storeId)),
+  );
+  return rows.length === 1;
+}

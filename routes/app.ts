@@ -38,6 +38,10 @@ export interface AppDeps {
   kv: Deno.Kv;
   log: Logger;
   vault: Vault;
+  /** Hands a message to the job queue (jobs/queue.ts in production). */
+  enqueue: (
+    message: { type: string } & Record<string, unknown>,
+  ) => Promise<void>;
 }
 
 const STATIC_ROOT = decodeURIComponent(

@@ -1,6 +1,7 @@
 // The stores a principal is granted. Another store's page is a 404, exactly
 // like a store that does not exist: row-level security decides (§5).
 import { Hono } from "hono";
+import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
 import type { Database } from "../db/client.ts";
@@ -9,6 +10,7 @@ import {
   listVisibleStores,
   registerOwnStore,
   StoreRegistrationError,
+  storeVisible,
 } from "../lib/stores.ts";
 import { REGION_MARKETPLACES } from "../lib/seed/reference.ts";
 import {
@@ -17,10 +19,30 @@ import {
   StoreListPage,
 } from "../views/stores/pages.tsx";
 import { clientIp } from "./access.ts";
+import {
+  allowedActions,
+  CATEGORY_NAMES,
+  DisconnectionError,
+  disconnectionPreview,
+  listDisconnections,
+  startDisconnection,
+} from "../lib/policy/disconnection.ts";
+import {
+  DisconnectButton,
+  DisconnectConfirm,
+  DisconnectForm,
+  DisconnectionRecords,
+  type DisconnectionView,
+} from "../views/stores/disconnect.tsx";
 import { translator } from "../views/i18n.ts";
 import { page } from "./page.ts";
 
-export function storeRoutes(deps: { db: Database }): Hono {
+export function storeRoutes(deps: {
+  db: Database;
+  enqueue: (
+    message: { type: string } & Record<string, unknown>,
+  ) => Promise<void>;
+}): Hono {
   const app = new Hono();
   app.get("/stores", async (c) => {
     const stores = await listVisibleStores(deps.db, c.get("principal")!);
@@ -85,19 +107,159 @@ export function storeRoutes(deps: { db: Database }): Hono {
       );
     }
   });
-  app.get("/stores/:id", async (c) => {
-    const id = z.uuid().safeParse(c.req.param("id"));
+  const storeId = (raw: string) => {
+    const id = z.uuid().safeParse(raw);
     if (!id.success) throw new HTTPException(404);
-    const store = await getStoreDetail(deps.db, c.get("principal")!, id.data);
+    return id.data;
+  };
+  const records = async (c: Context, id: string) =>
+    DisconnectionRecords({
+      lang: c.get("lang"),
+      storeId: id,
+      records: (await listDisconnections(deps.db, c.get("principal")!, id)).map(
+        (r): DisconnectionView => ({
+          id: r.id,
+          status: r.status,
+          requestedAt: r.requestedAt.toISOString(),
+          completedAt: r.completedAt?.toISOString() ?? null,
+          reason: r.reason,
+          steps: JSON.stringify(r.steps, null, 2),
+        }),
+      ),
+    });
+
+  app.get("/stores/:id", async (c) => {
+    const id = storeId(c.req.param("id"));
+    const principal = c.get("principal")!;
+    const store = await getStoreDetail(deps.db, principal, id);
     if (!store) throw new HTTPException(404);
-    return page(
-      c,
-      store.name,
+    const canDisconnect = principal.permissions.has("stores.manage") &&
+      store.status !== "disconnected" && store.status !== "disconnecting";
+    return page(c, store.name, [
       StoreDetailPage({
         lang: c.get("lang"),
         store: { ...store, createdAt: store.createdAt.toISOString() },
       }),
-    );
+      await records(c, id),
+      canDisconnect
+        ? DisconnectButton({ lang: c.get("lang"), storeId: id })
+        : null,
+    ]);
   });
+
+  app.get("/stores/:id/disconnections", async (c) => {
+    const id = storeId(c.req.param("id"));
+    if (!(await storeVisible(deps.db, c.get("principal")!, id))) {
+      throw new HTTPException(404);
+    }
+    return c.html(await records(c, id));
+  });
+
+  const formView = async (
+    c: Context,
+    id: string,
+    extra: {
+      values?: Record<string, string>;
+      reason?: string;
+      errors?: string[];
+    },
+    status = 200,
+  ) => {
+    const preview = await disconnectionPreview(
+      deps.db,
+      c.get("principal")!,
+      id,
+    );
+    if (!preview) throw new HTTPException(404);
+    return page(
+      c,
+      translator(c.get("lang"))("disconnect.title"),
+      DisconnectForm({
+        lang: c.get("lang"),
+        storeId: id,
+        storeName: preview.storeName,
+        categories: preview.categories.map((x) => ({
+          ...x,
+          allowed: allowedActions(x.category),
+        })),
+        ...extra,
+      }),
+      status,
+    );
+  };
+
+  app.get(
+    "/stores/:id/disconnect",
+    (c) => formView(c, storeId(c.req.param("id")), {}),
+  );
+
+  app.post("/stores/:id/disconnect", async (c) => {
+    const id = storeId(c.req.param("id"));
+    const principal = c.get("principal")!;
+    const body = await c.req.parseBody();
+    const values: Record<string, string> = {};
+    for (const k of CATEGORY_NAMES) {
+      if (typeof body[k] === "string") values[k] = body[k] as string;
+    }
+    const reason = typeof body.reason === "string" ? body.reason : "";
+    if (body.confirm !== "yes") {
+      const preview = await disconnectionPreview(deps.db, principal, id);
+      if (!preview) throw new HTTPException(404);
+      const missing = CATEGORY_NAMES.filter((k) =>
+        !allowedActions(k).includes(values[k])
+      );
+      if (missing.length > 0 || reason.trim().length < 5) {
+        return await formView(c, id, {
+          values,
+          reason,
+          errors: [
+            ...(missing.length
+              ? [`Choose an allowed action for: ${missing.join(", ")}`]
+              : []),
+            ...(reason.trim().length < 5
+              ? ["Give a reason (5 to 500 characters)"]
+              : []),
+          ],
+        }, 400);
+      }
+      return page(
+        c,
+        translator(c.get("lang"))("disconnect.confirm.title"),
+        DisconnectConfirm({
+          lang: c.get("lang"),
+          storeId: id,
+          storeName: preview.storeName,
+          plan: preview.categories.map((x) => ({
+            category: x.category,
+            action: values[x.category],
+            rows: x.rows,
+          })),
+          fields: [...Object.entries(values), ["reason", reason]],
+        }),
+      );
+    }
+    try {
+      const record = await startDisconnection(deps.db, principal, id, {
+        choices: values,
+        reason,
+      });
+      await deps.enqueue({
+        type: "store.disconnect",
+        storeId: id,
+        disconnectionId: record.id,
+      });
+      return c.redirect(`/stores/${id}`, 303);
+    } catch (err) {
+      if (!(err instanceof DisconnectionError)) throw err;
+      if (err.message === "no such store") throw new HTTPException(404);
+      return await formView(
+        c,
+        id,
+        { values, reason, errors: [err.message] },
+        400,
+      );
+    }
+  });
+
   return app;
 }

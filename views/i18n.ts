@@ -150,6 +150,29 @@ const en = {
   "stores.register.sellerHelp":
     "The selling partner id (merchant token) from Seller Central, starting with A.",
   "stores.register.submit": "Register",
+  "disconnect.title": "Disconnect",
+  "disconnect.intro":
+    "Data Policy §10: synchronisation stops and the store's tokens are deleted. Choose for each data category whether to delete it now, archive it (an encrypted file only the owner can download, with a reason), or keep it until its retention rule.",
+  "disconnect.category": "Data category",
+  "disconnect.rows": "Rows",
+  "disconnect.action": "What happens",
+  "disconnect.choice.delete": "Delete now",
+  "disconnect.choice.archive": "Archive (encrypted)",
+  "disconnect.choice.keep": "Keep until its retention rule",
+  "disconnect.reason": "Reason",
+  "disconnect.review": "Review",
+  "disconnect.confirm.title": "Confirm the disconnection",
+  "disconnect.confirm.intro": "This will disconnect",
+  "disconnect.confirm.sync":
+    "Synchronisation stops at once; queued work for the store is dropped.",
+  "disconnect.confirm.tokens":
+    "The store's refresh and access tokens are deleted.",
+  "disconnect.confirm.backups":
+    "Backups that contain the store are marked restricted.",
+  "disconnect.confirm.submit": "Disconnect the store",
+  "disconnect.cancel": "Cancel",
+  "disconnect.records": "Disconnection records",
+  "disconnect.start": "Disconnect this store",
   "error.reference": "Reference",
   "error.home": "Back to the dashboard",
 } as const;
@@ -291,6 +314,26 @@ const zhCN: Partial<Record<MessageKey, string>> = {
   "stores.register.sellerHelp":
     "Seller Central 中以 A 开头的卖家编号（merchant token）。",
   "stores.register.submit": "登记",
+  "disconnect.title": "断开连接",
+  "disconnect.intro":
+    "数据政策第 10 条：同步停止，店铺令牌被删除。请为每类数据选择立即删除、归档（加密文件，仅所有者说明理由后可下载）或保留至其保留期规则。",
+  "disconnect.category": "数据类别",
+  "disconnect.rows": "行数",
+  "disconnect.action": "处理方式",
+  "disconnect.choice.delete": "立即删除",
+  "disconnect.choice.archive": "归档（加密）",
+  "disconnect.choice.keep": "保留至保留期规则",
+  "disconnect.reason": "原因",
+  "disconnect.review": "检查",
+  "disconnect.confirm.title": "确认断开连接",
+  "disconnect.confirm.intro": "将断开连接：",
+  "disconnect.confirm.sync": "同步立即停止，店铺排队中的任务被丢弃。",
+  "disconnect.confirm.tokens": "店铺的刷新令牌和访问令牌被删除。",
+  "disconnect.confirm.backups": "包含该店铺的备份被标记为受限。",
+  "disconnect.confirm.submit": "断开店铺连接",
+  "disconnect.cancel": "取消",
+  "disconnect.records": "断开连接记录",
+  "disconnect.start": "断开此店铺",
   "error.reference": "编号",
   "error.home": "返回仪表盘",
 };

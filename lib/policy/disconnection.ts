@@ -371,3 +371,47 @@ export async function listDisconnections(
       ).orderBy(sql`${storeDisconnections.requestedAt} desc`),
   );
 }
+
+/** Rows per category of a store, for the disconnection form (counts only). */
+export async function disconnectionPreview(
+  db: Database,
+  principal: Principal,
+  storeId: string,
+): Promise<
+  {
+    storeName: string;
+    categories: { category: DataCategory; tables: string[]; rows: number }[];
+  } | null
+> {
+  return await db.asUser(principal, async (tx) => {
+    const [store] = await tx.select().from(stores).where(
+      eq(stores.id, storeId),
+    );
+    if (!store) return null;
+    const categories = [];
+    for (const category of CATEGORY_NAMES) {
+      let rows = 0;
+      for (const table of DATA_CATEGORIES[category]) {
+        rows += rowsOf<{ n: number }>(
+          await tx.execute(
+            sql`select count(*)::int as n from ${
+              sql.identifier(table)
+            } where store_id = ${storeId}`,
+          ),
+        )[0].n;
+      }
+      categories.push({
+        category,
+        tables: [...DATA_CATEGORIES[category]],
+        rows,
+      });
+    }
+    return { storeName: store.name, categories };
+  });
+}
+
+/** The actions each category allows, from choicesSchema. */
+export function allowedActions(category: DataCategory): string[] {
+  const field = choicesSchema.shape[category];
+  return "options" in field ? [...field.options] : [String(field.value)];
+}

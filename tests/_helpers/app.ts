@@ -4,6 +4,7 @@ import { loadConfig } from "../../lib/config.ts";
 import { createLogger } from "../../lib/log.ts";
 import { createApp } from "../../routes/app.ts";
 import { prepareDatabase } from "../../lib/setup.ts";
+import { enqueue } from "../../jobs/queue.ts";
 import {
   createVault,
   generateVaultKey,
@@ -31,7 +32,14 @@ export async function openTestApp(
   const logs: string[] = [];
   const log = createLogger({ level: "debug", sink: (l) => logs.push(l) });
   const vault = createVault([{ kid: "test", key: generateVaultKey() }]);
-  const app = createApp({ config, db: t.db, kv, log, vault });
+  const app = createApp({
+    config,
+    db: t.db,
+    kv,
+    log,
+    vault,
+    enqueue: (message) => enqueue(kv, message),
+  });
   return {
     app,
     t,
