@@ -28,6 +28,9 @@ import { auditRoutes } from "./audit.ts";
 import { accountRoutes } from "./account.ts";
 import { storeRoutes } from "./stores.ts";
 import { usersRoutes } from "./users.ts";
+import { appRoutes } from "./apps.ts";
+import { credentialDeadlines } from "../lib/connections/apps.ts";
+import { CredentialWarnings } from "../views/admin/apps.tsx";
 import { reviewStatus, touchGrantUse } from "../lib/security/access_review.ts";
 import { ReviewReminder } from "../views/users/review_reminder.tsx";
 import { page } from "./page.ts";
@@ -166,6 +169,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/", accountRoutes(deps));
   app.route("/", storeRoutes(deps));
   app.route("/", usersRoutes(deps));
+  app.route("/", appRoutes(deps));
 
   app.get("/", async (c) => {
     const principal = c.get("principal")!;
@@ -177,7 +181,17 @@ export function createApp(deps: AppDeps): Hono {
         config.ACCESS_REVIEW_INTERVAL_DAYS,
       )
       : null;
+    const deadlines = principal.permissions.has("credentials.manage")
+      ? await credentialDeadlines(deps.db, principal)
+      : [];
     return page(c, "Dashboard", [
+      CredentialWarnings({
+        lang: c.get("lang"),
+        warnings: deadlines.map((w) => ({
+          ...w,
+          dueAt: w.dueAt.toISOString().slice(0, 10),
+        })),
+      }),
       review?.remind
         ? ReviewReminder({
           lang: c.get("lang"),

@@ -19,6 +19,11 @@ const NAV: { href: string; label: MessageKey; permission: Permission }[] = [
     permission: "access.review",
   },
   { href: "/admin/roles", label: "nav.roles", permission: "roles.read" },
+  {
+    href: "/admin/amazon-apps",
+    label: "nav.apps",
+    permission: "credentials.manage",
+  },
 ];
 
 /** Renders `body` as a full page with status `status`. */
