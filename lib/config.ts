@@ -137,6 +137,10 @@ export const configSchema = z.object({
   ).min(1, "must be at least 1").max(24 * 60, "must be at most 1440").default(
     15,
   ),
+  AMAZON_BASE_URL: z.url({ error: "must be an absolute http(s) URL" }).refine(
+    (v) => /^https?:\/\//.test(v),
+    "must be an absolute http(s) URL",
+  ).optional(),
   ACCESS_REVIEW_INTERVAL_DAYS: z.coerce.number({ error: "must be a number" })
     .int("must be a whole number").min(1, "must be at least 1").max(
       92,

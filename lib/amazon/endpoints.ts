@@ -1,0 +1,69 @@
+// Amazon's hosts (facts §1.1, §2.2, §3.1, §5.2). AMAZON_BASE_URL points every
+// one of them at one base instead: the sandbox marketplace, which serves
+// Amazon's own paths, so nothing else in the clients changes.
+export type Region = "NA" | "EU" | "FE";
+
+const SP_API: Record<Region, string> = {
+  NA: "https://sellingpartnerapi-na.amazon.com",
+  EU: "https://sellingpartnerapi-eu.amazon.com",
+  FE: "https://sellingpartnerapi-fe.amazon.com",
+};
+const ADS: Record<Region, string> = {
+  NA: "https://advertising-api.amazon.com",
+  EU: "https://advertising-api-eu.amazon.com",
+  FE: "https://advertising-api-fe.amazon.com",
+};
+/** Seller Central host per marketplace country, for the consent URL. */
+const SELLER_CENTRAL: Record<string, string> = {
+  US: "sellercentral.amazon.com",
+  CA: "sellercentral.amazon.ca",
+  MX: "sellercentral.amazon.com.mx",
+  BR: "sellercentral.amazon.com.br",
+  DE: "sellercentral.amazon.de",
+  GB: "sellercentral.amazon.co.uk",
+  UK: "sellercentral.amazon.co.uk",
+  FR: "sellercentral.amazon.fr",
+  IT: "sellercentral.amazon.it",
+  ES: "sellercentral.amazon.es",
+  NL: "sellercentral.amazon.nl",
+  SE: "sellercentral.amazon.se",
+  PL: "sellercentral.amazon.pl",
+  BE: "sellercentral.amazon.com.be",
+  TR: "sellercentral.amazon.com.tr",
+  AE: "sellercentral.amazon.ae",
+  SA: "sellercentral.amazon.sa",
+  EG: "sellercentral.amazon.eg",
+  IN: "sellercentral.amazon.in",
+  ZA: "sellercentral.amazon.co.za",
+  JP: "sellercentral.amazon.co.jp",
+  AU: "sellercentral.amazon.com.au",
+  SG: "sellercentral.amazon.sg",
+};
+
+export interface AmazonEndpoints {
+  lwaTokenUrl: string;
+  spApi(region: Region): string;
+  ads(region: Region): string;
+  /** Seller Central base for a marketplace country (consent pages). */
+  sellerCentral(countryCode: string): string;
+}
+
+/** Real hosts, or every host at `baseUrl` (the sandbox). */
+export function amazonEndpoints(baseUrl?: string): AmazonEndpoints {
+  if (baseUrl) {
+    const base = baseUrl.replace(/\/+$/, "");
+    return {
+      lwaTokenUrl: `${base}/auth/o2/token`,
+      spApi: () => base,
+      ads: () => base,
+      sellerCentral: () => base,
+    };
+  }
+  return {
+    lwaTokenUrl: "https://api.amazon.com/auth/o2/token",
+    spApi: (r) => SP_API[r],
+    ads: (r) => ADS[r],
+    sellerCentral: (cc) =>
+      `https://${SELLER_CENTRAL[cc] ?? "sellercentral.amazon.com"}`,
+  };
+}

@@ -1,0 +1,395 @@
+// Data Policy §2: data only through Amazon's official authorization flows,
+// and only for the company's own, registered seller accounts. The website
+// authorization workflow (consent URL → callback → code exchange) and
+// self-authorization (a pasted refresh token, accepted only after Amazon
+// confirms it belongs to the registered account). Every outcome is audited.
+import { and, eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Database, Principal } from "../../db/client.ts";
+import { sellerRegistered } from "../../db/maintenance.ts";
+import { amazonApps, storeMarketplaces, stores } from "../../db/schema.ts";
+import { openApp, saveStoreRefreshToken } from "../amazon/credentials.ts";
+import type { AmazonEndpoints, Region } from "../amazon/endpoints.ts";
+import { type LwaClient, LwaError } from "../amazon/lwa.ts";
+import { SpApiError, spGet } from "../amazon/sp_api.ts";
+import { encodeHex, sha256Hex } from "../security/_hex.ts";
+import { recordAudit, recordAuditInTx } from "../security/audit.ts";
+import type { Vault } from "../security/vault.ts";
+
+/** The SP-API roles this portal asks for, and why (least privilege, §5). */
+export const SP_API_ROLES: { role: string; why: string }[] = [
+  { role: "Selling Partner Insights", why: "seller account and marketplaces" },
+  { role: "Product Listing", why: "catalog and listings of our own SKUs" },
+  { role: "Amazon Fulfillment", why: "FBA inventory and returns" },
+  { role: "Inventory and Order Tracking", why: "orders and order items" },
+  {
+    role: "Finance and Accounting",
+    why: "settlements, fees, financial events",
+  },
+  { role: "Brand Analytics", why: "search terms, for stores with a brand" },
+];
+
+const STATE_TTL_MS = 10 * 60_000;
+const stateKey = (hash: string) => ["oauth_state", hash] as const;
+
+interface PendingState {
+  storeId: string;
+  appId: string;
+  userId: string;
+  session: string;
+  redirectUri: string;
+}
+
+export interface ConnectDeps {
+  db: Database;
+  kv: Deno.Kv;
+  vault: Vault;
+  lwa: LwaClient;
+  endpoints: AmazonEndpoints;
+  fetch?: typeof fetch;
+}
+
+export type ConnectOutcome =
+  | { ok: true; storeId: string }
+  | {
+    ok: false;
+    reason:
+      | "bad_state"
+      | "not_own_account"
+      | "wrong_account"
+      | "exchange_failed"
+      | "token_refused"
+      | "amazon_error"
+      | "no_app";
+    storeId?: string;
+  };
+
+export class ConnectError extends Error {
+  override name = "ConnectError";
+}
+
+/**
+ * Starts the website authorization workflow: a random, single-use state
+ * bound to this admin's session for 10 minutes, and the consent URL of the
+ * store's Seller Central.
+ */
+export async function beginWebsiteAuthorization(
+  deps: ConnectDeps,
+  actor: Principal,
+  session: string,
+  input: { storeId: string; appId: string; redirectUri: string },
+): Promise<string> {
+  const found = await deps.db.asUser(actor, async (tx) => {
+    const [store] = await tx.select().from(stores).where(
+      eq(stores.id, input.storeId),
+    );
+    const [app] = await tx.select().from(amazonApps).where(
+      and(eq(amazonApps.id, input.appId), eq(amazonApps.api, "sp-api")),
+    );
+    const [market] = await tx.select().from(storeMarketplaces).where(
+      eq(storeMarketplaces.storeId, input.storeId),
+    ).limit(1);
+    return { store, app, market };
+  });
+  if (!found.store) throw new ConnectError("no such store");
+  if (!found.app?.applicationId) {
+    throw new ConnectError(
+      "register the SP-API application with its application id first",
+    );
+  }
+  const state = encodeHex(crypto.getRandomValues(new Uint8Array(32)));
+  await deps.kv.set(
+    stateKey(await sha256Hex(state)),
+    {
+      storeId: input.storeId,
+      appId: input.appId,
+      userId: actor.userId,
+      session,
+      redirectUri: input.redirectUri,
+    } satisfies PendingState,
+    { expireIn: STATE_TTL_MS },
+  );
+  const url = new URL(
+    "/apps/authorize/consent",
+    deps.endpoints.sellerCentral(found.market?.countryCode ?? "US"),
+  );
+  url.searchParams.set("application_id", found.app.applicationId);
+  url.searchParams.set("state", state);
+  if (found.app.draft) url.searchParams.set("version", "beta");
+  url.searchParams.set("redirect_uri", input.redirectUri);
+  return url.toString();
+}
+
+const callbackQuery = z.object({
+  state: z.string().regex(/^[0-9a-f]{64}$/),
+  selling_partner_id: z.string().regex(/^A[0-9A-Z]{8,20}$/),
+  spapi_oauth_code: z.string().min(1).max(2048),
+});
+
+/**
+ * Completes the workflow: the state must be live, unused and this session's;
+ * the selling partner must be the registered account the admin started
+ * with; only then is the code exchanged and the refresh token sealed.
+ */
+export async function completeWebsiteAuthorization(
+  deps: ConnectDeps,
+  actor: Principal,
+  session: string,
+  query: Record<string, string>,
+  meta: { ip?: string | null; requestId?: string | null } = {},
+): Promise<ConnectOutcome> {
+  const audit = (
+    outcome: "success" | "failure" | "denied",
+    details: Record<string, unknown>,
+    storeId?: string,
+  ) =>
+    recordAudit(
+      deps.db,
+      storeId ? { ...actor, storeIds: [storeId] } : { ...actor, storeIds: [] },
+      {
+        actorType: "staff",
+        actorId: actor.userId,
+        action: "store.connect.website",
+        storeId: storeId ?? null,
+        outcome,
+        ip: meta.ip ?? null,
+        requestId: meta.requestId ?? null,
+        details,
+      },
+    );
+  const q = callbackQuery.safeParse(query);
+  if (!q.success) {
+    await audit("denied", { reason: "bad_callback" });
+    return { ok: false, reason: "bad_state" };
+  }
+  // Single use: the state is deleted atomically, whoever comes first.
+  const key = stateKey(await sha256Hex(q.data.state));
+  const entry = await deps.kv.get<PendingState>(key);
+  const taken = entry.value
+    ? (await deps.kv.atomic().check(entry).delete(key).commit()).ok
+    : false;
+  const pending = entry.value;
+  if (
+    !taken || !pending || pending.session !== session ||
+    pending.userId !== actor.userId
+  ) {
+    await audit("denied", { reason: "bad_state" });
+    return { ok: false, reason: "bad_state" };
+  }
+  const storeId = pending.storeId;
+  const store = await deps.db.asUser(actor, async (tx) => {
+    const [s] = await tx.select().from(stores).where(eq(stores.id, storeId));
+    return s;
+  });
+  if (!store) {
+    await audit("denied", { reason: "bad_state" });
+    return { ok: false, reason: "bad_state" };
+  }
+  if (q.data.selling_partner_id !== store.sellerId) {
+    // Nothing is stored for an account that is not ours (§2).
+    const own = await sellerRegistered(
+      deps.db,
+      q.data.selling_partner_id,
+      store.region,
+    );
+    await audit("denied", {
+      reason: own ? "wrong_account" : "not_own_account",
+      sellingPartnerId: q.data.selling_partner_id,
+    }, storeId);
+    return {
+      ok: false,
+      reason: own ? "wrong_account" : "not_own_account",
+      storeId,
+    };
+  }
+  const app = await deps.db.asUser(
+    actor,
+    (tx) => openApp(tx, deps.vault, pending.appId),
+  );
+  let refreshToken: string;
+  try {
+    const tokens = await deps.lwa.exchangeCode({
+      clientId: app.clientId,
+      clientSecret: app.secrets[0],
+      code: q.data.spapi_oauth_code,
+      redirectUri: pending.redirectUri,
+    });
+    refreshToken = tokens.refreshToken;
+  } catch (err) {
+    await audit("failure", {
+      reason: "exchange_failed",
+      error: err instanceof LwaError ? err.code : "error",
+    }, storeId);
+    return { ok: false, reason: "exchange_failed", storeId };
+  }
+  await connectStore(
+    deps,
+    actor,
+    storeId,
+    pending.appId,
+    refreshToken,
+    "website",
+    meta,
+  );
+  return { ok: true, storeId };
+}
+
+/**
+ * Self-authorization: a refresh token issued by Seller Central for our own
+ * private app is accepted only after a token exchange and SP-API calls prove
+ * it belongs to the registered account. The value is never shown again.
+ */
+export async function selfAuthorize(
+  deps: ConnectDeps,
+  actor: Principal,
+  input: { storeId: string; appId: string; refreshToken: string },
+  meta: { ip?: string | null; requestId?: string | null } = {},
+): Promise<ConnectOutcome> {
+  const token = input.refreshToken.trim();
+  const found = await deps.db.asUser(actor, async (tx) => {
+    const [store] = await tx.select().from(stores).where(
+      eq(stores.id, input.storeId),
+    );
+    if (!store) return null;
+    const markets = await tx.select().from(storeMarketplaces).where(
+      eq(storeMarketplaces.storeId, input.storeId),
+    );
+    const [app] = await tx.select({ id: amazonApps.id }).from(amazonApps).where(
+      and(eq(amazonApps.id, input.appId), eq(amazonApps.api, "sp-api")),
+    );
+    return {
+      store,
+      markets,
+      app: app ? await openApp(tx, deps.vault, app.id) : null,
+    };
+  });
+  if (!found) throw new ConnectError("no such store");
+  const audit = (
+    outcome: "success" | "failure" | "denied",
+    details: Record<string, unknown>,
+  ) =>
+    recordAudit(deps.db, { ...actor, storeIds: [input.storeId] }, {
+      actorType: "staff",
+      actorId: actor.userId,
+      action: "store.connect.self",
+      storeId: input.storeId,
+      outcome,
+      ip: meta.ip ?? null,
+      requestId: meta.requestId ?? null,
+      details,
+    });
+  if (!found.app) return { ok: false, reason: "no_app" };
+  if (!/^Atzr\|[A-Za-z0-9_\-|.+/=]{8,2048}$/.test(token)) {
+    await audit("failure", { reason: "token_refused" });
+    return { ok: false, reason: "token_refused", storeId: input.storeId };
+  }
+  let accessToken: string;
+  try {
+    accessToken = (await deps.lwa.refresh({
+      clientId: found.app.clientId,
+      clientSecret: found.app.secrets[0],
+      refreshToken: token,
+    })).accessToken;
+  } catch (err) {
+    await audit("failure", {
+      reason: "token_refused",
+      error: err instanceof LwaError ? err.code : "error",
+    });
+    return { ok: false, reason: "token_refused", storeId: input.storeId };
+  }
+  const baseUrl = deps.endpoints.spApi(found.store.region as Region);
+  try {
+    const participations = await spGet<{
+      payload?: { marketplace?: { id?: string } }[];
+    }>({
+      baseUrl,
+      accessToken,
+      path: "/sellers/v1/marketplaceParticipations",
+      fetch: deps.fetch,
+    });
+    const ids = new Set(
+      (participations.body.payload ?? []).map((p) => p.marketplace?.id),
+    );
+    const ours = found.markets.filter((m) => ids.has(m.marketplaceId));
+    if (ours.length === 0) {
+      await audit("denied", {
+        reason: "not_own_account",
+        check: "marketplaces",
+      });
+      return { ok: false, reason: "not_own_account", storeId: input.storeId };
+    }
+    // Listings under the registered seller id answer only for that seller.
+    await spGet({
+      baseUrl,
+      accessToken,
+      path: `/listings/2021-08-01/items/${found.store.sellerId}`,
+      query: { marketplaceIds: ours[0].marketplaceId, pageSize: "1" },
+      fetch: deps.fetch,
+    });
+  } catch (err) {
+    if (
+      err instanceof SpApiError && (err.status === 403 || err.status === 401)
+    ) {
+      await audit("denied", {
+        reason: "not_own_account",
+        check: "seller_id",
+        status: err.status,
+      });
+      return { ok: false, reason: "not_own_account", storeId: input.storeId };
+    }
+    await audit("failure", {
+      reason: "amazon_error",
+      status: err instanceof SpApiError ? err.status : null,
+    });
+    return { ok: false, reason: "amazon_error", storeId: input.storeId };
+  }
+  await connectStore(
+    deps,
+    actor,
+    input.storeId,
+    input.appId,
+    token,
+    "self",
+    meta,
+  );
+  return { ok: true, storeId: input.storeId };
+}
+
+async function connectStore(
+  deps: ConnectDeps,
+  actor: Principal,
+  storeId: string,
+  appId: string,
+  refreshToken: string,
+  method: "website" | "self",
+  meta: { ip?: string | null; requestId?: string | null },
+) {
+  const now = new Date();
+  await deps.db.asUser({ ...actor, storeIds: [storeId] }, async (tx) => {
+    await saveStoreRefreshToken(tx, deps.vault, {
+      storeId,
+      api: "sp-api",
+      appId,
+      refreshToken,
+      method,
+      roles: SP_API_ROLES.map((r) => r.role),
+      issuedAt: now,
+    });
+    await tx.update(stores).set({ status: "connected", updatedAt: now }).where(
+      eq(stores.id, storeId),
+    );
+    await recordAuditInTx(tx, {
+      actorType: "staff",
+      actorId: actor.userId,
+      action: `store.connect.${method}`,
+      storeId,
+      target: storeId,
+      outcome: "success",
+      ip: meta.ip ?? null,
+      requestId: meta.requestId ?? null,
+      details: { api: "sp-api", method },
+    });
+  });
+  // Any access token cached for an earlier authorization is stale now.
+  await deps.kv.delete(["lwa_access", storeId, "sp-api"]);
+}
