@@ -29,6 +29,8 @@ import { accountRoutes } from "./account.ts";
 import { storeRoutes } from "./stores.ts";
 import { usersRoutes } from "./users.ts";
 import { appRoutes } from "./apps.ts";
+import { connectRoutes } from "./connect.ts";
+import { connectDeps } from "../lib/connections/authorize.ts";
 import { credentialDeadlines } from "../lib/connections/apps.ts";
 import { CredentialWarnings } from "../views/admin/apps.tsx";
 import { reviewStatus, touchGrantUse } from "../lib/security/access_review.ts";
@@ -94,7 +96,8 @@ export function createApp(deps: AppDeps): Hono {
     },
     strictTransportSecurity: false,
     xFrameOptions: "DENY",
-    referrerPolicy: "same-origin",
+    // No referrer anywhere: OAuth callbacks carry codes in their URLs.
+    referrerPolicy: "no-referrer",
     permissionsPolicy: { camera: [], microphone: [], geolocation: [] },
   }));
   app.use(async function hsts(c, next) {
@@ -167,6 +170,13 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/", authRoutes({ ...deps, sessions }));
   app.route("/", auditRoutes(deps));
   app.route("/", accountRoutes(deps));
+  const connect = connectDeps({
+    db: deps.db,
+    kv: deps.kv,
+    vault: deps.vault,
+    amazonBaseUrl: config.AMAZON_BASE_URL,
+  });
+  app.route("/", connectRoutes({ config, connect }));
   app.route("/", storeRoutes(deps));
   app.route("/", usersRoutes(deps));
   app.route("/", appRoutes(deps));

@@ -20,6 +20,11 @@ import {
 } from "../views/stores/pages.tsx";
 import { clientIp } from "./access.ts";
 import {
+  connectionStatus,
+  SP_API_ROLES,
+} from "../lib/connections/authorize.ts";
+import { ConnectionSection } from "../views/stores/connect.tsx";
+import {
   allowedActions,
   CATEGORY_NAMES,
   DisconnectionError,
@@ -135,10 +140,30 @@ export function storeRoutes(deps: {
     if (!store) throw new HTTPException(404);
     const canDisconnect = principal.permissions.has("stores.manage") &&
       store.status !== "disconnected" && store.status !== "disconnecting";
+    const connection = await connectionStatus(deps.db, principal, id);
+    const day = (d: Date | null) => d ? d.toISOString().slice(0, 10) : null;
     return page(c, store.name, [
       StoreDetailPage({
         lang: c.get("lang"),
         store: { ...store, createdAt: store.createdAt.toISOString() },
+      }),
+      ConnectionSection({
+        lang: c.get("lang"),
+        storeId: id,
+        status: store.status,
+        canConnect: principal.permissions.has("credentials.manage") &&
+          !["disconnecting", "disconnected"].includes(store.status),
+        credentials: connection.credentials.map((x) => ({
+          api: x.api,
+          method: x.method,
+          roles: x.roles,
+          issuedAt: day(x.issuedAt)!,
+          lastUsedAt: day(x.lastUsedAt),
+          lastRotatedAt: day(x.lastRotatedAt),
+          authorizationExpiresAt: day(x.authorizationExpiresAt),
+        })),
+        roles: SP_API_ROLES,
+        apps: connection.apps.filter((a) => a.api === "sp-api"),
       }),
       await records(c, id),
       canDisconnect

@@ -190,6 +190,38 @@ const en = {
   "apps.warn.secret": "Client secret expires:",
   "apps.warn.authorization": "Seller authorization expires:",
   "nav.apps": "Amazon apps",
+  "connect.title": "Connection to Amazon",
+  "connect.status": "Status",
+  "connect.none": "No authorization is stored for this store.",
+  "connect.method": "How",
+  "connect.issued": "Authorized",
+  "connect.lastUsed": "Last used",
+  "connect.rotated": "Last rotated",
+  "connect.expires": "Re-authorize by",
+  "connect.roles": "SP-API roles requested, and why (least privilege)",
+  "connect.app": "Application",
+  "connect.website": "Authorize in Seller Central",
+  "connect.self": "Self-authorization refresh token",
+  "connect.selfHelp":
+    "From Seller Central → Develop Apps → Authorize, for our own private app. It is checked with Amazon at once and never shown again.",
+  "connect.selfSubmit": "Verify and store",
+  "connect.registerApp": "Register the Amazon application first",
+  "connect.ok": "The store is connected",
+  "connect.failed": "The store was not connected",
+  "connect.back": "Back to the store",
+  "connect.fail.bad_state":
+    "This authorization link is not valid: it expired, was used already, or was started in another session. Start again from the store page.",
+  "connect.fail.not_own_account":
+    "Amazon authorized a seller account that is not one of ours. Nothing was stored; only the company's registered accounts may be connected.",
+  "connect.fail.wrong_account":
+    "Amazon authorized another of our accounts than the store you started from. Nothing was stored; connect it from its own store page.",
+  "connect.fail.exchange_failed":
+    "Amazon did not accept the authorization code (it lasts 5 minutes and works once). Nothing was stored; try again.",
+  "connect.fail.token_refused":
+    "Amazon did not accept that refresh token for this application. Nothing was stored.",
+  "connect.fail.amazon_error":
+    "Amazon could not be reached or answered with an error. Nothing was stored; try again later.",
+  "connect.fail.no_app": "Choose a registered SP-API application.",
   "error.reference": "Reference",
   "error.home": "Back to the dashboard",
 } as const;
@@ -368,6 +400,38 @@ const zhCN: Partial<Record<MessageKey, string>> = {
   "apps.warn.secret": "客户端密钥到期：",
   "apps.warn.authorization": "卖家授权到期：",
   "nav.apps": "亚马逊应用",
+  "connect.title": "与亚马逊的连接",
+  "connect.status": "状态",
+  "connect.none": "此店铺尚无已存储的授权。",
+  "connect.method": "方式",
+  "connect.issued": "授权时间",
+  "connect.lastUsed": "最近使用",
+  "connect.rotated": "最近轮换",
+  "connect.expires": "重新授权截止",
+  "connect.roles": "申请的 SP-API 角色及原因（最小权限）",
+  "connect.app": "应用",
+  "connect.website": "在 Seller Central 授权",
+  "connect.self": "自授权刷新令牌",
+  "connect.selfHelp":
+    "来自 Seller Central → 开发应用 → 授权（本公司私有应用）。将立即向亚马逊核验，且不会再次显示。",
+  "connect.selfSubmit": "核验并保存",
+  "connect.registerApp": "请先登记亚马逊应用",
+  "connect.ok": "店铺已连接",
+  "connect.failed": "店铺未连接",
+  "connect.back": "返回店铺",
+  "connect.fail.bad_state":
+    "此授权链接无效：已过期、已使用或在其他会话中发起。请从店铺页面重新开始。",
+  "connect.fail.not_own_account":
+    "亚马逊授权的卖家账户不属于本公司。未保存任何内容；只能连接已登记的公司账户。",
+  "connect.fail.wrong_account":
+    "亚马逊授权的是本公司另一个账户，而非发起的店铺。未保存任何内容；请从该账户的店铺页面连接。",
+  "connect.fail.exchange_failed":
+    "亚马逊未接受授权码（有效期 5 分钟且仅可使用一次）。未保存任何内容，请重试。",
+  "connect.fail.token_refused":
+    "亚马逊未接受该应用的刷新令牌。未保存任何内容。",
+  "connect.fail.amazon_error":
+    "无法连接亚马逊或其返回错误。未保存任何内容，请稍后重试。",
+  "connect.fail.no_app": "请选择已登记的 SP-API 应用。",
   "error.reference": "编号",
   "error.home": "返回仪表盘",
 };

@@ -7,10 +7,19 @@ import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Database, Principal } from "../../db/client.ts";
 import { sellerRegistered } from "../../db/maintenance.ts";
-import { amazonApps, storeMarketplaces, stores } from "../../db/schema.ts";
+import {
+  amazonApps,
+  storeCredentials,
+  storeMarketplaces,
+  stores,
+} from "../../db/schema.ts";
 import { openApp, saveStoreRefreshToken } from "../amazon/credentials.ts";
-import type { AmazonEndpoints, Region } from "../amazon/endpoints.ts";
-import { type LwaClient, LwaError } from "../amazon/lwa.ts";
+import {
+  type AmazonEndpoints,
+  amazonEndpoints,
+  type Region,
+} from "../amazon/endpoints.ts";
+import { createLwaClient, type LwaClient, LwaError } from "../amazon/lwa.ts";
 import { SpApiError, spGet } from "../amazon/sp_api.ts";
 import { encodeHex, sha256Hex } from "../security/_hex.ts";
 import { recordAudit, recordAuditInTx } from "../security/audit.ts";
@@ -392,4 +401,65 @@ async function connectStore(
   });
   // Any access token cached for an earlier authorization is stale now.
   await deps.kv.delete(["lwa_access", storeId, "sp-api"]);
+}
+
+/** Builds the connection dependencies from configuration. */
+export function connectDeps(opts: {
+  db: Database;
+  kv: Deno.Kv;
+  vault: Vault;
+  amazonBaseUrl?: string;
+}): ConnectDeps {
+  const endpoints = amazonEndpoints(opts.amazonBaseUrl);
+  return {
+    db: opts.db,
+    kv: opts.kv,
+    vault: opts.vault,
+    endpoints,
+    lwa: createLwaClient({ tokenUrl: endpoints.lwaTokenUrl }),
+  };
+}
+
+export interface ConnectionStatus {
+  credentials: {
+    api: string;
+    method: string;
+    issuedAt: Date;
+    lastUsedAt: Date | null;
+    lastRotatedAt: Date | null;
+    authorizationExpiresAt: Date | null;
+    roles: string[];
+  }[];
+  apps: { id: string; name: string; api: string; hasApplicationId: boolean }[];
+}
+
+/** What the store page shows about a store's authorizations: dates, never values. */
+export async function connectionStatus(
+  db: Database,
+  principal: Principal,
+  storeId: string,
+): Promise<ConnectionStatus> {
+  return await db.asUser(principal, async (tx) => {
+    const creds = await tx.select().from(storeCredentials).where(
+      eq(storeCredentials.storeId, storeId),
+    );
+    const apps = await tx.select().from(amazonApps);
+    return {
+      credentials: creds.map((c) => ({
+        api: c.api,
+        method: c.method,
+        issuedAt: c.issuedAt,
+        lastUsedAt: c.lastUsedAt,
+        lastRotatedAt: c.lastRotatedAt,
+        authorizationExpiresAt: c.authorizationExpiresAt,
+        roles: c.roles,
+      })),
+      apps: apps.map((a) => ({
+        id: a.id,
+        name: a.name,
+        api: a.api,
+        hasApplicationId: Boolean(a.applicationId),
+      })),
+    };
+  });
 }

@@ -42,26 +42,3 @@ export function tsvLine(
     v === null || v === undefined ? "" : String(v).replace(/[\t\r\n]+/g, " ")
   ).join("\t") + "\n";
 }
-
-/** Money as the v2026 / Listings models write it: `{amount: "12.34", currencyCode}`. */
-export function money(
-  amount: string,
-  currencyCode: string,
-): { amount: string; currencyCode: string } {
-  return { amount, currencyCode };
-}
-
-/** Adds decimal amounts of one currency exactly. */
-export function sumAmounts(
-  amounts: readonly (string | null | undefined)[],
-  currency: string,
-): string {
-  let minor = 0;
-  for (const a of amounts) if (a) minor += parseMinor(a, currency);
-  return formatMinor(minor, currency);
-}
-
-/** Negates a decimal amount exactly. */
-export function negate(amount: string, currency: string): string {
-  return formatMinor(-parseMinor(amount, currency), currency);
-}

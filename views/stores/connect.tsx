@@ -1,0 +1,150 @@
+// A store's connection to Amazon: which authorizations exist (dates, roles
+// and why), and the official ways to connect (Data Policy §2, §5, §7).
+import type { Lang } from "../i18n.ts";
+import { translator } from "../i18n.ts";
+
+export interface ConnectionProps {
+  lang: Lang;
+  storeId: string;
+  status: string;
+  canConnect: boolean;
+  credentials: {
+    api: string;
+    method: string;
+    issuedAt: string;
+    lastUsedAt: string | null;
+    lastRotatedAt: string | null;
+    authorizationExpiresAt: string | null;
+    roles: string[];
+  }[];
+  roles: { role: string; why: string }[];
+  apps: { id: string; name: string; hasApplicationId: boolean }[];
+}
+
+export function ConnectionSection(p: ConnectionProps) {
+  const t = translator(p.lang);
+  const consentApps = p.apps.filter((a) => a.hasApplicationId);
+  return (
+    <section id="connection">
+      <h2>{t("connect.title")}</h2>
+      <p>
+        {t("connect.status")}: <span class="badge">{p.status}</span>
+      </p>
+      {p.credentials.length === 0
+        ? <p class="empty">{t("connect.none")}</p>
+        : (
+          <table class="striped">
+            <thead>
+              <tr>
+                <th scope="col">API</th>
+                <th scope="col">{t("connect.method")}</th>
+                <th scope="col">{t("connect.issued")}</th>
+                <th scope="col">{t("connect.lastUsed")}</th>
+                <th scope="col">{t("connect.rotated")}</th>
+                <th scope="col">{t("connect.expires")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {p.credentials.map((c) => (
+                <tr>
+                  <td>{c.api}</td>
+                  <td>{c.method}</td>
+                  <td>{c.issuedAt}</td>
+                  <td>{c.lastUsedAt ?? "—"}</td>
+                  <td>{c.lastRotatedAt ?? "—"}</td>
+                  <td>{c.authorizationExpiresAt ?? "—"}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      <details>
+        <summary>{t("connect.roles")}</summary>
+        <ul>
+          {p.roles.map((r) => (
+            <li>
+              <strong>{r.role}</strong> — {r.why}
+            </li>
+          ))}
+        </ul>
+      </details>
+      {p.canConnect && (
+        <>
+          {consentApps.length > 0 && (
+            <form method="post" action={`/stores/${p.storeId}/connect/website`}>
+              <fieldset role="group">
+                <select name="appId" aria-label={t("connect.app")} required>
+                  {consentApps.map((a) => (
+                    <option value={a.id}>{a.name}</option>
+                  ))}
+                </select>
+                <button type="submit">{t("connect.website")}</button>
+              </fieldset>
+            </form>
+          )}
+          {p.apps.length > 0
+            ? (
+              <form method="post" action={`/stores/${p.storeId}/connect/self`}>
+                <label>
+                  {t("connect.self")}
+                  <input
+                    type="password"
+                    name="refreshToken"
+                    required
+                    autocomplete="off"
+                    placeholder="Atzr|…"
+                    aria-describedby="self-help"
+                  />
+                  <small id="self-help">{t("connect.selfHelp")}</small>
+                </label>
+                <select name="appId" aria-label={t("connect.app")} required>
+                  {p.apps.map((a) => <option value={a.id}>{a.name}</option>)}
+                </select>
+                <button type="submit" class="secondary">
+                  {t("connect.selfSubmit")}
+                </button>
+              </form>
+            )
+            : (
+              <p>
+                <a href="/admin/amazon-apps">{t("connect.registerApp")}</a>
+              </p>
+            )}
+        </>
+      )}
+    </section>
+  );
+}
+
+const REASONS: Record<string, string> = {
+  bad_state: "connect.fail.bad_state",
+  not_own_account: "connect.fail.not_own_account",
+  wrong_account: "connect.fail.wrong_account",
+  exchange_failed: "connect.fail.exchange_failed",
+  token_refused: "connect.fail.token_refused",
+  amazon_error: "connect.fail.amazon_error",
+  no_app: "connect.fail.no_app",
+};
+
+/** The outcome of a connection attempt, in words a person can act on. */
+export function ConnectResult(
+  p: { lang: Lang; ok: boolean; reason?: string; storeId?: string },
+) {
+  const t = translator(p.lang);
+  return (
+    <article class="narrow">
+      <h1>{p.ok ? t("connect.ok") : t("connect.failed")}</h1>
+      {!p.ok && p.reason && (
+        <p role="alert">
+          {t(
+            (REASONS[p.reason] ??
+              "connect.fail.amazon_error") as "connect.failed",
+          )}
+        </p>
+      )}
+      {p.storeId && (
+        <a role="button" href={`/stores/${p.storeId}`}>{t("connect.back")}</a>
+      )}
+    </article>
+  );
+}
