@@ -173,7 +173,7 @@ export function CredentialWarnings(
   },
 ) {
   const t = translator(p.lang);
-  if (p.warnings.length === 0) return <></>;
+  if (p.warnings.length === 0) return null;
   return (
     <article class="notice" role="status">
       <header>{t("apps.warnings")}</header>
