@@ -47,6 +47,7 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   "GET /stores/new": "stores.manage",
   "POST /stores": "stores.manage",
   "GET /stores/:id/disconnections": "dashboard.view",
+  "POST /stores/:id/disconnections/:did/archive": "archives.download",
   "GET /stores/:id/disconnect": "stores.manage",
   "POST /stores/:id/disconnect": "stores.manage",
   "GET /stores/:id/connect/website": "credentials.manage",

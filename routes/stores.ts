@@ -26,12 +26,16 @@ import {
 import { ConnectionSection } from "../views/stores/connect.tsx";
 import {
   allowedActions,
+  archivedCategories,
   CATEGORY_NAMES,
   DisconnectionError,
   disconnectionPreview,
   listDisconnections,
+  openArchiveForDownload,
   startDisconnection,
 } from "../lib/policy/disconnection.ts";
+import { stream } from "hono/streaming";
+import type { Vault } from "../lib/security/vault.ts";
 import {
   DisconnectButton,
   DisconnectConfirm,
@@ -44,6 +48,7 @@ import { page } from "./page.ts";
 
 export function storeRoutes(deps: {
   db: Database;
+  vault: Vault;
   enqueue: (
     message: { type: string } & Record<string, unknown>,
   ) => Promise<void>;
@@ -124,6 +129,9 @@ export function storeRoutes(deps: {
       records: (await listDisconnections(deps.db, c.get("principal")!, id)).map(
         (r): DisconnectionView => ({
           id: r.id,
+          archives: c.get("principal")!.permissions.has("archives.download")
+            ? archivedCategories(r)
+            : [],
           status: r.status,
           requestedAt: r.requestedAt.toISOString(),
           completedAt: r.completedAt?.toISOString() ?? null,
@@ -170,6 +178,37 @@ export function storeRoutes(deps: {
         ? DisconnectButton({ lang: c.get("lang"), storeId: id })
         : null,
     ]);
+  });
+
+  app.post("/stores/:id/disconnections/:did/archive", async (c) => {
+    const id = storeId(c.req.param("id"));
+    const did = z.uuid().safeParse(c.req.param("did"));
+    if (!did.success) throw new HTTPException(404);
+    const body = await c.req.parseBody();
+    const category = typeof body.category === "string" ? body.category : "";
+    const reason = typeof body.reason === "string" ? body.reason : "";
+    let lines;
+    try {
+      lines = await openArchiveForDownload(
+        { db: deps.db, vault: deps.vault },
+        c.get("principal")!,
+        { storeId: id, disconnectionId: did.data, category, reason },
+        { ip: clientIp(c), requestId: c.get("requestId") },
+      );
+    } catch (err) {
+      if (err instanceof DisconnectionError) throw new HTTPException(400);
+      throw err;
+    }
+    if (!lines) throw new HTTPException(404);
+    c.header("Content-Type", "application/x-ndjson; charset=utf-8");
+    c.header(
+      "Content-Disposition",
+      `attachment; filename="archive-${id}-${category}.ndjson"`,
+    );
+    c.header("Cache-Control", "no-store");
+    return stream(c, async (out) => {
+      for await (const line of lines) await out.write(line);
+    });
   });
 
   app.get("/stores/:id/disconnections", async (c) => {

@@ -222,6 +222,9 @@ const en = {
   "connect.fail.amazon_error":
     "Amazon could not be reached or answered with an error. Nothing was stored; try again later.",
   "connect.fail.no_app": "Choose a registered SP-API application.",
+  "archive.category": "Archived category",
+  "archive.reason": "Why you need it (recorded)",
+  "archive.download": "Download archive",
   "error.reference": "Reference",
   "error.home": "Back to the dashboard",
 } as const;
@@ -432,6 +435,9 @@ const zhCN: Partial<Record<MessageKey, string>> = {
   "connect.fail.amazon_error":
     "无法连接亚马逊或其返回错误。未保存任何内容，请稍后重试。",
   "connect.fail.no_app": "请选择已登记的 SP-API 应用。",
+  "archive.category": "已归档类别",
+  "archive.reason": "用途说明（将记录）",
+  "archive.download": "下载归档",
   "error.reference": "编号",
   "error.home": "返回仪表盘",
 };

@@ -415,3 +415,62 @@ export function allowedActions(category: DataCategory): string[] {
   const field = choicesSchema.shape[category];
   return "options" in field ? [...field.options] : [String(field.value)];
 }
+
+/**
+ * Streams one archived category back as NDJSON for the owner, after
+ * recording who asked and why (§10: "downloadable only by the owner with a
+ * reason, audited"). Null when there is no such archive.
+ */
+export async function openArchiveForDownload(
+  deps: { db: Database; vault: Vault },
+  actor: Principal,
+  input: {
+    storeId: string;
+    disconnectionId: string;
+    category: string;
+    reason: string;
+  },
+  meta: { ip?: string | null; requestId?: string | null } = {},
+): Promise<AsyncGenerator<string> | null> {
+  const reason = input.reason.trim();
+  if (reason.length < 5 || reason.length > 500) {
+    throw new DisconnectionError("give a reason (5 to 500 characters)");
+  }
+  const file = await deps.db.asUser(actor, async (tx) => {
+    const [r] = await tx.select().from(storeDisconnections).where(and(
+      eq(storeDisconnections.id, input.disconnectionId),
+      eq(storeDisconnections.storeId, input.storeId),
+    ));
+    const path = (r?.steps as Steps | undefined)?.categories?.[
+      input.category as DataCategory
+    ]?.file;
+    if (!path) return null;
+    await recordAuditInTx(tx, {
+      actorType: "staff",
+      actorId: actor.userId,
+      action: "archive.download",
+      storeId: input.storeId,
+      target: `${input.disconnectionId}/${input.category}`,
+      outcome: "success",
+      ip: meta.ip ?? null,
+      requestId: meta.requestId ?? null,
+      details: { reason },
+    });
+    return path;
+  });
+  if (!file) return null;
+  const vault = deps.vault;
+  return (async function* () {
+    for await (const batch of readArchive(vault, file)) {
+      for (const row of batch.rows) {
+        yield `${JSON.stringify({ table: batch.table, row })}\n`;
+      }
+    }
+  })();
+}
+
+/** The archived categories of a record. */
+export function archivedCategories(record: DisconnectionRecord): string[] {
+  const cats = (record.steps as Steps).categories ?? {};
+  return Object.entries(cats).filter(([, v]) => v?.file).map(([k]) => k);
+}

@@ -25,6 +25,8 @@ export const PERMISSIONS = {
   "incidents.manage": "Record and handle security incidents",
   "audit.read": "Read the audit trail and compliance pages",
   "roles.read": "See the permission matrix",
+  "archives.download":
+    "Download a disconnected store's encrypted archive, giving a reason",
 } as const;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -64,7 +66,9 @@ export const ROLES: readonly RoleDefinition[] = [
     name: "admin",
     description: "Runs the portal: stores, credentials, users, retention",
     allStores: true,
-    permissions: ALL.filter((p) => p !== "pii.reveal"),
+    permissions: ALL.filter((p) =>
+      p !== "pii.reveal" && p !== "archives.download"
+    ),
   },
   {
     name: "operations",

@@ -1,7 +1,8 @@
 // Disconnecting a store through the portal: choose, confirm, and the job
 // queue carries it out while the store page shows the record.
 import assert from "node:assert/strict";
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
+import { rowsOf } from "../../db/client.ts";
 import { openTestApp } from "../_helpers/app.ts";
 import { makeStaff, makeStore } from "../_helpers/staff.ts";
 import { ownerOf, testEngine } from "../_helpers/test_db.ts";
@@ -12,7 +13,7 @@ import { createLogger } from "../../lib/log.ts";
 
 const ORIGIN = "http://127.0.0.1:8000";
 const CHOICES = {
-  catalog: "delete",
+  catalog: "archive",
   inventory: "delete",
   orders: "delete",
   buyer_pii: "delete",
@@ -88,6 +89,44 @@ Deno.test(`disconnect page (${testEngine}): choose, confirm, and the queued job 
     assert.match(page, /Disconnection records/);
     assert.match(page, /completed/);
     assert.doesNotMatch(page, /Disconnect this store/);
+
+    // The archive: only the owner, with a reason, and audited.
+    const recordId = /\/disconnections\/([0-9a-f-]{36})\/archive/.exec(page);
+    assert.equal(recordId, null, "admins are not offered the archive");
+    const owner = await makeStaff(s, "owner");
+    const ownerPage = await (await s.app.request(`${ORIGIN}/stores/${id}`, {
+      headers: { cookie: owner.cookie },
+    })).text();
+    const did =
+      /\/disconnections\/([0-9a-f-]{36})\/archive/.exec(ownerPage)![1];
+    const download = (who: string, reason: string) =>
+      s.app.request(`${ORIGIN}/stores/${id}/disconnections/${did}/archive`, {
+        method: "POST",
+        headers: {
+          cookie: who,
+          origin: ORIGIN,
+          "content-type": "application/x-www-form-urlencoded",
+        },
+        body: new URLSearchParams({ category: "catalog", reason }).toString(),
+      });
+    const denied = await download(admin.cookie, "Curious about it");
+    assert.equal(denied.status, 403);
+    await denied.body?.cancel();
+    const noReason = await download(owner.cookie, "");
+    assert.equal(noReason.status, 400);
+    await noReason.body?.cancel();
+    const file = await download(owner.cookie, "Tax audit request 2026-11");
+    assert.equal(file.status, 200);
+    assert.match(file.headers.get("content-type")!, /ndjson/);
+    await file.text();
+    const audited = rowsOf<{ details: { reason: string } }>(
+      await ownerOf(s.t.db).execute(
+        sql`select details from audit_events where action = 'archive.download'`,
+      ),
+    );
+    assert.deepEqual(audited.map((a) => a.details.reason), [
+      "Tax audit request 2026-11",
+    ]);
   } finally {
     jobs.stop();
     s.kv.close();

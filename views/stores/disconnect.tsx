@@ -137,6 +137,8 @@ export function DisconnectConfirm(p: DisconnectConfirmProps) {
 
 export interface DisconnectionView {
   id: string;
+  /** Categories archived, when the viewer may download them. */
+  archives?: string[];
   status: string;
   requestedAt: string;
   completedAt: string | null;
@@ -167,6 +169,29 @@ export function DisconnectionRecords(
           </header>
           <p>{r.reason}</p>
           <pre><code>{r.steps}</code></pre>
+          {r.archives && r.archives.length > 0 && (
+            <form
+              method="post"
+              action={`/stores/${p.storeId}/disconnections/${r.id}/archive`}
+            >
+              <fieldset role="group">
+                <select name="category" aria-label={t("archive.category")}>
+                  {r.archives.map((a) => <option value={a}>{a}</option>)}
+                </select>
+                <input
+                  name="reason"
+                  required
+                  minlength={5}
+                  maxlength={500}
+                  placeholder={t("archive.reason")}
+                  aria-label={t("archive.reason")}
+                />
+                <button type="submit" class="secondary">
+                  {t("archive.download")}
+                </button>
+              </fieldset>
+            </form>
+          )}
         </article>
       ))}
     </section>
