@@ -1,0 +1,203 @@
+// Data Policy §6 and §7, proved with canaries: distinctive fake credentials
+// go through every path the portal has — registration, authorization, token
+// refresh, every page, every export, errors, a disconnection with archives —
+// and then appear in no page, log line, database row, KV value or archive.
+import assert from "node:assert/strict";
+import { sql } from "drizzle-orm";
+import { openTestApp } from "../_helpers/app.ts";
+import { makeStaff } from "../_helpers/staff.ts";
+import { ownerOf, testEngine } from "../_helpers/test_db.ts";
+import { rowsOf } from "../../db/client.ts";
+import { registerStore } from "../../db/maintenance.ts";
+import { startSandbox } from "../../lib/amazon/sandbox/server.ts";
+import { createAccessTokens } from "../../lib/amazon/access_tokens.ts";
+import { createLwaClient } from "../../lib/amazon/lwa.ts";
+import { runDisconnection } from "../../lib/policy/disconnection.ts";
+import { ROUTE_ACCESS } from "../../routes/access.ts";
+
+const ORIGIN = "http://127.0.0.1:8000";
+const CANARY_CLIENT_ID = "amzn1.application-oa2-client.CANARYclientid77";
+const CANARY_SECRET = "amzn1.oa2-cs.v1.CANARYsecret77";
+
+Deno.test(`canaries (${testEngine}): no credential appears in any page, export, log, row, KV value or archive`, async () => {
+  const sb = await startSandbox({
+    stores: 1,
+    orders: 20,
+    clientId: CANARY_CLIENT_ID,
+    clientSecret: CANARY_SECRET,
+  });
+  const archiveDir = await Deno.makeTempDir();
+  try {
+    await using s = await openTestApp({
+      PUBLIC_URL: ORIGIN,
+      AMAZON_BASE_URL: sb.url,
+    });
+    const refreshToken = sb.sandbox.credentials(0).refreshToken;
+    const canaries = [CANARY_CLIENT_ID, CANARY_SECRET, refreshToken];
+    const owner = await makeStaff(s, "owner");
+    const seen: string[] = [];
+    const request = async (
+      method: string,
+      path: string,
+      form?: Record<string, string>,
+    ) => {
+      const res = await s.app.request(`${ORIGIN}${path}`, {
+        method,
+        headers: {
+          cookie: owner.cookie,
+          origin: ORIGIN,
+          ...(form
+            ? { "content-type": "application/x-www-form-urlencoded" }
+            : {}),
+        },
+        body: form ? new URLSearchParams(form).toString() : undefined,
+      });
+      seen.push(
+        `${method} ${path} ${res.status}\n${
+          [...res.headers].join("\n")
+        }\n${await res.text()}`,
+      );
+      return res;
+    };
+
+    // Credentials go in through the pages.
+    await request("POST", "/admin/amazon-apps", {
+      api: "sp-api",
+      name: "Custodian",
+      clientId: CANARY_CLIENT_ID,
+      clientSecret: CANARY_SECRET,
+      secretIssuedAt: new Date().toISOString().slice(0, 10),
+    });
+    const [seller] = sb.sandbox.sellers;
+    const storeId = await registerStore(s.t.db, {
+      sellerId: seller.sellerId,
+      region: seller.region,
+      name: "Canary store",
+      marketplaces: seller.marketplaceIds.map((id) => ({
+        marketplaceId: id,
+        countryCode: "US",
+        defaultCurrency: "USD",
+        domain: "amazon.com",
+      })),
+    });
+    const [{ id: appId }] = rowsOf<{ id: string }>(
+      await ownerOf(s.t.db).execute(sql`select id from amazon_apps`),
+    );
+    // A wrong paste (an error path), then the right one.
+    await request("POST", `/stores/${storeId}/connect/self`, {
+      appId,
+      refreshToken: `${refreshToken}x`,
+    });
+    const connected = await request("POST", `/stores/${storeId}/connect/self`, {
+      appId,
+      refreshToken,
+    });
+    assert.equal(connected.status, 200);
+    // Tokens are used the way a sync uses them.
+    const tokens = createAccessTokens({
+      db: s.t.db,
+      kv: s.kv,
+      vault: s.vault,
+      lwa: createLwaClient({ tokenUrl: `${sb.url}/auth/o2/token` }),
+    });
+    const accessToken = await tokens.get(storeId, "sp-api");
+    canaries.push(accessToken);
+
+    // Every GET page, every export, a few errors.
+    for (const route of Object.keys(ROUTE_ACCESS)) {
+      const [method, pattern] = route.split(" ");
+      if (method !== "GET" || pattern.startsWith("/auth/")) continue;
+      if (pattern.includes("connect")) continue; // leaves the portal for Amazon
+      await request(
+        "GET",
+        pattern.replace(":id", storeId).replace(":token", "0".repeat(64)),
+      );
+    }
+    await request("GET", "/audit/export.csv");
+    await request("GET", `/stores/${storeId}/nope`);
+    await request("POST", "/admin/amazon-apps", {
+      clientSecret: CANARY_SECRET,
+    });
+
+    // KV as a sync leaves it (the access token is cached there, sealed).
+    const kv: string[] = [];
+    for await (const e of s.kv.list({ prefix: [] })) {
+      kv.push(JSON.stringify({ key: e.key, value: e.value }));
+    }
+
+    // A disconnection that archives everything it may.
+    await request("POST", `/stores/${storeId}/disconnect`, {
+      catalog: "archive",
+      inventory: "archive",
+      orders: "archive",
+      buyer_pii: "delete",
+      sales_traffic: "archive",
+      advertising: "archive",
+      finance: "archive",
+      brand_analytics: "archive",
+      sync: "archive",
+      api_logs: "keep",
+      reason: "Canary run",
+      confirm: "yes",
+    });
+    const [{ id: disconnectionId }] = rowsOf<{ id: string }>(
+      await ownerOf(s.t.db).execute(sql`select id from store_disconnections`),
+    );
+    await runDisconnection(
+      { db: s.t.db, kv: s.kv, vault: s.vault, archiveDir },
+      storeId,
+      disconnectionId,
+    );
+
+    // Now look everywhere.
+    const tables = rowsOf<{ name: string }>(
+      await ownerOf(s.t.db).execute(sql`select table_name as name
+        from information_schema.tables where table_schema = 'public'`),
+    ).map((r) => r.name);
+    const database: string[] = [];
+    for (const table of tables) {
+      database.push(JSON.stringify(rowsOf(
+        await ownerOf(s.t.db).execute(
+          sql`select coalesce(json_agg(t), '[]') as rows from ${
+            sql.identifier(table)
+          } t`,
+        ),
+      )));
+    }
+    for await (const e of s.kv.list({ prefix: [] })) {
+      kv.push(JSON.stringify({ key: e.key, value: e.value }));
+    }
+    const archives: string[] = [];
+    for await (
+      const e of Deno.readDir(`${archiveDir}/${storeId}/${disconnectionId}`)
+    ) {
+      archives.push(
+        await Deno.readTextFile(
+          `${archiveDir}/${storeId}/${disconnectionId}/${e.name}`,
+        ),
+      );
+    }
+    assert.ok(archives.length >= 5, "archives were written");
+    const places: Record<string, string[]> = {
+      pages: seen,
+      logs: s.logs,
+      database,
+      kv,
+      archives,
+    };
+    for (const [where, texts] of Object.entries(places)) {
+      for (const canary of canaries) {
+        const hit = texts.find((t) => t.includes(canary));
+        assert.equal(hit, undefined, `a credential leaked into ${where}`);
+      }
+    }
+    assert.ok(seen.length > 15, "many pages were visited");
+    // The search itself sees content: what is not secret is found.
+    assert.ok(database.some((t) => t.includes("Canary store")));
+    assert.ok(seen.some((t) => t.includes("Canary store")));
+    assert.ok(kv.some((t) => t.includes("lwa_access")));
+  } finally {
+    await sb.close();
+    await Deno.remove(archiveDir, { recursive: true });
+  }
+});
