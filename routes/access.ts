@@ -53,6 +53,8 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   "GET /stores/:id/connect/website": "credentials.manage",
   "POST /stores/:id/connect/self": "credentials.manage",
   "GET /connect/sp-api/callback": "credentials.manage",
+  "GET /stores/:id/connect/ads": "credentials.manage",
+  "GET /connect/ads/callback": "credentials.manage",
   ...USERS_ROUTE_ACCESS,
   "GET /account/password": "signed-in",
   "POST /account/password": "signed-in",

@@ -13,6 +13,10 @@ import {
   selfAuthorize,
 } from "../lib/connections/authorize.ts";
 import { ConnectResult } from "../views/stores/connect.tsx";
+import {
+  beginAdsAuthorization,
+  completeAdsAuthorization,
+} from "../lib/connections/ads.ts";
 import { translator } from "../views/i18n.ts";
 import { clientIp } from "./access.ts";
 import { page } from "./page.ts";
@@ -74,6 +78,50 @@ export function connectRoutes(
     c.header("Cache-Control", "no-store");
     const principal = c.get("principal")!;
     const r = await completeWebsiteAuthorization(
+      deps.connect,
+      principal,
+      principal.sessionId,
+      c.req.query(),
+      meta(c),
+    );
+    return result(c, r);
+  });
+
+  const adsCallback = `${deps.config.publicUrl}/connect/ads/callback`;
+  app.get("/stores/:id/connect/ads", async (c) => {
+    const parsed = ids.safeParse({
+      id: c.req.param("id"),
+      appId: c.req.query("appId"),
+    });
+    if (!parsed.success) throw new HTTPException(404);
+    const principal = c.get("principal")!;
+    try {
+      const url = await beginAdsAuthorization(
+        deps.connect,
+        principal,
+        principal.sessionId,
+        {
+          storeId: parsed.data.id,
+          appId: parsed.data.appId,
+          redirectUri: adsCallback,
+        },
+      );
+      return c.redirect(url, 302);
+    } catch (err) {
+      if (!(err instanceof ConnectError)) throw err;
+      if (err.message === "no such store") throw new HTTPException(404);
+      return result(c, {
+        ok: false,
+        reason: "no_app",
+        storeId: parsed.data.id,
+      });
+    }
+  });
+
+  app.get("/connect/ads/callback", async (c) => {
+    c.header("Cache-Control", "no-store");
+    const principal = c.get("principal")!;
+    const r = await completeAdsAuthorization(
       deps.connect,
       principal,
       principal.sessionId,

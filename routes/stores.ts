@@ -172,6 +172,7 @@ export function storeRoutes(deps: {
         })),
         roles: SP_API_ROLES,
         apps: connection.apps.filter((a) => a.api === "sp-api"),
+        adsApps: connection.apps.filter((a) => a.api === "ads"),
       }),
       await records(c, id),
       canDisconnect

@@ -201,6 +201,7 @@ const en = {
   "connect.roles": "SP-API roles requested, and why (least privilege)",
   "connect.app": "Application",
   "connect.website": "Authorize in Seller Central",
+  "connect.ads": "Authorize the Advertising API",
   "connect.self": "Self-authorization refresh token",
   "connect.selfHelp":
     "From Seller Central → Develop Apps → Authorize, for our own private app. It is checked with Amazon at once and never shown again.",
@@ -414,6 +415,7 @@ const zhCN: Partial<Record<MessageKey, string>> = {
   "connect.roles": "申请的 SP-API 角色及原因（最小权限）",
   "connect.app": "应用",
   "connect.website": "在 Seller Central 授权",
+  "connect.ads": "授权广告 API",
   "connect.self": "自授权刷新令牌",
   "connect.selfHelp":
     "来自 Seller Central → 开发应用 → 授权（本公司私有应用）。将立即向亚马逊核验，且不会再次显示。",

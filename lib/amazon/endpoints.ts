@@ -46,7 +46,15 @@ export interface AmazonEndpoints {
   ads(region: Region): string;
   /** Seller Central base for a marketplace country (consent pages). */
   sellerCentral(countryCode: string): string;
+  /** The Login with Amazon grant page for the Ads API, by region. */
+  adsConsent(region: Region): string;
 }
+
+const ADS_CONSENT: Record<Region, string> = {
+  NA: "https://www.amazon.com/ap/oa",
+  EU: "https://eu.account.amazon.com/ap/oa",
+  FE: "https://apac.account.amazon.com/ap/oa",
+};
 
 /** Real hosts, or every host at `baseUrl` (the sandbox). */
 export function amazonEndpoints(baseUrl?: string): AmazonEndpoints {
@@ -57,6 +65,7 @@ export function amazonEndpoints(baseUrl?: string): AmazonEndpoints {
       spApi: () => base,
       ads: () => base,
       sellerCentral: () => base,
+      adsConsent: () => `${base}/ap/oa`,
     };
   }
   return {
@@ -65,5 +74,6 @@ export function amazonEndpoints(baseUrl?: string): AmazonEndpoints {
     ads: (r) => ADS[r],
     sellerCentral: (cc) =>
       `https://${SELLER_CENTRAL[cc] ?? "sellercentral.amazon.com"}`,
+    adsConsent: (r) => ADS_CONSENT[r],
   };
 }

@@ -41,12 +41,46 @@ export const SP_API_ROLES: { role: string; why: string }[] = [
 const STATE_TTL_MS = 10 * 60_000;
 const stateKey = (hash: string) => ["oauth_state", hash] as const;
 
-interface PendingState {
+export interface PendingState {
   storeId: string;
   appId: string;
   userId: string;
   session: string;
   redirectUri: string;
+  api?: "sp-api" | "ads";
+}
+
+/** A random, single-use state for 10 minutes; only its hash is a key. */
+export async function issueState(
+  kv: Deno.Kv,
+  pending: PendingState,
+): Promise<string> {
+  const state = encodeHex(crypto.getRandomValues(new Uint8Array(32)));
+  await kv.set(stateKey(await sha256Hex(state)), pending, {
+    expireIn: STATE_TTL_MS,
+  });
+  return state;
+}
+
+/**
+ * Spends a state: it must exist, be this session's and this user's, and be
+ * of the expected API. Whoever comes first consumes it; replays get null.
+ */
+export async function takeState(
+  kv: Deno.Kv,
+  state: string,
+  expect: { userId: string; session: string; api: "sp-api" | "ads" },
+): Promise<PendingState | null> {
+  if (!/^[0-9a-f]{64}$/.test(state)) return null;
+  const key = stateKey(await sha256Hex(state));
+  const entry = await kv.get<PendingState>(key);
+  if (!entry.value) return null;
+  const taken = (await kv.atomic().check(entry).delete(key).commit()).ok;
+  const p = entry.value;
+  return taken && p.session === expect.session && p.userId === expect.userId &&
+      (p.api ?? "sp-api") === expect.api
+    ? p
+    : null;
 }
 
 export interface ConnectDeps {

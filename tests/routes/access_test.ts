@@ -95,7 +95,7 @@ function sample(
     ":id",
     storeA,
   );
-  const query = pattern.endsWith("/connect/website")
+  const query = /\/connect\/(website|ads)$/.test(pattern)
     ? "?appId=00000000-0000-4000-8000-000000000000"
     : "";
   return {

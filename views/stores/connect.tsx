@@ -19,6 +19,7 @@ export interface ConnectionProps {
   }[];
   roles: { role: string; why: string }[];
   apps: { id: string; name: string; hasApplicationId: boolean }[];
+  adsApps?: { id: string; name: string }[];
 }
 
 export function ConnectionSection(p: ConnectionProps) {
@@ -82,6 +83,17 @@ export function ConnectionSection(p: ConnectionProps) {
               </fieldset>
             </form>
           )}
+          {(p.adsApps ?? []).map((a) => (
+            <p>
+              <a
+                role="button"
+                class="secondary"
+                href={`/stores/${p.storeId}/connect/ads?appId=${a.id}`}
+              >
+                {t("connect.ads")} ({a.name})
+              </a>
+            </p>
+          ))}
           {p.apps.length > 0
             ? (
               <form method="post" action={`/stores/${p.storeId}/connect/self`}>
