@@ -4,7 +4,7 @@
 // registered marketplaces.
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
-import type { Database, Principal } from "../../db/client.ts";
+import type { Principal } from "../../db/client.ts";
 import { amazonApps, storeMarketplaces, stores } from "../../db/schema.ts";
 import { listAdsProfiles } from "../amazon/ads_profiles.ts";
 import { openApp, saveStoreRefreshToken } from "../amazon/credentials.ts";
