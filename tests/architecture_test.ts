@@ -74,3 +74,22 @@ Deno.test("architecture: only db/ touches the owner-level connection", async () 
   }
   assert.deepEqual(violations, []);
 });
+
+Deno.test("architecture: stored Amazon credentials are opened only inside lib/amazon/", async () => {
+  const violations: string[] = [];
+  for (const dir of ["lib", "routes", "jobs", "views"]) {
+    for await (const file of files(dir)) {
+      if (file.startsWith("lib/amazon/")) continue;
+      // Key rotation opens every sealed value only to seal it again at once.
+      if (file === "lib/security/vault_rotation.ts") continue;
+      const text = await Deno.readTextFile(`${ROOT}${file}`);
+      if (
+        /\b(openApp|openStoreRefreshToken)\s*\(|"lwa_(client_secret|refresh_token|access_token)"/
+          .test(text)
+      ) {
+        violations.push(file);
+      }
+    }
+  }
+  assert.deepEqual(violations, []);
+});

@@ -5,6 +5,7 @@ import { and, eq } from "drizzle-orm";
 import type { Tx } from "../../db/client.ts";
 import { amazonApps, storeCredentials } from "../../db/schema.ts";
 import type { Vault } from "../security/vault.ts";
+import type { LwaClient, LwaTokens } from "./lwa.ts";
 
 export type AmazonApi = "sp-api" | "ads";
 
@@ -230,4 +231,45 @@ export async function credentialWarnings(
 
 export class CredentialError extends Error {
   override name = "CredentialError";
+}
+
+/**
+ * An app's LWA client that keeps its secret inside lib/amazon/: callers get
+ * the (public) client id and the token operations, never the secret.
+ */
+export interface AppClient {
+  appId: string;
+  clientId: string;
+  exchangeCode(
+    code: string,
+    redirectUri?: string,
+  ): Promise<LwaTokens & { refreshToken: string }>;
+  refresh(refreshToken: string): Promise<LwaTokens>;
+}
+
+/** Opens an app for token operations (see AppClient). */
+export async function appClient(
+  tx: Tx,
+  vault: Vault,
+  lwa: LwaClient,
+  appId: string,
+): Promise<AppClient> {
+  const app = await openApp(tx, vault, appId);
+  return {
+    appId,
+    clientId: app.clientId,
+    exchangeCode: (code, redirectUri) =>
+      lwa.exchangeCode({
+        clientId: app.clientId,
+        clientSecret: app.secrets[0],
+        code,
+        redirectUri,
+      }),
+    refresh: (refreshToken) =>
+      lwa.refresh({
+        clientId: app.clientId,
+        clientSecret: app.secrets[0],
+        refreshToken,
+      }),
+  };
 }

@@ -7,7 +7,7 @@ import { z } from "zod";
 import type { Principal } from "../../db/client.ts";
 import { amazonApps, storeMarketplaces, stores } from "../../db/schema.ts";
 import { listAdsProfiles } from "../amazon/ads_profiles.ts";
-import { openApp, saveStoreRefreshToken } from "../amazon/credentials.ts";
+import { appClient, saveStoreRefreshToken } from "../amazon/credentials.ts";
 import type { Region } from "../amazon/endpoints.ts";
 import { LwaError } from "../amazon/lwa.ts";
 import { upsertAdProfiles } from "../ingest/ads.ts";
@@ -36,7 +36,10 @@ export async function beginAdsAuthorization(
     const [app] = await tx.select({ id: amazonApps.id }).from(amazonApps).where(
       and(eq(amazonApps.id, input.appId), eq(amazonApps.api, "ads")),
     );
-    return { store, app: app ? await openApp(tx, deps.vault, app.id) : null };
+    return {
+      store,
+      app: app ? await appClient(tx, deps.vault, deps.lwa, app.id) : null,
+    };
   });
   if (!found.store) throw new ConnectError("no such store");
   if (!found.app) throw new ConnectError("register the Ads API client first");
@@ -112,17 +115,12 @@ export async function completeAdsAuthorization(
     return {
       store,
       markets,
-      app: await openApp(tx, deps.vault, pending.appId),
+      app: await appClient(tx, deps.vault, deps.lwa, pending.appId),
     };
   });
   let tokens;
   try {
-    tokens = await deps.lwa.exchangeCode({
-      clientId: found.app.clientId,
-      clientSecret: found.app.secrets[0],
-      code: q.data.code,
-      redirectUri: pending.redirectUri,
-    });
+    tokens = await found.app.exchangeCode(q.data.code, pending.redirectUri);
   } catch (err) {
     await audit("failure", {
       reason: "exchange_failed",

@@ -13,7 +13,7 @@ import {
   storeMarketplaces,
   stores,
 } from "../../db/schema.ts";
-import { openApp, saveStoreRefreshToken } from "../amazon/credentials.ts";
+import { appClient, saveStoreRefreshToken } from "../amazon/credentials.ts";
 import {
   type AmazonEndpoints,
   amazonEndpoints,
@@ -247,16 +247,14 @@ export async function completeWebsiteAuthorization(
   }
   const app = await deps.db.asUser(
     actor,
-    (tx) => openApp(tx, deps.vault, pending.appId),
+    (tx) => appClient(tx, deps.vault, deps.lwa, pending.appId),
   );
   let refreshToken: string;
   try {
-    const tokens = await deps.lwa.exchangeCode({
-      clientId: app.clientId,
-      clientSecret: app.secrets[0],
-      code: q.data.spapi_oauth_code,
-      redirectUri: pending.redirectUri,
-    });
+    const tokens = await app.exchangeCode(
+      q.data.spapi_oauth_code,
+      pending.redirectUri,
+    );
     refreshToken = tokens.refreshToken;
   } catch (err) {
     await audit("failure", {
@@ -303,7 +301,7 @@ export async function selfAuthorize(
     return {
       store,
       markets,
-      app: app ? await openApp(tx, deps.vault, app.id) : null,
+      app: app ? await appClient(tx, deps.vault, deps.lwa, app.id) : null,
     };
   });
   if (!found) throw new ConnectError("no such store");
@@ -328,11 +326,7 @@ export async function selfAuthorize(
   }
   let accessToken: string;
   try {
-    accessToken = (await deps.lwa.refresh({
-      clientId: found.app.clientId,
-      clientSecret: found.app.secrets[0],
-      refreshToken: token,
-    })).accessToken;
+    accessToken = (await found.app.refresh(token)).accessToken;
   } catch (err) {
     await audit("failure", {
       reason: "token_refused",
