@@ -23,6 +23,7 @@ import { createLwaClient, type LwaClient, LwaError } from "../amazon/lwa.ts";
 import { SpApiError, spGet } from "../amazon/sp_api.ts";
 import { encodeHex, sha256Hex } from "../security/_hex.ts";
 import { recordAudit, recordAuditInTx } from "../security/audit.ts";
+import { type ApiRequestLogRow, appendApiRequestLog } from "../ingest/ops.ts";
 import type { Vault } from "../security/vault.ts";
 
 /** The SP-API roles this portal asks for, and why (least privilege, §5). */
@@ -286,6 +287,65 @@ export async function selfAuthorize(
   input: { storeId: string; appId: string; refreshToken: string },
   meta: { ip?: string | null; requestId?: string | null } = {},
 ): Promise<ConnectOutcome> {
+  // Every outbound call leaves one API log row (§9), never a token or body.
+  const calls: ApiRequestLogRow[] = [];
+  const logged: Logged = async (api, operation, call) => {
+    const started = performance.now();
+    const row: ApiRequestLogRow = {
+      storeId: input.storeId,
+      at: new Date(),
+      api,
+      operation,
+      latencyMs: 0,
+      attempts: 1,
+    };
+    try {
+      const result = await call();
+      const r = result as {
+        status?: number;
+        requestId?: string | null;
+        rateLimit?: number | null;
+      };
+      row.httpStatus = r?.status ?? 200;
+      row.requestId = r?.requestId ?? null;
+      row.rateLimit = r?.rateLimit != null ? String(r.rateLimit) : null;
+      return result;
+    } catch (err) {
+      const known = err instanceof SpApiError || err instanceof LwaError;
+      row.httpStatus = known ? err.status : null;
+      row.errorCode = known ? err.code : "error";
+      row.requestId = err instanceof SpApiError ? err.requestId : null;
+      throw err;
+    } finally {
+      row.latencyMs = Math.round(performance.now() - started);
+      calls.push(row);
+    }
+  };
+  try {
+    return await selfAuthorizeLogged(deps, actor, input, meta, logged);
+  } finally {
+    if (calls.length > 0) {
+      await deps.db.asUser(
+        { ...actor, storeIds: [input.storeId] },
+        async (tx) => void await appendApiRequestLog(tx, calls),
+      );
+    }
+  }
+}
+
+type Logged = <T>(
+  api: "lwa" | "sp-api",
+  operation: string,
+  call: () => Promise<T>,
+) => Promise<T>;
+
+async function selfAuthorizeLogged(
+  deps: ConnectDeps,
+  actor: Principal,
+  input: { storeId: string; appId: string; refreshToken: string },
+  meta: { ip?: string | null; requestId?: string | null },
+  logged: Logged,
+): Promise<ConnectOutcome> {
   const token = input.refreshToken.trim();
   const found = await deps.db.asUser(actor, async (tx) => {
     const [store] = await tx.select().from(stores).where(
@@ -326,7 +386,10 @@ export async function selfAuthorize(
   }
   let accessToken: string;
   try {
-    accessToken = (await found.app.refresh(token)).accessToken;
+    const app = found.app;
+    accessToken = (await logged("lwa", "refreshToken", () =>
+      app.refresh(token)))
+      .accessToken;
   } catch (err) {
     await audit("failure", {
       reason: "token_refused",
@@ -336,14 +399,17 @@ export async function selfAuthorize(
   }
   const baseUrl = deps.endpoints.spApi(found.store.region as Region);
   try {
-    const participations = await spGet<{
-      payload?: { marketplace?: { id?: string } }[];
-    }>({
-      baseUrl,
-      accessToken,
-      path: "/sellers/v1/marketplaceParticipations",
-      fetch: deps.fetch,
-    });
+    const participations = await logged(
+      "sp-api",
+      "getMarketplaceParticipations",
+      () =>
+        spGet<{ payload?: { marketplace?: { id?: string } }[] }>({
+          baseUrl,
+          accessToken,
+          path: "/sellers/v1/marketplaceParticipations",
+          fetch: deps.fetch,
+        }),
+    );
     const ids = new Set(
       (participations.body.payload ?? []).map((p) => p.marketplace?.id),
     );
@@ -356,13 +422,15 @@ export async function selfAuthorize(
       return { ok: false, reason: "not_own_account", storeId: input.storeId };
     }
     // Listings under the registered seller id answer only for that seller.
-    await spGet({
-      baseUrl,
-      accessToken,
-      path: `/listings/2021-08-01/items/${found.store.sellerId}`,
-      query: { marketplaceIds: ours[0].marketplaceId, pageSize: "1" },
-      fetch: deps.fetch,
-    });
+    const sellerId = found.store.sellerId;
+    await logged("sp-api", "searchListingsItems", () =>
+      spGet({
+        baseUrl,
+        accessToken,
+        path: `/listings/2021-08-01/items/${sellerId}`,
+        query: { marketplaceIds: ours[0].marketplaceId, pageSize: "1" },
+        fetch: deps.fetch,
+      }));
   } catch (err) {
     if (
       err instanceof SpApiError && (err.status === 403 || err.status === 401)

@@ -261,6 +261,28 @@ Deno.test(`connect (${testEngine}): self-authorization accepts only our account'
   );
   const [cred] = await ownerOf(s.t.db).select().from(storeCredentials);
   assert.equal(cred.method, "self");
+  // Every outbound call left one API log row, without a token.
+  const log = rowsOf<
+    {
+      api: string;
+      operation: string;
+      http_status: number;
+      request_id: string | null;
+    }
+  >(
+    await ownerOf(s.t.db).execute(
+      sql`select api, operation, http_status, request_id from api_request_log order by id`,
+    ),
+  );
+  assert.deepEqual(log.map((r) => `${r.api} ${r.operation} ${r.http_status}`), [
+    "lwa refreshToken 200",
+    "sp-api getMarketplaceParticipations 200",
+    "lwa refreshToken 400",
+    "lwa refreshToken 200",
+    "sp-api getMarketplaceParticipations 200",
+    "sp-api searchListingsItems 200",
+  ]);
+  assert.ok(log.filter((r) => r.api === "sp-api").every((r) => r.request_id));
   assert.equal(cred.authorizationExpiresAt, null);
   const dump = JSON.stringify(rowsOf(
     await ownerOf(s.t.db).execute(
