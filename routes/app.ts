@@ -33,6 +33,7 @@ import { connectRoutes } from "./connect.ts";
 import { connectDeps } from "../lib/connections/authorize.ts";
 import { credentialDeadlines } from "../lib/connections/apps.ts";
 import { CredentialWarnings } from "../views/admin/apps.tsx";
+import { listVisibleStores } from "../lib/stores.ts";
 import { reviewStatus, touchGrantUse } from "../lib/security/access_review.ts";
 import { ReviewReminder } from "../views/users/review_reminder.tsx";
 import { page } from "./page.ts";
@@ -215,6 +216,11 @@ export function createApp(deps: AppDeps): Hono {
         displayName: principal.displayName,
         role: principal.role,
         storeCount: principal.storeIds.length,
+        revokedStores: principal.permissions.has("stores.manage")
+          ? (await listVisibleStores(deps.db, principal)).filter((s) =>
+            s.status === "revoked"
+          )
+          : [],
       }),
     ]);
   });

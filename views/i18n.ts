@@ -97,6 +97,8 @@ const en = {
   "roles.requires": "Requires",
   "home.signedInAs": "Signed in as",
   "home.stores": "Stores you can see",
+  "home.revoked":
+    "The seller revoked our authorization in Amazon for these stores: their syncs have stopped. Reconnect or disconnect them.",
   "home.noStores":
     "No store has been granted to you yet. Ask an administrator for access.",
   "audit.title": "Audit trail",
@@ -318,6 +320,8 @@ const zhCN: Partial<Record<MessageKey, string>> = {
   "home.signedInAs": "当前登录",
   "home.stores": "您可查看的店铺",
   "home.noStores": "尚未为您授权任何店铺，请联系管理员。",
+  "home.revoked":
+    "卖家已在亚马逊撤销对以下店铺的授权，同步已停止。请重新连接或断开连接。",
   "audit.title": "审计记录",
   "audit.intro":
     "所有登录、拒绝、变更、查看与导出，只可追加并以哈希链接（数据政策第 8 条）。",

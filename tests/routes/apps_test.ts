@@ -3,7 +3,9 @@
 import assert from "node:assert/strict";
 import { sql } from "drizzle-orm";
 import { openTestApp } from "../_helpers/app.ts";
-import { makeStaff } from "../_helpers/staff.ts";
+import { makeStaff, makeStore } from "../_helpers/staff.ts";
+import { stores } from "../../db/schema.ts";
+import { eq } from "drizzle-orm";
 import { ownerOf, testEngine } from "../_helpers/test_db.ts";
 import { rowsOf } from "../../db/client.ts";
 
@@ -84,4 +86,18 @@ Deno.test(`amazon apps (${testEngine}): register and rotate; values never come b
   assert.doesNotMatch(dump, /canaryapps/);
   assert.match(dump, /credentials\.secret\.rotate/);
   assert.ok(s.logs.every((l) => !l.includes("canaryapps")));
+});
+
+Deno.test(`dashboard (${testEngine}): admins see stores whose authorization was revoked in Amazon`, async () => {
+  await using s = await openTestApp();
+  const admin = await makeStaff(s, "admin");
+  const id = await makeStore(s, "Revoked shop");
+  await ownerOf(s.t.db).update(stores).set({ status: "revoked" }).where(
+    eq(stores.id, id),
+  );
+  const html = await (await s.app.request(`${ORIGIN}/`, {
+    headers: { cookie: admin.cookie },
+  })).text();
+  assert.match(html, /revoked our authorization/);
+  assert.match(html, /Revoked shop/);
 });

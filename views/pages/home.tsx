@@ -7,6 +7,8 @@ export interface HomeProps {
   displayName: string;
   role: string;
   storeCount: number;
+  /** Stores whose seller revoked our authorization in Amazon. */
+  revokedStores?: { id: string; name: string }[];
 }
 
 /** The dashboard: what Custodian is and what it enforces. */
@@ -23,6 +25,18 @@ export function HomePage(props: HomeProps) {
         <code>{props.role}</code> · {t("home.stores")}: {props.storeCount}
       </p>
       {props.storeCount === 0 && <p class="notice">{t("home.noStores")}</p>}
+      {(props.revokedStores ?? []).length > 0 && (
+        <article class="notice" role="alert">
+          <header>{t("home.revoked")}</header>
+          <ul>
+            {props.revokedStores!.map((s) => (
+              <li>
+                <a href={`/stores/${s.id}`}>{s.name}</a>
+              </li>
+            ))}
+          </ul>
+        </article>
+      )}
       <article>
         <header>{t("home.policy")}</header>
         <ul>
