@@ -165,6 +165,7 @@ export function storeRoutes(deps: {
           api: x.api,
           method: x.method,
           roles: x.roles,
+          scopes: x.scopes,
           issuedAt: day(x.issuedAt)!,
           lastUsedAt: day(x.lastUsedAt),
           lastRotatedAt: day(x.lastRotatedAt),

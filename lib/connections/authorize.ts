@@ -525,6 +525,7 @@ export interface ConnectionStatus {
     lastRotatedAt: Date | null;
     authorizationExpiresAt: Date | null;
     roles: string[];
+    scopes: string[];
   }[];
   apps: { id: string; name: string; api: string; hasApplicationId: boolean }[];
 }
@@ -549,6 +550,7 @@ export async function connectionStatus(
         lastRotatedAt: c.lastRotatedAt,
         authorizationExpiresAt: c.authorizationExpiresAt,
         roles: c.roles,
+        scopes: c.scopes,
       })),
       apps: apps.map((a) => ({
         id: a.id,

@@ -16,6 +16,7 @@ export interface ConnectionProps {
     lastRotatedAt: string | null;
     authorizationExpiresAt: string | null;
     roles: string[];
+    scopes?: string[];
   }[];
   roles: { role: string; why: string }[];
   apps: { id: string; name: string; hasApplicationId: boolean }[];
@@ -49,7 +50,15 @@ export function ConnectionSection(p: ConnectionProps) {
               {p.credentials.map((c) => (
                 <tr>
                   <td>{c.api}</td>
-                  <td>{c.method}</td>
+                  <td>
+                    {c.method}
+                    {(c.scopes ?? []).length > 0 && (
+                      <>
+                        <br />
+                        <small>{c.scopes!.join(", ")}</small>
+                      </>
+                    )}
+                  </td>
                   <td>{c.issuedAt}</td>
                   <td>{c.lastUsedAt ?? "—"}</td>
                   <td>{c.lastRotatedAt ?? "—"}</td>
