@@ -36,7 +36,7 @@ export function UsersPage(p: UsersPageProps) {
       <form
         method="get"
         action="/users"
-        role="search"
+        class="filters"
         aria-label={t(p.lang, "users.filter")}
         hx-get="/users"
         hx-target="#users-table"
@@ -71,7 +71,7 @@ export function UsersPage(p: UsersPageProps) {
             </select>
           </label>
         </fieldset>
-        <div role="group">
+        <div class="actions">
           <button type="submit">{t(p.lang, "users.filter.apply")}</button>
           <a href="/users" role="button" class="secondary outline">
             {t(p.lang, "users.filter.clear")}
