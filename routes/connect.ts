@@ -25,7 +25,6 @@ export function connectRoutes(
   deps: { config: Config; connect: ConnectDeps },
 ): Hono {
   const app = new Hono();
-  const callback = `${deps.config.publicUrl}/connect/sp-api/callback`;
   const meta = (c: Context) => ({
     ip: clientIp(c),
     requestId: c.get("requestId"),
@@ -42,94 +41,55 @@ export function connectRoutes(
     );
   const ids = z.object({ id: z.uuid(), appId: z.uuid() });
 
-  app.get("/stores/:id/connect/website", async (c) => {
-    const parsed = ids.safeParse({
-      id: c.req.param("id"),
-      appId: c.req.query("appId"),
-    });
-    if (!parsed.success) throw new HTTPException(404);
-    const principal = c.get("principal")!;
-    try {
-      const url = await beginWebsiteAuthorization(
-        deps.connect,
-        principal,
-        principal.sessionId,
-        {
+  type Begin = typeof beginWebsiteAuthorization;
+  type Complete = typeof completeAdsAuthorization;
+  /** The two official grants share their shape: begin → Amazon → callback. */
+  const flow = (name: "sp-api" | "ads", begin: Begin, complete: Complete) => {
+    const redirectUri = `${deps.config.publicUrl}/connect/${name}/callback`;
+    const start = name === "sp-api" ? "website" : "ads";
+    app.get(`/stores/:id/connect/${start}`, async (c) => {
+      const parsed = ids.safeParse({
+        id: c.req.param("id"),
+        appId: c.req.query("appId"),
+      });
+      if (!parsed.success) throw new HTTPException(404);
+      const principal = c.get("principal")!;
+      try {
+        const url = await begin(deps.connect, principal, principal.sessionId, {
           storeId: parsed.data.id,
           appId: parsed.data.appId,
-          redirectUri: callback,
-        },
-      );
-      return c.redirect(url, 302);
-    } catch (err) {
-      if (!(err instanceof ConnectError)) throw err;
-      if (err.message === "no such store") throw new HTTPException(404);
-      return result(c, {
-        ok: false,
-        reason: "no_app",
-        storeId: parsed.data.id,
-      });
-    }
-  });
-
-  app.get("/connect/sp-api/callback", async (c) => {
-    // Referrer-Policy is no-referrer everywhere (routes/app.ts), as Amazon
-    // recommends for this page whose URL carries the code.
-    c.header("Cache-Control", "no-store");
-    const principal = c.get("principal")!;
-    const r = await completeWebsiteAuthorization(
-      deps.connect,
-      principal,
-      principal.sessionId,
-      c.req.query(),
-      meta(c),
-    );
-    return result(c, r);
-  });
-
-  const adsCallback = `${deps.config.publicUrl}/connect/ads/callback`;
-  app.get("/stores/:id/connect/ads", async (c) => {
-    const parsed = ids.safeParse({
-      id: c.req.param("id"),
-      appId: c.req.query("appId"),
-    });
-    if (!parsed.success) throw new HTTPException(404);
-    const principal = c.get("principal")!;
-    try {
-      const url = await beginAdsAuthorization(
-        deps.connect,
-        principal,
-        principal.sessionId,
-        {
+          redirectUri,
+        });
+        return c.redirect(url, 302);
+      } catch (err) {
+        if (!(err instanceof ConnectError)) throw err;
+        if (err.message === "no such store") throw new HTTPException(404);
+        return result(c, {
+          ok: false,
+          reason: "no_app",
           storeId: parsed.data.id,
-          appId: parsed.data.appId,
-          redirectUri: adsCallback,
-        },
+        });
+      }
+    });
+    app.get(`/connect/${name}/callback`, async (c) => {
+      // Referrer-Policy is no-referrer everywhere (routes/app.ts), as Amazon
+      // recommends for this page whose URL carries the code.
+      c.header("Cache-Control", "no-store");
+      const principal = c.get("principal")!;
+      return result(
+        c,
+        await complete(
+          deps.connect,
+          principal,
+          principal.sessionId,
+          c.req.query(),
+          meta(c),
+        ),
       );
-      return c.redirect(url, 302);
-    } catch (err) {
-      if (!(err instanceof ConnectError)) throw err;
-      if (err.message === "no such store") throw new HTTPException(404);
-      return result(c, {
-        ok: false,
-        reason: "no_app",
-        storeId: parsed.data.id,
-      });
-    }
-  });
-
-  app.get("/connect/ads/callback", async (c) => {
-    c.header("Cache-Control", "no-store");
-    const principal = c.get("principal")!;
-    const r = await completeAdsAuthorization(
-      deps.connect,
-      principal,
-      principal.sessionId,
-      c.req.query(),
-      meta(c),
-    );
-    return result(c, r);
-  });
+    });
+  };
+  flow("sp-api", beginWebsiteAuthorization, completeWebsiteAuthorization);
+  flow("ads", beginAdsAuthorization, completeAdsAuthorization);
 
   app.post("/stores/:id/connect/self", async (c) => {
     const body = await c.req.parseBody();

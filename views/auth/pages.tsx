@@ -114,28 +114,7 @@ export function FirstOwnerPage(p: FirstOwnerProps) {
             value={p.email ?? ""}
           />
         </label>
-        <label>
-          {t("auth.password")}
-          <input
-            type="password"
-            name="password"
-            required
-            minlength={12}
-            autocomplete="new-password"
-            aria-describedby="pw-help"
-          />
-          <small id="pw-help">{t("auth.password.rules")}</small>
-        </label>
-        <label>
-          {t("auth.password.confirm")}
-          <input
-            type="password"
-            name="confirm"
-            required
-            minlength={12}
-            autocomplete="new-password"
-          />
-        </label>
+        <NewPasswordFields lang={p.lang} label="auth.password" />
         <button type="submit">{t("auth.first.submit")}</button>
       </form>
     </article>
@@ -264,28 +243,7 @@ export function PasswordChangePage(p: PasswordChangeProps) {
             autocomplete="current-password"
           />
         </label>
-        <label>
-          {t("account.password.new")}
-          <input
-            type="password"
-            name="password"
-            required
-            minlength={12}
-            autocomplete="new-password"
-            aria-describedby="pw-rules"
-          />
-          <small id="pw-rules">{t("auth.password.rules")}</small>
-        </label>
-        <label>
-          {t("auth.password.confirm")}
-          <input
-            type="password"
-            name="confirm"
-            required
-            minlength={12}
-            autocomplete="new-password"
-          />
-        </label>
+        <NewPasswordFields lang={p.lang} label="account.password.new" />
         <button type="submit">{t("account.password.submit")}</button>
       </form>
     </article>
@@ -316,30 +274,42 @@ export function LocalSetupPage(p: LocalSetupProps) {
         </ul>
       )}
       <form method="post" action={`/auth/setup/${p.token}`}>
-        <label>
-          {t("auth.password")}
-          <input
-            type="password"
-            name="password"
-            required
-            minlength={12}
-            autocomplete="new-password"
-            aria-describedby="setup-pw-help"
-          />
-          <small id="setup-pw-help">{t("auth.password.rules")}</small>
-        </label>
-        <label>
-          {t("auth.password.confirm")}
-          <input
-            type="password"
-            name="confirm"
-            required
-            minlength={12}
-            autocomplete="new-password"
-          />
-        </label>
+        <NewPasswordFields lang={p.lang} label="auth.password" />
         <button type="submit">{t("auth.first.submit")}</button>
       </form>
     </article>
+  );
+}
+
+/** A new password and its confirmation, with the DPP rules beside them. */
+function NewPasswordFields(
+  p: { lang: Lang; label: "auth.password" | "account.password.new" },
+) {
+  const t = translator(p.lang);
+  return (
+    <>
+      <label>
+        {t(p.label)}
+        <input
+          type="password"
+          name="password"
+          required
+          minlength={12}
+          autocomplete="new-password"
+          aria-describedby="pw-rules"
+        />
+        <small id="pw-rules">{t("auth.password.rules")}</small>
+      </label>
+      <label>
+        {t("auth.password.confirm")}
+        <input
+          type="password"
+          name="confirm"
+          required
+          minlength={12}
+          autocomplete="new-password"
+        />
+      </label>
+    </>
   );
 }
