@@ -5,6 +5,7 @@ import { storeMarketplaces, stores } from "../db/schema.ts";
 import { registerStore, sellerRegistered } from "../db/maintenance.ts";
 import { z } from "zod";
 import { REGION_MARKETPLACES } from "./seed/reference.ts";
+import { countStoreRows } from "./row_counts.ts";
 import { recordAudit } from "./security/audit.ts";
 
 export interface StoreSummary {
@@ -80,15 +81,7 @@ export async function getStoreDetail(
       domain: storeMarketplaces.domain,
     }).from(storeMarketplaces).where(eq(storeMarketplaces.storeId, storeId))
       .orderBy(asc(storeMarketplaces.marketplaceId));
-    const counts: Record<string, number> = {};
-    for (const table of COUNTED) {
-      const rows = await tx.execute(
-        sql`select count(*)::int as n from ${
-          sql.identifier(table)
-        } where store_id = ${storeId}`,
-      );
-      counts[table] = rowsOf<{ n: number }>(rows)[0].n;
-    }
+    const counts = await countStoreRows(tx, storeId, COUNTED);
     return {
       id: store.id,
       name: store.name,

@@ -9,6 +9,7 @@ import { type Database, type Principal, rowsOf } from "../../db/client.ts";
 import { storeDisconnections, stores } from "../../db/schema.ts";
 import { deleteStoreCredentials } from "../amazon/credentials.ts";
 import { recordAuditInTx } from "../security/audit.ts";
+import { countStoreRows } from "../row_counts.ts";
 import type { Vault } from "../security/vault.ts";
 
 /** The data categories of §3, as the tables that hold them (children first). */
@@ -388,18 +389,17 @@ export async function disconnectionPreview(
       eq(stores.id, storeId),
     );
     if (!store) return null;
+    const counts = await countStoreRows(
+      tx,
+      storeId,
+      CATEGORY_NAMES.flatMap((c) => DATA_CATEGORIES[c]),
+    );
     const categories = [];
     for (const category of CATEGORY_NAMES) {
-      let rows = 0;
-      for (const table of DATA_CATEGORIES[category]) {
-        rows += rowsOf<{ n: number }>(
-          await tx.execute(
-            sql`select count(*)::int as n from ${
-              sql.identifier(table)
-            } where store_id = ${storeId}`,
-          ),
-        )[0].n;
-      }
+      const rows = DATA_CATEGORIES[category].reduce(
+        (sum, table) => sum + counts[table],
+        0,
+      );
       categories.push({
         category,
         tables: [...DATA_CATEGORIES[category]],
