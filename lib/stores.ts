@@ -1,6 +1,6 @@
 // Stores as a principal sees them: row-level security decides which.
-import { asc, eq, sql } from "drizzle-orm";
-import { type Database, type Principal, rowsOf } from "../db/client.ts";
+import { asc, eq } from "drizzle-orm";
+import type { Database, Principal } from "../db/client.ts";
 import { storeMarketplaces, stores } from "../db/schema.ts";
 import { registerStore, sellerRegistered } from "../db/maintenance.ts";
 import { z } from "zod";
