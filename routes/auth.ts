@@ -366,6 +366,17 @@ export function authRoutes(deps: AuthDeps): Hono {
     );
   }
 
+  /** A one-time link that is unknown, used or expired: audited, then 410. */
+  const refuseLink = async (c: Context, action: string) => {
+    await audit(c, {
+      actorType: "anonymous",
+      action,
+      outcome: "denied",
+      details: { reason: "invalid_or_used_link" },
+    });
+    return page(c, "Custodian", InvalidLinkPage({ lang: c.get("lang") }), 410);
+  };
+
   /** Hands the browser a 15-minute enrollment cookie for TOTP set-up. */
   const startEnrollment = async (c: Context, userId: string) => {
     const enrollId = encodeHex(crypto.getRandomValues(new Uint8Array(32)));
@@ -390,18 +401,7 @@ export function authRoutes(deps: AuthDeps): Hono {
   app.get("/auth/first-owner/:token", async (c) => {
     const token = c.req.param("token");
     if (!(await firstOwnerTokenValid(kv, token))) {
-      await audit(c, {
-        actorType: "anonymous",
-        action: "auth.first_owner.refused",
-        outcome: "denied",
-        details: { reason: "invalid_or_used_link" },
-      });
-      return page(
-        c,
-        "Custodian",
-        InvalidLinkPage({ lang: c.get("lang") }),
-        410,
-      );
+      return await refuseLink(c, "auth.first_owner.refused");
     }
     return page(c, "Custodian", FirstOwnerPage({ lang: c.get("lang"), token }));
   });
@@ -410,18 +410,7 @@ export function authRoutes(deps: AuthDeps): Hono {
     const t = translator(c.get("lang"));
     const token = c.req.param("token");
     if (!(await firstOwnerTokenValid(kv, token))) {
-      await audit(c, {
-        actorType: "anonymous",
-        action: "auth.first_owner.refused",
-        outcome: "denied",
-        details: { reason: "invalid_or_used_link" },
-      });
-      return page(
-        c,
-        "Custodian",
-        InvalidLinkPage({ lang: c.get("lang") }),
-        410,
-      );
+      return await refuseLink(c, "auth.first_owner.refused");
     }
     const form = await c.req.parseBody();
     const parsed = firstOwnerForm.safeParse(form);
@@ -503,18 +492,7 @@ export function authRoutes(deps: AuthDeps): Hono {
   app.get("/auth/setup/:token", async (c) => {
     const user = await setupUser(c.req.param("token"));
     if (!user) {
-      await audit(c, {
-        actorType: "anonymous",
-        action: "auth.setup.refused",
-        outcome: "denied",
-        details: { reason: "invalid_or_used_link" },
-      });
-      return page(
-        c,
-        "Custodian",
-        InvalidLinkPage({ lang: c.get("lang") }),
-        410,
-      );
+      return await refuseLink(c, "auth.setup.refused");
     }
     return page(
       c,
@@ -533,18 +511,7 @@ export function authRoutes(deps: AuthDeps): Hono {
     const token = c.req.param("token");
     const user = await setupUser(token);
     if (!user) {
-      await audit(c, {
-        actorType: "anonymous",
-        action: "auth.setup.refused",
-        outcome: "denied",
-        details: { reason: "invalid_or_used_link" },
-      });
-      return page(
-        c,
-        "Custodian",
-        InvalidLinkPage({ lang: c.get("lang") }),
-        410,
-      );
+      return await refuseLink(c, "auth.setup.refused");
     }
     const form = z.object({
       password: z.string().min(1).max(256),
