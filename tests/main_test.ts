@@ -33,7 +33,10 @@ Deno.test("main: wrong settings stop start-up with one clear line each, no secre
 
 Deno.test("main: serves on PORT with embedded defaults and stops gracefully on SIGTERM", async () => {
   const dataDir = await Deno.makeTempDir();
-  const port = 20000 + Math.floor(Math.random() * 20000);
+  // A port the system says is free right now.
+  const probe = Deno.listen({ hostname: "127.0.0.1", port: 0 });
+  const port = (probe.addr as Deno.NetAddr).port;
+  probe.close();
   const env: Record<string, string> = {
     PORT: String(port),
     DATA_DIR: dataDir,

@@ -9,13 +9,19 @@ import { issueFirstOwnerToken } from "../../lib/security/staff.ts";
 import { launchBrowser } from "./_browser.ts";
 
 Deno.test(`browser (${testEngine}): first owner signs up with TOTP, reaches the dashboard, switches to Chinese and verifies the audit chain`, async () => {
-  const port = 30000 + Math.floor(Math.random() * 20000);
-  const origin = `http://127.0.0.1:${port}`;
-  await using s = await openTestApp({ PORT: String(port), PUBLIC_URL: origin });
+  // Port 0: the system picks a free port, so parallel runs never collide.
+  let handler: (
+    req: Request,
+    info: Deno.ServeHandlerInfo,
+  ) => Response | Promise<Response> = () =>
+    new Response("starting", { status: 503 });
   const server = Deno.serve(
-    { port, hostname: "127.0.0.1", onListen: () => {} },
-    s.app.fetch,
+    { port: 0, hostname: "127.0.0.1", onListen: () => {} },
+    (req, info) => handler(req, info),
   );
+  const origin = `http://127.0.0.1:${server.addr.port}`;
+  await using s = await openTestApp({ PUBLIC_URL: origin });
+  handler = (req, info) => s.app.fetch(req, info);
   const browser = await launchBrowser();
   const shots = Deno.env.get("E2E_SCREENSHOTS");
   try {
