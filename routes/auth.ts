@@ -397,6 +397,37 @@ export function authRoutes(deps: AuthDeps): Hono {
     });
   };
 
+  /**
+   * The password is set: the one-time link is spent (only one request can),
+   * the step is audited, and TOTP enrollment follows.
+   */
+  const spendLinkThenEnroll = async (
+    c: Context,
+    step: {
+      spend: () => Promise<boolean>;
+      action: string;
+      user: { id: string; email: string };
+    },
+  ) => {
+    if (!(await step.spend())) {
+      return page(
+        c,
+        "Custodian",
+        InvalidLinkPage({ lang: c.get("lang") }),
+        410,
+      );
+    }
+    await audit(c, {
+      actorType: "anonymous",
+      actorId: step.user.id,
+      action: step.action,
+      target: step.user.email,
+      outcome: "success",
+    });
+    await startEnrollment(c, step.user.id);
+    return c.redirect("/auth/enroll", 303);
+  };
+
   // The first owner: a one-time link printed at start-up.
   app.get("/auth/first-owner/:token", async (c) => {
     const token = c.req.param("token");
@@ -457,23 +488,11 @@ export function authRoutes(deps: AuthDeps): Hono {
         setPassword(tx, user.id, password, { email, displayName }, new Date()),
     );
     if (!set.ok) return again(set.problems.map((p) => p.message));
-    if (!(await consumeFirstOwnerToken(kv, token))) {
-      return page(
-        c,
-        "Custodian",
-        InvalidLinkPage({ lang: c.get("lang") }),
-        410,
-      );
-    }
-    await audit(c, {
-      actorType: "anonymous",
-      actorId: user.id,
+    return await spendLinkThenEnroll(c, {
+      spend: () => consumeFirstOwnerToken(kv, token),
       action: "auth.first_owner.created",
-      target: user.email,
-      outcome: "success",
+      user,
     });
-    await startEnrollment(c, user.id);
-    return c.redirect("/auth/enroll", 303);
   });
 
   // Break-glass local accounts created by an owner: a one-time setup link.
@@ -543,23 +562,11 @@ export function authRoutes(deps: AuthDeps): Hono {
         }, new Date()),
     );
     if (!set.ok) return again(set.problems.map((p) => p.message));
-    if (!(await consumeSetupToken(kv, token))) {
-      return page(
-        c,
-        "Custodian",
-        InvalidLinkPage({ lang: c.get("lang") }),
-        410,
-      );
-    }
-    await audit(c, {
-      actorType: "anonymous",
-      actorId: user.id,
+    return await spendLinkThenEnroll(c, {
+      spend: () => consumeSetupToken(kv, token),
       action: "auth.setup.password",
-      target: user.email,
-      outcome: "success",
+      user,
     });
-    await startEnrollment(c, user.id);
-    return c.redirect("/auth/enroll", 303);
   });
 
   const enrollingUser = async (c: Context) => {

@@ -400,14 +400,7 @@ export async function changeRole(
       if (!assignableRoles(actor).includes(role.name)) {
         throw new UserAdminError("role_not_assignable", undefined, u.email);
       }
-      if (u.role === "owner") {
-        if (actor.role !== "owner") {
-          throw new UserAdminError("owner_protected", undefined, u.email);
-        }
-        if (u.status === "active" && !(await otherActiveOwner(tx, u.id))) {
-          throw new UserAdminError("last_owner", undefined, u.email);
-        }
-      }
+      await guardOwner(tx, actor, u);
       const now = opts.now ?? new Date();
       const [updated] = await tx.update(staffUsers).set({
         role: role.name,
@@ -570,14 +563,7 @@ export async function disableUserInTx(
     if (opts.alreadyOk) return { user: summary(u), sessionsEnded: 0 };
     throw new UserAdminError("already_disabled", undefined, u.email);
   }
-  if (u.role === "owner") {
-    if (actor.role !== "owner") {
-      throw new UserAdminError("owner_protected", undefined, u.email);
-    }
-    if (u.status === "active" && !(await otherActiveOwner(tx, u.id))) {
-      throw new UserAdminError("last_owner", undefined, u.email);
-    }
-  }
+  await guardOwner(tx, actor, u);
   const now = opts.now ?? new Date();
   const [updated] = await tx.update(staffUsers).set({
     status: "disabled",
@@ -784,6 +770,23 @@ async function lockUser(tx: Tx, userId: string): Promise<StaffRow> {
   return u;
 }
 
+/**
+ * Owners are changed only by owners, and the last active owner is never
+ * demoted or disabled: one rule, used by every change that touches a user.
+ */
+async function guardOwner(
+  tx: Tx,
+  actor: StaffPrincipal,
+  u: { id: string; role: string; status: string; email: string },
+): Promise<void> {
+  if (u.role !== "owner") return;
+  if (actor.role !== "owner") {
+    throw new UserAdminError("owner_protected", undefined, u.email);
+  }
+  if (u.status === "active" && !(await otherActiveOwner(tx, u.id))) {
+    throw new UserAdminError("last_owner", undefined, u.email);
+  }
+}
 async function otherActiveOwner(tx: Tx, userId: string): Promise<boolean> {
   const [r] = await tx.select({ n: count() }).from(staffUsers).where(and(
     eq(staffUsers.role, "owner"),
