@@ -615,7 +615,36 @@ export const syncRuns = pgTable("sync_runs", {
   emptyReason: text("empty_reason"),
   error: text("error"),
   progress: jsonb("progress"),
-}, (t) => [index("sync_runs_store_started_idx").on(t.storeId, t.startedAt)]);
+  /** Rows skipped as invalid: the first 100 as {line, source, reason}, never content. */
+  badRows: jsonb("bad_rows"),
+  badRowCount: integer("bad_row_count").notNull().default(0),
+  /** Instance holding the run (a crash leaves it "running" until the next run). */
+  worker: text("worker"),
+  heartbeatAt: tz("heartbeat_at"),
+}, (t) => [
+  index("sync_runs_store_started_idx").on(t.storeId, t.startedAt),
+  index("sync_runs_store_dataset_idx").on(t.storeId, t.dataset, t.startedAt),
+]);
+
+/**
+ * Schedules of the job registry (jobs/registry.ts): a row exists only once
+ * an admin changed the default. Not store data: every store runs the job.
+ */
+export const jobSchedules = pgTable("job_schedules", {
+  name: text("name").primaryKey(),
+  schedule: text("schedule").notNull(),
+  enabled: boolean("enabled").notNull().default(true),
+  updatedBy: uuid("updated_by"),
+  updatedAt: updatedAt(),
+});
+
+/** One row per job firing: the instance that inserts it runs the slot. */
+export const jobSlots = pgTable("job_slots", {
+  name: text("name").notNull(),
+  slot: tz("slot").notNull(),
+  claimedBy: text("claimed_by").notNull(),
+  claimedAt: tz("claimed_at").notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.name, t.slot] })]);
 
 export const syncCursors = pgTable("sync_cursors", {
   storeId: storeRef(),

@@ -1,0 +1,376 @@
+// The Reports API 2021-06-30 flow (facts §4.8): createReport → getReport
+// until final → getReportDocument → download the presigned URL (expires
+// after 5 minutes) → gunzip → lines, streamed, never the whole document in
+// memory. Each requested report is remembered in KV by its parameters so
+// that a crashed run polls the same report again instead of requesting a
+// duplicate, a DONE report younger than the freshness limit is reused, and
+// a FATAL one is requested again only after a cooldown.
+import type { Database } from "../../db/client.ts";
+import { appendApiRequestLog } from "../ingest/ops.ts";
+import type { Region } from "./endpoints.ts";
+import type { SpClient } from "./sp_client.ts";
+
+const BASE = "/reports/2021-06-30";
+
+export interface ReportRequest {
+  reportType: string;
+  marketplaceIds: string[];
+  dataStartTime?: Date;
+  dataEndTime?: Date;
+  reportOptions?: Record<string, string>;
+}
+
+export interface ReportDeps {
+  sp: SpClient;
+  db: Database;
+  kv: Deno.Kv;
+  storeId: string;
+  region: Region;
+  fetch?: typeof fetch;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  signal?: AbortSignal;
+  /** Reuse a DONE report younger than this (minutes). */
+  freshnessMinutes: number;
+  /** Request again after FATAL only after this (minutes). */
+  fatalCooldownMinutes: number;
+  pollMs: number;
+  timeoutMs: number;
+}
+
+/** The report ended FATAL (Amazon could not build it). */
+export class ReportFatalError extends Error {
+  override name = "ReportFatalError";
+}
+
+/** A report whose document can be read. */
+export interface ReadyReport {
+  reportId: string;
+  reportDocumentId: string;
+  /** Whether it was reused rather than requested by this call. */
+  reused: boolean;
+}
+
+export type ReportOutcome =
+  | ({ status: "DONE" } & ReadyReport)
+  /** Amazon cancelled it: no data for the period (facts §4.8). */
+  | { status: "CANCELLED"; reportId: string };
+
+interface Remembered {
+  reportId: string;
+  createdAt: number;
+  status?: "DONE" | "FATAL" | "CANCELLED";
+  finishedAt?: number;
+  reportDocumentId?: string;
+}
+
+interface ReportJson {
+  reportId: string;
+  processingStatus: "IN_QUEUE" | "IN_PROGRESS" | "DONE" | "CANCELLED" | "FATAL";
+  reportDocumentId?: string;
+}
+
+const defaultSleep = (ms: number, signal?: AbortSignal) =>
+  new Promise<void>((resolve, reject) => {
+    const t = setTimeout(resolve, ms);
+    signal?.addEventListener("abort", () => {
+      clearTimeout(t);
+      reject(signal.reason);
+    }, { once: true });
+  });
+
+/** The KV key a report is remembered under: its parameters. */
+export function reportKey(storeId: string, r: ReportRequest): string[] {
+  return [
+    "sp_report",
+    storeId,
+    r.reportType,
+    [...r.marketplaceIds].sort().join(","),
+    r.dataStartTime?.toISOString() ?? "",
+    r.dataEndTime?.toISOString() ?? "",
+    JSON.stringify(r.reportOptions ?? {}),
+  ];
+}
+
+/**
+ * Gets a finished report for `req`: reused, resumed or newly requested.
+ *
+ * @example
+ * const r = await obtainReport(deps, { reportType: "GET_FBA_…", marketplaceIds });
+ * if (r.status === "DONE") for await (const line of reportLines(deps, r)) …
+ */
+export async function obtainReport(
+  deps: ReportDeps,
+  req: ReportRequest,
+): Promise<ReportOutcome> {
+  const now = deps.now ?? Date.now;
+  const key = reportKey(deps.storeId, req);
+  const remember = (v: Remembered) =>
+    deps.kv.set(key, v, { expireIn: 3 * 86_400_000 });
+  const seen = (await deps.kv.get<Remembered>(key)).value;
+  let current: Remembered | null = seen;
+  if (seen?.status === "DONE" && seen.reportDocumentId) {
+    if (
+      now() - (seen.finishedAt ?? seen.createdAt) <
+        deps.freshnessMinutes * 60_000
+    ) {
+      return {
+        status: "DONE",
+        reportId: seen.reportId,
+        reportDocumentId: seen.reportDocumentId,
+        reused: true,
+      };
+    }
+    current = null;
+  } else if (seen?.status === "FATAL") {
+    const since = now() - (seen.finishedAt ?? seen.createdAt);
+    if (since < deps.fatalCooldownMinutes * 60_000) {
+      throw new ReportFatalError(
+        `${req.reportType} ended FATAL ${
+          Math.round(since / 60_000)
+        } min ago; it is requested again after a ${deps.fatalCooldownMinutes}-minute cooldown`,
+      );
+    }
+    current = null;
+  } else if (seen?.status === "CANCELLED") {
+    current = null;
+  }
+  if (!current) {
+    const body: Record<string, unknown> = {
+      reportType: req.reportType,
+      marketplaceIds: req.marketplaceIds,
+    };
+    if (req.dataStartTime) body.dataStartTime = req.dataStartTime.toISOString();
+    if (req.dataEndTime) body.dataEndTime = req.dataEndTime.toISOString();
+    if (req.reportOptions) body.reportOptions = req.reportOptions;
+    const created = await deps.sp.call<{ reportId: string }>({
+      storeId: deps.storeId,
+      region: deps.region,
+      operation: "createReport",
+      method: "POST",
+      path: `${BASE}/reports`,
+      body,
+    });
+    current = { reportId: created.body.reportId, createdAt: now() };
+    await remember(current);
+  }
+  const reused = seen !== null && seen.reportId === current.reportId;
+  const deadline = now() + deps.timeoutMs;
+  for (;;) {
+    deps.signal?.throwIfAborted();
+    const r = await deps.sp.call<ReportJson>({
+      storeId: deps.storeId,
+      region: deps.region,
+      operation: "getReport",
+      path: `${BASE}/reports/${encodeURIComponent(current.reportId)}`,
+    });
+    const s = r.body.processingStatus;
+    if (s === "DONE" && r.body.reportDocumentId) {
+      await remember({
+        ...current,
+        status: "DONE",
+        finishedAt: now(),
+        reportDocumentId: r.body.reportDocumentId,
+      });
+      return {
+        status: "DONE",
+        reportId: current.reportId,
+        reportDocumentId: r.body.reportDocumentId,
+        reused,
+      };
+    }
+    if (s === "CANCELLED") {
+      await remember({ ...current, status: "CANCELLED", finishedAt: now() });
+      return { status: "CANCELLED", reportId: current.reportId };
+    }
+    if (s === "FATAL") {
+      await remember({ ...current, status: "FATAL", finishedAt: now() });
+      throw new ReportFatalError(
+        `${req.reportType} report ${current.reportId} ended FATAL`,
+      );
+    }
+    if (now() > deadline) {
+      throw new Error(
+        `${req.reportType} report ${current.reportId} was not ready after ${
+          Math.round(deps.timeoutMs / 60_000)
+        } min; the next run polls it again`,
+      );
+    }
+    await (deps.sleep ?? ((ms) => defaultSleep(ms, deps.signal)))(deps.pollMs);
+  }
+}
+
+/** One line of a document with its 1-based line number. */
+export interface DocumentLine {
+  line: number;
+  text: string;
+}
+
+/** Why a download failed in a way a fresh URL can cure. */
+class DownloadError extends Error {
+  override name = "DownloadError";
+}
+
+/**
+ * Streams the lines of a report document (gunzipped when Amazon says GZIP).
+ * A failed or cut-off download is retried with a fresh URL up to `attempts`
+ * times; `from` skips lines already handled by an earlier attempt, so each
+ * line is yielded once.
+ */
+export async function* reportLines(
+  deps: ReportDeps,
+  report: { reportDocumentId: string },
+  opts: { attempts?: number } = {},
+): AsyncGenerator<DocumentLine> {
+  const attempts = opts.attempts ?? 4;
+  let delivered = 0;
+  for (let attempt = 1;; attempt++) {
+    try {
+      let n = 0;
+      for await (const text of downloadLines(deps, report.reportDocumentId)) {
+        n++;
+        if (n <= delivered) continue;
+        delivered = n;
+        yield { line: n, text };
+      }
+      return;
+    } catch (err) {
+      if (!(err instanceof DownloadError) || attempt >= attempts) throw err;
+      await (deps.sleep ?? ((ms) => defaultSleep(ms, deps.signal)))(
+        Math.min(30_000, 500 * 2 ** attempt),
+      );
+    }
+  }
+}
+
+async function* downloadLines(
+  deps: ReportDeps,
+  reportDocumentId: string,
+): AsyncGenerator<string> {
+  const doc = await deps.sp.call<
+    { url: string; compressionAlgorithm?: "GZIP" }
+  >({
+    storeId: deps.storeId,
+    region: deps.region,
+    operation: "getReportDocument",
+    path: `${BASE}/documents/${encodeURIComponent(reportDocumentId)}`,
+  });
+  const t0 = performance.now();
+  let status: number | null = null;
+  let errorCode: string | null = null;
+  let requestId: string | null = null;
+  try {
+    let res: Response;
+    try {
+      res = await (deps.fetch ?? fetch)(doc.body.url, {
+        signal: AbortSignal.any([
+          AbortSignal.timeout(120_000),
+          ...(deps.signal ? [deps.signal] : []),
+        ]),
+      });
+    } catch (err) {
+      deps.signal?.throwIfAborted();
+      errorCode = "NetworkError";
+      throw new DownloadError(
+        `report document download failed: ${(err as Error).name}`,
+      );
+    }
+    status = res.status;
+    requestId = res.headers.get("x-amz-request-id");
+    if (!res.ok || !res.body) {
+      await res.body?.cancel();
+      errorCode = res.status === 403 ? "UrlExpired" : "HttpError";
+      throw new DownloadError(
+        `report document download answered ${res.status}`,
+      );
+    }
+    let stream = res.body as ReadableStream<BufferSource>;
+    if (doc.body.compressionAlgorithm === "GZIP") {
+      stream = stream.pipeThrough(new DecompressionStream("gzip"));
+    }
+    try {
+      yield* splitLines(
+        stream.pipeThrough(
+          new TextDecoderStream() as TransformStream<BufferSource, string>,
+        ),
+      );
+    } catch (err) {
+      deps.signal?.throwIfAborted();
+      errorCode = "Truncated";
+      throw new DownloadError(
+        `report document was cut off: ${(err as Error).message}`,
+      );
+    }
+  } finally {
+    await deps.db.asJob(deps.storeId, (tx) =>
+      appendApiRequestLog(tx, [{
+        storeId: deps.storeId,
+        at: new Date(),
+        api: "report-document",
+        operation: "downloadReportDocument",
+        httpStatus: status,
+        latencyMs: Math.round(performance.now() - t0),
+        attempts: 1,
+        requestId,
+        rateLimit: null,
+        errorCode,
+      }]));
+  }
+}
+
+/** Splits a text stream into lines (\n or \r\n), the last one unterminated. */
+export async function* splitLines(
+  stream: ReadableStream<string>,
+): AsyncGenerator<string> {
+  let rest = "";
+  for await (const chunk of stream) {
+    rest += chunk;
+    let at: number;
+    let from = 0;
+    while ((at = rest.indexOf("\n", from)) !== -1) {
+      const end = at > from && rest.charCodeAt(at - 1) === 13 ? at - 1 : at;
+      yield rest.slice(from, end);
+      from = at + 1;
+    }
+    rest = rest.slice(from);
+  }
+  if (rest !== "") yield rest.endsWith("\r") ? rest.slice(0, -1) : rest;
+}
+
+/**
+ * Reads a TSV document in batches of `batchRows` objects keyed by header,
+ * each with its line number. The header is line 1.
+ */
+export async function* tsvBatches(
+  lines: AsyncIterable<DocumentLine>,
+  batchRows: number,
+): AsyncGenerator<{ line: number; cells: Record<string, string> }[]> {
+  let header: string[] | null = null;
+  let batch: { line: number; cells: Record<string, string> }[] = [];
+  for await (const { line, text } of lines) {
+    if (header === null) {
+      header = text.replace(/^\uFEFF/, "").split("\t");
+      continue;
+    }
+    if (text === "") continue;
+    const values = text.split("\t");
+    const cells: Record<string, string> = {};
+    for (let i = 0; i < header.length; i++) cells[header[i]] = values[i] ?? "";
+    batch.push({ line, cells });
+    if (batch.length >= batchRows) {
+      yield batch;
+      batch = [];
+    }
+  }
+  if (batch.length) yield batch;
+}
+
+/** Reads a whole (small) JSON document, e.g. GET_SALES_AND_TRAFFIC_REPORT. */
+export async function reportJson<T>(
+  deps: ReportDeps,
+  report: { reportDocumentId: string },
+): Promise<T> {
+  const parts: string[] = [];
+  for await (const l of reportLines(deps, report)) parts.push(l.text);
+  return JSON.parse(parts.join("\n")) as T;
+}

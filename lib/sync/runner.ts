@@ -1,0 +1,459 @@
+// Runs one dataset for one store (Data Policy §3, §10): refuses stores that
+// are not connected, takes a per-store, per-dataset lease in KV (renewed by
+// a heartbeat, so a crashed worker's lease simply expires), records the run
+// in sync_runs with live progress and counters, and releases the lease.
+// Runs left "running" by a crashed process are closed as interrupted by the
+// next run of the same dataset; their cursors were never advanced past data
+// that was not committed, so the next run completes the work.
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Tx } from "../../db/client.ts";
+import {
+  storeMarketplaces,
+  stores,
+  syncCursors,
+  syncRuns,
+} from "../../db/schema.ts";
+import { AuthorizationRevokedError } from "../amazon/access_tokens.ts";
+import type { Region } from "../amazon/endpoints.ts";
+import { createSpClient } from "../amazon/sp_client.ts";
+import type { WriteResult } from "../ingest/_upsert.ts";
+import { upsertSyncCursors } from "../ingest/ops.ts";
+import type { Logger } from "../log.ts";
+import { redactText } from "../security/redact.ts";
+import {
+  type AmazonDeps,
+  type BadRow,
+  type Dataset,
+  DEFAULT_SYNC_SETTINGS,
+  type EmptyReason,
+  type RunCounters,
+  type StoreScope,
+  type SyncContext,
+  type SyncSettings,
+} from "./dataset.ts";
+
+export type RunTrigger = "schedule" | "manual" | "retry";
+
+export interface RunnerDeps extends AmazonDeps {
+  log: Logger;
+  datasets: ReadonlyMap<string, Dataset>;
+  settings?: Partial<SyncSettings>;
+  /** Lease lifetime; renewed every third of it (default 60 s). */
+  leaseMs?: number;
+  /** How often progress and counters are written (default 1 s). */
+  flushMs?: number;
+  /** This process, recorded on the runs it holds. */
+  worker?: string;
+}
+
+export interface RunRequest {
+  storeId: string;
+  dataset: string;
+  trigger: RunTrigger;
+  /** A run row created when the run was queued (manual runs, retries). */
+  runId?: string;
+}
+
+export type RunOutcome =
+  | { status: "succeeded" | "failed"; runId: string; error?: string }
+  /** The store is not connected (or is gone): nothing ran. */
+  | { status: "skipped"; reason: string; runId?: string }
+  /** Another worker holds the lease. */
+  | { status: "busy"; runId?: string };
+
+/** Statuses that never sync (Data Policy §10). */
+export class StoreNotSyncableError extends Error {
+  override name = "StoreNotSyncableError";
+}
+
+const BAD_ROWS_KEPT = 100;
+const leaseKey = (storeId: string, dataset: string) =>
+  ["sync_lease", storeId, dataset] as const;
+
+interface Lease {
+  owner: string;
+  until: number;
+}
+
+/** Loads the store's scope, or null when it must not be synced. */
+async function loadScope(
+  deps: RunnerDeps,
+  storeId: string,
+): Promise<{ scope: StoreScope | null; status: string | null }> {
+  return await deps.db.asJob(storeId, async (tx) => {
+    const [store] = await tx.select().from(stores).where(
+      eq(stores.id, storeId),
+    );
+    if (!store) return { scope: null, status: null };
+    if (store.status !== "connected") {
+      return { scope: null, status: store.status };
+    }
+    const markets = await tx.select({ id: storeMarketplaces.marketplaceId })
+      .from(storeMarketplaces).where(and(
+        eq(storeMarketplaces.storeId, storeId),
+        eq(storeMarketplaces.participating, true),
+      )).orderBy(storeMarketplaces.createdAt, storeMarketplaces.marketplaceId);
+    return {
+      status: store.status,
+      scope: {
+        storeId,
+        sellerId: store.sellerId,
+        region: store.region as Region,
+        marketplaceIds: markets.map((m) => m.id),
+        brand: store.brand,
+      },
+    };
+  });
+}
+
+/** Takes the lease when free or expired; null when another holder has it. */
+async function takeLease(
+  kv: Deno.Kv,
+  key: readonly string[],
+  owner: string,
+  ms: number,
+  now: number,
+): Promise<Lease | null> {
+  const cur = await kv.get<Lease>(key);
+  if (cur.value && cur.value.until > now && cur.value.owner !== owner) {
+    return null;
+  }
+  const lease = { owner, until: now + ms };
+  const res = await kv.atomic().check(cur).set(key, lease, { expireIn: ms })
+    .commit();
+  return res.ok ? lease : null;
+}
+
+/** Extends our lease; false when it was lost to another holder. */
+async function renewLease(
+  kv: Deno.Kv,
+  key: readonly string[],
+  owner: string,
+  ms: number,
+  now: number,
+): Promise<boolean> {
+  const cur = await kv.get<Lease>(key);
+  if (cur.value && cur.value.owner !== owner && cur.value.until > now) {
+    return false;
+  }
+  const res = await kv.atomic().check(cur).set(key, {
+    owner,
+    until: now + ms,
+  }, { expireIn: ms }).commit();
+  return res.ok;
+}
+
+async function releaseLease(
+  kv: Deno.Kv,
+  key: readonly string[],
+  owner: string,
+): Promise<void> {
+  const cur = await kv.get<Lease>(key);
+  if (cur.value?.owner !== owner) return;
+  await kv.atomic().check(cur).delete(key).commit();
+}
+
+/** The message of a failure, short and without credentials. */
+export function failureMessage(err: unknown): string {
+  if (err instanceof AuthorizationRevokedError) {
+    return "authorization revoked by the seller in Amazon; syncs stopped";
+  }
+  const text = err instanceof Error ? `${err.message}` : String(err);
+  return redactText(text).slice(0, 500);
+}
+
+/**
+ * Runs `req.dataset` for `req.storeId` once.
+ *
+ * @example
+ * await runSync(deps, { storeId, dataset: "orders", trigger: "manual" });
+ */
+export async function runSync(
+  deps: RunnerDeps,
+  req: RunRequest,
+): Promise<RunOutcome> {
+  const dataset = deps.datasets.get(req.dataset);
+  if (!dataset) throw new RangeError(`unknown dataset ${req.dataset}`);
+  const now = deps.now ?? Date.now;
+  const leaseMs = deps.leaseMs ?? 60_000;
+  const flushMs = deps.flushMs ?? 1_000;
+  const owner = `${deps.worker ?? "worker"}:${crypto.randomUUID()}`;
+  const settings = { ...DEFAULT_SYNC_SETTINGS, ...deps.settings };
+
+  const { scope, status } = await loadScope(deps, req.storeId);
+  if (!scope) {
+    const reason = status === null ? "store not found" : `store is ${status}`;
+    if (req.runId && status !== null) {
+      await closeRun(deps, req.storeId, req.runId, "cancelled", reason);
+    }
+    return { status: "skipped", reason, runId: req.runId };
+  }
+
+  const key = leaseKey(req.storeId, req.dataset);
+  const lease = await takeLease(deps.kv, key, owner, leaseMs, now());
+  if (!lease) return { status: "busy", runId: req.runId };
+
+  const abort = new AbortController();
+  const counters: RunCounters = {
+    pages: 0,
+    rowsInserted: 0,
+    rowsUpdated: 0,
+    rowsSkipped: 0,
+    apiCalls: 0,
+    throttles: 0,
+  };
+  const badRows: BadRow[] = [];
+  let badRowCount = 0;
+  let emptyReason: string | null = null;
+  let progress: Record<string, unknown> = {};
+  let dirty = true;
+
+  const runId = await deps.db.asJob(req.storeId, async (tx) => {
+    // We hold the lease: anything still "running" for this dataset is dead.
+    await tx.update(syncRuns).set({
+      status: "failed",
+      finishedAt: new Date(now()),
+      error: "interrupted: the worker stopped before the run ended",
+    }).where(and(
+      eq(syncRuns.storeId, req.storeId),
+      eq(syncRuns.dataset, req.dataset),
+      eq(syncRuns.status, "running"),
+    ));
+    const start = {
+      status: "running" as const,
+      startedAt: new Date(now()),
+      worker: owner,
+      heartbeatAt: new Date(now()),
+    };
+    if (req.runId) {
+      const [row] = await tx.update(syncRuns).set(start).where(and(
+        eq(syncRuns.id, req.runId),
+        eq(syncRuns.storeId, req.storeId),
+        inArray(syncRuns.status, ["queued", "failed"]),
+      )).returning({ id: syncRuns.id });
+      if (row) return row.id;
+    }
+    const [row] = await tx.insert(syncRuns).values({
+      storeId: req.storeId,
+      dataset: req.dataset,
+      trigger: req.trigger,
+      ...start,
+    }).returning({ id: syncRuns.id });
+    return row.id;
+  });
+
+  const flush = async () => {
+    if (!dirty) return;
+    dirty = false;
+    await deps.db.asJob(req.storeId, (tx) =>
+      tx.update(syncRuns).set({
+        ...counters,
+        progress,
+        badRows: badRows.length ? badRows : null,
+        badRowCount,
+        heartbeatAt: new Date(now()),
+      }).where(eq(syncRuns.id, runId)));
+  };
+  let beating = false;
+  const heartbeat = setInterval(async () => {
+    if (beating) return;
+    beating = true;
+    try {
+      if (!(await renewLease(deps.kv, key, owner, leaseMs, now()))) {
+        abort.abort(new Error("the sync lease was lost to another worker"));
+      }
+      dirty = true;
+      await flush();
+    } catch (error) {
+      deps.log.warn("sync.heartbeat.failed", { error });
+    } finally {
+      beating = false;
+    }
+  }, Math.max(50, Math.min(flushMs, leaseMs / 3)));
+
+  const amazon: AmazonDeps = {
+    ...deps,
+    onCall(info) {
+      counters.apiCalls++;
+      counters.throttles += info.throttles;
+      dirty = true;
+      deps.onCall?.(info);
+    },
+  };
+  const sp = createSpClient({
+    db: deps.db,
+    kv: deps.kv,
+    tokens: deps.tokens,
+    endpoints: deps.endpoints,
+    fetch: deps.fetch,
+    now: deps.now,
+    sleep: deps.sleep,
+    usagePlans: deps.usagePlans,
+    backoffBaseMs: deps.backoffBaseMs,
+    onCall: amazon.onCall,
+  });
+  const count = (r: WriteResult | void) => {
+    if (!r) return;
+    counters.rowsInserted += r.inserted;
+    counters.rowsUpdated += r.updated;
+    dirty = true;
+  };
+  const saveCursorTx = (tx: Tx, value: unknown, k = "") =>
+    upsertSyncCursors(tx, [{
+      storeId: req.storeId,
+      dataset: req.dataset,
+      marketplaceId: k,
+      cursor: value,
+      updatedAt: new Date(now()),
+    }]);
+  const ctx: SyncContext = {
+    store: scope,
+    settings,
+    db: deps.db,
+    sp,
+    amazon,
+    log: deps.log,
+    signal: abort.signal,
+    now: () => new Date(now()),
+    async write(fn, cursor) {
+      abort.signal.throwIfAborted();
+      const r = await deps.db.asJob(req.storeId, async (tx) => {
+        const out = await fn(tx);
+        if (cursor) await saveCursorTx(tx, cursor.value, cursor.key);
+        return out;
+      });
+      count(r);
+    },
+    async cursor<T>(k = "") {
+      const [row] = await deps.db.asJob(
+        req.storeId,
+        (tx) =>
+          tx.select({ cursor: syncCursors.cursor }).from(syncCursors).where(and(
+            eq(syncCursors.storeId, req.storeId),
+            eq(syncCursors.dataset, req.dataset),
+            eq(syncCursors.marketplaceId, k),
+          )),
+      );
+      return (row?.cursor ?? null) as T | null;
+    },
+    async saveCursor(value, k = "") {
+      abort.signal.throwIfAborted();
+      await deps.db.asJob(req.storeId, (tx) => saveCursorTx(tx, value, k));
+    },
+    page() {
+      counters.pages++;
+      dirty = true;
+    },
+    badRow(row) {
+      badRowCount++;
+      counters.rowsSkipped++;
+      if (badRows.length < BAD_ROWS_KEPT) {
+        badRows.push({ ...row, reason: redactText(row.reason).slice(0, 300) });
+      }
+      dirty = true;
+    },
+    skipped(n) {
+      counters.rowsSkipped += n;
+      dirty = true;
+    },
+    empty(reason: EmptyReason, detail?: string) {
+      emptyReason = detail ? `${reason}: ${redactText(detail)}` : reason;
+      dirty = true;
+    },
+    progress(p) {
+      progress = { ...progress, ...p };
+      dirty = true;
+    },
+  };
+
+  let error: string | undefined;
+  try {
+    await dataset.run(ctx);
+  } catch (err) {
+    error = failureMessage(abort.signal.aborted ? abort.signal.reason : err);
+    deps.log.warn("sync.run.failed", {
+      storeId: req.storeId,
+      dataset: req.dataset,
+      runId,
+      error,
+    });
+  } finally {
+    clearInterval(heartbeat);
+    while (beating) await new Promise((r) => setTimeout(r, 5));
+  }
+  const written = counters.rowsInserted + counters.rowsUpdated;
+  await deps.db.asJob(req.storeId, async (tx) => {
+    await tx.update(syncRuns).set({
+      ...counters,
+      status: error === undefined ? "succeeded" : "failed",
+      finishedAt: new Date(now()),
+      error: error ?? null,
+      emptyReason: written === 0 && error === undefined
+        ? emptyReason ?? "no_data_for_period"
+        : null,
+      progress,
+      badRows: badRows.length ? badRows : null,
+      badRowCount,
+      heartbeatAt: new Date(now()),
+    }).where(eq(syncRuns.id, runId));
+    if (error !== undefined) {
+      // A revoked store's queued runs are dropped with it (§10).
+      const [s] = await tx.select({ status: stores.status }).from(stores)
+        .where(eq(stores.id, req.storeId));
+      if (s && s.status !== "connected") {
+        await cancelQueuedRunsTx(tx, req.storeId, `store is ${s.status}`);
+      }
+    }
+  });
+  await releaseLease(deps.kv, key, owner);
+  return error === undefined
+    ? { status: "succeeded", runId }
+    : { status: "failed", runId, error };
+}
+
+/** Cancels every queued run of a store (revocation, disconnection). */
+export async function cancelQueuedRunsTx(
+  tx: Tx,
+  storeId: string,
+  reason: string,
+): Promise<number> {
+  const rows = await tx.update(syncRuns).set({
+    status: "cancelled",
+    finishedAt: sql`now()`,
+    error: reason,
+  }).where(and(eq(syncRuns.storeId, storeId), eq(syncRuns.status, "queued")))
+    .returning({ id: syncRuns.id });
+  return rows.length;
+}
+
+async function closeRun(
+  deps: RunnerDeps,
+  storeId: string,
+  runId: string,
+  status: "cancelled" | "failed",
+  reason: string,
+): Promise<void> {
+  await deps.db.asJob(storeId, (tx) =>
+    tx.update(syncRuns).set({
+      status,
+      finishedAt: sql`now()`,
+      error: reason,
+    }).where(and(
+      eq(syncRuns.id, runId),
+      inArray(syncRuns.status, ["queued", "running"]),
+    )));
+}
+
+/** Creates a queued run (manual "run now" or "retry"); the queue runs it. */
+export async function queueRun(
+  tx: Tx,
+  req: { storeId: string; dataset: string; trigger: RunTrigger },
+): Promise<string> {
+  const [row] = await tx.insert(syncRuns).values({
+    storeId: req.storeId,
+    dataset: req.dataset,
+    trigger: req.trigger,
+    status: "queued",
+  }).returning({ id: syncRuns.id });
+  return row.id;
+}
