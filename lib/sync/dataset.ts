@@ -11,6 +11,7 @@ import type { SpClient } from "../amazon/sp_client.ts";
 import type { UsagePlan } from "../amazon/usage_plans.ts";
 import type { WriteResult } from "../ingest/_upsert.ts";
 import type { Logger } from "../log.ts";
+import type { Vault } from "../security/vault.ts";
 
 /** Why a run wrote nothing, so staff can tell an empty store from a broken sync. */
 export type EmptyReason =
@@ -71,6 +72,8 @@ export interface AmazonDeps {
   kv: Deno.Kv;
   tokens: AccessTokens;
   endpoints: AmazonEndpoints;
+  /** Seals buyer data (lib/ingest/buyer_pii.ts) and opens the Ads client id inside lib/amazon. */
+  vault: Vault;
   fetch?: typeof fetch;
   sleep?: (ms: number) => Promise<void>;
   now?: () => number;

@@ -156,6 +156,7 @@ export async function openSyncWorld(
     kv,
     tokens,
     endpoints,
+    vault,
     log,
     datasets: new Map(opts.datasets.map((d) => [d.name, d])),
     settings: {
