@@ -13,6 +13,12 @@ import { createApp } from "./routes/app.ts";
 import { startJobs } from "./jobs/mod.ts";
 import { enqueue } from "./jobs/queue.ts";
 import { disconnectHandler } from "./jobs/disconnect.ts";
+import { schedulerCron, SYNC_MESSAGE, syncHandler } from "./jobs/sync.ts";
+import { startDemo } from "./lib/demo.ts";
+import { createAccessTokens } from "./lib/amazon/access_tokens.ts";
+import { amazonEndpoints } from "./lib/amazon/endpoints.ts";
+import { createLwaClient } from "./lib/amazon/lwa.ts";
+import { DATASETS, DATASETS_BY_NAME } from "./lib/sync/datasets/mod.ts";
 
 async function main(): Promise<number> {
   let config;
@@ -39,8 +45,22 @@ async function main(): Promise<number> {
     config.VAULT_KEYS ?? await loadOrCreateEmbeddedKeys(config.DATA_DIR),
   );
   const kv = await openKv(config.kvPath);
+  // Demo mode (the default): an in-process sandbox marketplace and a demo
+  // store; AMAZON_BASE_URL or AMAZON_MODE=live turn it off.
+  const demo = !config.AMAZON_BASE_URL && config.AMAZON_MODE === "demo"
+    ? await startDemo({ db, vault })
+    : null;
+  const amazonBaseUrl = config.AMAZON_BASE_URL ?? demo?.url;
+  const endpoints = amazonEndpoints(amazonBaseUrl);
+  const tokens = createAccessTokens({
+    db,
+    kv,
+    vault,
+    lwa: createLwaClient({ tokenUrl: endpoints.lwaTokenUrl }),
+  });
+  const shutdownSignal = new AbortController();
   const app = createApp({
-    config,
+    config: { ...config, AMAZON_BASE_URL: amazonBaseUrl },
     db,
     kv,
     log,
@@ -57,8 +77,49 @@ async function main(): Promise<number> {
         vault,
         archiveDir: `${config.DATA_DIR}/archives`,
       }),
+      syncHandler({
+        db,
+        kv,
+        vault,
+        tokens,
+        endpoints,
+        log,
+        datasets: DATASETS_BY_NAME,
+        settings: {
+          adsTrailingDays: config.SYNC_ADS_TRAILING_DAYS,
+          ordersOverlapMinutes: config.SYNC_ORDERS_OVERLAP_MINUTES,
+          backfillDays: config.SYNC_BACKFILL_DAYS,
+        },
+        signal: shutdownSignal.signal,
+        worker: `${Deno.hostname()}:${Deno.pid}`,
+        enqueue: (m, o) => enqueue(kv, m, o),
+      }),
+    ],
+    crons: [
+      schedulerCron({
+        db,
+        log,
+        datasets: DATASETS,
+        worker: `${Deno.hostname()}:${Deno.pid}`,
+        enqueue: (m, o) => enqueue(kv, m, o),
+      }),
     ],
   });
+  if (demo) {
+    console.log(
+      `Demo mode: sandbox marketplace at ${demo.url}, demo store connected`,
+    );
+    if (demo.needsFirstSync) {
+      for (const d of DATASETS) {
+        await enqueue(kv, {
+          type: SYNC_MESSAGE,
+          storeId: demo.storeId,
+          dataset: d.name,
+          trigger: "schedule",
+        });
+      }
+    }
+  }
 
   const server = Deno.serve({
     port: config.PORT,
@@ -91,9 +152,13 @@ async function main(): Promise<number> {
     // Stop accepting and let in-flight requests finish, then the jobs.
     await server.shutdown();
     jobs.stop();
+    // Running syncs stop at their next step; their cursors hold.
+    shutdownSignal.abort(new Error("the server is stopping"));
+    await jobs.idle();
     kv.close();
     await jobs.listening.catch(() => {});
     await db.close();
+    await demo?.close();
     clearTimeout(grace);
     log.info("server.stopped", {});
     stopped.resolve();

@@ -1,9 +1,15 @@
 // Named maintenance functions: the only code besides migrations that runs
 // as the table owner, across stores. Each one does one job and is listed in
 // the architecture document; everything else goes through asUser/asJob.
-import { sql } from "drizzle-orm";
+import { and, eq, lt, sql } from "drizzle-orm";
 import { type Database, OWNER } from "./client.ts";
-import { roles, storeMarketplaces, stores } from "./schema.ts";
+import {
+  jobSchedules,
+  jobSlots,
+  roles,
+  storeMarketplaces,
+  stores,
+} from "./schema.ts";
 
 export interface StoreRegistration {
   /** Optional fixed id (the data generator uses deterministic ids). */
@@ -172,4 +178,60 @@ export async function sellerRegistered(
   );
   const list = Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows;
   return Boolean((list[0] as { found: boolean }).found);
+}
+
+/**
+ * Claims one firing of a scheduled job: the first instance to insert the
+ * (name, slot) row runs it, every other instance sees false. Runs as owner
+ * because a slot belongs to no store.
+ */
+export async function claimJobSlot(
+  db: Database,
+  name: string,
+  slot: Date,
+  worker: string,
+): Promise<boolean> {
+  const rows = await db[OWNER].insert(jobSlots).values({
+    name,
+    slot,
+    claimedBy: worker,
+  }).onConflictDoNothing().returning({ name: jobSlots.name });
+  return rows.length === 1;
+}
+
+/** Forgets slots older than `before` (they can no longer be claimed twice). */
+export async function pruneJobSlots(db: Database, before: Date): Promise<void> {
+  await db[OWNER].delete(jobSlots).where(lt(jobSlots.slot, before));
+}
+
+/** Stores a scheduled sync fans out to: connected ones only (Data Policy §10). */
+export async function listConnectedStoreIds(db: Database): Promise<string[]> {
+  const rows = await db[OWNER].select({ id: stores.id }).from(stores).where(
+    eq(stores.status, "connected"),
+  ).orderBy(stores.createdAt, stores.id);
+  return rows.map((r) => r.id);
+}
+
+/** Admin-edited job schedules (the scheduler reads them every minute). */
+export async function listJobScheduleOverrides(
+  db: Database,
+): Promise<{ name: string; schedule: string; enabled: boolean }[]> {
+  return await db[OWNER].select({
+    name: jobSchedules.name,
+    schedule: jobSchedules.schedule,
+    enabled: jobSchedules.enabled,
+  }).from(jobSchedules);
+}
+
+/** The store registered for a seller account, if any (it may belong to no principal yet). */
+export async function findStoreBySeller(
+  db: Database,
+  sellerId: string,
+  region: "NA" | "EU" | "FE",
+): Promise<{ id: string; status: string } | null> {
+  const [row] = await db[OWNER].select({ id: stores.id, status: stores.status })
+    .from(stores).where(
+      and(eq(stores.sellerId, sellerId), eq(stores.region, region)),
+    );
+  return row ?? null;
 }

@@ -22,6 +22,8 @@ export interface RunningJobs {
   stop(): void;
   /** Resolves when the queue listener has ended. */
   readonly listening: Promise<void>;
+  /** Resolves when no queue message is being handled. */
+  idle(): Promise<void>;
 }
 
 /** Registers the cron jobs and the queue listener. */
@@ -40,8 +42,19 @@ export function startJobs(deps: JobsDeps): RunningJobs {
       }
     });
   }
-  const listening = deps.kv.listenQueue(
-    createDispatcher(deps.handlers ?? [], deps.log),
-  );
-  return { stop: () => abort.abort(), listening };
+  const dispatch = createDispatcher(deps.handlers ?? [], deps.log);
+  const inflight = new Set<Promise<void>>();
+  const listening = deps.kv.listenQueue((raw) => {
+    const p = dispatch(raw);
+    const tracked = p.catch(() => {}).finally(() => inflight.delete(tracked));
+    inflight.add(tracked);
+    return p;
+  });
+  return {
+    stop: () => abort.abort(),
+    listening,
+    async idle() {
+      while (inflight.size) await Promise.all(inflight);
+    },
+  };
 }

@@ -141,6 +141,23 @@ export const configSchema = z.object({
     (v) => /^https?:\/\//.test(v),
     "must be an absolute http(s) URL",
   ).optional(),
+  AMAZON_MODE: z.enum(["demo", "live"], {
+    error: 'must be "demo" or "live"',
+  }).default("demo"),
+  SYNC_ADS_TRAILING_DAYS: z.coerce.number({ error: "must be a number" }).int(
+    "must be a whole number",
+  ).min(1, "must be at least 1").max(
+    95,
+    "must be at most 95 (Amazon keeps 95 days of ads metrics)",
+  ).default(30),
+  SYNC_ORDERS_OVERLAP_MINUTES: z.coerce.number({ error: "must be a number" })
+    .int("must be a whole number").min(0, "must be at least 0").max(
+      1440,
+      "must be at most 1440",
+    ).default(10),
+  SYNC_BACKFILL_DAYS: z.coerce.number({ error: "must be a number" }).int(
+    "must be a whole number",
+  ).min(1, "must be at least 1").max(3650, "must be at most 3650").default(730),
   ACCESS_REVIEW_INTERVAL_DAYS: z.coerce.number({ error: "must be a number" })
     .int("must be a whole number").min(1, "must be at least 1").max(
       92,

@@ -44,6 +44,8 @@ export interface RunnerDeps extends AmazonDeps {
   flushMs?: number;
   /** This process, recorded on the runs it holds. */
   worker?: string;
+  /** Aborts every run (shutdown). */
+  signal?: AbortSignal;
 }
 
 export interface RunRequest {
@@ -194,6 +196,8 @@ export async function runSync(
   if (!lease) return { status: "busy", runId: req.runId };
 
   const abort = new AbortController();
+  const stopOnShutdown = () => abort.abort(deps.signal?.reason);
+  deps.signal?.addEventListener("abort", stopOnShutdown, { once: true });
   const counters: RunCounters = {
     pages: 0,
     rowsInserted: 0,
@@ -378,6 +382,7 @@ export async function runSync(
       error,
     });
   } finally {
+    deps.signal?.removeEventListener("abort", stopOnShutdown);
     clearInterval(heartbeat);
     while (beating) await new Promise((r) => setTimeout(r, 5));
   }
