@@ -16,6 +16,7 @@ import { readSession, type SessionPolicy } from "../lib/security/sessions.ts";
 import { recordAudit } from "../lib/security/audit.ts";
 import { ipAllowed } from "../lib/security/ip_allowlist.ts";
 import { USERS_ROUTE_ACCESS } from "./users.ts";
+import { SYNC_ROUTE_ACCESS } from "./sync.ts";
 
 export type Access = "public" | "signed-in" | Permission;
 
@@ -56,6 +57,7 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   "GET /stores/:id/connect/ads": "credentials.manage",
   "GET /connect/ads/callback": "credentials.manage",
   ...USERS_ROUTE_ACCESS,
+  ...SYNC_ROUTE_ACCESS,
   "GET /account/password": "signed-in",
   "POST /account/password": "signed-in",
   "GET /audit": "audit.read",

@@ -28,6 +28,8 @@ import { auditRoutes } from "./audit.ts";
 import { accountRoutes } from "./account.ts";
 import { storeRoutes } from "./stores.ts";
 import { usersRoutes } from "./users.ts";
+import { syncRoutes } from "./sync.ts";
+import { DATASETS } from "../lib/sync/datasets/mod.ts";
 import { appRoutes } from "./apps.ts";
 import { connectRoutes } from "./connect.ts";
 import { connectDeps } from "../lib/connections/authorize.ts";
@@ -180,6 +182,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/", connectRoutes({ config, connect }));
   app.route("/", storeRoutes(deps));
   app.route("/", usersRoutes(deps));
+  app.route("/", syncRoutes({ ...deps, datasets: DATASETS }));
   app.route("/", appRoutes(deps));
 
   app.get("/", async (c) => {

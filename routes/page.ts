@@ -19,6 +19,7 @@ const NAV: { href: string; label: MessageKey; permission: Permission }[] = [
     permission: "access.review",
   },
   { href: "/admin/roles", label: "nav.roles", permission: "roles.read" },
+  { href: "/admin/jobs", label: "nav.jobs", permission: "sync.read" },
   {
     href: "/admin/amazon-apps",
     label: "nav.apps",

@@ -45,6 +45,7 @@ import {
 } from "../views/stores/disconnect.tsx";
 import { translator } from "../views/i18n.ts";
 import { page } from "./page.ts";
+import { t as syncT } from "../views/sync/messages.ts";
 
 export function storeRoutes(deps: {
   db: Database;
@@ -154,6 +155,10 @@ export function storeRoutes(deps: {
       StoreDetailPage({
         lang: c.get("lang"),
         store: { ...store, createdAt: store.createdAt.toISOString() },
+        syncHref: principal.permissions.has("sync.read")
+          ? `/stores/${id}/sync`
+          : undefined,
+        syncLabel: syncT(c.get("lang"), "sync.title"),
       }),
       ConnectionSection({
         lang: c.get("lang"),

@@ -19,6 +19,8 @@ export interface TestApp extends AsyncDisposable {
   kv: Deno.Kv;
   logs: string[];
   vault: Vault;
+  /** Every message the app enqueued, in order. */
+  messages: Record<string, unknown>[];
 }
 
 /** A fresh app; `env` overrides configuration variables. */
@@ -32,16 +34,21 @@ export async function openTestApp(
   const logs: string[] = [];
   const log = createLogger({ level: "debug", sink: (l) => logs.push(l) });
   const vault = createVault([{ kid: "test", key: generateVaultKey() }]);
+  const messages: Record<string, unknown>[] = [];
   const app = createApp({
     config,
     db: t.db,
     kv,
     log,
     vault,
-    enqueue: (message) => enqueue(kv, message),
+    enqueue: (message) => {
+      messages.push(message);
+      return enqueue(kv, message);
+    },
   });
   return {
     app,
+    messages,
     t,
     kv,
     logs,

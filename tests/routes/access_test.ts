@@ -6,6 +6,7 @@ import { makeStaff, makeStore } from "../_helpers/staff.ts";
 import { testEngine } from "../_helpers/test_db.ts";
 import { ROUTE_ACCESS } from "../../routes/access.ts";
 import { can, type RoleName } from "../../lib/security/permissions.ts";
+import { syncRuns } from "../../db/schema.ts";
 
 const ORIGIN = "http://127.0.0.1:8000";
 // Obvious fakes so that every provider route is registered.
@@ -89,12 +90,13 @@ const SEES_STORE_A: Record<Persona, boolean> = {
 function sample(
   route: string,
   storeA: string,
+  runA: string,
 ): { method: string; path: string; storeRecord: boolean } {
   const [method, pattern] = route.split(" ");
   const path = pattern.replace(":token", "0".repeat(64)).replace(
     ":id",
     storeA,
-  );
+  ).replace(":runId", runA).replace(":dataset", "inventory");
   const query = /\/connect\/(website|ads)$/.test(pattern)
     ? "?appId=00000000-0000-4000-8000-000000000000"
     : "";
@@ -109,6 +111,17 @@ Deno.test(`access scenarios (${testEngine}): every route × anonymous, viewer of
   await using s = await openTestApp(PROVIDERS);
   const a = await makeStore(s, "Store A");
   const b = await makeStore(s, "Store B");
+  // A failed sync run of store A, for the run and retry routes.
+  const runA = await s.t.db.asJob(a, async (tx) => {
+    const [row] = await tx.insert(syncRuns).values({
+      storeId: a,
+      dataset: "inventory",
+      trigger: "schedule",
+      status: "failed",
+      error: "sample",
+    }).returning({ id: syncRuns.id });
+    return row.id;
+  });
   const cookies: Record<Persona, string | null> = {
     anonymous: null,
     "viewer of A": (await makeStaff(s, "viewer", { storeIds: [a] })).cookie,
@@ -122,7 +135,7 @@ Deno.test(`access scenarios (${testEngine}): every route × anonymous, viewer of
     // Signing out would end the persona's session for the later routes.
     if (route.startsWith("POST /auth/signout")) continue;
     for (const persona of PERSONAS) {
-      const { method, path, storeRecord } = sample(route, a);
+      const { method, path, storeRecord } = sample(route, a, runA);
       const headers: Record<string, string> = { origin: ORIGIN };
       if (cookies[persona]) headers.cookie = cookies[persona]!;
       if (method === "POST") {

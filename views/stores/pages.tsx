@@ -74,6 +74,9 @@ export interface StoreDetailProps {
     }[];
     counts: Record<string, number>;
   };
+  /** Link to the store's sync page (sync.read). */
+  syncHref?: string;
+  syncLabel?: string;
 }
 
 export function StoreDetailPage(p: StoreDetailProps) {
@@ -88,6 +91,13 @@ export function StoreDetailPage(p: StoreDetailProps) {
           {s.brand ? ` · ${s.brand}` : ""}
         </p>
       </hgroup>
+      {p.syncHref && (
+        <p>
+          <a href={p.syncHref} role="button" class="outline">
+            {p.syncLabel}
+          </a>
+        </p>
+      )}
       <h2>{t("stores.marketplaces")}</h2>
       {s.marketplaces.length === 0
         ? <p class="empty">{t("stores.noMarketplaces")}</p>

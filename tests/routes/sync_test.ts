@@ -1,0 +1,191 @@
+// The sync pages: per-dataset status and history, run now and retry (queued,
+// audited, one at a time), a store that is not connected is not synced,
+// another store's runs are a 404, and admins edit job schedules with
+// validation. Both languages render.
+import assert from "node:assert/strict";
+import { and, eq } from "drizzle-orm";
+import {
+  auditEvents,
+  jobSchedules,
+  stores,
+  syncRuns,
+} from "../../db/schema.ts";
+import { openTestApp } from "../_helpers/app.ts";
+import { makeStaff, makeStore } from "../_helpers/staff.ts";
+import { ownerOf, testEngine } from "../_helpers/test_db.ts";
+
+const ORIGIN = "http://localhost:8000";
+const form = (cookie: string, body: Record<string, string> = {}) => ({
+  method: "POST",
+  headers: {
+    cookie,
+    origin: ORIGIN,
+    "content-type": "application/x-www-form-urlencoded",
+  },
+  body: new URLSearchParams(body).toString(),
+});
+
+Deno.test(`sync pages (${testEngine}): run now, busy, retry, isolation, not connected`, async () => {
+  await using s = await openTestApp();
+  const a = await makeStore(s, "Store A");
+  const b = await makeStore(s, "Store B");
+  await ownerOf(s.t.db).update(stores).set({ status: "connected" }).where(
+    eq(stores.id, a),
+  );
+  const ops = await makeStaff(s, "operations", { storeIds: [a] });
+  const viewer = await makeStaff(s, "viewer", { storeIds: [a] });
+  const admin = await makeStaff(s, "admin");
+  const get = (path: string, cookie: string, lang = "en") =>
+    s.app.request(`${ORIGIN}${path}`, {
+      headers: { cookie, "accept-language": lang },
+    });
+
+  let res = await get(`/stores/${a}/sync`, ops.cookie);
+  assert.equal(res.status, 200);
+  let html = await res.text();
+  assert.match(html, /No sync has run yet/);
+  assert.doesNotMatch(html, /Run now/, "operations may only read runs");
+  html = await (await get(`/stores/${a}/sync`, admin.cookie)).text();
+  assert.match(html, /Run now/);
+
+  // Run now: a queued run, an audit row, one queue message.
+  res = await s.app.request(
+    `${ORIGIN}/stores/${a}/sync/inventory/run`,
+    form(admin.cookie),
+  );
+  assert.equal(res.status, 303);
+  const [queued] = await ownerOf(s.t.db).select().from(syncRuns).where(
+    eq(syncRuns.storeId, a),
+  );
+  assert.equal(queued.status, "queued");
+  assert.equal(queued.trigger, "manual");
+  assert.deepEqual(s.messages.at(-1), {
+    type: "sync.run",
+    storeId: a,
+    dataset: "inventory",
+    trigger: "manual",
+    runId: queued.id,
+  });
+  const audits = await ownerOf(s.t.db).select().from(auditEvents).where(
+    and(eq(auditEvents.action, "sync.run"), eq(auditEvents.storeId, a)),
+  );
+  assert.equal(audits.length, 1);
+
+  // A second request while one is queued is refused and changes nothing.
+  res = await s.app.request(
+    `${ORIGIN}/stores/${a}/sync/inventory/run`,
+    form(admin.cookie),
+  );
+  assert.equal(res.status, 409);
+  assert.match(await res.text(), /already queued or running/);
+  assert.equal(
+    (await ownerOf(s.t.db).select().from(syncRuns)).length,
+    1,
+  );
+
+  // The status fragment polls while a run is active.
+  html = await (await get(`/stores/${a}/sync/status`, ops.cookie)).text();
+  assert.match(html, /hx-trigger="every 2s"/);
+
+  // Retry: only a failed run.
+  res = await s.app.request(
+    `${ORIGIN}/stores/${a}/sync/runs/${queued.id}/retry`,
+    form(admin.cookie),
+  );
+  assert.equal(res.status, 409);
+  await ownerOf(s.t.db).update(syncRuns).set({
+    status: "failed",
+    error: "SP-API getInventorySummaries answered 500",
+    finishedAt: new Date(),
+  }).where(eq(syncRuns.id, queued.id));
+  html = await (await get(`/stores/${a}/sync`, admin.cookie)).text();
+  assert.match(html, /answered 500/);
+  assert.match(html, /Retry/);
+  res = await s.app.request(
+    `${ORIGIN}/stores/${a}/sync/runs/${queued.id}/retry`,
+    form(admin.cookie),
+  );
+  assert.equal(res.status, 303);
+  assert.equal(s.messages.at(-1)?.trigger, "retry");
+
+  // The run page; unknown dataset; a viewer may not run.
+  res = await get(`/stores/${a}/sync/runs/${queued.id}`, ops.cookie);
+  assert.equal(res.status, 200);
+  res = await s.app.request(
+    `${ORIGIN}/stores/${a}/sync/nonsense/run`,
+    form(admin.cookie),
+  );
+  assert.equal(res.status, 400);
+  res = await s.app.request(
+    `${ORIGIN}/stores/${a}/sync/inventory/run`,
+    form(viewer.cookie),
+  );
+  assert.equal(res.status, 403);
+
+  // Store B is not granted: 404 for its page and for A's run id under B.
+  assert.equal((await get(`/stores/${b}/sync`, ops.cookie)).status, 404);
+  assert.equal(
+    (await get(`/stores/${b}/sync/runs/${queued.id}`, ops.cookie)).status,
+    404,
+  );
+
+  // A store that is not connected is not synced.
+  const before = s.messages.length;
+  res = await s.app.request(
+    `${ORIGIN}/stores/${b}/sync/inventory/run`,
+    form(admin.cookie),
+  );
+  assert.equal(res.status, 409);
+  assert.equal(s.messages.length, before);
+
+  // Chinese.
+  html = await (await get(`/stores/${a}/sync`, ops.cookie, "zh-CN")).text();
+  assert.match(html, /运行历史/);
+});
+
+Deno.test(`jobs page (${testEngine}): admins change, pause and reset schedules; bad cron refused`, async () => {
+  await using s = await openTestApp();
+  const admin = await makeStaff(s, "admin");
+  const ops = await makeStaff(s, "operations");
+  let res = await s.app.request(`${ORIGIN}/admin/jobs`, {
+    headers: { cookie: admin.cookie },
+  });
+  assert.equal(res.status, 200);
+  assert.match(await res.text(), /sync\.inventory/);
+
+  res = await s.app.request(
+    `${ORIGIN}/admin/jobs/sync.inventory`,
+    form(admin.cookie, { schedule: "99 * * * *", enabled: "on" }),
+  );
+  assert.equal(res.status, 400);
+  assert.match(await res.text(), /not a valid cron expression/);
+  assert.equal((await ownerOf(s.t.db).select().from(jobSchedules)).length, 0);
+
+  res = await s.app.request(
+    `${ORIGIN}/admin/jobs/sync.inventory`,
+    form(admin.cookie, { schedule: "*/30 * * * *" }),
+  );
+  assert.equal(res.status, 303);
+  const [row] = await ownerOf(s.t.db).select().from(jobSchedules);
+  assert.deepEqual([row.name, row.schedule, row.enabled], [
+    "sync.inventory",
+    "*/30 * * * *",
+    false,
+  ]);
+  res = await s.app.request(
+    `${ORIGIN}/admin/jobs/sync.inventory`,
+    form(ops.cookie, { schedule: "0 * * * *", enabled: "on" }),
+  );
+  assert.equal(res.status, 403);
+  res = await s.app.request(
+    `${ORIGIN}/admin/jobs/sync.inventory`,
+    form(admin.cookie, { reset: "1" }),
+  );
+  assert.equal(res.status, 303);
+  assert.equal((await ownerOf(s.t.db).select().from(jobSchedules)).length, 0);
+  res = await s.app.request(
+    `${ORIGIN}/admin/jobs/sync.nothing`,
+    form(admin.cookie, { schedule: "0 * * * *" }),
+  );
+  assert.equal(res.status, 404);
+});

@@ -1,0 +1,520 @@
+// The sync pages: per dataset the last run and the current one (polled by
+// htmx while anything is queued or running), run now / retry, the run
+// history with filters and keyset pages, one run with its bad rows, and
+// the admins' schedule editor.
+import type { Lang } from "../i18n.ts";
+import { hasSyncMessage, type SyncMessageKey, t } from "./messages.ts";
+
+/** What the pages show of a run (lib/sync/status.ts SyncRun fits). */
+export interface SyncRun {
+  id: string;
+  dataset: string;
+  trigger: string;
+  status: string;
+  startedAt: Date;
+  finishedAt: Date | null;
+  pages: number;
+  rowsInserted: number;
+  rowsUpdated: number;
+  rowsSkipped: number;
+  apiCalls: number;
+  throttles: number;
+  emptyReason: string | null;
+  error: string | null;
+  progress: unknown;
+  badRowCount: number;
+}
+
+export interface DatasetStatus {
+  dataset: string;
+  api: string;
+  last: SyncRun | null;
+  active: SyncRun | null;
+}
+
+export interface BadRow {
+  line: number;
+  source: string;
+  reason: string;
+}
+
+export interface JobSchedule {
+  name: string;
+  dataset: string;
+  defaultSchedule: string;
+  schedule: string;
+  enabled: boolean;
+  custom: boolean;
+}
+
+const STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"];
+
+function time(d: Date | null | undefined): string {
+  return d ? d.toISOString().replace("T", " ").slice(0, 19) + " UTC" : "—";
+}
+
+function datasetLabel(lang: Lang, name: string): string {
+  const key = `dataset.${name}`;
+  return hasSyncMessage(key) ? t(lang, key) : name;
+}
+
+function emptyText(lang: Lang, reason: string | null): string | null {
+  if (!reason) return null;
+  const [code, ...rest] = reason.split(": ");
+  const key = `empty.${code}`;
+  const base = hasSyncMessage(key) ? t(lang, key as SyncMessageKey) : code;
+  return rest.length ? `${base}: ${rest.join(": ")}` : base;
+}
+
+function StatusBadge(p: { lang: Lang; status: string }) {
+  const key = `status.${p.status}`;
+  return (
+    <mark class={`status status-${p.status}`}>
+      {hasSyncMessage(key) ? t(p.lang, key as SyncMessageKey) : p.status}
+    </mark>
+  );
+}
+
+function Progress(p: { lang: Lang; run: SyncRun }) {
+  const pr = (p.run.progress ?? {}) as {
+    done?: number;
+    total?: number;
+    step?: string;
+  };
+  return (
+    <div>
+      {typeof pr.done === "number" && typeof pr.total === "number" &&
+          pr.total > 0
+        ? (
+          <progress
+            value={pr.done}
+            max={pr.total}
+            aria-label={t(p.lang, "sync.progress", {
+              done: pr.done,
+              total: pr.total,
+            })}
+          />
+        )
+        : <progress aria-label={t(p.lang, "sync.running")} />}
+      <small>
+        {pr.step ? `${pr.step} · ` : ""}
+        {p.run.rowsInserted + p.run.rowsUpdated} rows · {p.run.apiCalls} calls
+      </small>
+    </div>
+  );
+}
+
+function Rows(p: { run: SyncRun }) {
+  return (
+    <>
+      {p.run.rowsInserted} / {p.run.rowsUpdated} / {p.run.rowsSkipped}
+    </>
+  );
+}
+
+export interface SyncStatusProps {
+  lang: Lang;
+  storeId: string;
+  statuses: DatasetStatus[];
+  canRun: boolean;
+  connected: boolean;
+}
+
+/** The per-dataset table; re-fetched every 2 s while a run is active. */
+export function SyncStatusTable(p: SyncStatusProps) {
+  const active = p.statuses.some((s) => s.active);
+  return (
+    <section
+      id="sync-status"
+      hx-get={active ? `/stores/${p.storeId}/sync/status` : undefined}
+      hx-trigger={active ? "every 2s" : undefined}
+      hx-swap="outerHTML"
+      aria-live="polite"
+    >
+      <div class="overflow-auto">
+        <table class="striped">
+          <thead>
+            <tr>
+              <th scope="col">{t(p.lang, "sync.col.dataset")}</th>
+              <th scope="col">{t(p.lang, "sync.col.last")}</th>
+              <th scope="col">{t(p.lang, "sync.col.rows")}</th>
+              <th scope="col">{t(p.lang, "sync.col.actions")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {p.statuses.map((s) => (
+              <tr data-dataset={s.dataset}>
+                <th scope="row">
+                  {datasetLabel(p.lang, s.dataset)}
+                  <br />
+                  <small>
+                    <code>{s.dataset}</code> · {s.api}
+                  </small>
+                </th>
+                <td>
+                  {s.active
+                    ? (
+                      <>
+                        <StatusBadge lang={p.lang} status={s.active.status} />
+                        {s.active.status === "running" && (
+                          <Progress lang={p.lang} run={s.active} />
+                        )}
+                      </>
+                    )
+                    : s.last
+                    ? (
+                      <>
+                        <StatusBadge lang={p.lang} status={s.last.status} />
+                        {" "}
+                        <a href={`/stores/${p.storeId}/sync/runs/${s.last.id}`}>
+                          {time(s.last.finishedAt ?? s.last.startedAt)}
+                        </a>
+                        {s.last.error && (
+                          <>
+                            <br />
+                            <small>{s.last.error}</small>
+                          </>
+                        )}
+                        {s.last.emptyReason && (
+                          <>
+                            <br />
+                            <small>
+                              {emptyText(p.lang, s.last.emptyReason)}
+                            </small>
+                          </>
+                        )}
+                      </>
+                    )
+                    : <span class="empty">{t(p.lang, "sync.never")}</span>}
+                </td>
+                <td>{s.last ? <Rows run={s.last} /> : "—"}</td>
+                <td>
+                  {p.canRun && p.connected && !s.active && (
+                    <form
+                      method="post"
+                      action={s.last?.status === "failed"
+                        ? `/stores/${p.storeId}/sync/runs/${s.last.id}/retry`
+                        : `/stores/${p.storeId}/sync/${s.dataset}/run`}
+                    >
+                      <button type="submit" class="outline">
+                        {s.last?.status === "failed"
+                          ? t(p.lang, "sync.retry")
+                          : t(p.lang, "sync.runNow")}
+                      </button>
+                    </form>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </section>
+  );
+}
+
+export interface SyncPageProps extends SyncStatusProps {
+  storeName: string;
+  storeStatus: string;
+  notice?: string;
+  error?: string;
+  runs: SyncRun[];
+  filter: { dataset?: string; status?: string };
+  datasets: string[];
+  nextHref: string | null;
+}
+
+/** /stores/:id/sync */
+export function SyncPage(p: SyncPageProps) {
+  return (
+    <>
+      <nav aria-label="breadcrumb">
+        <ul>
+          <li>
+            <a href={`/stores/${p.storeId}`}>{p.storeName}</a>
+          </li>
+          <li>{t(p.lang, "sync.title")}</li>
+        </ul>
+      </nav>
+      <h1>{t(p.lang, "sync.title")}</h1>
+      <p>{t(p.lang, "sync.intro")}</p>
+      {!p.connected && (
+        <p role="alert">
+          {t(p.lang, "sync.notConnected", { status: p.storeStatus })}
+        </p>
+      )}
+      {p.notice && <p role="status">{p.notice}</p>}
+      {p.error && <p role="alert">{p.error}</p>}
+      <SyncStatusTable {...p} />
+      <h2>{t(p.lang, "sync.history")}</h2>
+      <form method="get" action={`/stores/${p.storeId}/sync`}>
+        <fieldset role="group">
+          <select name="dataset" aria-label={t(p.lang, "sync.filter.dataset")}>
+            <option value="">{t(p.lang, "sync.filter.any")}</option>
+            {p.datasets.map((d) => (
+              <option value={d} selected={p.filter.dataset === d}>
+                {datasetLabel(p.lang, d)}
+              </option>
+            ))}
+          </select>
+          <select name="status" aria-label={t(p.lang, "sync.filter.status")}>
+            <option value="">{t(p.lang, "sync.filter.any")}</option>
+            {STATUSES.map((s) => (
+              <option value={s} selected={p.filter.status === s}>
+                {t(p.lang, `status.${s}` as SyncMessageKey)}
+              </option>
+            ))}
+          </select>
+          <button type="submit">{t(p.lang, "sync.filter.apply")}</button>
+          <a role="button" class="secondary" href={`/stores/${p.storeId}/sync`}>
+            {t(p.lang, "sync.filter.clear")}
+          </a>
+        </fieldset>
+      </form>
+      {p.runs.length === 0
+        ? (
+          <p class="empty">
+            {p.filter.dataset || p.filter.status
+              ? t(p.lang, "sync.empty")
+              : t(p.lang, "sync.empty.none")}
+          </p>
+        )
+        : (
+          <div class="overflow-auto">
+            <table class="striped" id="sync-runs">
+              <thead>
+                <tr>
+                  <th scope="col">{t(p.lang, "sync.col.started")}</th>
+                  <th scope="col">{t(p.lang, "sync.col.dataset")}</th>
+                  <th scope="col">{t(p.lang, "sync.col.trigger")}</th>
+                  <th scope="col">{t(p.lang, "sync.col.status")}</th>
+                  <th scope="col">{t(p.lang, "sync.col.pages")}</th>
+                  <th scope="col">{t(p.lang, "sync.col.rows")}</th>
+                  <th scope="col">{t(p.lang, "sync.col.calls")}</th>
+                </tr>
+              </thead>
+              <tbody>
+                {p.runs.map((r) => (
+                  <tr>
+                    <td>
+                      <a href={`/stores/${p.storeId}/sync/runs/${r.id}`}>
+                        {time(r.startedAt)}
+                      </a>
+                    </td>
+                    <td>{datasetLabel(p.lang, r.dataset)}</td>
+                    <td>{r.trigger}</td>
+                    <td>
+                      <StatusBadge lang={p.lang} status={r.status} />
+                    </td>
+                    <td>{r.pages}</td>
+                    <td>
+                      <Rows run={r} />
+                    </td>
+                    <td>
+                      {r.apiCalls} ({r.throttles})
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      {p.nextHref && (
+        <p>
+          <a href={p.nextHref}>{t(p.lang, "sync.more")} →</a>
+        </p>
+      )}
+    </>
+  );
+}
+
+/** /stores/:id/sync/runs/:runId */
+export function SyncRunPage(
+  p: {
+    lang: Lang;
+    storeId: string;
+    run: SyncRun & { badRowList: BadRow[] };
+  },
+) {
+  const r = p.run;
+  return (
+    <>
+      <nav aria-label="breadcrumb">
+        <ul>
+          <li>
+            <a href={`/stores/${p.storeId}/sync`}>{t(p.lang, "sync.title")}</a>
+          </li>
+          <li>{t(p.lang, "sync.run.title")}</li>
+        </ul>
+      </nav>
+      <h1>
+        {datasetLabel(p.lang, r.dataset)}{" "}
+        <StatusBadge lang={p.lang} status={r.status} />
+      </h1>
+      <table>
+        <tbody>
+          <tr>
+            <th scope="row">{t(p.lang, "sync.col.started")}</th>
+            <td>{time(r.startedAt)}</td>
+          </tr>
+          <tr>
+            <th scope="row">{t(p.lang, "sync.col.finished")}</th>
+            <td>{time(r.finishedAt)}</td>
+          </tr>
+          <tr>
+            <th scope="row">{t(p.lang, "sync.col.trigger")}</th>
+            <td>{r.trigger}</td>
+          </tr>
+          <tr>
+            <th scope="row">{t(p.lang, "sync.col.pages")}</th>
+            <td>{r.pages}</td>
+          </tr>
+          <tr>
+            <th scope="row">{t(p.lang, "sync.col.rows")}</th>
+            <td>
+              <Rows run={r} />
+            </td>
+          </tr>
+          <tr>
+            <th scope="row">{t(p.lang, "sync.col.calls")}</th>
+            <td>
+              {r.apiCalls} ({r.throttles})
+            </td>
+          </tr>
+          {r.error && (
+            <tr>
+              <th scope="row">{t(p.lang, "sync.run.error")}</th>
+              <td>{r.error}</td>
+            </tr>
+          )}
+          {r.emptyReason && (
+            <tr>
+              <th scope="row">{t(p.lang, "sync.run.empty")}</th>
+              <td>{emptyText(p.lang, r.emptyReason)}</td>
+            </tr>
+          )}
+        </tbody>
+      </table>
+      {r.status === "running" && <Progress lang={p.lang} run={r} />}
+      {r.badRowCount > 0 && (
+        <>
+          <h2>{t(p.lang, "sync.run.badRows")}</h2>
+          <p>
+            {t(p.lang, "sync.run.badRows.note", { count: r.badRowCount })}
+          </p>
+          <table class="striped" id="bad-rows">
+            <thead>
+              <tr>
+                <th scope="col">{t(p.lang, "sync.run.source")}</th>
+                <th scope="col">{t(p.lang, "sync.run.line")}</th>
+                <th scope="col">{t(p.lang, "sync.run.reason")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {r.badRowList.map((b) => (
+                <tr>
+                  <td>
+                    <code>{b.source}</code>
+                  </td>
+                  <td>{b.line}</td>
+                  <td>{b.reason}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </>
+      )}
+      <p>
+        <a href={`/stores/${p.storeId}/sync`}>← {t(p.lang, "sync.run.back")}</a>
+      </p>
+    </>
+  );
+}
+
+/** /admin/jobs */
+export function JobsPage(
+  p: {
+    lang: Lang;
+    jobs: (JobSchedule & { next: Date | null })[];
+    notice?: string;
+    error?: string;
+  },
+) {
+  return (
+    <>
+      <h1>{t(p.lang, "jobs.title")}</h1>
+      <p>{t(p.lang, "jobs.intro")}</p>
+      {p.notice && <p role="status">{p.notice}</p>}
+      {p.error && <p role="alert">{p.error}</p>}
+      <div class="overflow-auto">
+        <table class="striped" id="jobs">
+          <thead>
+            <tr>
+              <th scope="col">{t(p.lang, "jobs.col.job")}</th>
+              <th scope="col">{t(p.lang, "jobs.col.schedule")}</th>
+              <th scope="col">{t(p.lang, "jobs.col.next")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {p.jobs.map((j) => (
+              <tr>
+                <th scope="row">
+                  {datasetLabel(p.lang, j.dataset)}
+                  <br />
+                  <small>
+                    <code>{j.name}</code>
+                  </small>
+                </th>
+                <td>
+                  <form method="post" action={`/admin/jobs/${j.name}`}>
+                    <fieldset role="group">
+                      <input
+                        name="schedule"
+                        value={j.schedule}
+                        required
+                        aria-label={`${
+                          t(p.lang, "jobs.col.schedule")
+                        } ${j.name}`}
+                      />
+                      <label>
+                        <input
+                          type="checkbox"
+                          role="switch"
+                          name="enabled"
+                          value="on"
+                          checked={j.enabled}
+                        />
+                        {t(p.lang, "jobs.col.enabled")}
+                      </label>
+                      <button type="submit">{t(p.lang, "jobs.save")}</button>
+                    </fieldset>
+                    <small>
+                      {t(p.lang, "jobs.col.default")}:{" "}
+                      <code>{j.defaultSchedule}</code>
+                      {j.custom && (
+                        <>
+                          {" "}
+                          <button
+                            type="submit"
+                            name="reset"
+                            value="1"
+                            class="secondary outline"
+                          >
+                            {t(p.lang, "jobs.reset")}
+                          </button>
+                        </>
+                      )}
+                    </small>
+                  </form>
+                </td>
+                <td>
+                  {j.enabled ? time(j.next) : t(p.lang, "jobs.paused")}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </>
+  );
+}
