@@ -98,7 +98,7 @@ export function spUrl(base: string, c: Pick<SpCall, "path" | "query">): URL {
 }
 
 /** Seconds or an HTTP date, as ms from now; null when absent or unreadable. */
-function retryAfterMs(h: string | null, now: number): number | null {
+export function retryAfterMs(h: string | null, now: number): number | null {
   if (!h) return null;
   const s = Number(h);
   if (Number.isFinite(s) && s >= 0) return Math.ceil(s * 1000);
@@ -107,7 +107,7 @@ function retryAfterMs(h: string | null, now: number): number | null {
 }
 
 /** Amazon's message, cut short, with anything token-like masked. */
-function safeText(s: unknown): string {
+export function safeText(s: unknown): string {
   if (typeof s !== "string") return "";
   return s.replace(/\b(Atz[ar]\|)\S+/g, "$1[redacted]")
     .replace(/\b[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_.-]{20,}/g, "[redacted]")

@@ -49,6 +49,10 @@ export const SP_USAGE_PLANS: Readonly<Record<string, UsagePlan>> = {
   getReportSchedule: { rate: 0.0222, burst: 10 },
   // Sellers
   getMarketplaceParticipations: { rate: 0.016, burst: 15 },
+  // Advertising API: one bucket per profile for every operation. Amazon
+  // publishes no per-endpoint limits (facts §5.7); 10/s with a burst of 20
+  // is the sandbox default, and 429s with Retry-After slow the client down.
+  "ads-api": { rate: 10, burst: 20 },
 };
 
 /** What an operation missing from the table gets: the slowest common plan. */

@@ -78,6 +78,12 @@ export interface SyncWorldOptions {
   logSink?: (line: string) => void;
   /** Extra runner options (fetch wrappers, leases). */
   runner?: Partial<RunnerDeps>;
+  /** Use this database instead of a fresh test database (closed by the caller). */
+  db?: Database;
+  /** Use this KV instead of an in-memory one (closed by the caller). */
+  kv?: Deno.Kv;
+  /** The vault key (default: a new one). */
+  vaultKey?: string;
 }
 
 /**
@@ -96,11 +102,19 @@ export async function openSyncWorld(
     orders: 200,
     reportPollsToDone: 2,
     timeScale,
+    // The rates the sandbox announces in x-amzn-RateLimit-Limit (which the
+    // client adopts) are scaled like its buckets.
+    usagePlans: scaledPlans(timeScale),
     ...opts.sandbox,
   });
-  const t = await openTestDatabase();
-  const kv = await Deno.openKv(":memory:");
-  const vault = createVault([{ kid: "k1", key: generateVaultKey() }]);
+  const t: TestDatabase = opts.db
+    ? { db: opts.db, [Symbol.asyncDispose]: () => Promise.resolve() }
+    : await openTestDatabase();
+  const kv = opts.kv ?? await Deno.openKv(":memory:");
+  const vault = createVault([{
+    kid: "k1",
+    key: opts.vaultKey ?? generateVaultKey(),
+  }]);
   const log = createLogger({
     level: "debug",
     sink: opts.logSink ?? (() => {}),
@@ -148,32 +162,22 @@ export async function openSyncWorld(
     });
     storeIds.push(storeId);
   }
-  const endpoints = amazonEndpoints(sb.url);
-  const lwa = createLwaClient({ tokenUrl: endpoints.lwaTokenUrl });
-  const tokens = createAccessTokens({ db: t.db, kv, vault, lwa });
-  const deps: RunnerDeps = {
+  const deps = syncRunnerDeps({
     db: t.db,
     kv,
-    tokens,
-    endpoints,
     vault,
     log,
-    datasets: new Map(opts.datasets.map((d) => [d.name, d])),
-    settings: {
-      reportPollMs: 20,
-      reportFatalCooldownMinutes: 0,
-      ...opts.settings,
-    },
-    usagePlans: scaledPlans(timeScale),
-    backoffBaseMs: 20,
-    flushMs: 100,
-    ...opts.runner,
-  };
+    sandboxUrl: sb.url,
+    datasets: opts.datasets,
+    timeScale,
+    settings: opts.settings,
+    runner: opts.runner,
+  });
   let closed = false;
   const close = async () => {
     if (closed) return;
     closed = true;
-    kv.close();
+    if (!opts.kv) kv.close();
     await sb.close();
     await t[Symbol.asyncDispose]();
   };
@@ -201,6 +205,46 @@ export async function openSyncWorld(
     },
     close,
     [Symbol.asyncDispose]: close,
+  };
+}
+
+/** Runner dependencies against a sandbox at `sandboxUrl`, time-scaled. */
+export function syncRunnerDeps(o: {
+  db: Database;
+  kv: Deno.Kv;
+  vault: Vault;
+  log: Logger;
+  sandboxUrl: string;
+  datasets: readonly Dataset[];
+  timeScale: number;
+  settings?: Partial<SyncSettings>;
+  runner?: Partial<RunnerDeps>;
+}): RunnerDeps {
+  const endpoints = amazonEndpoints(o.sandboxUrl);
+  const lwa = createLwaClient({ tokenUrl: endpoints.lwaTokenUrl });
+  const tokens = createAccessTokens({
+    db: o.db,
+    kv: o.kv,
+    vault: o.vault,
+    lwa,
+  });
+  return {
+    db: o.db,
+    kv: o.kv,
+    tokens,
+    endpoints,
+    vault: o.vault,
+    log: o.log,
+    datasets: new Map(o.datasets.map((d) => [d.name, d])),
+    settings: {
+      reportPollMs: 20,
+      reportFatalCooldownMinutes: 0,
+      ...o.settings,
+    },
+    usagePlans: scaledPlans(o.timeScale),
+    backoffBaseMs: 20,
+    flushMs: 100,
+    ...o.runner,
   };
 }
 

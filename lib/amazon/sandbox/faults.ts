@@ -22,6 +22,8 @@ export const FAULT_KINDS = [
   "malformedJson",
   /** A report document whose gzip stream ends early. */
   "truncatedGzip",
+  /** A requested report (createReport) that ends FATAL with an error document. */
+  "reportFatal",
   /** The access token presented is expired from now on: 403 Unauthorized. */
   "expiredToken",
   /** The next refresh-token grant answers invalid_grant (not revoked). */
@@ -80,6 +82,7 @@ export const KINDS_FOR = {
     "invalidGrant",
   ],
   document: ["serverError", "unavailable", "delay", "hang", "truncatedGzip"],
+  report: ["reportFatal"],
 } as const satisfies Record<string, readonly FaultKind[]>;
 
 interface Pending extends FaultRule {

@@ -1,17 +1,25 @@
 // Reports API 2021-06-30 (facts §4.8): createReport → getReport polled
 // IN_QUEUE → IN_PROGRESS → DONE (by number of polls or elapsed, time-scaled
 // time, whichever comes first), CANCELLED when there is no data, FATAL with
-// an error document for an impossible Brand Analytics period; getReports
-// with Amazon's rule that a nextToken travels alone; getReportDocument with
-// a presigned URL. V2 settlement reports are never created by request: they
-// appear in getReports on their own, one per closed settlement period.
+// an error document for an impossible Brand Analytics period or an injected
+// reportFatal fault; getReports with Amazon's rule that a nextToken travels
+// alone; getReportDocument with a presigned URL. V2 settlement reports are
+// never created by request: they appear in getReports on their own, one per
+// closed settlement period.
 import type { Context, Hono } from "hono";
 import { invalidInput, json, notFound, unauthorized } from "./_http.ts";
 import { type DocumentSpec, hasData } from "./documents.ts";
 import type { SandboxEnv } from "./env.ts";
 import { isoDay, isoZ } from "./format.ts";
 import type { SandboxSeller } from "./seller.ts";
-import { foreignMarketplace, listOf, spRoute, timeOf } from "./sp_route.ts";
+import { KINDS_FOR } from "./faults.ts";
+import {
+  dueFault,
+  foreignMarketplace,
+  listOf,
+  spRoute,
+  timeOf,
+} from "./sp_route.ts";
 import { parseDateTime } from "./validate.ts";
 
 const DAY = 86_400_000;
@@ -231,7 +239,7 @@ function origin(c: Context): string {
 
 /** Registers the Reports API operations. */
 export function reportsRoutes(app: Hono, env: SandboxEnv): void {
-  spRoute(app, env, "createReport", ({ body, seller, now }) => {
+  spRoute(app, env, "createReport", ({ c, body, seller, now }) => {
     const b = body as Record<string, unknown>;
     const extra = Object.keys(b).filter((k) => !CREATE_KEYS.has(k));
     if (extra.length) {
@@ -389,6 +397,21 @@ export function reportsRoutes(app: Hono, env: SandboxEnv): void {
               `dataStartTime and dataEndTime must span exactly one ${period} (weeks run Sunday to Saturday).`,
           };
       }
+    }
+    // An injected FATAL: Amazon accepted the request but cannot build it.
+    if (
+      dueFault(
+        env,
+        c.req.raw,
+        "createReport",
+        seller.sellerId,
+        KINDS_FOR.report,
+      )
+    ) {
+      spec = {
+        kind: "error",
+        message: "A server error occurred while generating the report.",
+      };
     }
     const r = env.reports.create(seller, {
       reportType: type,

@@ -1,0 +1,198 @@
+// Financial events against the sandbox (Finances v0, read per financial
+// event group): a full sync of two stores equals the truth's events and fee
+// lines, a second run re-reads only the overlap and adds nothing, a second
+// shipment of the same order keeps a row of its own, and a crash in the
+// middle of the backfill is completed by the next run.
+import assert from "node:assert/strict";
+import { eq } from "drizzle-orm";
+import {
+  apiRequestLog,
+  fees,
+  financialEvents,
+  syncRuns,
+} from "../../db/schema.ts";
+import type { StartOptions } from "../../lib/amazon/sandbox/server.ts";
+import type { FeeRow, FinancialEventRow } from "../../lib/ingest/finance.ts";
+import { financialEventsDataset } from "../../lib/sync/datasets/financial_events.ts";
+import { testEngine } from "../_helpers/test_db.ts";
+import {
+  canonicalRows,
+  openSyncWorld,
+  scaledPlans,
+  type SyncWorld,
+  truthKeys,
+} from "../_helpers/sync.ts";
+
+// The sandbox holds 60 days of orders, and service fees of settlement
+// periods that began up to 14 days earlier: 80 days cover them all.
+const SETTINGS = { backfillDays: 80 };
+
+function open(sandbox: StartOptions, runner?: { fetch: typeof fetch }) {
+  return openSyncWorld({
+    datasets: [financialEventsDataset],
+    // The sandbox announces the scaled rates in x-amzn-RateLimit-Limit, which
+    // the client adopts.
+    sandbox: { orders: 120, usagePlans: scaledPlans(2000), ...sandbox },
+    settings: SETTINGS,
+    runner,
+  });
+}
+
+async function read(w: SyncWorld, i: number) {
+  const storeId = w.storeIds[i];
+  return await w.db.asJob(storeId, async (tx) => ({
+    events: await tx.select().from(financialEvents).where(
+      eq(financialEvents.storeId, storeId),
+    ),
+    fees: await tx.select().from(fees).where(eq(fees.storeId, storeId)),
+  }));
+}
+
+async function runRow(w: SyncWorld, i: number, runId: string) {
+  const [run] = await w.db.asJob(
+    w.storeIds[i],
+    (tx) => tx.select().from(syncRuns).where(eq(syncRuns.id, runId)),
+  );
+  return run;
+}
+
+const isService = (e: { eventType: string }) =>
+  e.eventType === "ServiceFeeEvent";
+
+/**
+ * Compares events and fees with `truth`. A ServiceFeeEvent has neither id
+ * nor date in the v0 model (the sandbox says so too), so for service fees
+ * and their fee lines eventId and postedAt are not compared; every other
+ * field is, and every field of every other event.
+ */
+async function assertEquals(
+  w: SyncWorld,
+  i: number,
+  truth: { financialEvents: FinancialEventRow[]; fees: FeeRow[] },
+) {
+  assert.ok(truth.financialEvents.some(isService));
+  assert.ok(truth.financialEvents.some((e) => !isService(e)));
+  const db = await read(w, i);
+  const serviceIds = (events: { eventId: string; eventType: string }[]) =>
+    new Set(events.filter(isService).map((e) => e.eventId));
+  const dbService = serviceIds(db.events);
+  const truthService = serviceIds(truth.financialEvents);
+  const eKeys = truthKeys(truth.financialEvents);
+  const svcKeys = truthKeys(truth.financialEvents, ["eventId", "postedAt"]);
+  for (const [keys, pick] of [[eKeys, false], [svcKeys, true]] as const) {
+    assert.deepEqual(
+      canonicalRows(db.events.filter((e) => isService(e) === pick), keys),
+      canonicalRows(
+        truth.financialEvents.filter((e) => isService(e) === pick),
+        keys,
+      ),
+    );
+  }
+  const fKeys = truthKeys(truth.fees);
+  const svcFeeKeys = truthKeys(truth.fees, ["eventId", "postedAt"]);
+  for (const [keys, pick] of [[fKeys, false], [svcFeeKeys, true]] as const) {
+    assert.deepEqual(
+      canonicalRows(
+        db.fees.filter((f) => dbService.has(f.eventId) === pick),
+        keys,
+      ),
+      canonicalRows(
+        truth.fees.filter((f) => truthService.has(f.eventId) === pick),
+        keys,
+      ),
+    );
+  }
+  return truth.financialEvents.length + truth.fees.length;
+}
+
+async function calls(w: SyncWorld, i: number, operation: string) {
+  const rows = await w.db.asJob(
+    w.storeIds[i],
+    (tx) =>
+      tx.select().from(apiRequestLog).where(
+        eq(apiRequestLog.storeId, w.storeIds[i]),
+      ),
+  );
+  return rows.filter((r) => r.operation === operation).length;
+}
+
+Deno.test(`financial_events sync (${testEngine}): two stores equal the truth, a replay adds nothing`, async () => {
+  await using w = await open({ stores: 2 });
+  for (const i of w.storeIds.keys()) {
+    const truth = w.sb.sandbox.sellers[i].truth();
+    const runId = await w.runOk(i, "financial_events");
+    const rows = await assertEquals(w, i, truth);
+    const run = await runRow(w, i, runId);
+    assert.equal(run.rowsInserted, rows);
+    assert.equal(run.badRowCount, 0);
+    const groupCalls = await calls(w, i, "listFinancialEventGroups");
+    assert.equal(groupCalls, 3); // 80 days in 30-day windows
+
+    // The replay reads one window: the overlap before the high-water mark.
+    const again = await w.runOk(i, "financial_events");
+    const second = await runRow(w, i, again);
+    assert.equal(second.rowsInserted, 0);
+    assert.equal(await calls(w, i, "listFinancialEventGroups"), groupCalls + 1);
+    await assertEquals(w, i, truth);
+  }
+});
+
+Deno.test(`financial_events sync (${testEngine}): a second shipment of the same order keeps its own row`, async () => {
+  await using w = await open({ stores: 1 });
+  // Before any call: Amazon posts a second ShipmentEvent for one order an
+  // hour after the first (a split shipment).
+  const world = w.sb.sandbox.sellers[0].world();
+  const first = world.financialEvents.find((e) =>
+    e.eventType === "ShipmentEvent" &&
+    new Date(e.postedAt).getTime() < world.anchorMs - 2 * 86_400_000
+  )!;
+  const laterAt = new Date(new Date(first.postedAt).getTime() + 3_600_000);
+  const later = { ...first, postedAt: laterAt };
+  world.financialEvents.push(later);
+  world.financialEvents.sort((a, b) =>
+    new Date(a.postedAt).getTime() - new Date(b.postedAt).getTime() ||
+    (a.eventId < b.eventId ? -1 : 1)
+  );
+  const laterId = `${first.eventId}@${laterAt.toISOString()}`;
+  const truth = w.sb.sandbox.sellers[0].truth();
+  truth.financialEvents.push({ ...later, eventId: laterId });
+  for (const f of world.feesByEvent.get(first.eventId) ?? []) {
+    truth.fees.push({ ...f, eventId: laterId, postedAt: laterAt });
+  }
+
+  await w.runOk(0, "financial_events");
+  await assertEquals(w, 0, truth);
+  // And a replay keeps both where they are.
+  const again = await w.runOk(0, "financial_events");
+  assert.equal((await runRow(w, 0, again)).rowsInserted, 0);
+  await assertEquals(w, 0, truth);
+});
+
+Deno.test(`financial_events sync (${testEngine}): a crash mid-backfill is completed by the next run`, async () => {
+  let pages = 0;
+  let downFrom = 4; // the network drops at the 4th events page, stays down
+  await using w = await open({ stores: 1 }, {
+    fetch: (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      if (
+        url.pathname.endsWith("/financialEvents") && ++pages >= downFrom
+      ) {
+        return Promise.reject(new TypeError("connection reset (test)"));
+      }
+      return fetch(input, init);
+    },
+  });
+  const truth = w.sb.sandbox.sellers[0].truth();
+  const out = await w.run(0, "financial_events");
+  assert.equal(out.status, "failed");
+  const partial = await read(w, 0);
+  assert.ok(
+    partial.events.length > 0 &&
+      partial.events.length < truth.financialEvents.length,
+    `${partial.events.length} events`,
+  );
+
+  downFrom = Infinity;
+  await w.runOk(0, "financial_events");
+  await assertEquals(w, 0, truth);
+});

@@ -1,0 +1,487 @@
+// Orders against the sandbox: the first run backfills by the all-orders
+// report and then reads the same range with searchOrders, ending exactly
+// with the ground truth (orders, items, and buyer data only for the orders
+// that need it); later runs are incremental from the high-water mark; a
+// missing restricted role costs the buyer data, not the run; a crash in the
+// middle of the backfill is completed by the next run.
+import assert from "node:assert/strict";
+import { and, eq, inArray } from "drizzle-orm";
+import {
+  apiRequestLog,
+  buyerPii,
+  orderItems,
+  orders,
+  syncCursors,
+  syncRuns,
+} from "../../db/schema.ts";
+import type { OrderRow } from "../../lib/ingest/orders.ts";
+import {
+  type OrdersCursor,
+  ordersDataset,
+} from "../../lib/sync/datasets/orders.ts";
+import { needsBuyerData } from "../../lib/sync/datasets/orders_pii.ts";
+import { ownerOf, testEngine } from "../_helpers/test_db.ts";
+import {
+  canonicalRows,
+  openSyncWorld,
+  scaledPlans,
+  type SyncWorld,
+  type SyncWorldOptions,
+  truthKeys,
+} from "../_helpers/sync.ts";
+
+const SANDBOX = {
+  stores: 2,
+  orders: 300,
+  days: 90,
+  restrictedRole: true,
+  // The sandbox then announces the scaled rates in x-amzn-RateLimit-Limit,
+  // which the client adopts (else getOrder would pace at the real 0.5/s).
+  usagePlans: scaledPlans(2000),
+};
+/** A little more than the sandbox's history: four report windows. */
+const SETTINGS = { backfillDays: 100 };
+
+function open(extra: Partial<SyncWorldOptions> = {}) {
+  return openSyncWorld({
+    datasets: [ordersDataset],
+    sandbox: SANDBOX,
+    settings: SETTINGS,
+    ...extra,
+  });
+}
+
+async function stored(w: SyncWorld, i: number) {
+  const storeId = w.storeIds[i];
+  return await w.db.asJob(storeId, async (tx) => ({
+    orders: await tx.select().from(orders).where(eq(orders.storeId, storeId)),
+    items: await tx.select().from(orderItems).where(
+      eq(orderItems.storeId, storeId),
+    ),
+    pii: await tx.select().from(buyerPii).where(eq(buyerPii.storeId, storeId)),
+  }));
+}
+
+async function runRow(w: SyncWorld, i: number, runId: string) {
+  const [run] = await w.db.asJob(
+    w.storeIds[i],
+    (tx) => tx.select().from(syncRuns).where(eq(syncRuns.id, runId)),
+  );
+  return run;
+}
+
+/** Calls per SP-API operation logged for store `i`. */
+async function callsOf(w: SyncWorld, i: number): Promise<Map<string, number>> {
+  const rows = await w.db.asJob(
+    w.storeIds[i],
+    (tx) =>
+      tx.select({ op: apiRequestLog.operation }).from(apiRequestLog).where(
+        and(
+          eq(apiRequestLog.storeId, w.storeIds[i]),
+          eq(apiRequestLog.api, "sp-api"),
+        ),
+      ),
+  );
+  const out = new Map<string, number>();
+  for (const r of rows) out.set(r.op, (out.get(r.op) ?? 0) + 1);
+  return out;
+}
+
+async function cursorOf(w: SyncWorld, i: number): Promise<OrdersCursor> {
+  const [row] = await w.db.asJob(
+    w.storeIds[i],
+    (tx) =>
+      tx.select().from(syncCursors).where(and(
+        eq(syncCursors.storeId, w.storeIds[i]),
+        eq(syncCursors.dataset, "orders"),
+      )),
+  );
+  return row.cursor as OrdersCursor;
+}
+
+// syncedAt is when we stored the row (database default), not Amazon data.
+const orderKeys = (truth: OrderRow[]) => truthKeys(truth, ["syncedAt"]);
+
+/** Orders and items equal the truth, row for row. */
+async function assertEqualsTruth(w: SyncWorld, i: number) {
+  const truth = w.sb.sandbox.sellers[i].truth();
+  const got = await stored(w, i);
+  const ok = orderKeys(truth.orders);
+  assert.equal(got.orders.length, truth.orders.length);
+  assert.deepEqual(
+    canonicalRows(got.orders, ok),
+    canonicalRows(truth.orders, ok),
+  );
+  const ik = truthKeys(truth.orderItems);
+  assert.deepEqual(
+    canonicalRows(got.items, ik),
+    canonicalRows(truth.orderItems, ik),
+  );
+  return { truth, got };
+}
+
+Deno.test(`orders sync (${testEngine}): report backfill then searchOrders equals the truth for two stores, buyer data only where needed, replay adds nothing`, async () => {
+  const logs: string[] = [];
+  await using w = await open({ logSink: (l) => logs.push(l) });
+  for (const i of w.storeIds.keys()) {
+    const runId = await w.runOk(i, "orders");
+    const { truth, got } = await assertEqualsTruth(w, i);
+
+    // Buyer data: exactly the orders our rule says need it, and the truth
+    // served data for exactly those; payloads decrypt to what was served.
+    const run = await runRow(w, i, runId);
+    const now = new Date();
+    const needed = truth.orders.filter((o) => needsBuyerData(o, now))
+      .map((o) => o.amazonOrderId).sort();
+    assert.ok(needed.length > 0, "the sandbox has orders that need buyer data");
+    const served = truth.buyerPii.filter((p) =>
+      !p.deliveredAt ||
+      new Date(p.deliveredAt).getTime() + 30 * 86_400_000 > now.getTime()
+    );
+    assert.deepEqual(served.map((p) => p.amazonOrderId).sort(), needed);
+    assert.deepEqual(got.pii.map((p) => p.amazonOrderId).sort(), needed);
+    const byId = new Map(served.map((p) => [p.amazonOrderId, p]));
+    for (const row of got.pii) {
+      const payload = JSON.parse(
+        await w.vault.open(row.payloadJwe, "buyer_pii"),
+      );
+      assert.deepEqual(payload, byId.get(row.amazonOrderId)!.payload);
+      assert.equal(row.purpose, "fulfillment");
+      assert.ok(row.purgeAfter!.getTime() > now.getTime());
+    }
+    assert.equal(
+      run.rowsInserted,
+      truth.orders.length + truth.orderItems.length + needed.length,
+    );
+    assert.equal(run.status, "succeeded");
+
+    // Replay: nothing new, and no buyer data asked for again.
+    const before = await callsOf(w, i);
+    const again = await w.runOk(i, "orders");
+    const second = await runRow(w, i, again);
+    assert.equal(second.rowsInserted, 0);
+    const after = await callsOf(w, i);
+    assert.equal(after.get("getOrder"), before.get("getOrder"));
+    assert.equal(after.get("createReport"), before.get("createReport"));
+    // At most the one window since the first run (none within the same second).
+    assert.ok(
+      (after.get("searchOrders") ?? 0) - (before.get("searchOrders") ?? 0) <=
+        1,
+    );
+    await assertEqualsTruth(w, i);
+
+    // No buyer value anywhere but the sealed buyer_pii rows: not in logs,
+    // runs (progress, bad rows, errors) or the orders tables.
+    const runs = await w.db.asJob(
+      w.storeIds[i],
+      (tx) => tx.select().from(syncRuns),
+    );
+    const visible = [logs.join("\n"), JSON.stringify(runs)].join("\n") +
+      JSON.stringify([got.orders, got.items]);
+    for (const p of served) {
+      for (
+        const v of [p.payload.email, p.payload.addressLine1, p.payload.phone]
+      ) {
+        assert.ok(v && !visible.includes(v), "a buyer value leaked");
+      }
+    }
+  }
+});
+
+/** A fetch that can be told to fail, and that records SP-API URLs. */
+function faultyFetch() {
+  const urls: URL[] = [];
+  let fail: ((url: URL, method: string) => boolean) | null = null;
+  let deny: ((url: URL) => boolean) | null = null;
+  const wrapped: typeof fetch = (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    const method = init?.method ?? "GET";
+    urls.push(url);
+    if (fail?.(url, method)) {
+      return Promise.reject(new TypeError("connection reset (test)"));
+    }
+    if (deny?.(url)) {
+      return Promise.resolve(
+        new Response(
+          JSON.stringify({
+            errors: [{
+              code: "Unauthorized",
+              message: "Access to requested resource is denied.",
+              details: "",
+            }],
+          }),
+          { status: 403, headers: { "content-type": "application/json" } },
+        ),
+      );
+    }
+    return fetch(input, init);
+  };
+  return {
+    fetch: wrapped,
+    urls,
+    /** searchOrders requests since index `from`. */
+    searches: (from = 0) =>
+      urls.slice(from).filter((u) =>
+        u.pathname === "/orders/2026-01-01/orders"
+      ),
+    failWhen(f: typeof fail) {
+      fail = f;
+    },
+    denyWhen(f: typeof deny) {
+      deny = f;
+    },
+  };
+}
+
+/** Sleeps cut short: the report download retries need no real waiting. */
+const quickSleep = (ms: number) =>
+  new Promise<void>((r) => setTimeout(r, Math.min(ms, 10)));
+
+Deno.test(`orders sync (${testEngine}): incremental from the high-water mark with overlap, 7-day windows, nothing duplicated`, async () => {
+  const net = faultyFetch();
+  await using w = await open({
+    sandbox: { ...SANDBOX, stores: 1, orders: 200 },
+    runner: { fetch: net.fetch },
+  });
+  await w.runOk(0, "orders");
+  const storeId = w.storeIds[0];
+  const truth = w.sb.sandbox.sellers[0].truth();
+
+  // The sandbox world does not change over time, so "new" orders are made
+  // by forgetting those updated after T and moving the cursor back to T.
+  const times = truth.orders.map((o) => new Date(o.lastUpdatedAt).getTime())
+    .sort((a, b) => a - b);
+  const t = times[Math.floor(times.length * 0.8)];
+  const recent = new Set(
+    truth.orders.filter((o) => new Date(o.lastUpdatedAt).getTime() > t)
+      .map((o) => o.amazonOrderId),
+  );
+  assert.ok(recent.size > 5);
+  const owner = ownerOf(w.db);
+  const forget = (table: typeof orders | typeof orderItems | typeof buyerPii) =>
+    owner.delete(table).where(and(
+      eq(table.storeId, storeId),
+      inArray(table.amazonOrderId, [...recent]),
+    )).returning();
+  const items = (await forget(orderItems)).length;
+  const pii = (await forget(buyerPii)).length;
+  assert.equal((await forget(orders)).length, recent.size);
+  const cursor = await cursorOf(w, 0);
+  assert.equal(cursor.backfill, undefined);
+  assert.equal(cursor.plan?.length, 0);
+  await owner.update(syncCursors).set({
+    cursor: { ...cursor, hwm: new Date(t).toISOString() },
+  }).where(and(
+    eq(syncCursors.storeId, storeId),
+    eq(syncCursors.dataset, "orders"),
+  ));
+
+  const mark = net.urls.length;
+  const startedAt = Date.now();
+  const calls = await callsOf(w, 0);
+  const runId = await w.runOk(0, "orders");
+  const run = await runRow(w, 0, runId);
+  assert.equal(run.rowsInserted, recent.size + items + pii);
+  await assertEqualsTruth(w, 0);
+  const after = await callsOf(w, 0);
+  assert.equal(after.get("createReport"), calls.get("createReport"));
+  assert.equal(
+    (after.get("getOrder") ?? 0) - (calls.get("getOrder") ?? 0),
+    pii,
+  );
+
+  // Windows: from T less the overlap, at most 7 days each, contiguous with
+  // the overlap, the last ending a few minutes before the run started.
+  const windows = net.searches(mark).map((u) => ({
+    after: Date.parse(u.searchParams.get("lastUpdatedAfter")!),
+    before: Date.parse(u.searchParams.get("lastUpdatedBefore")!),
+    included: u.searchParams.get("includedData")!.split(","),
+  }));
+  const overlap = 10 * 60_000;
+  assert.equal(windows[0].after, t - overlap);
+  for (const [k, win] of windows.entries()) {
+    assert.ok(win.before - win.after <= 7 * 86_400_000 + overlap);
+    assert.ok(win.included.includes("RECIPIENT"));
+    if (k > 0) assert.equal(win.after, windows[k - 1].before - overlap);
+  }
+  const last = windows[windows.length - 1].before;
+  assert.ok(last <= startedAt - 2 * 60_000 && last > startedAt - 5 * 60_000);
+  assert.equal(
+    windows.length,
+    Math.ceil((last - t) / (7 * 86_400_000)),
+    "one call per window: each holds fewer than 100 orders",
+  );
+  assert.equal(Date.parse((await cursorOf(w, 0)).hwm), last);
+});
+
+Deno.test(`orders sync (${testEngine}): without the restricted role no buyer data is stored and the run succeeds`, async () => {
+  const net = faultyFetch();
+  await using w = await open({
+    sandbox: { ...SANDBOX, restrictedRole: false },
+    runner: { fetch: net.fetch },
+  });
+  for (const i of w.storeIds.keys()) {
+    // Store 0: answers without buyer data (the sandbox, like Amazon);
+    // store 1: getOrder refused with 403.
+    net.denyWhen(
+      i === 0
+        ? null
+        : (u) => u.pathname.startsWith("/orders/2026-01-01/orders/"),
+    );
+    const runId = await w.runOk(i, "orders");
+    await assertEqualsTruth(w, i);
+    const got = await stored(w, i);
+    assert.equal(got.pii.length, 0);
+    const run = await runRow(w, i, runId);
+    assert.equal(run.status, "succeeded");
+    assert.match(JSON.stringify(run.progress), /restricted role missing/);
+    const cursor = await cursorOf(w, i);
+    assert.ok(cursor.piiRoleMissingAt, "the missing role is remembered");
+    const probes = (await callsOf(w, i)).get("getOrder") ?? 0;
+    // A 403 ends the asking at once; answers without buyer data after three.
+    assert.equal(probes, i === 0 ? 3 : 1);
+    // The next run does not ask again within a day.
+    const again = await w.runOk(i, "orders");
+    assert.equal((await callsOf(w, i)).get("getOrder") ?? 0, probes);
+    const second = await runRow(w, i, again);
+    assert.match(
+      JSON.stringify(second.progress),
+      /buyer data skipped: restricted role missing/,
+    );
+  }
+});
+
+/** Successful calls per SP-API operation logged for store `i`. */
+async function okCallsOf(w: SyncWorld, i: number, op: string): Promise<number> {
+  const rows = await w.db.asJob(
+    w.storeIds[i],
+    (tx) =>
+      tx.select({ status: apiRequestLog.httpStatus }).from(apiRequestLog)
+        .where(and(
+          eq(apiRequestLog.storeId, w.storeIds[i]),
+          eq(apiRequestLog.operation, op),
+        )),
+  );
+  return rows.filter((r) => r.status !== null && r.status < 300).length;
+}
+
+Deno.test(`orders sync (${testEngine}): the backfill reads the all-orders report, then one searchOrders call per 100 orders`, async () => {
+  const net = faultyFetch();
+  // Two stores: a US one (prices without tax) and an EU one (with VAT).
+  await using w = await open({
+    sandbox: { ...SANDBOX, orders: 200 },
+    runner: { fetch: net.fetch },
+  });
+  const windows = Math.ceil(SETTINGS.backfillDays / 30);
+  for (const i of w.storeIds.keys()) {
+    const truth = w.sb.sandbox.sellers[i].truth();
+
+    // searchOrders unreachable: the run fails after the report backfill,
+    // which has written every order from the flat file alone.
+    net.failWhen((u) => u.pathname === "/orders/2026-01-01/orders");
+    const failed = await w.run(i, "orders");
+    assert.equal(failed.status, "failed");
+    assert.equal(await okCallsOf(w, i, "createReport"), windows);
+    assert.equal(await okCallsOf(w, i, "searchOrders"), 0);
+    const fromReport = await stored(w, i);
+    assert.equal(fromReport.items.length, 0, "the flat file has no item ids");
+    // What the flat file states, exactly; it writes Delivered as Shipped and
+    // has no Prime flag, ship or delivery times (the searchOrders pass's job).
+    const flatKeys = orderKeys(truth.orders).filter((k) =>
+      !["status", "isPrime", "shippedAt", "deliveredAt"].includes(k)
+    );
+    assert.deepEqual(
+      canonicalRows(fromReport.orders, flatKeys),
+      canonicalRows(truth.orders, flatKeys),
+    );
+    const flatStatus = (s: string) => s === "Delivered" ? "Shipped" : s;
+    assert.deepEqual(
+      fromReport.orders.map((o) => `${o.amazonOrderId} ${o.status}`).sort(),
+      truth.orders.map((o) => `${o.amazonOrderId} ${flatStatus(o.status)}`)
+        .sort(),
+    );
+    const cursor = await cursorOf(w, i);
+    assert.equal(cursor.backfill, undefined);
+    assert.equal(cursor.plan?.length, 1, "under 2000 orders: one range");
+
+    net.failWhen(null);
+    const mark = net.urls.length;
+    await w.runOk(i, "orders");
+    await assertEqualsTruth(w, i);
+    assert.equal(await okCallsOf(w, i, "createReport"), windows);
+    // The backfill range: one call per 100 orders, without recipient data
+    // (the ship country came from the file); then the few seconds since the
+    // failed run's start, as any incremental window, with it (if any).
+    const calls = net.searches(mark);
+    const backfill = calls.filter((u) =>
+      !u.searchParams.get("includedData")!.includes("RECIPIENT")
+    );
+    assert.equal(backfill.length, Math.ceil(truth.orders.length / 100));
+    assert.ok(calls.length - backfill.length <= 1);
+    assert.equal(await okCallsOf(w, i, "searchOrders"), calls.length);
+  }
+});
+
+Deno.test(`orders sync (${testEngine}): crashes mid-backfill (in a report, between windows, between pages) are completed by the next run`, async () => {
+  const net = faultyFetch();
+  await using w = await open({
+    sandbox: { ...SANDBOX, stores: 1, orders: 150 },
+    settings: { ...SETTINGS, batchRows: 5 },
+    runner: { fetch: net.fetch, sleep: quickSleep },
+  });
+  const truth = w.sb.sandbox.sellers[0].truth();
+
+  // 1. Every download of the first report is cut off: the batches that
+  // came through are written, the cursor stays at the window's start.
+  w.sb.sandbox.faults.inject({
+    kind: "truncatedGzip",
+    operation: "downloadDocument",
+    count: 4,
+  });
+  assert.equal((await w.run(0, "orders")).status, "failed");
+  const first = await cursorOf(w, 0);
+  assert.equal(first.backfill!.next, first.backfill!.start);
+  const partial = (await stored(w, 0)).orders.length;
+  assert.ok(partial > 0, "batches are written as they come");
+
+  // 2. The third window's report cannot be requested: two windows are done.
+  let creates = 0;
+  net.failWhen((u, method) =>
+    method === "POST" && u.pathname === "/reports/2021-06-30/reports" &&
+    ++creates > 1
+  );
+  assert.equal((await w.run(0, "orders")).status, "failed");
+  const second = await cursorOf(w, 0);
+  assert.equal(
+    Date.parse(second.backfill!.next),
+    Date.parse(second.backfill!.start) + 60 * 86_400_000,
+  );
+  // The first window's report was reused, not requested again.
+  assert.equal(await okCallsOf(w, 0, "createReport"), 2);
+
+  // 3. The second searchOrders page fails: the first page and its token stay.
+  net.failWhen((u) =>
+    u.pathname === "/orders/2026-01-01/orders" &&
+    u.searchParams.has("paginationToken")
+  );
+  assert.equal((await w.run(0, "orders")).status, "failed");
+  const third = await cursorOf(w, 0);
+  assert.equal(third.backfill, undefined);
+  assert.ok(third.page?.token, "the next page's token is saved");
+  assert.ok((await stored(w, 0)).items.length > 0);
+
+  // 4. The rerun resumes at that page and ends with the truth.
+  net.failWhen(null);
+  const mark = net.urls.length;
+  await w.runOk(0, "orders");
+  assert.ok(net.searches(mark)[0].searchParams.has("paginationToken"));
+  await assertEqualsTruth(w, 0);
+  assert.equal(
+    await okCallsOf(w, 0, "createReport"),
+    Math.ceil(SETTINGS.backfillDays / 30),
+  );
+  const final = await cursorOf(w, 0);
+  assert.equal(final.page, undefined);
+  assert.equal(final.plan?.length, 0);
+  assert.equal(truth.orders.length, (await stored(w, 0)).orders.length);
+});

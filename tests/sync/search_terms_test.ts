@@ -1,0 +1,209 @@
+// Brand Analytics search terms against the sandbox: a store with a brand
+// gets every completed week and month exactly as the truth has them and a
+// second run adds nothing; a store without a brand is skipped with the
+// reason "no_brand" and no call to Amazon; an invalid record becomes a bad
+// row with its position; a crash mid-backfill is completed by the next run.
+// The streaming parser is checked on its own on a pretty-printed document.
+import assert from "node:assert/strict";
+import { eq } from "drizzle-orm";
+import { apiRequestLog, searchTerms, syncRuns } from "../../db/schema.ts";
+import type { DocumentLine } from "../../lib/amazon/reports.ts";
+import type { StartOptions } from "../../lib/amazon/sandbox/server.ts";
+import type { SearchTermRow } from "../../lib/ingest/search_terms.ts";
+import { searchTermsDataset } from "../../lib/sync/datasets/search_terms.ts";
+import { jsonArrayItems } from "../../lib/sync/json_stream.ts";
+import { testEngine } from "../_helpers/test_db.ts";
+import {
+  canonicalRows,
+  openSyncWorld,
+  scaledPlans,
+  type SyncWorld,
+  truthKeys,
+} from "../_helpers/sync.ts";
+
+// The sandbox holds 60 days; a 62-day backfill covers them from any hour.
+const SETTINGS = { backfillDays: 62 };
+
+function open(sandbox: StartOptions, runner?: { fetch: typeof fetch }) {
+  return openSyncWorld({
+    datasets: [searchTermsDataset],
+    // The sandbox announces the scaled rates in x-amzn-RateLimit-Limit, which
+    // the client adopts (else createReport would pace at 1/minute).
+    sandbox: { orders: 60, usagePlans: scaledPlans(2000), ...sandbox },
+    settings: SETTINGS,
+    runner,
+  });
+}
+
+const read = (w: SyncWorld, i: number) =>
+  w.db.asJob(
+    w.storeIds[i],
+    (tx) =>
+      tx.select().from(searchTerms).where(
+        eq(searchTerms.storeId, w.storeIds[i]),
+      ),
+  );
+
+async function runRow(w: SyncWorld, i: number, runId: string) {
+  const [run] = await w.db.asJob(
+    w.storeIds[i],
+    (tx) => tx.select().from(syncRuns).where(eq(syncRuns.id, runId)),
+  );
+  return run;
+}
+
+async function assertEquals(w: SyncWorld, i: number, truth: SearchTermRow[]) {
+  assert.ok(truth.length > 0);
+  assert.ok(truth.some((t) => t.reportPeriod === "WEEK"));
+  assert.ok(truth.some((t) => t.reportPeriod === "MONTH"));
+  const keys = truthKeys(truth);
+  assert.deepEqual(
+    canonicalRows(await read(w, i), keys),
+    canonicalRows(truth, keys),
+  );
+}
+
+async function* linesOf(text: string): AsyncGenerator<DocumentLine> {
+  for (const [i, t] of text.split("\n").entries()) {
+    yield { line: i + 1, text: t };
+  }
+}
+
+Deno.test("jsonArrayItems: elements of a pretty-printed document, one by one", async () => {
+  const doc = {
+    reportSpecification: {
+      reportType: "GET_BRAND_ANALYTICS_SEARCH_TERMS_REPORT",
+      dataByDepartmentAndSearchTerm: [{ decoy: true }],
+    },
+    dataByDepartmentAndSearchTerm: [
+      { searchTerm: 'braces } { and "quotes" ]', clickShareRank: 1 },
+      { searchTerm: "nested", extra: { list: [1, { x: "}" }] } },
+      { searchTerm: "back\\slash\\", n: -1.5e-3 },
+    ],
+    other: [{ skipped: 1 }],
+  };
+  const pretty = JSON.stringify(doc, null, 2);
+  const items = [];
+  for await (
+    const it of jsonArrayItems(linesOf(pretty), [
+      "dataByDepartmentAndSearchTerm",
+    ])
+  ) items.push(it);
+  assert.deepEqual(
+    items.map((it) => "value" in it ? it.value : it.error),
+    doc.dataByDepartmentAndSearchTerm,
+  );
+  assert.deepEqual(items.map((it) => it.index), [1, 2, 3]);
+  // Each element is reported at the line where it starts.
+  const lines = pretty.split("\n");
+  for (const it of items) assert.equal(lines[it.line - 1].trim(), "{");
+
+  // On one line too, and a malformed element is reported by position.
+  const broken = JSON.stringify(doc).replace('"nested"', '"nested",,');
+  const out = [];
+  for await (
+    const it of jsonArrayItems(linesOf(broken), [
+      "dataByDepartmentAndSearchTerm",
+    ])
+  ) out.push(it);
+  assert.equal(out.length, 3);
+  assert.ok("error" in out[1] && out[1].index === 2);
+  assert.ok("value" in out[2]);
+});
+
+Deno.test(`search_terms sync (${testEngine}): a branded store equals the truth, an unbranded one is skipped without a call`, async () => {
+  await using w = await open({ stores: 2 });
+  assert.ok(w.sb.sandbox.sellers[0].hasBrand);
+  assert.ok(!w.sb.sandbox.sellers[1].hasBrand);
+
+  const truth = w.sb.sandbox.sellers[0].truth().searchTerms;
+  const runId = await w.runOk(0, "search_terms");
+  await assertEquals(w, 0, truth);
+  const run = await runRow(w, 0, runId);
+  assert.equal(run.rowsInserted, truth.length);
+  assert.equal(run.badRowCount, 0);
+  const again = await w.runOk(0, "search_terms");
+  assert.equal((await runRow(w, 0, again)).rowsInserted, 0);
+  await assertEquals(w, 0, truth);
+
+  const skipped = await runRow(w, 1, await w.runOk(1, "search_terms"));
+  assert.match(skipped.emptyReason ?? "", /^no_brand/);
+  assert.equal(skipped.apiCalls, 0);
+  const log = await w.db.asJob(
+    w.storeIds[1],
+    (tx) =>
+      tx.select().from(apiRequestLog).where(
+        eq(apiRequestLog.storeId, w.storeIds[1]),
+      ),
+  );
+  assert.equal(log.length, 0);
+  assert.equal((await read(w, 1)).length, 0);
+});
+
+Deno.test(`search_terms sync (${testEngine}): an invalid record becomes a bad row with its position`, async () => {
+  await using w = await open({ stores: 1 });
+  // Before any call: one record of one week gets an impossible rank, which
+  // also sorts it first in its document.
+  const world = w.sb.sandbox.sellers[0].world();
+  const [key, rows] = [...world.searchTerms].find(([k]) =>
+    k.includes("|WEEK|")
+  )!;
+  const victim = rows[rows.length - 1];
+  victim.searchFrequencyRank = 0;
+
+  const runId = await w.runOk(0, "search_terms");
+  const run = await runRow(w, 0, runId);
+  assert.equal(run.badRowCount, 1);
+  const [bad] = run.badRows as {
+    line: number;
+    source: string;
+    reason: string;
+  }[];
+  assert.equal(bad.line, 1);
+  const [m, , start] = key.split("|");
+  assert.match(
+    bad.source,
+    new RegExp(
+      `^GET_BRAND_ANALYTICS_SEARCH_TERMS_REPORT \\d+ \\(${m} WEEK ${start}\\)$`,
+    ),
+  );
+  assert.match(bad.reason, /^searchFrequencyRank: /);
+  const truth = w.sb.sandbox.sellers[0].truth().searchTerms.filter((t) =>
+    !(t.marketplaceId === victim.marketplaceId &&
+      t.reportPeriod === victim.reportPeriod &&
+      t.periodStart === victim.periodStart &&
+      t.searchTerm === victim.searchTerm &&
+      t.clickShareRank === victim.clickShareRank)
+  );
+  await assertEquals(w, 0, truth);
+});
+
+Deno.test(`search_terms sync (${testEngine}): a crash mid-backfill is completed by the next run`, async () => {
+  let creates = 0;
+  let downFrom = 5; // the network drops at the 5th createReport, stays down
+  await using w = await open({ stores: 1 }, {
+    fetch: (input, init) => {
+      const url = new URL(input instanceof Request ? input.url : String(input));
+      if (
+        url.pathname === "/reports/2021-06-30/reports" &&
+        init?.method === "POST" && ++creates >= downFrom
+      ) {
+        return Promise.reject(new TypeError("connection reset (test)"));
+      }
+      return fetch(input, init);
+    },
+  });
+  const truth = w.sb.sandbox.sellers[0].truth().searchTerms;
+  const out = await w.run(0, "search_terms");
+  assert.equal(out.status, "failed");
+  const before = (await read(w, 0)).length;
+  assert.ok(before > 0 && before < truth.length, `${before} rows`);
+
+  downFrom = Infinity;
+  const runId = await w.runOk(0, "search_terms");
+  await assertEquals(w, 0, truth);
+  assert.equal(
+    (await runRow(w, 0, runId)).rowsInserted,
+    truth.length - before,
+  );
+});
