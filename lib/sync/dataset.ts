@@ -81,6 +81,8 @@ export interface AmazonDeps {
   usagePlans?: Readonly<Record<string, UsagePlan>>;
   /** Backoff base for retries in ms (tests make it small). */
   backoffBaseMs?: number;
+  /** Per-attempt timeout of API calls in ms (default 30000). */
+  timeoutMs?: number;
   /** Called once per outbound call, for the run's counters. */
   onCall?: (info: {
     operation: string;

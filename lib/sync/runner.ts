@@ -294,6 +294,7 @@ export async function runSync(
     sleep: deps.sleep,
     usagePlans: deps.usagePlans,
     backoffBaseMs: deps.backoffBaseMs,
+    timeoutMs: deps.timeoutMs,
     onCall: amazon.onCall,
   });
   const count = (r: WriteResult | void) => {

@@ -334,6 +334,7 @@ async function syncGroup(
   g: Group,
   from: number,
   to: number,
+  unsupported: Map<string, number>,
 ): Promise<number> {
   const storeId = ctx.store.storeId;
   const seen = new Map<string, number>();
@@ -373,7 +374,10 @@ async function syncGroup(
       const known = list in ORDER_EVENTS || list === "ServiceFeeEventList";
       if (!known) {
         position += events.length;
-        ctx.skipped(events.length);
+        if (events.length) {
+          ctx.skipped(events.length);
+          unsupported.set(list, (unsupported.get(list) ?? 0) + events.length);
+        }
         continue;
       }
       for (const raw of events) {
@@ -436,6 +440,7 @@ export const financialEventsDataset: Dataset = {
     const total = Math.max(1, Math.ceil((until - from) / (WINDOW_DAYS * DAY)));
     let rows = 0;
     let done = 0;
+    const unsupported = new Map<string, number>();
     for (let start = from; start < until; done++) {
       const end = Math.min(start + WINDOW_DAYS * DAY, until);
       ctx.progress({
@@ -444,12 +449,18 @@ export const financialEventsDataset: Dataset = {
         total,
       });
       for (const g of await groupsOverlapping(ctx, start, end)) {
-        rows += await syncGroup(ctx, g, start, end);
+        rows += await syncGroup(ctx, g, start, end, unsupported);
       }
       await ctx.saveCursor({ postedAfter: new Date(end).toISOString() });
       start = end;
     }
     ctx.progress({ done: total, total });
+    if (unsupported.size) {
+      ctx.log.info("financial_events.lists_skipped", {
+        storeId: ctx.store.storeId,
+        lists: Object.fromEntries(unsupported),
+      });
+    }
     if (rows === 0) {
       ctx.empty(
         "no_data_for_period",

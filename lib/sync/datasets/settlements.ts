@@ -208,7 +208,7 @@ function advance(
   };
 }
 
-/** Reads one settlement report; its last batch carries `next`. Returns lines written. */
+/** Reads one settlement report; its last batch carries `next`. Returns rows written. */
 async function syncReport(
   ctx: SyncContext,
   r: ReportMeta,
