@@ -14,6 +14,10 @@ import { createAccessTokens } from "../../lib/amazon/access_tokens.ts";
 import { createLwaClient } from "../../lib/amazon/lwa.ts";
 import { runDisconnection } from "../../lib/policy/disconnection.ts";
 import { ROUTE_ACCESS } from "../../routes/access.ts";
+import { createLogger } from "../../lib/log.ts";
+import { DATASETS } from "../../lib/sync/datasets/mod.ts";
+import { runSync } from "../../lib/sync/runner.ts";
+import { scaledPlans, syncRunnerDeps } from "../_helpers/sync.ts";
 
 const ORIGIN = "http://127.0.0.1:8000";
 const CANARY_CLIENT_ID = "amzn1.application-oa2-client.CANARYclientid77";
@@ -22,9 +26,14 @@ const CANARY_SECRET = "amzn1.oa2-cs.v1.CANARYsecret77";
 Deno.test(`canaries (${testEngine}): no credential appears in any page, export, log, row, KV value or archive`, async () => {
   const sb = await startSandbox({
     stores: 1,
-    orders: 20,
+    orders: 40,
+    days: 45,
     clientId: CANARY_CLIENT_ID,
     clientSecret: CANARY_SECRET,
+    restrictedRole: true,
+    timeScale: 2000,
+    usagePlans: scaledPlans(2000),
+    reportPollsToDone: 2,
   });
   const archiveDir = await Deno.makeTempDir();
   try {
@@ -103,6 +112,43 @@ Deno.test(`canaries (${testEngine}): no credential appears in any page, export, 
     const accessToken = await tokens.get(storeId, "sp-api");
     canaries.push(accessToken);
 
+    // A full sync of every dataset, logging into the app's log lines.
+    const syncDeps = syncRunnerDeps({
+      db: s.t.db,
+      kv: s.kv,
+      vault: s.vault,
+      log: createLogger({ level: "debug", sink: (l) => s.logs.push(l) }),
+      sandboxUrl: sb.url,
+      datasets: DATASETS,
+      timeScale: 2000,
+    });
+    let lastRun = "";
+    for (const d of DATASETS) {
+      const out = await runSync(syncDeps, {
+        storeId,
+        dataset: d.name,
+        trigger: "manual",
+      });
+      assert.ok(
+        out.status === "succeeded",
+        `${d.name}: ${JSON.stringify(out)}`,
+      );
+      lastRun = out.runId;
+    }
+    // Buyer data (restricted role) is personal data: it must stay sealed.
+    const buyers = seller.truth().buyerPii.flatMap((p) =>
+      [p.payload.email, p.payload.addressLine1].filter(
+        (v): v is string => typeof v === "string" && v.length > 8,
+      )
+    );
+    assert.ok(buyers.length > 0, "the sync fetched buyer data");
+    const pii = rowsOf<{ n: number }>(
+      await ownerOf(s.t.db).execute(
+        sql`select count(*)::int as n from buyer_pii`,
+      ),
+    );
+    assert.ok(pii[0].n > 0);
+
     // Every GET page, every export, a few errors.
     for (const route of Object.keys(ROUTE_ACCESS)) {
       const [method, pattern] = route.split(" ");
@@ -110,7 +156,8 @@ Deno.test(`canaries (${testEngine}): no credential appears in any page, export, 
       if (pattern.includes("connect")) continue; // leaves the portal for Amazon
       await request(
         "GET",
-        pattern.replace(":id", storeId).replace(":token", "0".repeat(64)),
+        pattern.replace(":id", storeId).replace(":token", "0".repeat(64))
+          .replace(":runId", lastRun),
       );
     }
     await request("GET", "/audit/export.csv");
@@ -189,6 +236,10 @@ Deno.test(`canaries (${testEngine}): no credential appears in any page, export, 
       for (const canary of canaries) {
         const hit = texts.find((t) => t.includes(canary));
         assert.equal(hit, undefined, `a credential leaked into ${where}`);
+      }
+      for (const value of buyers) {
+        const hit = texts.find((t) => t.includes(value));
+        assert.equal(hit, undefined, `buyer data leaked into ${where}`);
       }
     }
     assert.ok(seen.length > 15, "many pages were visited");
