@@ -12,7 +12,7 @@ import {
 import type { Database } from "../db/client.ts";
 import type { Logger } from "../lib/log.ts";
 import type { Dataset } from "../lib/sync/dataset.ts";
-import { type RunnerDeps, runSync } from "../lib/sync/runner.ts";
+import { type RunnerDeps, runSync } from "./sync_runner.ts";
 import { effectiveSchedules, firesAt } from "../lib/sync/schedules.ts";
 import type { CronJob } from "./mod.ts";
 import { defineHandler, type QueueHandler } from "./queue.ts";

@@ -3,6 +3,7 @@
 // until its retention rule), and restrict backups. Every step is recorded in
 // store_disconnections with counts (never content) in the same transaction
 // as its effect, so a crash at any point resumes where it stopped.
+import { cancelQueuedRunsTx } from "../sync/status.ts";
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { type Database, type Principal, rowsOf } from "../../db/client.ts";
@@ -57,7 +58,7 @@ export const choicesSchema = z.object({
 export type DisconnectionChoices = z.infer<typeof choicesSchema>;
 
 interface Steps {
-  syncsStopped?: { at: string; tokensCached: number };
+  syncsStopped?: { at: string; tokensCached: number; queuedCancelled?: number };
   tokens?: { at: string; deleted: number };
   categories?: Partial<
     Record<DataCategory, {
@@ -191,10 +192,24 @@ export async function runDisconnection(
       if ((await deps.kv.get(key)).value) cached++;
       await deps.kv.delete(key);
     }
-    await save((s) => ({
-      ...s,
-      syncsStopped: { at: new Date().toISOString(), tokensCached: cached },
-    }));
+    let queuedCancelled = 0;
+    await save(
+      (s) => ({
+        ...s,
+        syncsStopped: {
+          at: new Date().toISOString(),
+          tokensCached: cached,
+          queuedCancelled,
+        },
+      }),
+      async (tx) => {
+        queuedCancelled = await cancelQueuedRunsTx(
+          tx,
+          storeId,
+          "store is disconnecting",
+        );
+      },
+    );
     await step("syncsStopped");
   }
   // 2. Delete the refresh tokens (revocation on our side).

@@ -2,13 +2,13 @@
 // run history (keyset pages, filters), one run with its bad rows, and the
 // actions "run now" and "retry" (queued runs the queue carries out). All
 // reads go through the caller's RLS-scoped transaction.
-import { and, desc, eq, inArray, lt, or, type SQL } from "drizzle-orm";
+import { and, desc, eq, inArray, lt, or, type SQL, sql } from "drizzle-orm";
 import type { Tx } from "../../db/client.ts";
 import { syncRuns } from "../../db/schema.ts";
 import type { BadRow, Dataset } from "./dataset.ts";
-import { queueRun } from "./runner.ts";
 
 export type SyncRun = typeof syncRuns.$inferSelect;
+export type RunTrigger = "schedule" | "manual" | "retry";
 
 /** A running run whose worker has not written for this long has stopped. */
 export const STALE_RUNNING_MS = 3 * 60_000;
@@ -143,4 +143,33 @@ export async function requestRun(
     dataset: input.dataset,
     trigger: input.retryOf ? "retry" : "manual",
   });
+}
+
+/** Creates a queued run (manual "run now" or "retry"); the queue runs it. */
+export async function queueRun(
+  tx: Tx,
+  req: { storeId: string; dataset: string; trigger: RunTrigger },
+): Promise<string> {
+  const [row] = await tx.insert(syncRuns).values({
+    storeId: req.storeId,
+    dataset: req.dataset,
+    trigger: req.trigger,
+    status: "queued",
+  }).returning({ id: syncRuns.id });
+  return row.id;
+}
+
+/** Cancels every queued run of a store (revocation, disconnection). */
+export async function cancelQueuedRunsTx(
+  tx: Tx,
+  storeId: string,
+  reason: string,
+): Promise<number> {
+  const rows = await tx.update(syncRuns).set({
+    status: "cancelled",
+    finishedAt: sql`now()`,
+    error: reason,
+  }).where(and(eq(syncRuns.storeId, storeId), eq(syncRuns.status, "queued")))
+    .returning({ id: syncRuns.id });
+  return rows.length;
 }

@@ -1,6 +1,7 @@
 // Data Policy §10: disconnecting a store stops sync, deletes its tokens,
 // deletes / archives / keeps each data category as chosen, restricts
 // backups, and records it all; a crash half-way resumes to the same result.
+import { queueRun } from "../../lib/sync/status.ts";
 import assert from "node:assert/strict";
 import { eq, sql } from "drizzle-orm";
 import { rowsOf } from "../../db/client.ts";
@@ -120,6 +121,12 @@ Deno.test(`disconnection (${testEngine}): each choice does what it says; a crash
     before.orders > 0 && before.products > 0 && before.ad_campaigns > 0,
   );
 
+  // A run queued before the disconnection is dropped with the syncs.
+  await s.t.db.asJob(
+    s.store,
+    (tx) =>
+      queueRun(tx, { storeId: s.store, dataset: "orders", trigger: "manual" }),
+  );
   const record = await startDisconnection(s.t.db, s.admin, s.store, {
     choices: CHOICES,
     reason: "Stopped selling on this account",
@@ -181,7 +188,7 @@ Deno.test(`disconnection (${testEngine}): each choice does what it says; a crash
   // The record counts rows, and matches what was there.
   const steps = done.steps as {
     tokens: { deleted: number };
-    syncsStopped: { tokensCached: number };
+    syncsStopped: { tokensCached: number; queuedCancelled: number };
     categories: Record<
       string,
       { action: string; rows: Record<string, number>; file?: string }
@@ -189,6 +196,7 @@ Deno.test(`disconnection (${testEngine}): each choice does what it says; a crash
   };
   assert.equal(steps.tokens.deleted, 1);
   assert.equal(steps.syncsStopped.tokensCached, 1);
+  assert.equal(steps.syncsStopped.queuedCancelled, 1);
   assert.equal(steps.categories.orders.rows.orders, before.orders);
   assert.equal(steps.categories.catalog.rows.products, before.products);
   assert.equal(steps.categories.finance.action, "keep");

@@ -16,7 +16,7 @@ import { runDisconnection } from "../../lib/policy/disconnection.ts";
 import { ROUTE_ACCESS } from "../../routes/access.ts";
 import { createLogger } from "../../lib/log.ts";
 import { DATASETS } from "../../lib/sync/datasets/mod.ts";
-import { runSync } from "../../lib/sync/runner.ts";
+import { runSync } from "../../jobs/sync_runner.ts";
 import { scaledPlans, syncRunnerDeps } from "../_helpers/sync.ts";
 
 const ORIGIN = "http://127.0.0.1:8000";

@@ -5,7 +5,7 @@ import { openDatabase } from "../../db/client.ts";
 import { createLogger } from "../../lib/log.ts";
 import { createVault } from "../../lib/security/vault.ts";
 import { DATASETS } from "../../lib/sync/datasets/mod.ts";
-import { runSync } from "../../lib/sync/runner.ts";
+import { runSync } from "../../jobs/sync_runner.ts";
 import { syncRunnerDeps } from "../_helpers/sync.ts";
 
 const args = JSON.parse(Deno.args[0]) as {

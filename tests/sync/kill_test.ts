@@ -8,7 +8,7 @@ import { openDatabase } from "../../db/client.ts";
 import { orderItems, orders, syncRuns } from "../../db/schema.ts";
 import { generateVaultKey } from "../../lib/security/vault.ts";
 import { ordersDataset } from "../../lib/sync/datasets/orders.ts";
-import { runSync } from "../../lib/sync/runner.ts";
+import { runSync } from "../../jobs/sync_runner.ts";
 import {
   canonicalRows,
   openSyncWorld,

@@ -8,7 +8,7 @@ import { auditEvents, stores, syncRuns } from "../../db/schema.ts";
 import { ownerOf, testEngine } from "../_helpers/test_db.ts";
 import { openSyncWorld } from "../_helpers/sync.ts";
 import { inventoryDataset } from "../../lib/sync/datasets/inventory.ts";
-import { queueRun } from "../../lib/sync/runner.ts";
+import { queueRun } from "../../lib/sync/status.ts";
 import { schedulerTick, syncHandler } from "../../jobs/sync.ts";
 import { saveSchedule } from "../../lib/sync/schedules.ts";
 

@@ -1,4 +1,4 @@
-// Runs one dataset for one store (Data Policy §3, §10): refuses stores that
+// The sync runner: runs one dataset for one store (Data Policy §3, §10): refuses stores that
 // are not connected, takes a per-store, per-dataset lease in KV (renewed by
 // a heartbeat, so a crashed worker's lease simply expires), records the run
 // in sync_runs with live progress and counters, and releases the lease.
@@ -6,20 +6,20 @@
 // next run of the same dataset; their cursors were never advanced past data
 // that was not committed, so the next run completes the work.
 import { and, eq, inArray, sql } from "drizzle-orm";
-import type { Tx } from "../../db/client.ts";
+import type { Tx } from "../db/client.ts";
 import {
   storeMarketplaces,
   stores,
   syncCursors,
   syncRuns,
-} from "../../db/schema.ts";
-import { AuthorizationRevokedError } from "../amazon/access_tokens.ts";
-import type { Region } from "../amazon/endpoints.ts";
-import { createSpClient } from "../amazon/sp_client.ts";
-import type { WriteResult } from "../ingest/_upsert.ts";
-import { upsertSyncCursors } from "../ingest/ops.ts";
-import type { Logger } from "../log.ts";
-import { redactText } from "../security/redact.ts";
+} from "../db/schema.ts";
+import { AuthorizationRevokedError } from "../lib/amazon/access_tokens.ts";
+import type { Region } from "../lib/amazon/endpoints.ts";
+import { createSpClient } from "../lib/amazon/sp_client.ts";
+import type { WriteResult } from "../lib/ingest/_upsert.ts";
+import { upsertSyncCursors } from "../lib/ingest/ops.ts";
+import type { Logger } from "../lib/log.ts";
+import { redactText } from "../lib/security/redact.ts";
 import {
   type AmazonDeps,
   type BadRow,
@@ -30,9 +30,11 @@ import {
   type StoreScope,
   type SyncContext,
   type SyncSettings,
-} from "./dataset.ts";
+} from "../lib/sync/dataset.ts";
 
-export type RunTrigger = "schedule" | "manual" | "retry";
+import { cancelQueuedRunsTx, type RunTrigger } from "../lib/sync/status.ts";
+
+export type { RunTrigger };
 
 export interface RunnerDeps extends AmazonDeps {
   log: Logger;
@@ -417,21 +419,6 @@ export async function runSync(
     : { status: "failed", runId, error };
 }
 
-/** Cancels every queued run of a store (revocation, disconnection). */
-export async function cancelQueuedRunsTx(
-  tx: Tx,
-  storeId: string,
-  reason: string,
-): Promise<number> {
-  const rows = await tx.update(syncRuns).set({
-    status: "cancelled",
-    finishedAt: sql`now()`,
-    error: reason,
-  }).where(and(eq(syncRuns.storeId, storeId), eq(syncRuns.status, "queued")))
-    .returning({ id: syncRuns.id });
-  return rows.length;
-}
-
 async function closeRun(
   deps: RunnerDeps,
   storeId: string,
@@ -448,18 +435,4 @@ async function closeRun(
       eq(syncRuns.id, runId),
       inArray(syncRuns.status, ["queued", "running"]),
     )));
-}
-
-/** Creates a queued run (manual "run now" or "retry"); the queue runs it. */
-export async function queueRun(
-  tx: Tx,
-  req: { storeId: string; dataset: string; trigger: RunTrigger },
-): Promise<string> {
-  const [row] = await tx.insert(syncRuns).values({
-    storeId: req.storeId,
-    dataset: req.dataset,
-    trigger: req.trigger,
-    status: "queued",
-  }).returning({ id: syncRuns.id });
-  return row.id;
 }
