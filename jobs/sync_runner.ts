@@ -277,8 +277,9 @@ export async function runSync(
     }
   }, Math.max(50, Math.min(flushMs, leaseMs / 3)));
 
-  const amazon: AmazonDeps = {
+  const amazon: AmazonDeps & { signal: AbortSignal } = {
     ...deps,
+    signal: abort.signal,
     onCall(info) {
       counters.apiCalls++;
       counters.throttles += info.throttles;
@@ -297,6 +298,7 @@ export async function runSync(
     usagePlans: deps.usagePlans,
     backoffBaseMs: deps.backoffBaseMs,
     timeoutMs: deps.timeoutMs,
+    signal: abort.signal,
     onCall: amazon.onCall,
   });
   const count = (r: WriteResult | void) => {

@@ -17,7 +17,12 @@ import { parseKeepingIds } from "./ads_profiles.ts";
 import { openApp } from "./credentials.ts";
 import type { AmazonEndpoints, Region } from "./endpoints.ts";
 import { createRateLimiter } from "./rate_limiter.ts";
-import { retryAfterMs, safeText, USER_AGENT } from "./sp_client.ts";
+import {
+  abortableSleep,
+  retryAfterMs,
+  safeText,
+  USER_AGENT,
+} from "./sp_client.ts";
 import type { UsagePlan } from "./usage_plans.ts";
 
 /** The usage-plan key of the Ads bucket (one bucket per store and profile). */
@@ -58,6 +63,8 @@ export interface AdsClientDeps {
   fetch?: typeof fetch;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** Stops waiting and calling (the run's lease was lost, or shutdown). */
+  signal?: AbortSignal;
   /** Attempts per call, the first included (default 6). */
   maxAttempts?: number;
   /** Per attempt (default 30000). */
@@ -99,8 +106,6 @@ export class AdsApiError extends Error {
 
 const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
 const UUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
-const defaultSleep = (ms: number) =>
-  new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 interface Outcome {
   status: number | null;
@@ -151,7 +156,11 @@ function errorOf(status: number, text: string, parsed: unknown) {
 export function createAdsClient(deps: AdsClientDeps): AdsClient {
   const doFetch = deps.fetch ?? fetch;
   const now = deps.now ?? Date.now;
-  const sleep = deps.sleep ?? defaultSleep;
+  const sleep = async (ms: number) => {
+    deps.signal?.throwIfAborted();
+    await (deps.sleep ?? ((t: number) => abortableSleep(t, deps.signal)))(ms);
+    deps.signal?.throwIfAborted();
+  };
   const maxAttempts = Math.max(1, deps.maxAttempts ?? 6);
   const timeoutMs = deps.timeoutMs ?? 30_000;
   const baseMs = deps.backoffBaseMs ?? 1_000;
@@ -213,7 +222,9 @@ export function createAdsClient(deps: AdsClientDeps): AdsClient {
         method,
         headers,
         body,
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: deps.signal
+          ? AbortSignal.any([AbortSignal.timeout(timeoutMs), deps.signal])
+          : AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
       const timeout = err instanceof DOMException &&

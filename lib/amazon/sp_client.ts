@@ -44,6 +44,8 @@ export interface SpClientDeps {
   fetch?: typeof fetch;
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
+  /** Stops waiting and calling (the run's lease was lost, or shutdown). */
+  signal?: AbortSignal;
   /** Attempts per call, the first included (default 6). */
   maxAttempts?: number;
   /** Per attempt (default 30000). */
@@ -73,8 +75,24 @@ export interface SpClient {
 
 export const USER_AGENT = "Custodian/1.0 (Language=TypeScript; Platform=Deno)";
 const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
-const defaultSleep = (ms: number) =>
-  new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** A timer that ends early (rejecting) when `signal` aborts. */
+export function abortableSleep(
+  ms: number,
+  signal?: AbortSignal,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}
 
 interface Outcome {
   status: number | null;
@@ -133,7 +151,11 @@ function expiredTokenAnswer(o: Outcome): boolean {
 export function createSpClient(deps: SpClientDeps): SpClient {
   const doFetch = deps.fetch ?? fetch;
   const now = deps.now ?? Date.now;
-  const sleep = deps.sleep ?? defaultSleep;
+  const sleep = async (ms: number) => {
+    deps.signal?.throwIfAborted();
+    await (deps.sleep ?? ((t: number) => abortableSleep(t, deps.signal)))(ms);
+    deps.signal?.throwIfAborted();
+  };
   const maxAttempts = Math.max(1, deps.maxAttempts ?? 6);
   const timeoutMs = deps.timeoutMs ?? 30_000;
   const baseMs = deps.backoffBaseMs ?? 1_000;
@@ -165,7 +187,9 @@ export function createSpClient(deps: SpClientDeps): SpClient {
         method,
         headers,
         body,
-        signal: AbortSignal.timeout(timeoutMs),
+        signal: deps.signal
+          ? AbortSignal.any([AbortSignal.timeout(timeoutMs), deps.signal])
+          : AbortSignal.timeout(timeoutMs),
       });
     } catch (err) {
       const timeout = err instanceof DOMException &&
