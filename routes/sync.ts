@@ -33,6 +33,8 @@ import {
   SyncStatusTable,
 } from "../views/sync/pages.tsx";
 import { t } from "../views/sync/messages.ts";
+import { ApiLogPage } from "../views/sync/api_log.tsx";
+import { listApiLog } from "../lib/sync/api_log.ts";
 import type { Access } from "./access.ts";
 import { clientIp } from "./access.ts";
 import { page } from "./page.ts";
@@ -43,6 +45,7 @@ export const SYNC_ROUTE_ACCESS: Record<string, Access> = {
   "GET /stores/:id/sync/runs/:runId": "sync.read",
   "POST /stores/:id/sync/:dataset/run": "sync.run",
   "POST /stores/:id/sync/runs/:runId/retry": "sync.run",
+  "GET /stores/:id/api-log": "sync.read",
   "GET /admin/jobs": "sync.read",
   "POST /admin/jobs/:name": "stores.manage",
 };
@@ -244,6 +247,49 @@ export function syncRoutes(deps: {
     );
     if (!run) throw new HTTPException(404);
     return queue(c, id, run.dataset, runId);
+  });
+
+  const apiLogFilter = z.object({
+    api: z.enum(["sp-api", "ads-api", "lwa", "report-document"]).optional()
+      .catch(undefined),
+    outcome: z.enum(["ok", "client", "throttled", "server", "failed"])
+      .optional().catch(undefined),
+    operation: z.string().trim().max(80).regex(/^[A-Za-z0-9_.-]*$/)
+      .optional().catch(undefined).transform((v) => v || undefined),
+    before: z.coerce.number().int().positive().optional().catch(undefined),
+  });
+  app.get("/stores/:id/api-log", async (c) => {
+    const id = uuid(c.req.param("id"));
+    const store = await storeOf(c, id);
+    const f = apiLogFilter.parse(c.req.query());
+    const { rows, next } = await deps.db.asUser(
+      c.get("principal")!,
+      (tx) =>
+        listApiLog(tx, id, {
+          api: f.api,
+          outcome: f.outcome,
+          operation: f.operation,
+          beforeId: f.before,
+          limit: 50,
+        }),
+    );
+    const q = new URLSearchParams();
+    if (f.api) q.set("api", f.api);
+    if (f.outcome) q.set("outcome", f.outcome);
+    if (f.operation) q.set("operation", f.operation);
+    if (next) q.set("before", String(next));
+    return page(
+      c,
+      t(c.get("lang"), "apilog.title"),
+      ApiLogPage({
+        lang: c.get("lang"),
+        storeId: id,
+        storeName: store.name,
+        rows,
+        filter: { api: f.api, outcome: f.outcome, operation: f.operation },
+        nextHref: next ? `/stores/${id}/api-log?${q}` : null,
+      }),
+    );
   });
 
   const jobsPage = async (

@@ -11,6 +11,7 @@ import {
   syncRuns,
 } from "../../db/schema.ts";
 import { openTestApp } from "../_helpers/app.ts";
+import { appendApiRequestLog } from "../../lib/ingest/ops.ts";
 import { makeStaff, makeStore } from "../_helpers/staff.ts";
 import { ownerOf, testEngine } from "../_helpers/test_db.ts";
 
@@ -188,4 +189,56 @@ Deno.test(`jobs page (${testEngine}): admins change, pause and reset schedules; 
     form(admin.cookie, { schedule: "0 * * * *" }),
   );
   assert.equal(res.status, 404);
+});
+
+Deno.test(`api log page (${testEngine}): filters, pages, other stores 404, nothing secret`, async () => {
+  await using s = await openTestApp();
+  const a = await makeStore(s, "Store A");
+  const b = await makeStore(s, "Store B");
+  const ops = await makeStaff(s, "operations", { storeIds: [a] });
+  const statuses = [200, 429, 500, null];
+  await s.t.db.asJob(a, (tx) =>
+    appendApiRequestLog(
+      tx,
+      Array.from({ length: 60 }, (_, i) => ({
+        storeId: a,
+        at: new Date(Date.UTC(2026, 10, 1, 0, i)),
+        api: "sp-api" as const,
+        operation: i % 2 ? "searchOrders" : "getInventorySummaries",
+        httpStatus: statuses[i % 4],
+        latencyMs: 100 + i,
+        attempts: 1,
+        requestId: `req-${i}`,
+        rateLimit: "0.0056",
+        errorCode: statuses[i % 4] === 200 ? null : "QuotaExceeded",
+      })),
+    ));
+  const get = async (q = "", store = a) => {
+    const res = await s.app.request(`${ORIGIN}/stores/${store}/api-log${q}`, {
+      headers: { cookie: ops.cookie },
+    });
+    return { status: res.status, html: await res.text() };
+  };
+  let r = await get();
+  assert.equal(r.status, 200);
+  assert.equal(r.html.match(/req-\d+/g)?.length, 50, "a page holds 50");
+  assert.match(r.html, /req-59/); // newest first
+  const next = r.html.match(/href="([^"]*before=\d+)"/)?.[1];
+  assert.ok(next);
+  r = await get(
+    next!.replace(`/stores/${a}/api-log`, "").replaceAll("&amp;", "&"),
+  );
+  assert.equal(r.html.match(/req-\d+/g)?.length, 10);
+
+  r = await get("?outcome=throttled");
+  const ids = [...r.html.matchAll(/req-(\d+)/g)].map((m) => Number(m[1]));
+  assert.equal(ids.length, 15);
+  assert.ok(ids.every((i) => i % 4 === 1), "only the 429s");
+  r = await get("?operation=searchOrders&outcome=failed");
+  assert.ok(
+    [...r.html.matchAll(/req-(\d+)/g)].every((m) => Number(m[1]) % 4 === 3),
+  );
+  // Nonsense filters are ignored, not errors.
+  assert.equal((await get("?api=ftp&outcome=<x>&before=-3")).status, 200);
+  assert.equal((await get("", b)).status, 404);
 });

@@ -237,7 +237,10 @@ export function SyncPage(p: SyncPageProps) {
         </ul>
       </nav>
       <h1>{t(p.lang, "sync.title")}</h1>
-      <p>{t(p.lang, "sync.intro")}</p>
+      <p>
+        {t(p.lang, "sync.intro")}{" "}
+        <a href={`/stores/${p.storeId}/api-log`}>{t(p.lang, "apilog.link")}</a>
+      </p>
       {!p.connected && (
         <p role="alert">
           {t(p.lang, "sync.notConnected", { status: p.storeStatus })}

@@ -1,0 +1,56 @@
+// The API log as staff read it (Data Policy §8 abuse monitoring, §9 logs
+// kept ≥ 90 days): one row per outbound call — time, API, operation, HTTP
+// status, latency, attempts, request id, rate limit, error code; never a
+// token or a body. Newest first, keyset pages on id, in the caller's
+// RLS-scoped transaction.
+import { and, desc, eq, gte, isNull, lt, or, type SQL } from "drizzle-orm";
+import type { Tx } from "../../db/client.ts";
+import { apiRequestLog } from "../../db/schema.ts";
+
+export type ApiLogRow = typeof apiRequestLog.$inferSelect;
+
+export interface ApiLogFilter {
+  api?: ApiLogRow["api"];
+  /** "ok" (2xx), "client" (4xx), "throttled" (429), "server" (5xx), "failed" (no answer). */
+  outcome?: "ok" | "client" | "throttled" | "server" | "failed";
+  operation?: string;
+  beforeId?: number;
+  limit: number;
+}
+
+/** A page of log rows and the id to continue before. */
+export async function listApiLog(
+  tx: Tx,
+  storeId: string,
+  f: ApiLogFilter,
+): Promise<{ rows: ApiLogRow[]; next: number | null }> {
+  const s = apiRequestLog.httpStatus;
+  const where: SQL[] = [eq(apiRequestLog.storeId, storeId)];
+  if (f.api) where.push(eq(apiRequestLog.api, f.api));
+  if (f.operation) where.push(eq(apiRequestLog.operation, f.operation));
+  if (f.beforeId) where.push(lt(apiRequestLog.id, f.beforeId));
+  switch (f.outcome) {
+    case "ok":
+      where.push(and(gte(s, 200), lt(s, 300))!);
+      break;
+    case "client":
+      where.push(and(gte(s, 400), lt(s, 500))!);
+      break;
+    case "throttled":
+      where.push(eq(s, 429));
+      break;
+    case "server":
+      where.push(gte(s, 500));
+      break;
+    case "failed":
+      where.push(or(isNull(s), eq(s, 0))!);
+      break;
+  }
+  const rows = await tx.select().from(apiRequestLog).where(and(...where))
+    .orderBy(desc(apiRequestLog.id)).limit(f.limit + 1);
+  const page = rows.slice(0, f.limit);
+  return {
+    rows: page,
+    next: rows.length > f.limit ? page[page.length - 1].id : null,
+  };
+}
