@@ -17,6 +17,7 @@ import { parseKeepingIds } from "./ads_profiles.ts";
 import { openApp } from "./credentials.ts";
 import type { AmazonEndpoints, Region } from "./endpoints.ts";
 import { createRateLimiter } from "./rate_limiter.ts";
+import { exchange } from "./http_exchange.ts";
 import {
   abortableSleep,
   retryAfterMs,
@@ -216,57 +217,30 @@ export function createAdsClient(deps: AdsClientDeps): AdsClient {
       headers["content-type"] = c.mediaType ?? "application/json";
       body = JSON.stringify(c.body);
     }
-    let res: Response;
-    try {
-      res = await doFetch(adsUrl(deps.endpoints.ads(c.region), c), {
-        method,
-        headers,
-        body,
-        signal: deps.signal
-          ? AbortSignal.any([AbortSignal.timeout(timeoutMs), deps.signal])
-          : AbortSignal.timeout(timeoutMs),
-      });
-    } catch (err) {
-      const timeout = err instanceof DOMException &&
-        (err.name === "TimeoutError" || err.name === "AbortError");
+    const x = await exchange(doFetch, adsUrl(deps.endpoints.ads(c.region), c), {
+      method,
+      headers,
+      body,
+    }, { timeoutMs, signal: deps.signal, parse: parseKeepingIds });
+    if (x.kind === "failed") {
       return {
         status: null,
         requestId: null,
         retryAfterMs: null,
         error: {
-          code: timeout ? "Timeout" : "NetworkError",
-          message: timeout
-            ? `no answer within ${timeoutMs} ms`
-            : safeText((err as Error)?.name ?? "network error"),
+          code: x.code,
+          message: safeText(x.message),
           duplicateOf: null,
         },
       };
     }
+    const { res, parsed, parsedOk, text } = x;
     const out: Outcome = {
       status: res.status,
       requestId: res.headers.get("x-amzn-requestid") ??
         res.headers.get("x-amz-rid"),
       retryAfterMs: retryAfterMs(res.headers.get("retry-after"), now()),
     };
-    let text: string;
-    try {
-      text = await res.text();
-    } catch {
-      out.status = null;
-      out.error = {
-        code: "NetworkError",
-        message: "the answer was cut off",
-        duplicateOf: null,
-      };
-      return out;
-    }
-    let parsed: unknown = null;
-    let parsedOk = true;
-    try {
-      parsed = text ? parseKeepingIds(text) : null;
-    } catch {
-      parsedOk = false;
-    }
     if (res.ok) {
       if (!parsedOk) {
         // A 200 whose JSON is cut off: a transport failure, retried.

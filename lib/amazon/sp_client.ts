@@ -10,6 +10,7 @@ import type { AccessTokens } from "./access_tokens.ts";
 import type { AmazonEndpoints } from "./endpoints.ts";
 import { createRateLimiter, type RateLimiter } from "./rate_limiter.ts";
 import { SpApiError } from "./sp_api.ts";
+import { exchange } from "./http_exchange.ts";
 import type { UsagePlan } from "./usage_plans.ts";
 
 export { SpApiError };
@@ -181,37 +182,26 @@ export function createSpClient(deps: SpClientDeps): SpClient {
       headers["content-type"] = "application/json";
       body = JSON.stringify(c.body);
     }
-    let res: Response;
-    try {
-      res = await doFetch(spUrl(deps.endpoints.spApi(c.region), c), {
+    const x = await exchange(
+      doFetch,
+      spUrl(deps.endpoints.spApi(c.region), c),
+      {
         method,
         headers,
         body,
-        signal: deps.signal
-          ? AbortSignal.any([AbortSignal.timeout(timeoutMs), deps.signal])
-          : AbortSignal.timeout(timeoutMs),
-      });
-    } catch (err) {
-      const timeout = err instanceof DOMException &&
-        (err.name === "TimeoutError" || err.name === "AbortError");
+      },
+      { timeoutMs, signal: deps.signal, parse: JSON.parse },
+    );
+    if (x.kind === "failed") {
       return {
         status: null,
-        requestId: null,
+        requestId: x.res?.headers.get("x-amzn-requestid") ?? null,
         rateLimit: null,
         retryAfterMs: null,
-        error: timeout
-          ? {
-            code: "Timeout",
-            message: `no answer within ${timeoutMs} ms`,
-            details: "",
-          }
-          : {
-            code: "NetworkError",
-            message: safeText((err as Error)?.name ?? "network error"),
-            details: "",
-          },
+        error: { code: x.code, message: safeText(x.message), details: "" },
       };
     }
+    const { res, parsed, parsedOk } = x;
     const requestId = res.headers.get("x-amzn-requestid");
     const limit = Number(res.headers.get("x-amzn-ratelimit-limit") ?? NaN);
     const out: Outcome = {
@@ -220,25 +210,6 @@ export function createSpClient(deps: SpClientDeps): SpClient {
       rateLimit: Number.isFinite(limit) && limit > 0 ? limit : null,
       retryAfterMs: retryAfterMs(res.headers.get("retry-after"), now()),
     };
-    let text: string;
-    try {
-      text = await res.text();
-    } catch {
-      out.status = null;
-      out.error = {
-        code: "NetworkError",
-        message: "the answer was cut off",
-        details: "",
-      };
-      return out;
-    }
-    let parsed: unknown = undefined;
-    let parsedOk = true;
-    try {
-      parsed = text ? JSON.parse(text) : null;
-    } catch {
-      parsedOk = false;
-    }
     if (res.ok) {
       if (!parsedOk) {
         // A 200 whose JSON is cut off: a transport failure, retried.
