@@ -7,7 +7,7 @@
 // reuses the report id Amazon names; a FAILED report is requested again only
 // after a cooldown.
 import type { Database } from "../../db/client.ts";
-import { appendApiRequestLog } from "../ingest/ops.ts";
+import { downloadDocument, DownloadError } from "./document_download.ts";
 import { AdsApiError, type AdsClient } from "./ads_client.ts";
 import { parseKeepingIds } from "./ads_profiles.ts";
 import type { Region } from "./endpoints.ts";
@@ -268,11 +268,6 @@ export async function obtainAdsReport(
   }
 }
 
-/** Why a download failed in a way a fresh URL can cure. */
-class DownloadError extends Error {
-  override name = "DownloadError";
-}
-
 /** One element of the report's array, with its 1-based position. */
 export interface AdsReportRow {
   index: number;
@@ -328,62 +323,16 @@ async function* download(
   deps: AdsReportDeps,
   url: string,
 ): AsyncGenerator<string> {
-  const t0 = performance.now();
-  let status: number | null = null;
-  let errorCode: string | null = null;
-  let requestId: string | null = null;
-  try {
-    let res: Response;
-    try {
-      // The presigned URL is the only credential: no Amazon headers.
-      res = await (deps.fetch ?? fetch)(url, {
-        signal: AbortSignal.any([
-          AbortSignal.timeout(120_000),
-          ...(deps.signal ? [deps.signal] : []),
-        ]),
-      });
-    } catch (err) {
-      deps.signal?.throwIfAborted();
-      errorCode = "NetworkError";
-      throw new DownloadError(
-        `ads report download failed: ${(err as Error).name}`,
-      );
-    }
-    status = res.status;
-    requestId = res.headers.get("x-amz-request-id");
-    if (!res.ok || !res.body) {
-      await res.body?.cancel();
-      errorCode = res.status === 403 ? "UrlExpired" : "HttpError";
-      throw new DownloadError(`ads report download answered ${res.status}`);
-    }
-    try {
-      yield* jsonArrayItems(
-        (await gunzipped(res.body)).pipeThrough(
-          new TextDecoderStream() as TransformStream<Uint8Array, string>,
-        ),
-      );
-    } catch (err) {
-      deps.signal?.throwIfAborted();
-      errorCode = "Truncated";
-      throw new DownloadError(
-        `ads report was cut off: ${(err as Error).message}`,
-      );
-    }
-  } finally {
-    await deps.db.asJob(deps.storeId, (tx) =>
-      appendApiRequestLog(tx, [{
-        storeId: deps.storeId,
-        at: new Date(),
-        api: "report-document",
-        operation: "downloadAdsReport",
-        httpStatus: status,
-        latencyMs: Math.round(performance.now() - t0),
-        attempts: 1,
-        requestId,
-        rateLimit: null,
-        errorCode,
-      }]));
-  }
+  // The presigned URL is the only credential: no Amazon headers.
+  yield* downloadDocument(deps, url, {
+    operation: "downloadAdsReport",
+    label: "ads report",
+    decode: async (body) =>
+      (await gunzipped(body)).pipeThrough(
+        new TextDecoderStream() as TransformStream<Uint8Array, string>,
+      ),
+    read: jsonArrayItems,
+  });
 }
 
 /**

@@ -6,7 +6,7 @@
 // duplicate, a DONE report younger than the freshness limit is reused, and
 // a FATAL one is requested again only after a cooldown.
 import type { Database } from "../../db/client.ts";
-import { appendApiRequestLog } from "../ingest/ops.ts";
+import { downloadDocument, DownloadError } from "./document_download.ts";
 import type { Region } from "./endpoints.ts";
 import type { SpClient } from "./sp_client.ts";
 
@@ -206,11 +206,6 @@ export interface DocumentLine {
   text: string;
 }
 
-/** Why a download failed in a way a fresh URL can cure. */
-class DownloadError extends Error {
-  override name = "DownloadError";
-}
-
 /**
  * Streams the lines of a report document (gunzipped when Amazon says GZIP).
  * A failed or cut-off download is retried with a fresh URL up to `attempts`
@@ -255,67 +250,20 @@ async function* downloadLines(
     operation: "getReportDocument",
     path: `${BASE}/documents/${encodeURIComponent(reportDocumentId)}`,
   });
-  const t0 = performance.now();
-  let status: number | null = null;
-  let errorCode: string | null = null;
-  let requestId: string | null = null;
-  try {
-    let res: Response;
-    try {
-      res = await (deps.fetch ?? fetch)(doc.body.url, {
-        signal: AbortSignal.any([
-          AbortSignal.timeout(120_000),
-          ...(deps.signal ? [deps.signal] : []),
-        ]),
-      });
-    } catch (err) {
-      deps.signal?.throwIfAborted();
-      errorCode = "NetworkError";
-      throw new DownloadError(
-        `report document download failed: ${(err as Error).name}`,
+  yield* downloadDocument(deps, doc.body.url, {
+    operation: "downloadReportDocument",
+    label: "report document",
+    decode: (body) => {
+      let bytes = body as ReadableStream<BufferSource>;
+      if (doc.body.compressionAlgorithm === "GZIP") {
+        bytes = bytes.pipeThrough(new DecompressionStream("gzip"));
+      }
+      return bytes.pipeThrough(
+        new TextDecoderStream() as TransformStream<BufferSource, string>,
       );
-    }
-    status = res.status;
-    requestId = res.headers.get("x-amz-request-id");
-    if (!res.ok || !res.body) {
-      await res.body?.cancel();
-      errorCode = res.status === 403 ? "UrlExpired" : "HttpError";
-      throw new DownloadError(
-        `report document download answered ${res.status}`,
-      );
-    }
-    let stream = res.body as ReadableStream<BufferSource>;
-    if (doc.body.compressionAlgorithm === "GZIP") {
-      stream = stream.pipeThrough(new DecompressionStream("gzip"));
-    }
-    try {
-      yield* splitLines(
-        stream.pipeThrough(
-          new TextDecoderStream() as TransformStream<BufferSource, string>,
-        ),
-      );
-    } catch (err) {
-      deps.signal?.throwIfAborted();
-      errorCode = "Truncated";
-      throw new DownloadError(
-        `report document was cut off: ${(err as Error).message}`,
-      );
-    }
-  } finally {
-    await deps.db.asJob(deps.storeId, (tx) =>
-      appendApiRequestLog(tx, [{
-        storeId: deps.storeId,
-        at: new Date(),
-        api: "report-document",
-        operation: "downloadReportDocument",
-        httpStatus: status,
-        latencyMs: Math.round(performance.now() - t0),
-        attempts: 1,
-        requestId,
-        rateLimit: null,
-        errorCode,
-      }]));
-  }
+    },
+    read: splitLines,
+  });
 }
 
 /** Splits a text stream into lines (\n or \r\n), the last one unterminated. */
