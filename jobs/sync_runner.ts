@@ -184,6 +184,9 @@ export async function runSync(
   const owner = `${deps.worker ?? "worker"}:${crypto.randomUUID()}`;
   const settings = { ...DEFAULT_SYNC_SETTINGS, ...deps.settings };
 
+  // A message delivered while the process stops is left for KV to deliver
+  // again after the restart (throwing keeps it queued).
+  deps.signal?.throwIfAborted();
   const { scope, status } = await loadScope(deps, req.storeId);
   if (!scope) {
     const reason = status === null ? "store not found" : `store is ${status}`;
@@ -200,6 +203,7 @@ export async function runSync(
   const abort = new AbortController();
   const stopOnShutdown = () => abort.abort(deps.signal?.reason);
   deps.signal?.addEventListener("abort", stopOnShutdown, { once: true });
+  if (deps.signal?.aborted) stopOnShutdown();
   const counters: RunCounters = {
     pages: 0,
     rowsInserted: 0,
