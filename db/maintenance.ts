@@ -9,7 +9,9 @@ import {
   roles,
   storeMarketplaces,
   stores,
+  storeScopedTables,
 } from "./schema.ts";
+import { getTableConfig } from "drizzle-orm/pg-core";
 
 export interface StoreRegistration {
   /** Optional fixed id (the data generator uses deterministic ids). */
@@ -234,4 +236,22 @@ export async function findStoreBySeller(
       and(eq(stores.sellerId, sellerId), eq(stores.region, region)),
     );
   return row ?? null;
+}
+
+/**
+ * Refreshes the planner's statistics of store tables after a bulk load
+ * (PGlite has no autovacuum; a freshly backfilled table otherwise gets
+ * plans made for an empty one). ANALYZE needs the owner.
+ */
+export async function analyzeTables(
+  db: Database,
+  tables: readonly string[],
+): Promise<void> {
+  const known = new Set(
+    storeScopedTables.map((t) => getTableConfig(t).name),
+  );
+  for (const table of tables) {
+    if (!known.has(table)) throw new RangeError(`not a store table: ${table}`);
+    await db[OWNER].execute(sql`analyze ${sql.identifier(table)}`);
+  }
 }

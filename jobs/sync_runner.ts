@@ -7,6 +7,7 @@
 // that was not committed, so the next run completes the work.
 import { and, eq, inArray, sql } from "drizzle-orm";
 import type { Tx } from "../db/client.ts";
+import { analyzeTables } from "../db/maintenance.ts";
 import {
   storeMarketplaces,
   stores,
@@ -372,6 +373,10 @@ export async function runSync(
     empty(reason: EmptyReason, detail?: string) {
       emptyReason = detail ? `${reason}: ${redactText(detail)}` : reason;
       dirty = true;
+    },
+    async refreshStatistics(tables) {
+      abort.signal.throwIfAborted();
+      await analyzeTables(deps.db, tables);
     },
     progress(p) {
       progress = { ...progress, ...p };

@@ -107,9 +107,15 @@ export function createRateLimiter(deps: RateLimiterDeps): RateLimiter {
           if (s.tokens >= 1) {
             return { next: { ...s, tokens: s.tokens - 1 }, result: 0 };
           }
+          // A little past the refill: a request can reach Amazon sooner
+          // after the last one than the last reached it after its own
+          // predecessor (network jitter), and Amazon's bucket then lacks a
+          // fraction of a token — a 429 that costs a whole interval.
+          const interval = 1000 / s.rate;
+          const margin = Math.min(250, Math.max(5, interval / 100));
           return {
             next: null,
-            result: Math.max(1, Math.ceil(((1 - s.tokens) / s.rate) * 1000)),
+            result: Math.ceil(((1 - s.tokens) / s.rate) * 1000 + margin),
           };
         });
         if (wait === 0) return waited;

@@ -141,6 +141,8 @@ export interface SyncContext {
   skipped(n: number): void;
   /** Says why the run wrote nothing (shown with the run). */
   empty(reason: EmptyReason, detail?: string): void;
+  /** Refreshes planner statistics of store tables after a bulk load. */
+  refreshStatistics(tables: readonly string[]): Promise<void>;
   /** Reports progress (shown live in the portal). */
   progress(p: { done?: number; total?: number; step?: string }): void;
 }

@@ -1,8 +1,8 @@
 // A sandbox marketplace and a test database with its sellers registered and
 // connected as our own stores (SP-API and Ads credentials in the vault), so
 // a test can run datasets through the real runner and compare the database
-// with the sandbox's ground truth. Time is scaled: the sandbox refills its
-// buckets `timeScale` times faster and the clients use the same scaled plans.
+// with the sandbox's ground truth. Time is scaled: the sandbox's buckets and
+// the clients' use the same plans, `timeScale` times the documented rates.
 import { eq } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
 import { registerStore } from "../../db/maintenance.ts";
@@ -101,10 +101,13 @@ export async function openSyncWorld(
     stores: 1,
     orders: 200,
     reportPollsToDone: 2,
-    timeScale,
-    // The rates the sandbox announces in x-amzn-RateLimit-Limit (which the
-    // client adopts) are scaled like its buckets.
+    adsReportPollsToDone: 2,
+    // The sandbox enforces (and announces in x-amzn-RateLimit-Limit) exactly
+    // the plans the clients use, `timeScale` times the documented ones, on
+    // its own unscaled clock: a client that goes too fast meets a 429.
+    timeScale: 1,
     usagePlans: scaledPlans(timeScale),
+    adsRate: { rate: 10 * timeScale, burst: 20 },
     ...opts.sandbox,
   });
   const t: TestDatabase = opts.db

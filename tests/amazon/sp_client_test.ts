@@ -343,7 +343,8 @@ Deno.test("rate limiter: concurrent takers on one KV never take more than the bu
       Array.from({ length: 12 }, (_, i) => (i % 2 ? l1 : l2).take("s", "op")),
     );
     assert.equal(outcomes.filter((o) => o.status === "fulfilled").length, 5);
-    assert.ok(sleeps.every((ms) => ms === 1000), "one token refills in 1 s");
+    // One token refills in 1 s; the wait adds a 10 ms margin (1 % of it).
+    assert.ok(sleeps.every((ms) => ms === 1010), "one token refills in 1 s");
     // The header adjusts the rate; a 429 drains the bucket.
     await l1.observeRate("s", "op", 2);
     assert.equal((await l2.peek("s", "op"))?.rate, 2);

@@ -261,6 +261,8 @@ export const ordersDataset: Dataset = {
       );
       c = { ...base, backfill: undefined, plan: planRanges(state.counts) };
       await ctx.saveCursor(c);
+      // The searchOrders pass looks up the rows just loaded, by key.
+      await ctx.refreshStatistics(["orders", "order_items"]);
     }
     const missing = c.piiRoleMissingAt ? Date.parse(c.piiRoleMissingAt) : NaN;
     const pii: PiiState = {
