@@ -1,6 +1,6 @@
 // `deno task bench`: runs each bench script in its own process (so one
 // engine's memory does not colour the next) and prints their ratio tables.
-const SCRIPTS = ["start.ts", "write.ts", "rls.ts"];
+const SCRIPTS = ["start.ts", "write.ts", "rls.ts", "ingest.ts", "sync.ts"];
 const only = Deno.args.length ? Deno.args : SCRIPTS;
 
 let failed = false;
