@@ -16,14 +16,8 @@ import { type AccessTokens, StoreNotConnectedError } from "./access_tokens.ts";
 import { parseKeepingIds } from "./ads_profiles.ts";
 import { openApp } from "./credentials.ts";
 import type { AmazonEndpoints, Region } from "./endpoints.ts";
-import { createRateLimiter } from "./rate_limiter.ts";
-import { exchange } from "./http_exchange.ts";
-import {
-  abortableSleep,
-  retryAfterMs,
-  safeText,
-  USER_AGENT,
-} from "./sp_client.ts";
+import { callPolicy, exchange } from "./http_exchange.ts";
+import { retryAfterMs, safeText, USER_AGENT } from "./sp_client.ts";
 import type { UsagePlan } from "./usage_plans.ts";
 
 /** The usage-plan key of the Ads bucket (one bucket per store and profile). */
@@ -156,23 +150,8 @@ function errorOf(status: number, text: string, parsed: unknown) {
  */
 export function createAdsClient(deps: AdsClientDeps): AdsClient {
   const doFetch = deps.fetch ?? fetch;
-  const now = deps.now ?? Date.now;
-  const sleep = async (ms: number) => {
-    deps.signal?.throwIfAborted();
-    await (deps.sleep ?? ((t: number) => abortableSleep(t, deps.signal)))(ms);
-    deps.signal?.throwIfAborted();
-  };
-  const maxAttempts = Math.max(1, deps.maxAttempts ?? 6);
-  const timeoutMs = deps.timeoutMs ?? 30_000;
-  const baseMs = deps.backoffBaseMs ?? 1_000;
-  const capMs = deps.backoffCapMs ?? 60_000;
-  const random = deps.random ?? Math.random;
-  const limiter = createRateLimiter({
-    kv: deps.kv,
-    now,
-    sleep,
-    usagePlans: deps.usagePlans,
-  });
+  const { now, sleep, maxAttempts, timeoutMs, limiter, backoff: wait } =
+    callPolicy(deps);
   const clientIds = new Map<string, Promise<string>>();
 
   /** The Ads app's LWA client id of the store's Ads authorization, cached. */
@@ -259,8 +238,7 @@ export function createAdsClient(deps: AdsClientDeps): AdsClient {
   };
 
   const backoff = (retry: number, o: Outcome): number =>
-    o.retryAfterMs ??
-      Math.floor(random() * Math.min(capMs, baseMs * 2 ** (retry - 1)));
+    wait(retry, o.retryAfterMs);
 
   return {
     async call<T>(c: AdsCall): Promise<AdsResult<T>> {

@@ -2,7 +2,10 @@
 // clients: a timeout per attempt (and the run's abort signal), network
 // failures and cut-off bodies told apart from answers, and the body read
 // and parsed once. What an answer means (errors, retries) stays with each
-// client.
+// client. `callPolicy` resolves the options both clients share: clock,
+// abortable sleep, attempts, timeout, jittered backoff, token buckets.
+import { createRateLimiter, type RateLimiter } from "./rate_limiter.ts";
+import type { UsagePlan } from "./usage_plans.ts";
 
 /** What came back, or why nothing usable did. */
 export type Exchange =
@@ -90,4 +93,81 @@ export async function exchange(
   } catch {
     return { kind: "answer", res, parsed: null, parsedOk: false, text };
   }
+}
+
+/** The retry, timeout and rate-limit options both clients take. */
+export interface CallPolicyDeps {
+  kv: Deno.Kv;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+  signal?: AbortSignal;
+  /** Attempts per call, the first included (default 6). */
+  maxAttempts?: number;
+  /** Per attempt (default 30000). */
+  timeoutMs?: number;
+  /** First backoff ceiling in ms (default 1000), doubled per retry. */
+  backoffBaseMs?: number;
+  /** Largest backoff ceiling in ms (default 60000). */
+  backoffCapMs?: number;
+  /** Random source for the jitter (default Math.random). */
+  random?: () => number;
+  usagePlans?: Readonly<Record<string, UsagePlan>>;
+}
+
+/** The options resolved: clock, abortable sleep, backoff and token buckets. */
+export interface CallPolicy {
+  now: () => number;
+  sleep: (ms: number) => Promise<void>;
+  maxAttempts: number;
+  timeoutMs: number;
+  /** Retry-After when Amazon gave one, else exponential backoff with full jitter. */
+  backoff(retry: number, retryAfterMs: number | null): number;
+  limiter: RateLimiter;
+}
+
+/** Resolves a client's retry, timeout and rate-limit options. */
+export function callPolicy(deps: CallPolicyDeps): CallPolicy {
+  const now = deps.now ?? Date.now;
+  const sleep = async (ms: number) => {
+    deps.signal?.throwIfAborted();
+    await (deps.sleep ?? ((t: number) => abortableSleep(t, deps.signal)))(ms);
+    deps.signal?.throwIfAborted();
+  };
+  const baseMs = deps.backoffBaseMs ?? 1_000;
+  const capMs = deps.backoffCapMs ?? 60_000;
+  const random = deps.random ?? Math.random;
+  return {
+    now,
+    sleep,
+    maxAttempts: Math.max(1, deps.maxAttempts ?? 6),
+    timeoutMs: deps.timeoutMs ?? 30_000,
+    backoff: (retry, retryAfterMs) =>
+      retryAfterMs ??
+        Math.floor(random() * Math.min(capMs, baseMs * 2 ** (retry - 1))),
+    limiter: createRateLimiter({
+      kv: deps.kv,
+      now,
+      sleep,
+      usagePlans: deps.usagePlans,
+    }),
+  };
+}
+
+/** A timer that ends early (rejecting) when `signal` aborts. */
+export function abortableSleep(
+  ms: number,
+  signal?: AbortSignal,
+): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    if (signal?.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal!.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
 }

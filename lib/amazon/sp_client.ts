@@ -8,9 +8,9 @@ import type { Database } from "../../db/client.ts";
 import { type ApiRequestLogRow, appendApiRequestLog } from "../ingest/ops.ts";
 import type { AccessTokens } from "./access_tokens.ts";
 import type { AmazonEndpoints } from "./endpoints.ts";
-import { createRateLimiter, type RateLimiter } from "./rate_limiter.ts";
 import { SpApiError } from "./sp_api.ts";
-import { exchange } from "./http_exchange.ts";
+import { callPolicy, exchange } from "./http_exchange.ts";
+
 import type { UsagePlan } from "./usage_plans.ts";
 
 export { SpApiError };
@@ -76,24 +76,6 @@ export interface SpClient {
 
 export const USER_AGENT = "Custodian/1.0 (Language=TypeScript; Platform=Deno)";
 const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
-/** A timer that ends early (rejecting) when `signal` aborts. */
-export function abortableSleep(
-  ms: number,
-  signal?: AbortSignal,
-): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
-}
 
 interface Outcome {
   status: number | null;
@@ -151,23 +133,8 @@ function expiredTokenAnswer(o: Outcome): boolean {
  */
 export function createSpClient(deps: SpClientDeps): SpClient {
   const doFetch = deps.fetch ?? fetch;
-  const now = deps.now ?? Date.now;
-  const sleep = async (ms: number) => {
-    deps.signal?.throwIfAborted();
-    await (deps.sleep ?? ((t: number) => abortableSleep(t, deps.signal)))(ms);
-    deps.signal?.throwIfAborted();
-  };
-  const maxAttempts = Math.max(1, deps.maxAttempts ?? 6);
-  const timeoutMs = deps.timeoutMs ?? 30_000;
-  const baseMs = deps.backoffBaseMs ?? 1_000;
-  const capMs = deps.backoffCapMs ?? 60_000;
-  const random = deps.random ?? Math.random;
-  const limiter: RateLimiter = createRateLimiter({
-    kv: deps.kv,
-    now,
-    sleep,
-    usagePlans: deps.usagePlans,
-  });
+  const { now, sleep, maxAttempts, timeoutMs, limiter, backoff: wait } =
+    callPolicy(deps);
 
   /** One HTTP exchange; network errors and timeouts become status null. */
   const attempt = async (c: SpCall, token: string): Promise<Outcome> => {
@@ -239,8 +206,7 @@ export function createSpClient(deps: SpClientDeps): SpClient {
   };
 
   const backoff = (retry: number, o: Outcome): number =>
-    o.retryAfterMs ??
-      Math.floor(random() * Math.min(capMs, baseMs * 2 ** (retry - 1)));
+    wait(retry, o.retryAfterMs);
 
   const writeLog = (row: ApiRequestLogRow) =>
     deps.db.asJob(row.storeId, (tx) => appendApiRequestLog(tx, [row]));

@@ -2,7 +2,17 @@
 // run history (keyset pages, filters), one run with its bad rows, and the
 // actions "run now" and "retry" (queued runs the queue carries out). All
 // reads go through the caller's RLS-scoped transaction.
-import { and, desc, eq, inArray, lt, or, type SQL, sql } from "drizzle-orm";
+import {
+  and,
+  desc,
+  eq,
+  inArray,
+  lt,
+  notInArray,
+  or,
+  type SQL,
+  sql,
+} from "drizzle-orm";
 import type { Tx } from "../../db/client.ts";
 import { syncRuns } from "../../db/schema.ts";
 import type { BadRow, Dataset } from "./dataset.ts";
@@ -33,26 +43,40 @@ export interface DatasetStatus {
   active: SyncRun | null;
 }
 
-/** Per dataset: the newest finished run and the active one. */
+/**
+ * Per dataset: the newest finished run and the active one. Two queries
+ * whatever the number of datasets (the page polls this every 2 s): the
+ * queued and running rows, and the newest other row per dataset.
+ */
 export async function datasetStatuses(
   tx: Tx,
   storeId: string,
   datasets: readonly Dataset[],
+  now = Date.now(),
 ): Promise<DatasetStatus[]> {
-  const out: DatasetStatus[] = [];
-  for (const d of datasets) {
-    const recent = await tx.select().from(syncRuns).where(and(
+  const open = await tx.select().from(syncRuns).where(and(
+    eq(syncRuns.storeId, storeId),
+    inArray(syncRuns.status, ["queued", "running"]),
+  )).orderBy(desc(syncRuns.startedAt));
+  const finished = await tx.selectDistinctOn([syncRuns.dataset]).from(syncRuns)
+    .where(and(
       eq(syncRuns.storeId, storeId),
-      eq(syncRuns.dataset, d.name),
-    )).orderBy(desc(syncRuns.startedAt)).limit(10);
-    out.push({
+      notInArray(syncRuns.status, ["queued", "running"]),
+    )).orderBy(syncRuns.dataset, desc(syncRuns.startedAt));
+  return datasets.map((d) => {
+    const mine = open.filter((r) => r.dataset === d.name);
+    // A crashed worker's leftover counts as its last run, not an active one.
+    const last = [
+      ...finished.filter((r) => r.dataset === d.name),
+      ...mine.filter((r) => !isActive(r, now)),
+    ].sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime())[0];
+    return {
       dataset: d.name,
       api: d.api,
-      last: recent.find((r) => !isActive(r)) ?? null,
-      active: recent.find((r) => isActive(r)) ?? null,
-    });
-  }
-  return out;
+      last: last ?? null,
+      active: mine.find((r) => isActive(r, now)) ?? null,
+    };
+  });
 }
 
 export interface RunFilter {
