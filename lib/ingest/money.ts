@@ -39,11 +39,13 @@ export function formatMinor(minor: number, currency: string): string {
  * parseMinor("12.3400", "USD") // 1234
  */
 export function parseMinor(amount: string, currency: string): number {
+  const digits = minorDigits(currency);
+  const fast = parsePlain(amount, digits);
+  if (fast !== undefined) return fast;
   const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(amount.trim());
   if (!m) {
     throw new RangeError(`not a decimal amount: ${JSON.stringify(amount)}`);
   }
-  const digits = minorDigits(currency);
   const frac = m[3] ?? "";
   if (/[^0]/.test(frac.slice(digits))) {
     throw new RangeError(
@@ -55,4 +57,39 @@ export function parseMinor(amount: string, currency: string): number {
     throw new RangeError(`amount too large: ${amount}`);
   }
   return m[1] === "-" && minor !== 0 ? -minor : minor;
+}
+
+/**
+ * The common case without allocating: an optional "-", at most 15 digits, and
+ * at most `digits` decimals. Anything else (spaces, extra zero decimals,
+ * errors) is left to the full parser.
+ */
+function parsePlain(s: string, digits: number): number | undefined {
+  let i = 0;
+  let negative = false;
+  if (s.charCodeAt(0) === 45) {
+    negative = true;
+    i = 1;
+  }
+  let minor = 0;
+  let whole = 0;
+  let decimals = -1;
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c === 46 && decimals === -1) {
+      decimals = 0;
+      continue;
+    }
+    if (c < 48 || c > 57) return undefined;
+    minor = minor * 10 + (c - 48);
+    if (decimals === -1) whole++;
+    else decimals++;
+  }
+  if (
+    whole === 0 || decimals === 0 || decimals > digits || whole + digits > 15
+  ) {
+    return undefined;
+  }
+  for (let d = decimals < 0 ? 0 : decimals; d < digits; d++) minor *= 10;
+  return negative && minor !== 0 ? -minor : minor;
 }

@@ -3,7 +3,12 @@
 // buyer_pii (lib/ingest/buyer_pii.ts) with its own retention clock (§9).
 import type { Tx } from "../../db/client.ts";
 import { orderItems, orders } from "../../db/schema.ts";
-import { upsertRows, type WriteResult } from "./_upsert.ts";
+import {
+  type PreparedWrite,
+  prepareUpsert,
+  upsertRows,
+  type WriteResult,
+} from "./_upsert.ts";
 
 export type OrderRow = typeof orders.$inferInsert;
 export type OrderItemRow = typeof orderItems.$inferInsert;
@@ -14,6 +19,14 @@ export function upsertOrders(
   rows: readonly OrderRow[],
 ): Promise<WriteResult> {
   return upsertRows(tx, orders, rows);
+}
+
+/**
+ * Orders converted and checked for one upsert statement (writePrepared),
+ * for streamed ingests that prepare a batch while the previous one writes.
+ */
+export function prepareOrders(rows: readonly OrderRow[]): PreparedWrite {
+  return prepareUpsert(orders, rows, { chunkRows: Math.max(1, rows.length) });
 }
 
 /** Upserts order items on (store_id, amazon_order_id, order_item_id). */

@@ -37,6 +37,45 @@ Deno.test(`catalog (${testEngine}): every table with store_id has RLS enabled, f
   }
 });
 
+Deno.test(`catalog (${testEngine}): each store policy reads the store set once per statement`, async () => {
+  await using t = await openTestDatabase();
+  const policies = rowsOf<{ table: string; qual: string; check: string }>(
+    await ownerOf(t.db).execute(sql`
+      select c.relname as table,
+             pg_get_expr(p.polqual, p.polrelid) as qual,
+             pg_get_expr(p.polwithcheck, p.polrelid) as check
+      from pg_policy p join pg_class c on c.oid = p.polrelid
+      where p.polname = 'store_isolation' order by 1`),
+  );
+  assert.ok(policies.length >= 20);
+  for (const p of policies) {
+    // A scalar subquery is planned as an InitPlan: app.store_ids is parsed
+    // once, not for every row a statement reads or writes.
+    for (const expr of [p.qual, p.check]) {
+      assert.match(
+        expr,
+        /= ANY \(\(\s*SELECT COALESCE\(/i,
+        `${p.table}: ${expr}`,
+      );
+    }
+  }
+  // The planner agrees: an InitPlan, and the store key still drives an index.
+  const plan = rowsOf<{ "QUERY PLAN": string }>(
+    await t.db.asJob(
+      "00000000-0000-4000-8000-000000000001",
+      (tx) =>
+        tx.execute(sql`explain select * from orders
+          where amazon_order_id = '111-0000000-0000000'`),
+    ),
+  ).map((r) => r["QUERY PLAN"]).join("\n");
+  assert.match(plan, /InitPlan/, plan);
+  assert.match(
+    plan,
+    /Index (Only )?Scan using orders_store_id_amazon_order_id_pk/,
+    plan,
+  );
+});
+
 Deno.test(`catalog (${testEngine}): stores is isolated by its own id`, async () => {
   await using t = await openTestDatabase();
   const [row] = rowsOf<{ enabled: boolean; forced: boolean; policies: number }>(

@@ -7,9 +7,11 @@ import {
   BUYER_PII_PURPOSE,
   formatMinor,
   IngestError,
+  isDuplicateKey,
   type OrderItemRow,
   type OrderRow,
   parseMinor,
+  prepareOrders,
   purgeAfterFor,
   upsertAdTargets,
   upsertBuyerPii,
@@ -20,6 +22,7 @@ import {
   upsertSettlementLines,
   upsertSyncCursors,
   upsertSyncRuns,
+  writePrepared,
 } from "../../lib/ingest/mod.ts";
 import { createVault, generateVaultKey } from "../../lib/security/vault.ts";
 import { openTestDatabase } from "../_helpers/test_db.ts";
@@ -462,4 +465,34 @@ Deno.test("ingest: row-level security refuses another store's rows and nothing i
       ),
   );
   assert.equal(still.status, "Shipped");
+});
+
+Deno.test("ingest: prepared orders write as plain inserts until a key exists, then as upserts", async () => {
+  await using t = await openTestDatabase();
+  const store = await newStore(t.db, 1);
+  const first = prepareOrders(orderRows(store, 30).slice(0, 20));
+  assert.equal(first.chunks.length, 1, "one statement per batch");
+  assert.deepEqual(
+    await t.db.asJob(
+      store,
+      (tx) => writePrepared(tx, first, { insertOnly: true }),
+    ),
+    { inserted: 20, updated: 0 },
+  );
+  // Rows 10-29: ten exist, so the plain insert fails as a whole.
+  const overlapping = prepareOrders(orderRows(store, 30, "Canceled").slice(10));
+  const err = await t.db.asJob(
+    store,
+    (tx) => writePrepared(tx, overlapping, { insertOnly: true }),
+  ).then(() => null, (e) => e);
+  assert.ok(err instanceof IngestError, String(err));
+  assert.ok(isDuplicateKey(err), "the database's duplicate-key error is kept");
+  assert.equal(await count(t.db, store, "orders"), 20);
+  // The same prepared rows as an upsert: ten new, ten rewritten.
+  assert.deepEqual(
+    await t.db.asJob(store, (tx) => writePrepared(tx, overlapping)),
+    { inserted: 10, updated: 10 },
+  );
+  assert.equal(await count(t.db, store, "orders"), 30);
+  assert.equal(isDuplicateKey(new Error("other")), false);
 });

@@ -7,10 +7,16 @@
 // window (the same report, remembered by obtainReport). The number of
 // orders per window is kept to plan the searchOrders pass that follows.
 import { obtainReport, reportLines, tsvBatches } from "../../amazon/reports.ts";
-import { type OrderRow, upsertOrders } from "../../ingest/orders.ts";
+import { isDuplicateKey, writePrepared } from "../../ingest/_upsert.ts";
+import {
+  type OrderRow,
+  prepareOrders,
+  upsertOrders,
+} from "../../ingest/orders.ts";
 import type { SyncContext } from "../dataset.ts";
 import { reportDepsOf } from "../reports.ts";
 import { issueText } from "../validate.ts";
+import { WriteBehind } from "../write_behind.ts";
 import {
   type FlatFileLine,
   flatFileLine,
@@ -112,29 +118,55 @@ export async function backfillByReport(
       orders += groups.length;
       return rows;
     };
-    for await (
-      const batch of tsvBatches(
-        reportLines(deps, report),
-        ctx.settings.batchRows,
-      )
-    ) {
-      const groups: Group[] = pending ? [pending] : [];
-      for (const { line, cells } of batch) {
-        const parsed = flatFileLine.safeParse(cells);
-        if (!parsed.success) {
-          ctx.badRow({ line, source, reason: issueText(parsed.error) });
-          continue;
+    // Each batch is written while the next is read (lib/sync/write_behind.ts).
+    const writer = new WriteBehind(ctx);
+    // Plain inserts while no order of the window is stored yet; the first
+    // existing key (a window read again after a crash, an order updated
+    // since an earlier window) turns the rest of the window into upserts.
+    let insertOnly = true;
+    try {
+      for await (
+        const batch of tsvBatches(
+          reportLines(deps, report),
+          ctx.settings.batchRows,
+        )
+      ) {
+        const groups: Group[] = pending ? [pending] : [];
+        for (const { line, cells } of batch) {
+          const parsed = flatFileLine.safeParse(cells);
+          if (!parsed.success) {
+            ctx.badRow({ line, source, reason: issueText(parsed.error) });
+            continue;
+          }
+          const last = groups[groups.length - 1];
+          const id = parsed.data["amazon-order-id"];
+          if (last?.lines[0]["amazon-order-id"] === id) {
+            last.lines.push(parsed.data);
+          } else groups.push({ line, lines: [parsed.data] });
         }
-        const last = groups[groups.length - 1];
-        const id = parsed.data["amazon-order-id"];
-        if (last?.lines[0]["amazon-order-id"] === id) {
-          last.lines.push(parsed.data);
-        } else groups.push({ line, lines: [parsed.data] });
+        // The last order may continue in the next batch.
+        pending = groups.pop();
+        const rows = toRows(groups);
+        if (rows.length === 0) continue;
+        const prepared = prepareOrders(rows);
+        await writer.push(
+          (tx) => writePrepared(tx, prepared, { insertOnly }),
+          {
+            fallback: {
+              retryIf: (err) => {
+                if (!isDuplicateKey(err)) return false;
+                insertOnly = false;
+                return true;
+              },
+              fn: (tx) => writePrepared(tx, prepared),
+            },
+          },
+        );
       }
-      // The last order may continue in the next batch.
-      pending = groups.pop();
-      const rows = toRows(groups);
-      if (rows.length) await ctx.write((tx) => upsertOrders(tx, rows));
+      await writer.flush();
+    } finally {
+      // A run that fails mid-window still waits for the write in flight.
+      await writer.settle();
     }
     const rows = toRows(pending ? [pending] : []);
     state = finish(orders);
