@@ -6,6 +6,7 @@
 import assert from "node:assert/strict";
 import { and, eq } from "drizzle-orm";
 import {
+  adBudgetBidChanges,
   adCampaigns,
   adGroups,
   adKeywords,
@@ -130,8 +131,20 @@ Deno.test(`ads_entities sync (${testEngine}): two stores equal the sandbox truth
         total += expected.length;
       }
       assert.ok(truth.adKeywords.length + truth.adTargets.length > 0);
+      // Every budget and bid is recorded once as first seen, with no old value.
+      const firstSeen = [
+        ...truth.adCampaigns.map((
+          c,
+        ) => ["campaign", c.campaignId, c.dailyBudget]),
+        ...truth.adGroups.map((g) => ["ad_group", g.adGroupId, g.defaultBid]),
+        ...truth.adKeywords.filter((k) => k.bid != null)
+          .map((k) => ["keyword", k.keywordId, k.bid]),
+        ...truth.adTargets.filter((t) => t.bid != null)
+          .map((t) => ["target", t.targetId, t.bid]),
+      ].map(([type, id, value]) => `${type} ${id} null→${Number(value)}`);
+      assert.deepEqual((await history(w, storeId)).sort(), firstSeen.sort());
       const run = await runRow(w, storeId, runId);
-      assert.equal(run.rowsInserted, total);
+      assert.equal(run.rowsInserted, total + firstSeen.length);
       // Pages of 25: lists longer than that were walked by nextToken.
       const pages = 1 + truth.adProfiles.reduce((n, p) => {
         const of = <T extends { campaignId: string }>(rows: T[]) =>
@@ -155,7 +168,75 @@ Deno.test(`ads_entities sync (${testEngine}): two stores equal the sandbox truth
       const again = await runRow(w, storeId, await w.runOk(i, "ads_entities"));
       assert.equal(again.rowsInserted, 0);
       assert.equal(again.rowsUpdated, total);
+      assert.equal((await history(w, storeId)).length, firstSeen.length);
     }
+  } finally {
+    await w.close();
+  }
+});
+
+/** The store's budget and bid history as "type id old→new" lines. */
+async function history(w: SyncWorld, storeId: string): Promise<string[]> {
+  const rows = await w.db.asJob(
+    storeId,
+    (tx) =>
+      tx.select().from(adBudgetBidChanges).where(
+        eq(adBudgetBidChanges.storeId, storeId),
+      ),
+  );
+  return rows.map((r) =>
+    `${r.entityType} ${r.entityId} ${
+      r.oldValue === null ? "null" : Number(r.oldValue)
+    }→${Number(r.newValue)}`
+  );
+}
+
+Deno.test(`ads_entities sync (${testEngine}): a changed budget or bid is recorded once, when Amazon says it changed`, async () => {
+  const { w } = await world();
+  try {
+    const storeId = w.storeIds[0];
+    await w.runOk(0, "ads_entities");
+    const before = await history(w, storeId);
+    const served = w.sb.sandbox.sellers[0].world();
+    const campaign = served.adCampaigns[0];
+    const keyword = served.adKeywords.find((k) => k.bid != null)!;
+    const changedAt = new Date(Date.now() - 3_600_000);
+    changedAt.setUTCMilliseconds(0);
+    const oldBudget = Number(campaign.dailyBudget);
+    const oldBid = Number(keyword.bid);
+    const newBudget = Number((oldBudget + 5).toFixed(2));
+    const newBid = Number((oldBid + 0.25).toFixed(2));
+    campaign.dailyBudget = newBudget.toFixed(2);
+    campaign.updatedAt = changedAt;
+    keyword.bid = newBid.toFixed(2);
+    keyword.updatedAt = changedAt;
+    // A name change is not a budget change.
+    served.adGroups[0].name += " (renamed)";
+
+    const runId = await w.runOk(0, "ads_entities");
+    const after = await history(w, storeId);
+    assert.deepEqual(
+      after.filter((l) => !before.includes(l)).sort(),
+      [
+        `campaign ${campaign.campaignId} ${oldBudget}→${newBudget}`,
+        `keyword ${keyword.keywordId} ${oldBid}→${newBid}`,
+      ].sort(),
+    );
+    const rows = await w.db.asJob(
+      storeId,
+      (tx) =>
+        tx.select().from(adBudgetBidChanges).where(and(
+          eq(adBudgetBidChanges.storeId, storeId),
+          eq(adBudgetBidChanges.entityId, campaign.campaignId),
+        )),
+    );
+    const change = rows.find((r) => r.oldValue !== null)!;
+    assert.equal(change.observedAt.getTime(), changedAt.getTime());
+    assert.equal(change.field, "daily_budget");
+    assert.equal((await runRow(w, storeId, runId)).rowsInserted, 2);
+    // Read again: nothing new.
+    await w.runOk(0, "ads_entities");
+    assert.equal((await history(w, storeId)).length, after.length);
   } finally {
     await w.close();
   }

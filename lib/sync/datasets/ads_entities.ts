@@ -5,12 +5,23 @@
 // /sp/{entity}/list with `nextToken` in the body), every state included.
 // The list operations have no "changed since" filter, so each run is a full
 // read written page by page; a crash mid-way is completed by the next run,
-// which rewrites the same rows.
+// which rewrites the same rows. Budgets and bids also keep their observed
+// history (ads_history.ts).
 import { z } from "zod";
 import { type AdsClient, createAdsClient } from "../../amazon/ads_client.ts";
 import { StoreNotConnectedError } from "../../amazon/access_tokens.ts";
 import {
+  adCampaigns,
+  adGroups,
+  adKeywords,
+  adTargets,
+} from "../../../db/schema.ts";
+import {
+  type AdCampaignRow,
+  type AdGroupRow,
+  type AdKeywordRow,
   type AdProfileRow,
+  type AdTargetRow,
   upsertAdCampaigns,
   upsertAdGroups,
   upsertAdKeywords,
@@ -21,6 +32,7 @@ import type { WriteResult } from "../../ingest/_upsert.ts";
 import type { Tx } from "../../../db/client.ts";
 import type { Dataset, SyncContext } from "../dataset.ts";
 import { validRows } from "../validate.ts";
+import { type TrackedValue, writeWithHistory } from "./ads_history.ts";
 
 const id = z.union([z.string().regex(/^\d+$/), z.number().int().min(0)])
   .transform(String);
@@ -152,6 +164,44 @@ interface EntityList<S extends z.ZodType> {
 
 const list = <S extends z.ZodType>(l: EntityList<S>) => l;
 
+// The budgets and bids whose history is kept (ads_history.ts).
+const CAMPAIGN_BUDGET: TrackedValue<AdCampaignRow> = {
+  entityType: "campaign",
+  field: "daily_budget",
+  table: adCampaigns,
+  id: adCampaigns.campaignId,
+  value: adCampaigns.dailyBudget,
+  idOf: (r) => r.campaignId,
+  valueOf: (r) => r.dailyBudget,
+};
+const AD_GROUP_BID: TrackedValue<AdGroupRow> = {
+  entityType: "ad_group",
+  field: "default_bid",
+  table: adGroups,
+  id: adGroups.adGroupId,
+  value: adGroups.defaultBid,
+  idOf: (r) => r.adGroupId,
+  valueOf: (r) => r.defaultBid,
+};
+const KEYWORD_BID: TrackedValue<AdKeywordRow> = {
+  entityType: "keyword",
+  field: "bid",
+  table: adKeywords,
+  id: adKeywords.keywordId,
+  value: adKeywords.bid,
+  idOf: (r) => r.keywordId,
+  valueOf: (r) => r.bid ?? null,
+};
+const TARGET_BID: TrackedValue<AdTargetRow> = {
+  entityType: "target",
+  field: "bid",
+  table: adTargets,
+  id: adTargets.targetId,
+  value: adTargets.bid,
+  idOf: (r) => r.targetId,
+  valueOf: (r) => r.bid ?? null,
+};
+
 const LISTS = [
   list({
     operation: "listCampaigns",
@@ -160,8 +210,9 @@ const LISTS = [
     key: "campaigns",
     schema: campaign,
     write: (tx, rows, p, at) =>
-      upsertAdCampaigns(
+      writeWithHistory(
         tx,
+        CAMPAIGN_BUDGET,
         rows.map((c) => ({
           storeId: p.storeId,
           campaignId: c.campaignId,
@@ -177,6 +228,8 @@ const LISTS = [
           endDate: c.endDate ?? null,
           updatedAt: updatedAt(c.extendedData, at),
         })),
+        at,
+        upsertAdCampaigns,
       ),
   }),
   list({
@@ -186,8 +239,9 @@ const LISTS = [
     key: "adGroups",
     schema: adGroup,
     write: (tx, rows, p, at) =>
-      upsertAdGroups(
+      writeWithHistory(
         tx,
+        AD_GROUP_BID,
         rows.map((g) => ({
           storeId: p.storeId,
           adGroupId: g.adGroupId,
@@ -198,6 +252,8 @@ const LISTS = [
           currency: p.currency,
           updatedAt: updatedAt(g.extendedData, at),
         })),
+        at,
+        upsertAdGroups,
       ),
   }),
   list({
@@ -207,8 +263,9 @@ const LISTS = [
     key: "keywords",
     schema: keyword,
     write: (tx, rows, p, at) =>
-      upsertAdKeywords(
+      writeWithHistory(
         tx,
+        KEYWORD_BID,
         rows.map((k) => ({
           storeId: p.storeId,
           keywordId: k.keywordId,
@@ -222,6 +279,8 @@ const LISTS = [
           currency: p.currency,
           updatedAt: updatedAt(k.extendedData, at),
         })),
+        at,
+        upsertAdKeywords,
       ),
   }),
   list({
@@ -231,8 +290,9 @@ const LISTS = [
     key: "targetingClauses",
     schema: target,
     write: (tx, rows, p, at) =>
-      upsertAdTargets(
+      writeWithHistory(
         tx,
+        TARGET_BID,
         rows.map((t) => ({
           storeId: p.storeId,
           targetId: t.targetId,
@@ -245,6 +305,8 @@ const LISTS = [
           currency: p.currency,
           updatedAt: updatedAt(t.extendedData, at),
         })),
+        at,
+        upsertAdTargets,
       ),
   }),
 ];

@@ -1,7 +1,8 @@
 // The first run's backfill of orders by report (facts §4.8): the all-orders
 // flat file by last update, one report per `reportWindowDays` window for all
 // the store's marketplaces at once, streamed in `batchRows` batches, each
-// batch written as it comes. The lines of one order are kept together
+// batch written while the next is read, as plain inserts until a stored key
+// turns up (then as upserts). The lines of one order are kept together
 // across batches (the order total sums them). The cursor moves to the next
 // window with the window's last rows, so a crash re-reads at most one
 // window (the same report, remembered by obtainReport). The number of
