@@ -42,6 +42,11 @@ export interface SyncSettings {
   reportTimeoutMs: number;
   /** Rows per write transaction when streaming documents. */
   batchRows: number;
+  /**
+   * How often orders first seen without a ship country are looked up in the
+   * all-orders report (orders_country.ts).
+   */
+  shipCountryEveryMinutes: number;
 }
 
 export const DEFAULT_SYNC_SETTINGS: SyncSettings = {
@@ -54,6 +59,7 @@ export const DEFAULT_SYNC_SETTINGS: SyncSettings = {
   reportPollMs: 15_000,
   reportTimeoutMs: 45 * 60_000,
   batchRows: 5_000,
+  shipCountryEveryMinutes: 360,
 };
 
 /** The store a run works for. */

@@ -40,7 +40,8 @@ const SANDBOX = {
   usagePlans: scaledPlans(2000),
 };
 /** A little more than the sandbox's history: four report windows. */
-const SETTINGS = { backfillDays: 100 };
+// Ship countries are looked up on every run (orders_country.ts).
+const SETTINGS = { backfillDays: 100, shipCountryEveryMinutes: 0 };
 
 function open(extra: Partial<SyncWorldOptions> = {}) {
   return openSyncWorld({
@@ -269,8 +270,9 @@ Deno.test(`orders sync (${testEngine}): incremental from the high-water mark wit
   const cursor = await cursorOf(w, 0);
   assert.equal(cursor.backfill, undefined);
   assert.equal(cursor.plan?.length, 0);
+  const at = new Date(t).toISOString();
   await owner.update(syncCursors).set({
-    cursor: { ...cursor, hwm: new Date(t).toISOString() },
+    cursor: { ...cursor, hwm: at, countries: { through: at, at } },
   }).where(and(
     eq(syncCursors.storeId, storeId),
     eq(syncCursors.dataset, "orders"),
@@ -284,7 +286,9 @@ Deno.test(`orders sync (${testEngine}): incremental from the high-water mark wit
   assert.equal(run.rowsInserted, recent.size + items + pii);
   await assertEqualsTruth(w, 0);
   const after = await callsOf(w, 0);
-  assert.equal(after.get("createReport"), calls.get("createReport"));
+  // One all-orders report: the ship countries of the new orders, which the
+  // windows did not ask for (RECIPIENT would bring their addresses).
+  assert.equal(after.get("createReport"), calls.get("createReport")! + 1);
   assert.equal(
     (after.get("getOrder") ?? 0) - (calls.get("getOrder") ?? 0),
     pii,
@@ -301,7 +305,7 @@ Deno.test(`orders sync (${testEngine}): incremental from the high-water mark wit
   assert.equal(windows[0].after, t - overlap);
   for (const [k, win] of windows.entries()) {
     assert.ok(win.before - win.after <= 7 * 86_400_000 + overlap);
-    assert.ok(win.included.includes("RECIPIENT"));
+    assert.ok(!win.included.includes("RECIPIENT"));
     if (k > 0) assert.equal(win.after, windows[k - 1].before - overlap);
   }
   const last = windows[windows.length - 1].before;
@@ -340,9 +344,29 @@ Deno.test(`orders sync (${testEngine}): without the restricted role no buyer dat
     const probes = (await callsOf(w, i)).get("getOrder") ?? 0;
     // A 403 ends the asking at once; answers without buyer data after three.
     assert.equal(probes, i === 0 ? 3 : 1);
-    // The next run does not ask again within a day.
+    // The next run does not ask again within a day. Its window asks for
+    // RECIPIENT, which without the role carries the ship country and no
+    // personal part, so no report is needed for countries.
+    // (An hour of orders to read again, so that there is a window.)
+    await ownerOf(w.db).update(syncCursors).set({
+      cursor: {
+        ...cursor,
+        hwm: new Date(Date.parse(cursor.hwm) - 3_600_000).toISOString(),
+      },
+    }).where(and(
+      eq(syncCursors.storeId, w.storeIds[i]),
+      eq(syncCursors.dataset, "orders"),
+    ));
+    const mark = net.urls.length;
+    const reports = (await callsOf(w, i)).get("createReport");
     const again = await w.runOk(i, "orders");
     assert.equal((await callsOf(w, i)).get("getOrder") ?? 0, probes);
+    const windows = net.searches(mark);
+    assert.ok(windows.length > 0);
+    for (const u of windows) {
+      assert.ok(u.searchParams.get("includedData")!.includes("RECIPIENT"));
+    }
+    assert.equal((await callsOf(w, i)).get("createReport"), reports);
     const second = await runRow(w, i, again);
     assert.match(
       JSON.stringify(second.progress),
@@ -409,15 +433,18 @@ Deno.test(`orders sync (${testEngine}): the backfill reads the all-orders report
     await w.runOk(i, "orders");
     await assertEqualsTruth(w, i);
     assert.equal(await okCallsOf(w, i, "createReport"), windows);
-    // The backfill range: one call per 100 orders, without recipient data
-    // (the ship country came from the file); then the few seconds since the
-    // failed run's start, as any incremental window, with it (if any).
+    // The backfill range: one call per 100 orders; then the few seconds
+    // since the failed run's start, as any incremental window (if any).
+    // None asks for RECIPIENT: with the restricted role granted it would
+    // bring every order's address (the ship country came from the file).
     const calls = net.searches(mark);
-    const backfill = calls.filter((u) =>
-      !u.searchParams.get("includedData")!.includes("RECIPIENT")
+    assert.ok(
+      calls.every((u) =>
+        !u.searchParams.get("includedData")!.includes("RECIPIENT")
+      ),
     );
-    assert.equal(backfill.length, Math.ceil(truth.orders.length / 100));
-    assert.ok(calls.length - backfill.length <= 1);
+    const planned = Math.ceil(truth.orders.length / 100);
+    assert.ok(calls.length - planned === 0 || calls.length - planned === 1);
     assert.equal(await okCallsOf(w, i, "searchOrders"), calls.length);
   }
 });
@@ -484,4 +511,82 @@ Deno.test(`orders sync (${testEngine}): crashes mid-backfill (in a report, betwe
   assert.equal(final.page, undefined);
   assert.equal(final.plan?.length, 0);
   assert.equal(truth.orders.length, (await stored(w, 0)).orders.length);
+});
+
+Deno.test(`orders sync (${testEngine}): with the role, new orders get their ship country from the all-orders report, at most every shipCountryEveryMinutes`, async () => {
+  const net = faultyFetch();
+  await using w = await open({
+    sandbox: { ...SANDBOX, stores: 1, orders: 200 },
+    settings: { ...SETTINGS, shipCountryEveryMinutes: 360 },
+    runner: { fetch: net.fetch },
+  });
+  await w.runOk(0, "orders");
+  const storeId = w.storeIds[0];
+  const truth = w.sb.sandbox.sellers[0].truth();
+  const owner = ownerOf(w.db);
+  // The newest tenth of the orders is forgotten, as if not read yet.
+  const times = truth.orders.map((o) => new Date(o.lastUpdatedAt).getTime())
+    .sort((a, b) => a - b);
+  const t = times[Math.floor(times.length * 0.9)];
+  const recent = truth.orders.filter((o) =>
+    new Date(o.lastUpdatedAt).getTime() > t
+  );
+  const ids = recent.map((o) => o.amazonOrderId);
+  for (const table of [orderItems, buyerPii, orders]) {
+    await owner.delete(table).where(and(
+      eq(table.storeId, storeId),
+      inArray(table.amazonOrderId, ids),
+    ));
+  }
+  const setCursor = async (patch: Partial<OrdersCursor>) => {
+    const c = await cursorOf(w, 0);
+    await owner.update(syncCursors).set({ cursor: { ...c, ...patch } })
+      .where(and(
+        eq(syncCursors.storeId, storeId),
+        eq(syncCursors.dataset, "orders"),
+      ));
+  };
+  const at = new Date(t).toISOString();
+  // The last lookup was just now: the next run reads the orders but asks
+  // for no country (a merchant-fulfilled order needing buyer data gets it
+  // from that call).
+  await setCursor({
+    hwm: at,
+    countries: { through: at, at: new Date().toISOString() },
+  });
+  const reports = (await callsOf(w, 0)).get("createReport")!;
+  await w.runOk(0, "orders");
+  assert.equal((await callsOf(w, 0)).get("createReport"), reports);
+  const country = async () =>
+    new Map(
+      (await stored(w, 0)).orders.map((o) => [o.amazonOrderId, o.shipCountry]),
+    );
+  const now = new Date();
+  const fromBuyerCall = recent.filter((o) => needsBuyerData(o, now));
+  let got = await country();
+  for (const o of recent) {
+    const expected = fromBuyerCall.includes(o) ? o.shipCountry : null;
+    assert.equal(got.get(o.amazonOrderId), expected, o.amazonOrderId);
+  }
+  assert.ok(recent.some((o) => !fromBuyerCall.includes(o) && o.shipCountry));
+
+  // Seven hours later the lookup is due: one report fills exactly the
+  // empty countries, and the truth holds.
+  await setCursor({
+    countries: {
+      through: at,
+      at: new Date(Date.now() - 7 * 3_600_000).toISOString(),
+    },
+  });
+  await w.runOk(0, "orders");
+  assert.equal((await callsOf(w, 0)).get("createReport"), reports + 1);
+  await assertEqualsTruth(w, 0);
+  got = await country();
+  for (const o of recent) assert.equal(got.get(o.amazonOrderId), o.shipCountry);
+  // The lookup moved on: the next due run finds nothing to ask about.
+  const c = await cursorOf(w, 0);
+  assert.ok(Date.parse(c.countries!.through) > t);
+  await setCursor({ countries: { ...c.countries!, at } });
+  await w.runOk(0, "orders");
+  assert.equal((await callsOf(w, 0)).get("createReport"), reports + 1);
 });

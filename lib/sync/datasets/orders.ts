@@ -18,9 +18,9 @@
 // one call per 100 orders however long the range. That pass leaves out
 // RECIPIENT (whose only non-personal use, the ship country, the report
 // already gave) so two years of addresses are never even transferred.
-// Incremental windows do ask for RECIPIENT, the only source of the ship
-// country: without the restricted role Amazon sends just city, region,
-// postal code and country; with it, parsing keeps only the country.
+// Incremental windows ask for RECIPIENT only while the restricted role is
+// missing (Amazon then sends city, region, postal code and country, no
+// personal part); with the role, orders_country.ts finds the ship country.
 import { and, eq, inArray } from "drizzle-orm";
 import { orders as ordersTable } from "../../../db/schema.ts";
 import { SpApiError } from "../../amazon/sp_client.ts";
@@ -28,6 +28,7 @@ import { upsertBuyerPii } from "../../ingest/buyer_pii.ts";
 import { upsertOrderItems, upsertOrders } from "../../ingest/orders.ts";
 import type { Dataset, SyncContext } from "../dataset.ts";
 import { validRows } from "../validate.ts";
+import { type CountryPass, fillShipCountries } from "./orders_country.ts";
 import { rowsFromV2026, v2026Order } from "./orders_map.ts";
 import {
   fetchBuyerData,
@@ -72,6 +73,8 @@ export interface OrdersCursor {
   page?: SearchWindow & { token: string; at: string };
   /** When Amazon last showed the restricted role missing. */
   piiRoleMissingAt?: string;
+  /** The ship-country lookups (orders_country.ts). */
+  countries?: CountryPass;
 }
 
 interface OrdersPage {
@@ -131,14 +134,17 @@ async function readWindow(
   let token = w.token;
   let written = 0;
   let n = 0;
+  // RECIPIENT only when the restricted role is missing: then it carries the
+  // ship country and no personal part (orders_country.ts).
+  const recipient = !w.planned && !pii.enabled;
   for (;;) {
     const query = {
       marketplaceIds: ctx.store.marketplaceIds,
       lastUpdatedAfter: w.after,
       lastUpdatedBefore: w.before,
-      includedData: w.planned
-        ? ["PROCEEDS", "FULFILLMENT", "PACKAGES"]
-        : ["PROCEEDS", "FULFILLMENT", "PACKAGES", "RECIPIENT"],
+      includedData: recipient
+        ? ["PROCEEDS", "FULFILLMENT", "PACKAGES", "RECIPIENT"]
+        : ["PROCEEDS", "FULFILLMENT", "PACKAGES"],
       maxResultsPerPage: "100",
       paginationToken: token,
     };
@@ -176,6 +182,12 @@ async function readWindow(
       }
     }
     const buyers = await fetchBuyerData(ctx, found, pii);
+    const buyerCountry = new Map(
+      buyers.map((b) => [b.amazonOrderId, b.payload.countryCode]),
+    );
+    for (const { order } of found) {
+      order.shipCountry ??= buyerCountry.get(order.amazonOrderId) ?? null;
+    }
     const next = body.pagination?.nextToken;
     const done: OrdersCursor = {
       ...c,
@@ -193,8 +205,8 @@ async function readWindow(
     const orderRows = found.map((f) => f.order);
     const itemRows = found.flatMap((f) => f.items);
     await ctx.write(async (tx) => {
-      if (w.planned && orderRows.length) {
-        // The backfill pass does not ask for RECIPIENT: keep the report's country.
+      if (!recipient && orderRows.length) {
+        // Without RECIPIENT: keep the country the report or a lookup gave.
         const known = await tx.select({
           id: ordersTable.amazonOrderId,
           shipCountry: ordersTable.shipCountry,
@@ -259,7 +271,13 @@ export const ordersDataset: Dataset = {
         c.backfill,
         (s) => ({ ...base, backfill: s }),
       );
-      c = { ...base, backfill: undefined, plan: planRanges(state.counts) };
+      c = {
+        ...base,
+        backfill: undefined,
+        plan: planRanges(state.counts),
+        // The reports gave every order up to `before` its country.
+        countries: { through: iso(before), at: iso(startedAt) },
+      };
       await ctx.saveCursor(c);
       // The searchOrders pass looks up the rows just loaded, by key.
       await ctx.refreshStatistics(["orders", "order_items"]);
@@ -282,6 +300,16 @@ export const ordersDataset: Dataset = {
       const r = await readWindow(ctx, c, w, pii);
       c = r.cursor;
       written += r.written;
+    }
+    if (pii.enabled) {
+      const base: OrdersCursor = c;
+      const countries = await fillShipCountries(
+        ctx,
+        c.countries,
+        before,
+        (s) => ({ ...base, countries: s }),
+      );
+      c = { ...base, countries };
     }
     ctx.progress({
       step: pii.enabled
