@@ -301,18 +301,15 @@ export async function writePrepared(
   const { table } = prepared;
   const info = tableInfo(table);
   for (const { json, from, to } of prepared.chunks) {
-    const written = prepared.mode === "upsert" && !opts.insertOnly
-      ? sql`
-        insert into ${table} (${info.insertList})
-        select ${info.selectList}
-        from json_populate_recordset(null::${table}, ${json}::json) as r
-        on conflict (${info.pkList}) do update set ${info.setList}
+    const tail = prepared.mode === "upsert" && !opts.insertOnly
+      ? sql`on conflict (${info.pkList}) do update set ${info.setList}
         returning (xmax = 0) as fresh`
-      : sql`
-        insert into ${table} (${info.insertList})
-        select ${info.selectList}
-        from json_populate_recordset(null::${table}, ${json}::json) as r
-        returning true as fresh`;
+      : sql`returning true as fresh`;
+    const written = sql`
+      insert into ${table} (${info.insertList})
+      select ${info.selectList}
+      from json_populate_recordset(null::${table}, ${json}::json) as r
+      ${tail}`;
     const [counts] = rowsOf<{ inserted: number; total: number }>(
       await run(
         tx,
