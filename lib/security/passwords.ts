@@ -1,6 +1,6 @@
 // Password rules for break-glass local accounts, from the Amazon Data
 // Protection Policy's credential-management requirements (see
-// /work/shared/spec/amazon-facts.md §6, "Credential management" and §6.4):
+// docs/amazon-facts.md §6, "Credential management" and §6.4):
 // at least 12 characters, no part of the user name, a mix of upper and lower
 // case, digits and special characters, a minimum password age of 1 day and a
 // maximum of 365 days. MFA is enforced separately (lib/security/totp.ts).

@@ -1,5 +1,5 @@
 // The SP-API operations the sandbox serves, as the official models define
-// them (../shared/spec/amazon-models/*.json): method, path, the documented
+// them (tests/fixtures/amazon-models/*.json): method, path, the documented
 // usage plan (rate and burst) and every query and path parameter with its
 // type and limits. Requests are checked against this table, so an unknown
 // parameter name is a 400 exactly as Amazon answers it. The table is copied
