@@ -11,9 +11,10 @@ import { issueFirstOwnerToken } from "./lib/security/staff.ts";
 import { hasActiveStaff } from "./db/maintenance.ts";
 import { createApp } from "./routes/app.ts";
 import { startJobs } from "./jobs/mod.ts";
-import { enqueue } from "./jobs/queue.ts";
+import { createJobQueue } from "./jobs/queue.ts";
 import { disconnectHandler } from "./jobs/disconnect.ts";
-import { schedulerCron, SYNC_MESSAGE, syncHandler } from "./jobs/sync.ts";
+import { schedulerCron, syncHandler } from "./jobs/sync.ts";
+import { SYNC_MESSAGE } from "./lib/sync/runner.ts";
 import { startDemo } from "./lib/demo.ts";
 import { createAccessTokens } from "./lib/amazon/access_tokens.ts";
 import { amazonEndpoints } from "./lib/amazon/endpoints.ts";
@@ -59,16 +60,17 @@ async function main(): Promise<number> {
     lwa: createLwaClient({ tokenUrl: endpoints.lwaTokenUrl }),
   });
   const shutdownSignal = new AbortController();
+  const queue = createJobQueue(kv);
   const app = createApp({
     config: { ...config, AMAZON_BASE_URL: amazonBaseUrl },
     db,
     kv,
     log,
     vault,
-    enqueue: (message) => enqueue(kv, message),
+    enqueue: queue.enqueue,
   });
   const jobs = startJobs({
-    kv,
+    queue,
     log,
     handlers: [
       disconnectHandler({
@@ -92,7 +94,7 @@ async function main(): Promise<number> {
         },
         signal: shutdownSignal.signal,
         worker: `${Deno.hostname()}:${Deno.pid}`,
-        enqueue: (m, o) => enqueue(kv, m, o),
+        enqueue: queue.enqueue,
       }),
     ],
     crons: [
@@ -101,7 +103,7 @@ async function main(): Promise<number> {
         log,
         datasets: DATASETS,
         worker: `${Deno.hostname()}:${Deno.pid}`,
-        enqueue: (m, o) => enqueue(kv, m, o),
+        enqueue: queue.enqueue,
       }),
     ],
   });
@@ -111,7 +113,7 @@ async function main(): Promise<number> {
     );
     if (demo.needsFirstSync) {
       for (const d of DATASETS) {
-        await enqueue(kv, {
+        await queue.enqueue({
           type: SYNC_MESSAGE,
           storeId: demo.storeId,
           dataset: d.name,

@@ -1,7 +1,7 @@
 // Turns schedules and queue messages into calls of lib/. main.ts starts it
 // after the app is built and stops it on shutdown.
 import type { Logger } from "../lib/log.ts";
-import { createDispatcher, type QueueHandler } from "./queue.ts";
+import { createDispatcher, type JobQueue, type QueueHandler } from "./queue.ts";
 
 export interface CronJob {
   name: string;
@@ -11,7 +11,8 @@ export interface CronJob {
 }
 
 export interface JobsDeps {
-  kv: Deno.Kv;
+  /** The queue the handlers listen on (createJobQueue). */
+  queue: JobQueue;
   log: Logger;
   handlers?: readonly QueueHandler[];
   crons?: readonly CronJob[];
@@ -24,6 +25,8 @@ export interface RunningJobs {
   readonly listening: Promise<void>;
   /** Resolves when no queue message is being handled. */
   idle(): Promise<void>;
+  /** Resolves when every message enqueued through the queue was handled. */
+  drained(): Promise<void>;
 }
 
 /** Registers the cron jobs and the queue listener. */
@@ -42,19 +45,13 @@ export function startJobs(deps: JobsDeps): RunningJobs {
       }
     });
   }
-  const dispatch = createDispatcher(deps.handlers ?? [], deps.log);
-  const inflight = new Set<Promise<void>>();
-  const listening = deps.kv.listenQueue((raw) => {
-    const p = dispatch(raw);
-    const tracked = p.catch(() => {}).finally(() => inflight.delete(tracked));
-    inflight.add(tracked);
-    return p;
-  });
+  const listening = deps.queue.listen(
+    createDispatcher(deps.handlers ?? [], deps.log),
+  );
   return {
     stop: () => abort.abort(),
     listening,
-    async idle() {
-      while (inflight.size) await Promise.all(inflight);
-    },
+    idle: () => deps.queue.idle(),
+    drained: () => deps.queue.drained(),
   };
 }

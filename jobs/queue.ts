@@ -1,8 +1,11 @@
-// The KV queue dispatcher: every message is `{type, ...}` validated with the
-// schema of its registered handler before anything runs. Unknown or invalid
-// messages are logged and dropped (retrying them could never succeed).
+// The KV queue: the dispatcher (every message is `{type, ...}` validated with
+// the schema of its registered handler before anything runs; unknown or
+// invalid messages are logged and dropped, since retrying them could never
+// succeed) and the queue object that enqueues, listens, and tells when it
+// is idle or drained, so that shutdown and tests wait for events, not time.
 import { z } from "zod";
 import type { Logger } from "../lib/log.ts";
+import type { Enqueue, QueueMessage } from "../lib/queue.ts";
 
 export interface QueueHandler<S extends z.ZodType = z.ZodType> {
   type: string;
@@ -57,7 +60,7 @@ export function createDispatcher(
 /** Enqueues a typed message with the standard retry schedule. */
 export async function enqueue(
   kv: Deno.Kv,
-  message: { type: string } & Record<string, unknown>,
+  message: QueueMessage,
   opts: { delay?: number } = {},
 ): Promise<void> {
   const res = await kv.enqueue(message, {
@@ -72,4 +75,81 @@ export function defineHandler<S extends z.ZodType>(
   handler: QueueHandler<S>,
 ): QueueHandler {
   return handler as unknown as QueueHandler;
+}
+
+/** The job queue of one process, on Deno KV. */
+export interface JobQueue {
+  readonly kv: Deno.Kv;
+  /** Enqueues with the standard retry schedule; counted until handled. */
+  enqueue: Enqueue;
+  /**
+   * Listens with `dispatch` (createDispatcher); resolves when KV closes.
+   * A delivery ends "handled" when `dispatch` returns; when it throws, KV
+   * delivers the message again.
+   */
+  listen(dispatch: (raw: unknown) => Promise<void>): Promise<void>;
+  /** Resolves when no message is being handled (shutdown waits for this). */
+  idle(): Promise<void>;
+  /**
+   * Resolves when every message enqueued through this queue has been
+   * handled (or dropped as unknown or invalid) and none is being handled:
+   * tests await it instead of sleeping. A message KV gave up retrying keeps
+   * it waiting, as do messages enqueued with a delay until they ran.
+   */
+  drained(): Promise<void>;
+}
+
+/**
+ * The queue of `kv`.
+ *
+ * @example
+ * const queue = createJobQueue(kv);
+ * await queue.enqueue({ type: "sync.run", storeId, dataset, trigger: "manual" });
+ * await queue.drained();
+ */
+export function createJobQueue(kv: Deno.Kv): JobQueue {
+  let pending = 0;
+  const inflight = new Set<Promise<void>>();
+  let waiters: (() => void)[] = [];
+  const settle = () => {
+    if (pending > 0 || inflight.size > 0) return;
+    const ready = waiters;
+    waiters = [];
+    for (const resolve of ready) resolve();
+  };
+  return {
+    kv,
+    async enqueue(message, opts) {
+      pending++;
+      try {
+        await enqueue(kv, message, opts);
+      } catch (err) {
+        pending--;
+        settle();
+        throw err;
+      }
+    },
+    listen(dispatch) {
+      return kv.listenQueue((raw) => {
+        const p = dispatch(raw).then(() => {
+          // Messages enqueued elsewhere (not counted) never go below zero.
+          pending = Math.max(0, pending - 1);
+        });
+        const tracked = p.catch(() => {}).finally(() => {
+          inflight.delete(tracked);
+          settle();
+        });
+        inflight.add(tracked);
+        return p;
+      });
+    },
+    async idle() {
+      while (inflight.size) await Promise.all(inflight);
+    },
+    drained() {
+      const done = new Promise<void>((resolve) => waiters.push(resolve));
+      settle();
+      return done;
+    },
+  };
 }

@@ -1,13 +1,12 @@
-// Data Policy §5 and §8: every route declares, in this one table, what it
-// needs: "public", "signed-in", or a permission of the matrix. The guard
-// below enforces the table for every request and fails closed for a route
-// missing from it; a test enumerates every registered route against it.
+// Data Policy §5 and §8: the guard that enforces the route table
+// (route_access.ts) for every request, fails closed for a route missing from
+// it, applies the staff IP allow-list, and audits every denial, CSRF
+// refusals included.
 import type { Context, MiddlewareHandler } from "hono";
 import { getCookie } from "hono/cookie";
 import { HTTPException } from "hono/http-exception";
 import { matchedRoutes } from "hono/route";
 import type { Database } from "../db/client.ts";
-import type { Permission } from "../lib/security/permissions.ts";
 import {
   loadPrincipal,
   type StaffPrincipal,
@@ -15,57 +14,8 @@ import {
 import { readSession, type SessionPolicy } from "../lib/security/sessions.ts";
 import { recordAudit } from "../lib/security/audit.ts";
 import { ipAllowed } from "../lib/security/ip_allowlist.ts";
-import { USERS_ROUTE_ACCESS } from "./users.ts";
-import { SYNC_ROUTE_ACCESS } from "./sync.ts";
-
-export type Access = "public" | "signed-in" | Permission;
-
-/** What each route needs, keyed by "METHOD /path" as registered. */
-export const ROUTE_ACCESS: Record<string, Access> = {
-  "GET /healthz": "public",
-  "GET /readyz": "public",
-  "POST /lang": "public",
-  "GET /auth/signin": "public",
-  "POST /auth/local": "public",
-  "GET /auth/google": "public",
-  "GET /auth/msentra": "public",
-  "GET /auth/github": "public",
-  "GET /auth/first-owner/:token": "public",
-  "POST /auth/first-owner/:token": "public",
-  "GET /auth/setup/:token": "public",
-  "POST /auth/setup/:token": "public",
-  "GET /auth/enroll": "public",
-  "POST /auth/enroll": "public",
-  "POST /auth/signout": "signed-in",
-  "POST /auth/signout-everywhere": "signed-in",
-  "GET /": "dashboard.view",
-  "GET /admin/roles": "roles.read",
-  "GET /admin/amazon-apps": "credentials.manage",
-  "POST /admin/amazon-apps": "credentials.manage",
-  "POST /admin/amazon-apps/:id/rotate": "credentials.manage",
-  "GET /stores": "dashboard.view",
-  "GET /stores/:id": "dashboard.view",
-  "GET /stores/new": "stores.manage",
-  "POST /stores": "stores.manage",
-  "GET /stores/:id/disconnections": "dashboard.view",
-  "POST /stores/:id/disconnections/:did/archive": "archives.download",
-  "GET /stores/:id/disconnect": "stores.manage",
-  "POST /stores/:id/disconnect": "stores.manage",
-  "GET /stores/:id/connect/website": "credentials.manage",
-  "POST /stores/:id/connect/self": "credentials.manage",
-  "GET /connect/sp-api/callback": "credentials.manage",
-  "GET /stores/:id/connect/ads": "credentials.manage",
-  "GET /connect/ads/callback": "credentials.manage",
-  ...USERS_ROUTE_ACCESS,
-  ...SYNC_ROUTE_ACCESS,
-  "GET /account/password": "signed-in",
-  "POST /account/password": "signed-in",
-  "GET /audit": "audit.read",
-  "GET /audit/export.csv": "audit.read",
-  "POST /audit/verify": "audit.read",
-};
-
-export const SESSION_COOKIE = "custodian_session";
+import { clientIp, SESSION_COOKIE } from "./context.ts";
+import { ROUTE_ACCESS } from "./route_access.ts";
 
 /** Public routes outside the staff area: the IP allow-list does not apply. */
 const OUTSIDE_STAFF_AREA = new Set([
@@ -73,12 +23,6 @@ const OUTSIDE_STAFF_AREA = new Set([
   "GET /readyz",
   "POST /lang",
 ]);
-
-declare module "hono" {
-  interface ContextVariableMap {
-    principal: StaffPrincipal | null;
-  }
-}
 
 /**
  * The "METHOD /path" of the handler that will answer, or null (404, static).
@@ -156,12 +100,6 @@ export function accessGuard(deps: GuardDeps): MiddlewareHandler {
     }
     await next();
   };
-}
-
-/** The client address as Deno saw it (no proxy headers are trusted). */
-export function clientIp(c: Context): string | null {
-  const info = (c.env as { remoteAddr?: Deno.NetAddr } | undefined)?.remoteAddr;
-  return info?.hostname ?? null;
 }
 
 async function deny(

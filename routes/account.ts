@@ -3,14 +3,13 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import type { Database } from "../db/client.ts";
-import { recordAudit } from "../lib/security/audit.ts";
 import {
-  changePassword,
-  hasLocalCredentials,
-} from "../lib/security/local_accounts.ts";
+  changeOwnPassword,
+  hasOwnPassword,
+} from "../lib/security/own_account.ts";
 import { PasswordChangePage } from "../views/auth/pages.tsx";
 import { translator } from "../views/i18n.ts";
-import { clientIp } from "./access.ts";
+import { requestMeta, requirePrincipal } from "./context.ts";
 import { page } from "./page.ts";
 
 const form = z.object({
@@ -24,11 +23,8 @@ export function accountRoutes(deps: { db: Database }): Hono {
   const app = new Hono();
 
   app.get("/account/password", async (c) => {
-    const principal = c.get("principal")!;
-    const local = await db.asUser(
-      principal,
-      (tx) => hasLocalCredentials(tx, principal.userId),
-    );
+    const principal = requirePrincipal(c);
+    const local = await hasOwnPassword(db, principal);
     return page(
       c,
       translator(c.get("lang"))("account.password.title"),
@@ -41,7 +37,7 @@ export function accountRoutes(deps: { db: Database }): Hono {
   });
 
   app.post("/account/password", async (c) => {
-    const principal = c.get("principal")!;
+    const principal = requirePrincipal(c);
     const t = translator(c.get("lang"));
     const parsed = form.safeParse(await c.req.parseBody());
     const again = (errors: string[], status = 400) =>
@@ -59,28 +55,12 @@ export function accountRoutes(deps: { db: Database }): Hono {
     if (!parsed.success) return again([t("account.password.invalid")]);
     const { current, password, confirm } = parsed.data;
     if (password !== confirm) return again([t("auth.password.mismatch")]);
-    const result = await db.asUser(
+    const result = await changeOwnPassword(
+      db,
       principal,
-      (tx) =>
-        changePassword(tx, principal.userId, current, password, {
-          email: principal.email,
-          displayName: principal.displayName,
-        }, new Date()),
+      { current, password },
+      requestMeta(c),
     );
-    await recordAudit(db, principal, {
-      actorType: "staff",
-      actorId: principal.userId,
-      action: "account.password.change",
-      target: principal.email,
-      outcome: result.ok ? "success" : "failure",
-      ip: clientIp(c),
-      requestId: c.get("requestId"),
-      details: result.ok
-        ? {}
-        : "reason" in result
-        ? { reason: result.reason }
-        : { problems: result.problems.map((p) => p.code) },
-    });
     if (!result.ok) {
       return again(
         "reason" in result

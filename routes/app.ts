@@ -1,7 +1,6 @@
 // The Hono application: middleware shell, error pages and every area's
 // routes. main.ts passes in everything it needs; tests build the same app
 // with a PGlite database and an in-memory KV.
-import "./context.ts";
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { getCookie, setCookie } from "hono/cookie";
@@ -22,7 +21,8 @@ import { LANGS, pickLang } from "../views/i18n.ts";
 import { healthRoutes } from "./health.ts";
 import type { Vault } from "../lib/security/vault.ts";
 import { PERMISSIONS, ROLES } from "../lib/security/permissions.ts";
-import { accessGuard, auditedCsrf, ROUTE_ACCESS } from "./access.ts";
+import { accessGuard, auditedCsrf } from "./access.ts";
+import { ROUTE_ACCESS } from "./route_access.ts";
 import { authRoutes } from "./auth.ts";
 import { auditRoutes } from "./audit.ts";
 import { accountRoutes } from "./account.ts";
@@ -38,6 +38,7 @@ import { CredentialWarnings } from "../views/admin/apps.tsx";
 import { listVisibleStores } from "../lib/stores.ts";
 import { reviewStatus, touchGrantUse } from "../lib/security/access_review.ts";
 import { ReviewReminder } from "../views/users/review_reminder.tsx";
+import { LANG_COOKIE, requirePrincipal } from "./context.ts";
 import { page } from "./page.ts";
 
 export interface AppDeps {
@@ -55,7 +56,6 @@ export interface AppDeps {
 const STATIC_ROOT = decodeURIComponent(
   new URL("../static", import.meta.url).pathname,
 );
-const LANG_COOKIE = "lang";
 
 /**
  * Builds the application.
@@ -186,7 +186,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/", appRoutes(deps));
 
   app.get("/", async (c) => {
-    const principal = c.get("principal")!;
+    const principal = requirePrincipal(c);
     const review = principal.permissions.has("access.review")
       ? await reviewStatus(
         deps.db,

@@ -14,7 +14,7 @@ import {
 import type { Vault } from "../lib/security/vault.ts";
 import { AppsPage } from "../views/admin/apps.tsx";
 import { translator } from "../views/i18n.ts";
-import { clientIp } from "./access.ts";
+import { clientIp, requirePrincipal } from "./context.ts";
 import { page } from "./page.ts";
 
 const DAY = 86_400_000;
@@ -29,7 +29,7 @@ export function appRoutes(deps: { db: Database; vault: Vault }): Hono {
     status = 200,
   ) => {
     const now = Date.now();
-    const apps = await listApps(db, c.get("principal")!);
+    const apps = await listApps(db, requirePrincipal(c));
     c.header("Cache-Control", "no-store");
     return page(
       c,
@@ -62,7 +62,7 @@ export function appRoutes(deps: { db: Database; vault: Vault }): Hono {
   app.post("/admin/amazon-apps", async (c) => {
     const body = await c.req.parseBody();
     try {
-      await addApp(db, vault, c.get("principal")!, body, meta(c));
+      await addApp(db, vault, requirePrincipal(c), body, meta(c));
     } catch (err) {
       if (!(err instanceof AppFormError)) throw err;
       const keep = (k: string) =>
@@ -83,7 +83,7 @@ export function appRoutes(deps: { db: Database; vault: Vault }): Hono {
   app.post("/admin/amazon-apps/:id/rotate", async (c) => {
     const id = z.uuid().safeParse(c.req.param("id"));
     if (!id.success) throw new HTTPException(404);
-    const known = (await listApps(db, c.get("principal")!)).some((a) =>
+    const known = (await listApps(db, requirePrincipal(c))).some((a) =>
       a.id === id.data
     );
     if (!known) throw new HTTPException(404);
@@ -91,7 +91,7 @@ export function appRoutes(deps: { db: Database; vault: Vault }): Hono {
       await rotateSecret(
         db,
         vault,
-        c.get("principal")!,
+        requirePrincipal(c),
         id.data,
         await c.req.parseBody(),
         meta(c),

@@ -15,7 +15,7 @@ import {
 import { listVisibleStores } from "../lib/stores.ts";
 import { AuditPage, VerifyResult } from "../views/audit/page.tsx";
 import { translator } from "../views/i18n.ts";
-import { clientIp } from "./access.ts";
+import { clientIp, requirePrincipal } from "./context.ts";
 import { page } from "./page.ts";
 
 const PAGE_SIZE = 50;
@@ -60,7 +60,7 @@ export function auditRoutes(deps: { db: Database }): Hono {
   const app = new Hono();
 
   app.get("/audit", async (c) => {
-    const principal = c.get("principal")!;
+    const principal = requirePrincipal(c);
     const t = translator(c.get("lang"));
     const stores = await listVisibleStores(db, principal);
     const parsed = filterQuery.safeParse(c.req.query());
@@ -113,7 +113,7 @@ export function auditRoutes(deps: { db: Database }): Hono {
   });
 
   app.get("/audit/export.csv", async (c) => {
-    const principal = c.get("principal")!;
+    const principal = requirePrincipal(c);
     const parsed = filterQuery.safeParse(c.req.query());
     if (!parsed.success) return c.text("Invalid filters", 400);
     const filter = toFilter(parsed.data);
@@ -148,7 +148,7 @@ export function auditRoutes(deps: { db: Database }): Hono {
   });
 
   app.post("/audit/verify", async (c) => {
-    const principal = c.get("principal")!;
+    const principal = requirePrincipal(c);
     const report = await verifyAuditChain(db, principal);
     await recordAudit(db, principal, {
       actorType: "staff",

@@ -18,7 +18,7 @@ import {
   completeAdsAuthorization,
 } from "../lib/connections/ads.ts";
 import { translator } from "../views/i18n.ts";
-import { clientIp } from "./access.ts";
+import { clientIp, requirePrincipal } from "./context.ts";
 import { page } from "./page.ts";
 
 export function connectRoutes(
@@ -53,7 +53,7 @@ export function connectRoutes(
         appId: c.req.query("appId"),
       });
       if (!parsed.success) throw new HTTPException(404);
-      const principal = c.get("principal")!;
+      const principal = requirePrincipal(c);
       try {
         const url = await begin(deps.connect, principal, principal.sessionId, {
           storeId: parsed.data.id,
@@ -75,7 +75,7 @@ export function connectRoutes(
       // Referrer-Policy is no-referrer everywhere (routes/app.ts), as Amazon
       // recommends for this page whose URL carries the code.
       c.header("Cache-Control", "no-store");
-      const principal = c.get("principal")!;
+      const principal = requirePrincipal(c);
       return result(
         c,
         await complete(
@@ -110,7 +110,7 @@ export function connectRoutes(
       });
     }
     try {
-      const r = await selfAuthorize(deps.connect, c.get("principal")!, {
+      const r = await selfAuthorize(deps.connect, requirePrincipal(c), {
         storeId: parsed.data.id,
         appId: parsed.data.appId,
         refreshToken: parsed.data.refreshToken,

@@ -1,15 +1,53 @@
-// Typed context variables shared by every route (Hono module augmentation).
-import type {} from "hono";
+// What every route shares about a request: the typed context variables
+// (Hono module augmentation), the cookie names, who is signed in and from
+// which address. Imports no route module, so any route may import it.
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
 import type {} from "hono/request-id";
 import type {} from "hono/secure-headers";
 import type { Lang } from "../views/i18n.ts";
 import type { Logger } from "../lib/log.ts";
+import type { StaffPrincipal } from "../lib/security/principal.ts";
+import type { RequestMeta } from "../lib/security/audit.ts";
 
 declare module "hono" {
   interface ContextVariableMap {
     log: Logger;
     lang: Lang;
+    /** Set by the access guard for every request; null when signed out. */
+    principal: StaffPrincipal | null;
   }
 }
 
-export {};
+/** The session cookie (`__Host-` prefixed). */
+export const SESSION_COOKIE = "custodian_session";
+/** The 15-minute cookie of a TOTP enrollment in progress (`__Host-`). */
+export const ENROLL_COOKIE = "custodian_enroll";
+/** The chosen interface language. */
+export const LANG_COOKIE = "lang";
+
+/**
+ * The signed-in principal. The access guard has refused anonymous requests
+ * to every route that is not public before a handler runs, so this throws
+ * (401) only for a handler whose route was declared public by mistake.
+ */
+export function requirePrincipal(c: Context): StaffPrincipal {
+  const principal = c.get("principal");
+  if (!principal) throw new HTTPException(401);
+  return principal;
+}
+
+/** The client address as Deno saw it (no proxy headers are trusted). */
+export function clientIp(c: Context): string | null {
+  const info = (c.env as { remoteAddr?: Deno.NetAddr } | undefined)?.remoteAddr;
+  return info?.hostname ?? null;
+}
+
+/** The request's address, user agent and id, as lib/ audits them. */
+export function requestMeta(c: Context): RequestMeta {
+  return {
+    ip: clientIp(c),
+    userAgent: c.req.header("user-agent") ?? null,
+    requestId: c.get("requestId"),
+  };
+}

@@ -18,7 +18,6 @@ import {
   StoreDetailPage,
   StoreListPage,
 } from "../views/stores/pages.tsx";
-import { clientIp } from "./access.ts";
 import {
   connectionStatus,
   SP_API_ROLES,
@@ -32,10 +31,11 @@ import {
   disconnectionPreview,
   listDisconnections,
   openArchiveForDownload,
-  startDisconnection,
+  requestDisconnection,
 } from "../lib/policy/disconnection.ts";
 import { stream } from "hono/streaming";
 import type { Vault } from "../lib/security/vault.ts";
+import type { Enqueue } from "../lib/queue.ts";
 import {
   DisconnectButton,
   DisconnectConfirm,
@@ -44,26 +44,25 @@ import {
   type DisconnectionView,
 } from "../views/stores/disconnect.tsx";
 import { translator } from "../views/i18n.ts";
+import { clientIp, requirePrincipal } from "./context.ts";
 import { page } from "./page.ts";
 import { t as syncT } from "../views/sync/messages.ts";
 
 export function storeRoutes(deps: {
   db: Database;
   vault: Vault;
-  enqueue: (
-    message: { type: string } & Record<string, unknown>,
-  ) => Promise<void>;
+  enqueue: Enqueue;
 }): Hono {
   const app = new Hono();
   app.get("/stores", async (c) => {
-    const stores = await listVisibleStores(deps.db, c.get("principal")!);
+    const stores = await listVisibleStores(deps.db, requirePrincipal(c));
     return page(
       c,
       translator(c.get("lang"))("stores.title"),
       StoreListPage({
         lang: c.get("lang"),
         stores,
-        canRegister: c.get("principal")!.permissions.has("stores.manage"),
+        canRegister: requirePrincipal(c).permissions.has("stores.manage"),
       }),
     );
   });
@@ -98,7 +97,7 @@ export function storeRoutes(deps: {
     try {
       const id = await registerOwnStore(
         deps.db,
-        c.get("principal")!,
+        requirePrincipal(c),
         values as Parameters<typeof registerOwnStore>[2],
         { ip: clientIp(c), requestId: c.get("requestId") },
       );
@@ -127,10 +126,10 @@ export function storeRoutes(deps: {
     DisconnectionRecords({
       lang: c.get("lang"),
       storeId: id,
-      records: (await listDisconnections(deps.db, c.get("principal")!, id)).map(
+      records: (await listDisconnections(deps.db, requirePrincipal(c), id)).map(
         (r): DisconnectionView => ({
           id: r.id,
-          archives: c.get("principal")!.permissions.has("archives.download")
+          archives: requirePrincipal(c).permissions.has("archives.download")
             ? archivedCategories(r)
             : [],
           status: r.status,
@@ -144,7 +143,7 @@ export function storeRoutes(deps: {
 
   app.get("/stores/:id", async (c) => {
     const id = storeId(c.req.param("id"));
-    const principal = c.get("principal")!;
+    const principal = requirePrincipal(c);
     const store = await getStoreDetail(deps.db, principal, id);
     if (!store) throw new HTTPException(404);
     const canDisconnect = principal.permissions.has("stores.manage") &&
@@ -198,7 +197,7 @@ export function storeRoutes(deps: {
     try {
       lines = await openArchiveForDownload(
         { db: deps.db, vault: deps.vault },
-        c.get("principal")!,
+        requirePrincipal(c),
         { storeId: id, disconnectionId: did.data, category, reason },
         { ip: clientIp(c), requestId: c.get("requestId") },
       );
@@ -220,7 +219,7 @@ export function storeRoutes(deps: {
 
   app.get("/stores/:id/disconnections", async (c) => {
     const id = storeId(c.req.param("id"));
-    if (!(await storeVisible(deps.db, c.get("principal")!, id))) {
+    if (!(await storeVisible(deps.db, requirePrincipal(c), id))) {
       throw new HTTPException(404);
     }
     return c.html(await records(c, id));
@@ -238,7 +237,7 @@ export function storeRoutes(deps: {
   ) => {
     const preview = await disconnectionPreview(
       deps.db,
-      c.get("principal")!,
+      requirePrincipal(c),
       id,
     );
     if (!preview) throw new HTTPException(404);
@@ -266,7 +265,7 @@ export function storeRoutes(deps: {
 
   app.post("/stores/:id/disconnect", async (c) => {
     const id = storeId(c.req.param("id"));
-    const principal = c.get("principal")!;
+    const principal = requirePrincipal(c);
     const body = await c.req.parseBody();
     const values: Record<string, string> = {};
     for (const k of CATEGORY_NAMES) {
@@ -310,14 +309,9 @@ export function storeRoutes(deps: {
       );
     }
     try {
-      const record = await startDisconnection(deps.db, principal, id, {
+      await requestDisconnection(deps, principal, id, {
         choices: values,
         reason,
-      });
-      await deps.enqueue({
-        type: "store.disconnect",
-        storeId: id,
-        disconnectionId: record.id,
       });
       return c.redirect(`/stores/${id}`, 303);
     } catch (err) {

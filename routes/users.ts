@@ -3,7 +3,6 @@
 // once). Every state-changing POST is a two-step: without confirm=yes it
 // runs the change as a dry run and shows exactly what will happen; only the
 // confirmed POST commits. Forms work without JS; HTMX only swaps the table.
-import "./context.ts";
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
@@ -59,8 +58,7 @@ import {
 } from "../views/users/pages.tsx";
 import { issueSetupToken } from "../lib/security/staff.ts";
 import { AccessReviewPage } from "../views/users/review.tsx";
-// Types only from access.ts: it may import USERS_ROUTE_ACCESS from here.
-import type { Access } from "./access.ts";
+import { clientIp, requirePrincipal } from "./context.ts";
 import { page } from "./page.ts";
 
 export interface UsersDeps {
@@ -70,24 +68,6 @@ export interface UsersDeps {
   /** The clock (tests move it); defaults to the system clock. */
   clock?: () => Date;
 }
-
-/** What each route of this module needs; merged into ROUTE_ACCESS. */
-export const USERS_ROUTE_ACCESS: Record<string, Access> = {
-  "GET /users": "users.manage",
-  "GET /users/invite": "users.manage",
-  "POST /users/invite": "users.manage",
-  "GET /users/:id": "users.manage",
-  "POST /users/:id/role": "users.manage",
-  "POST /users/:id/grant": "users.manage",
-  "POST /users/:id/revoke": "users.manage",
-  "POST /users/:id/disable": "users.manage",
-  "POST /users/:id/enable": "users.manage",
-  "POST /users/:id/signout": "users.manage",
-  "GET /access-review": "access.review",
-  "POST /access-review/start": "access.review",
-  "POST /access-review/items/:itemId": "access.review",
-  "POST /access-review/complete": "access.review",
-};
 
 const ROLE_NAMES = ROLES.map((r) => r.name) as [string, ...string[]];
 const blankToUndefined = (v: unknown) => v === "" ? undefined : v;
@@ -147,14 +127,8 @@ export function usersRoutes(deps: UsersDeps): Hono {
   const interval = config.ACCESS_REVIEW_INTERVAL_DAYS;
   const app = new Hono();
 
-  const actorOf = (c: Context): StaffPrincipal => {
-    const p = c.get("principal");
-    // The guard has refused anonymous requests before this point.
-    if (!p) throw new HTTPException(401);
-    return p;
-  };
   const meta = (c: Context, dryRun: boolean): ChangeOptions => ({
-    ip: remoteIp(c),
+    ip: clientIp(c),
     userAgent: c.req.header("user-agent") ?? null,
     requestId: c.get("requestId"),
     now: clock(),
@@ -222,7 +196,7 @@ export function usersRoutes(deps: UsersDeps): Hono {
     const parsed = listQuery.safeParse(c.req.query());
     if (!parsed.success) return badForm(c, parsed.error, "/users");
     const q = parsed.data;
-    const actor = actorOf(c);
+    const actor = requirePrincipal(c);
     const list = await listUsers(db, actor, {
       ...q,
       role: q.role as RoleName | undefined,
@@ -254,7 +228,7 @@ export function usersRoutes(deps: UsersDeps): Hono {
   });
 
   app.get("/users/invite", async (c) => {
-    const actor = actorOf(c);
+    const actor = requirePrincipal(c);
     return page(
       c,
       t(c.get("lang"), "invite.title"),
@@ -269,7 +243,7 @@ export function usersRoutes(deps: UsersDeps): Hono {
 
   app.post("/users/invite", async (c) => {
     const lang = c.get("lang");
-    const actor = actorOf(c);
+    const actor = requirePrincipal(c);
     const body = await c.req.parseBody({ all: true });
     const parsed = inviteForm.safeParse(body);
     const formAgain = async (status: number, error: string) =>
@@ -359,7 +333,7 @@ export function usersRoutes(deps: UsersDeps): Hono {
   });
 
   app.get("/users/:id", async (c) => {
-    const actor = actorOf(c);
+    const actor = requirePrincipal(c);
     const id = userId.safeParse(c.req.param("id"));
     const found = id.success ? await getUser(db, actor, id.data) : null;
     if (!found) throw new HTTPException(404);
@@ -400,7 +374,7 @@ export function usersRoutes(deps: UsersDeps): Hono {
       const back = `/users/${id.data}`;
       const parsed = schema.safeParse(await c.req.parseBody());
       if (!parsed.success) return badForm(c, parsed.error, back);
-      const s = step(actorOf(c), id.data, parsed.data, c.get("lang"));
+      const s = step(requirePrincipal(c), id.data, parsed.data, c.get("lang"));
       return await twoStep(c, parsed.data.confirm === "yes", {
         ...s,
         back,
@@ -469,7 +443,7 @@ export function usersRoutes(deps: UsersDeps): Hono {
   // ── Access review ────────────────────────────────────────────────────────
 
   app.get("/access-review", async (c) => {
-    const actor = actorOf(c);
+    const actor = requirePrincipal(c);
     const status = await reviewStatus(db, actor, clock(), interval);
     const lines = status.openReview
       ? await listReviewLines(db, actor, status.openReview.id)
@@ -495,7 +469,7 @@ export function usersRoutes(deps: UsersDeps): Hono {
     const parsed = plainForm.safeParse(await c.req.parseBody());
     if (!parsed.success) return badForm(c, parsed.error, "/access-review");
     const lang = c.get("lang");
-    const actor = actorOf(c);
+    const actor = requirePrincipal(c);
     return await twoStep(c, parsed.data.confirm === "yes", {
       back: "/access-review",
       fields: [],
@@ -512,7 +486,7 @@ export function usersRoutes(deps: UsersDeps): Hono {
     const parsed = decisionForm.safeParse(await c.req.parseBody());
     if (!parsed.success) return badForm(c, parsed.error, "/access-review");
     const lang = c.get("lang");
-    const actor = actorOf(c);
+    const actor = requirePrincipal(c);
     const { decision } = parsed.data;
     return await twoStep(c, parsed.data.confirm === "yes", {
       back: "/access-review",
@@ -539,7 +513,7 @@ export function usersRoutes(deps: UsersDeps): Hono {
     const parsed = plainForm.safeParse(await c.req.parseBody());
     if (!parsed.success) return badForm(c, parsed.error, "/access-review");
     const lang = c.get("lang");
-    const actor = actorOf(c);
+    const actor = requirePrincipal(c);
     return await twoStep(c, parsed.data.confirm === "yes", {
       back: "/access-review",
       fields: [],
@@ -613,12 +587,6 @@ function describeRefusal(
 }
 
 class InvalidForm extends Error {}
-
-/** As access.ts's clientIp (no proxy header trusted), without the import cycle. */
-function remoteIp(c: Context): string | null {
-  const info = (c.env as { remoteAddr?: Deno.NetAddr } | undefined)?.remoteAddr;
-  return info?.hostname ?? null;
-}
 
 function invalidFields(c: Context, error: z.ZodError): InvalidForm {
   const fields = [

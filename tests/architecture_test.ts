@@ -1,6 +1,9 @@
 // The map in architecture.md, checked: imports run main → routes/jobs → lib
-// → db (routes also → views), never back or across; only db/ and the named
-// maintenance functions reach the owner-level connection.
+// → db (routes also → views), never back or across; routes and jobs stay
+// thin (no schema, no query builder, no transaction of their own, no
+// message schema); one module writes sync_runs; the route table is data;
+// only db/ and the named maintenance functions reach the owner-level
+// connection.
 import assert from "node:assert/strict";
 
 const ROOT = new URL("../", import.meta.url).pathname;
@@ -33,7 +36,7 @@ const RULES: { from: string; mustNot: string[] }[] = [
   { from: "views", mustNot: ["db/", "lib/", "routes/", "jobs/"] },
   { from: "lib", mustNot: ["routes/", "views/", "jobs/"] },
   { from: "db", mustNot: ["lib/", "routes/", "views/", "jobs/"] },
-  { from: "jobs", mustNot: ["routes/", "views/"] },
+  { from: "jobs", mustNot: ["routes/", "views/", "db/"] },
 ];
 
 Deno.test("architecture: imports run only in the directions the map allows", async () => {
@@ -92,4 +95,116 @@ Deno.test("architecture: stored Amazon credentials are opened only inside lib/am
     }
   }
   assert.deepEqual(violations, []);
+});
+
+/** The bare (package) specifiers a file imports. */
+async function packagesOf(path: string): Promise<string[]> {
+  const text = await Deno.readTextFile(`${ROOT}${path}`);
+  return [
+    ...text.matchAll(
+      /(?:(?:import|export)[^"']*?from\s+|import\s+)["']([^".][^"']*)["']/g,
+    ),
+  ].map((m) => m[1]);
+}
+
+Deno.test("architecture: routes are thin (no schema, no query builder, no transaction)", async () => {
+  const violations: string[] = [];
+  for await (const file of files("routes")) {
+    for (const target of await importsOf(file)) {
+      if (target === "db/schema.ts") violations.push(`${file} → ${target}`);
+    }
+    for (const pkg of await packagesOf(file)) {
+      if (pkg === "drizzle-orm" || pkg.startsWith("drizzle-orm/")) {
+        violations.push(`${file} → ${pkg}`);
+      }
+    }
+    const text = await Deno.readTextFile(`${ROOT}${file}`);
+    if (
+      /\.as(User|Job)\(|\btx\.(select|insert|update|delete|execute)\b/.test(
+        text,
+      )
+    ) {
+      violations.push(`${file} opens a transaction or queries`);
+    }
+  }
+  assert.deepEqual(violations, []);
+});
+
+Deno.test("architecture: jobs are thin adapters (no schema, no query builder, no message schema)", async () => {
+  const violations: string[] = [];
+  for await (const file of files("jobs")) {
+    for (const target of await importsOf(file)) {
+      if (target.startsWith("db/")) violations.push(`${file} → ${target}`);
+    }
+    for (const pkg of await packagesOf(file)) {
+      if (pkg === "drizzle-orm" || pkg.startsWith("drizzle-orm/")) {
+        violations.push(`${file} → ${pkg}`);
+      }
+      // Each message's schema lives beside its handler's library function;
+      // only the dispatcher itself (queue.ts) speaks zod.
+      if (pkg === "zod" && file !== "jobs/queue.ts") {
+        violations.push(`${file} declares a message schema`);
+      }
+    }
+  }
+  assert.deepEqual(violations, []);
+});
+
+Deno.test("architecture: only lib/sync/runs.ts writes sync_runs", async () => {
+  const OWNER_MODULE = "lib/sync/runs.ts";
+  const writes = [
+    /\.(insert|update|delete)\(\s*syncRuns\b/,
+    /\b(upsertRows|insertRows)\(\s*\w+\s*,\s*syncRuns\b/,
+    /\b(insert\s+into|update|delete\s+from)\s+"?sync_runs\b/i,
+  ];
+  const violations: string[] = [];
+  for (const dir of ["lib", "routes", "jobs", "views", "db"]) {
+    for await (const file of files(dir)) {
+      if (file === OWNER_MODULE || file.startsWith("db/migrations/")) continue;
+      const text = await Deno.readTextFile(`${ROOT}${file}`);
+      if (writes.some((w) => w.test(text))) violations.push(file);
+    }
+  }
+  assert.deepEqual(violations, []);
+  // The owner is real: it does write the table.
+  const owner = await Deno.readTextFile(`${ROOT}${OWNER_MODULE}`);
+  assert.ok(writes.some((w) => w.test(owner)));
+});
+
+Deno.test("architecture: the route table is data that imports only the permission type", async () => {
+  const text = await Deno.readTextFile(`${ROOT}routes/route_access.ts`);
+  const imports = [...text.matchAll(/^import\b[^;]*;/gm)].map((m) => m[0]);
+  assert.deepEqual(imports, [
+    'import type { Permission } from "../lib/security/permissions.ts";',
+  ]);
+});
+
+Deno.test("architecture: every module of routes/ loads on its own (no import cycle)", async () => {
+  const modules: string[] = [];
+  for await (const file of files("routes")) modules.push(file);
+  assert.ok(modules.length > 5);
+  const failures: string[] = [];
+  // A fresh process per module: a cycle shows only when its module is the
+  // first one loaded (e.g. "Cannot access … before initialization").
+  const load = async (file: string) => {
+    const out = await new Deno.Command(Deno.execPath(), {
+      args: [
+        "eval",
+        `await import(${JSON.stringify(`file://${ROOT}${file}`)});`,
+      ],
+      cwd: ROOT,
+      stdout: "null",
+      stderr: "piped",
+    }).output();
+    if (!out.success) {
+      failures.push(`${file}: ${new TextDecoder().decode(out.stderr).trim()}`);
+    }
+  };
+  const queue = [...modules];
+  await Promise.all(
+    [0, 1].map(async () => {
+      for (let f = queue.shift(); f; f = queue.shift()) await load(f);
+    }),
+  );
+  assert.deepEqual(failures, []);
 });

@@ -3,7 +3,7 @@
 // until its retention rule), and restrict backups. Every step is recorded in
 // store_disconnections with counts (never content) in the same transaction
 // as its effect, so a crash at any point resumes where it stopped.
-import { cancelQueuedRunsTx } from "../sync/status.ts";
+import { cancelQueuedRunsTx } from "../sync/runs.ts";
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { type Database, type Principal, rowsOf } from "../../db/client.ts";
@@ -12,6 +12,7 @@ import { deleteStoreCredentials } from "../amazon/credentials.ts";
 import { recordAuditInTx } from "../security/audit.ts";
 import { countStoreRows } from "../row_counts.ts";
 import type { Vault } from "../security/vault.ts";
+import type { Enqueue } from "../queue.ts";
 
 /** The data categories of §3, as the tables that hold them (children first). */
 export const DATA_CATEGORIES = {
@@ -307,6 +308,40 @@ export async function runDisconnection(
     });
     return r;
   });
+  return record;
+}
+
+// ── The "store.disconnect" queue message ─────────────────────────────────
+
+/** The queue message type that carries a disconnection out in the background. */
+export const DISCONNECT_MESSAGE = "store.disconnect";
+
+/** `{type: "store.disconnect", storeId, disconnectionId}` → runDisconnection. */
+export const disconnectMessage = z.object({
+  type: z.literal(DISCONNECT_MESSAGE),
+  storeId: z.uuid(),
+  disconnectionId: z.uuid(),
+});
+export type DisconnectMessage = z.input<typeof disconnectMessage>;
+
+/**
+ * Opens the disconnection (startDisconnection) and hands it to the job
+ * queue, which carries it out (runDisconnection; KV redelivers on failure).
+ */
+export async function requestDisconnection(
+  deps: { db: Database; enqueue: Enqueue },
+  actor: Principal,
+  storeId: string,
+  input: { choices: unknown; reason: string },
+): Promise<DisconnectionRecord> {
+  const record = await startDisconnection(deps.db, actor, storeId, input);
+  await deps.enqueue(
+    {
+      type: DISCONNECT_MESSAGE,
+      storeId,
+      disconnectionId: record.id,
+    } satisfies DisconnectMessage,
+  );
   return record;
 }
 

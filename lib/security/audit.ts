@@ -38,6 +38,12 @@ export interface AuditEventInput {
   details?: Record<string, unknown>;
 }
 
+/** Where a request came from, recorded with the events it causes. */
+export type RequestMeta = Pick<
+  AuditEventInput,
+  "ip" | "userAgent" | "requestId"
+>;
+
 /** One stored audit event, as the auditor pages and exports read it. */
 export interface AuditRow {
   id: number;

@@ -1,7 +1,7 @@
 // Staff accounts (Data Policy §5, §7): invite-only sign-in, one account per
 // person, and the first owner created through a one-time link.
 import { and, eq, sql } from "drizzle-orm";
-import type { Database } from "../../db/client.ts";
+import type { Database, Tx } from "../../db/client.ts";
 import { staffUsers } from "../../db/schema.ts";
 import { sha256Hex } from "./_hex.ts";
 import { encodeHex } from "./_hex.ts";
@@ -77,6 +77,48 @@ export async function findStaffByEmail(
     );
     return user ?? null;
   });
+}
+
+/** Looks a user up by id (any status), in that user's own scope. */
+export async function findStaffById(
+  db: Database,
+  userId: string,
+): Promise<StaffUser | null> {
+  const [user] = await db.asUser(
+    { userId, storeIds: [] },
+    (tx) => tx.select().from(staffUsers).where(eq(staffUsers.id, userId)),
+  );
+  return user ?? null;
+}
+
+/** Records a local account's sign-in (password and TOTP or recovery code). */
+export async function recordLocalSignIn(
+  db: Database,
+  userId: string,
+  now = new Date(),
+): Promise<void> {
+  await db.asUser(
+    { userId, storeIds: [] },
+    (tx) =>
+      tx.update(staffUsers).set({ lastSignInAt: now, mfaAssurance: "totp" })
+        .where(eq(staffUsers.id, userId)),
+  );
+}
+
+/**
+ * Activates a local account whose TOTP enrollment was just confirmed, in the
+ * caller's transaction (the enrollment's): it is signed in from now on.
+ */
+export async function activateLocalAccountTx(
+  tx: Tx,
+  userId: string,
+  now = new Date(),
+): Promise<void> {
+  await tx.update(staffUsers).set({
+    status: "active",
+    mfaAssurance: "totp",
+    lastSignInAt: now,
+  }).where(eq(staffUsers.id, userId));
 }
 
 // ── The first owner's one-time sign-in link ─────────────────────────────────

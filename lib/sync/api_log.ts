@@ -4,8 +4,9 @@
 // token or a body. Newest first, keyset pages on id, in the caller's
 // RLS-scoped transaction.
 import { and, desc, eq, gte, isNull, lt, or, type SQL } from "drizzle-orm";
-import type { Tx } from "../../db/client.ts";
+import type { Database, Principal, Tx } from "../../db/client.ts";
 import { apiRequestLog } from "../../db/schema.ts";
+import { findSyncStoreTx, type SyncStore } from "./status.ts";
 
 export type ApiLogRow = typeof apiRequestLog.$inferSelect;
 
@@ -53,4 +54,23 @@ export async function listApiLog(
     rows: page,
     next: rows.length > f.limit ? page[page.length - 1].id : null,
   };
+}
+
+/**
+ * The API log page of a store: the store and a page of its log; null when
+ * the store does not exist or is not the principal's.
+ */
+export async function storeApiLog(
+  db: Database,
+  principal: Principal,
+  storeId: string,
+  f: ApiLogFilter,
+): Promise<
+  { store: SyncStore; rows: ApiLogRow[]; next: number | null } | null
+> {
+  return await db.asUser(principal, async (tx) => {
+    const store = await findSyncStoreTx(tx, storeId);
+    if (!store) return null;
+    return { store, ...(await listApiLog(tx, storeId, f)) };
+  });
 }

@@ -5,7 +5,7 @@
 import { Cron } from "croner";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
-import type { Tx } from "../../db/client.ts";
+import type { Database, Principal, Tx } from "../../db/client.ts";
 import { jobSchedules } from "../../db/schema.ts";
 import type { Dataset } from "./dataset.ts";
 
@@ -19,6 +19,11 @@ export interface JobSchedule {
   /** Whether an admin changed it. */
   custom: boolean;
 }
+
+/** An admin's change to a job: a new schedule, or back to the default. */
+export type ScheduleChange =
+  | { name: string; reset: true }
+  | { name: string; reset: false; schedule: string; enabled: boolean };
 
 /** The job name of a dataset. */
 export const jobName = (dataset: string) => `sync.${dataset}`;
@@ -67,38 +72,40 @@ export function nextFiring(schedule: string, from: Date): Date | null {
   return new Cron(schedule, { timezone: "UTC", paused: true }).nextRun(from);
 }
 
-/** Saves an admin's change (or, with `reset`, returns to the default). */
-export async function saveSchedule(
+/**
+ * Writes an admin's change (or, with `reset`, returns to the default) in the
+ * caller's transaction; actions.ts's saveSchedule audits it with the change.
+ */
+export async function writeScheduleTx(
   tx: Tx,
-  input: {
-    name: string;
-    schedule: string;
-    enabled: boolean;
-    reset: boolean;
-    actor: string;
-  },
+  change: ScheduleChange,
+  actor: string,
 ): Promise<void> {
-  if (input.reset) {
-    await tx.delete(jobSchedules).where(eq(jobSchedules.name, input.name));
+  if (change.reset) {
+    await tx.delete(jobSchedules).where(eq(jobSchedules.name, change.name));
     return;
   }
   await tx.insert(jobSchedules).values({
-    name: input.name,
-    schedule: input.schedule,
-    enabled: input.enabled,
-    updatedBy: input.actor,
+    name: change.name,
+    schedule: change.schedule,
+    enabled: change.enabled,
+    updatedBy: actor,
   }).onConflictDoUpdate({
     target: jobSchedules.name,
     set: {
-      schedule: input.schedule,
-      enabled: input.enabled,
-      updatedBy: input.actor,
+      schedule: change.schedule,
+      enabled: change.enabled,
+      updatedBy: actor,
       updatedAt: new Date(),
     },
   });
 }
 
-/** Admins' changes, read in a user's transaction. */
+/**
+ * Admins' changes: the one query for them, read in a scoped transaction by
+ * the jobs page (the admin's) and by the scheduler (nobody's: the table
+ * holds no store data).
+ */
 export async function scheduleOverrides(
   tx: Tx,
 ): Promise<{ name: string; schedule: string; enabled: boolean }[]> {
@@ -107,4 +114,18 @@ export async function scheduleOverrides(
     schedule: jobSchedules.schedule,
     enabled: jobSchedules.enabled,
   }).from(jobSchedules);
+}
+
+/** The jobs page: every job's effective schedule and its next firing. */
+export async function listJobs(
+  db: Database,
+  principal: Principal,
+  datasets: readonly Dataset[],
+  now: Date,
+): Promise<(JobSchedule & { next: Date | null })[]> {
+  const overrides = await db.asUser(principal, scheduleOverrides);
+  return effectiveSchedules(datasets, overrides).map((j) => ({
+    ...j,
+    next: j.enabled ? nextFiring(j.schedule, now) : null,
+  }));
 }

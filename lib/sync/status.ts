@@ -1,7 +1,7 @@
 // What staff see of syncs: per dataset the last and the current run, the
-// run history (keyset pages, filters), one run with its bad rows, and the
-// actions "run now" and "retry" (queued runs the queue carries out). All
-// reads go through the caller's RLS-scoped transaction.
+// run history (keyset pages, filters), one run with its bad rows. Reads
+// only: runs are written by runs.ts. Everything goes through the caller's
+// RLS-scoped transaction, so another store's runs are simply not there.
 import {
   and,
   desc,
@@ -11,14 +11,12 @@ import {
   notInArray,
   or,
   type SQL,
-  sql,
 } from "drizzle-orm";
-import type { Tx } from "../../db/client.ts";
-import { syncRuns } from "../../db/schema.ts";
+import type { Database, Principal, Tx } from "../../db/client.ts";
+import { stores, syncRuns } from "../../db/schema.ts";
 import type { BadRow, Dataset } from "./dataset.ts";
 
 export type SyncRun = typeof syncRuns.$inferSelect;
-export type RunTrigger = "schedule" | "manual" | "retry";
 
 /** A running run whose worker has not written for this long has stopped. */
 export const STALE_RUNNING_MS = 3 * 60_000;
@@ -132,68 +130,85 @@ export async function getRun(
   return { ...row, badRowList: (row.badRows ?? []) as BadRow[] };
 }
 
-export class SyncRequestError extends Error {
-  override name = "SyncRequestError";
-  constructor(readonly code: "busy" | "not_failed" | "not_connected") {
-    super(code);
-  }
+// ── The sync pages' read models, one transaction each ───────────────────────
+
+/** The store a sync page is about, as the principal sees it. */
+export interface SyncStore {
+  id: string;
+  name: string;
+  status: string;
+}
+
+/** The store in the caller's transaction, or null (not there, or not theirs). */
+export async function findSyncStoreTx(
+  tx: Tx,
+  storeId: string,
+): Promise<SyncStore | null> {
+  const [store] = await tx.select({
+    id: stores.id,
+    name: stores.name,
+    status: stores.status,
+  }).from(stores).where(eq(stores.id, storeId));
+  return store ?? null;
 }
 
 /**
- * Queues a run of `dataset` (manual) or a retry of a failed run; refuses
- * while one is queued or running. Returns the queued run's id.
+ * A store's sync page: the store, each dataset's status and a page of its
+ * runs; null when the store does not exist or is not the principal's.
  */
-export async function requestRun(
-  tx: Tx,
-  input: { storeId: string; dataset: string; retryOf?: string },
-): Promise<string> {
-  if (input.retryOf) {
-    const [failed] = await tx.select().from(syncRuns).where(and(
-      eq(syncRuns.id, input.retryOf),
-      eq(syncRuns.storeId, input.storeId),
-    ));
-    if (!failed || failed.status !== "failed") {
-      throw new SyncRequestError("not_failed");
-    }
+export async function syncOverview(
+  db: Database,
+  principal: Principal,
+  storeId: string,
+  datasets: readonly Dataset[],
+  filter: RunFilter,
+): Promise<
+  | {
+    store: SyncStore;
+    statuses: DatasetStatus[];
+    runs: SyncRun[];
+    next: { startedAt: Date; id: string } | null;
   }
-  const open = await tx.select().from(syncRuns).where(and(
-    eq(syncRuns.storeId, input.storeId),
-    eq(syncRuns.dataset, input.dataset),
-    inArray(syncRuns.status, ["queued", "running"]),
-  ));
-  if (open.some((r) => isActive(r))) throw new SyncRequestError("busy");
-  return await queueRun(tx, {
-    storeId: input.storeId,
-    dataset: input.dataset,
-    trigger: input.retryOf ? "retry" : "manual",
+  | null
+> {
+  return await db.asUser(principal, async (tx) => {
+    const store = await findSyncStoreTx(tx, storeId);
+    if (!store) return null;
+    const { runs, next } = await listRuns(tx, storeId, filter);
+    const statuses = await datasetStatuses(tx, storeId, datasets);
+    return { store, statuses, runs, next };
   });
 }
 
-/** Creates a queued run (manual "run now" or "retry"); the queue runs it. */
-export async function queueRun(
-  tx: Tx,
-  req: { storeId: string; dataset: string; trigger: RunTrigger },
-): Promise<string> {
-  const [row] = await tx.insert(syncRuns).values({
-    storeId: req.storeId,
-    dataset: req.dataset,
-    trigger: req.trigger,
-    status: "queued",
-  }).returning({ id: syncRuns.id });
-  return row.id;
+/** The status table alone (the page polls it); null as syncOverview. */
+export async function syncStatus(
+  db: Database,
+  principal: Principal,
+  storeId: string,
+  datasets: readonly Dataset[],
+): Promise<{ store: SyncStore; statuses: DatasetStatus[] } | null> {
+  return await db.asUser(principal, async (tx) => {
+    const store = await findSyncStoreTx(tx, storeId);
+    if (!store) return null;
+    return { store, statuses: await datasetStatuses(tx, storeId, datasets) };
+  });
 }
 
-/** Cancels every queued run of a store (revocation, disconnection). */
-export async function cancelQueuedRunsTx(
-  tx: Tx,
+/** One run of the store as the principal sees it, or null. */
+export async function findRun(
+  db: Database,
+  principal: Principal,
   storeId: string,
-  reason: string,
-): Promise<number> {
-  const rows = await tx.update(syncRuns).set({
-    status: "cancelled",
-    finishedAt: sql`now()`,
-    error: reason,
-  }).where(and(eq(syncRuns.storeId, storeId), eq(syncRuns.status, "queued")))
-    .returning({ id: syncRuns.id });
-  return rows.length;
+  runId: string,
+): Promise<(SyncRun & { badRowList: BadRow[] }) | null> {
+  return await db.asUser(principal, (tx) => getRun(tx, storeId, runId));
+}
+
+/** The store, or null when it does not exist or is not the principal's. */
+export async function findSyncStore(
+  db: Database,
+  principal: Principal,
+  storeId: string,
+): Promise<SyncStore | null> {
+  return await db.asUser(principal, (tx) => findSyncStoreTx(tx, storeId));
 }

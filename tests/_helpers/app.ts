@@ -4,7 +4,7 @@ import { loadConfig } from "../../lib/config.ts";
 import { createLogger } from "../../lib/log.ts";
 import { createApp } from "../../routes/app.ts";
 import { prepareDatabase } from "../../lib/setup.ts";
-import { enqueue } from "../../jobs/queue.ts";
+import { createJobQueue, type JobQueue } from "../../jobs/queue.ts";
 import {
   createVault,
   generateVaultKey,
@@ -21,6 +21,8 @@ export interface TestApp extends AsyncDisposable {
   vault: Vault;
   /** Every message the app enqueued, in order. */
   messages: Record<string, unknown>[];
+  /** The app's job queue: startJobs({ queue }) listens, drained() waits. */
+  queue: JobQueue;
 }
 
 /** A fresh app; `env` overrides configuration variables. */
@@ -35,6 +37,7 @@ export async function openTestApp(
   const log = createLogger({ level: "debug", sink: (l) => logs.push(l) });
   const vault = createVault([{ kid: "test", key: generateVaultKey() }]);
   const messages: Record<string, unknown>[] = [];
+  const queue = createJobQueue(kv);
   const app = createApp({
     config,
     db: t.db,
@@ -43,12 +46,13 @@ export async function openTestApp(
     vault,
     enqueue: (message) => {
       messages.push(message);
-      return enqueue(kv, message);
+      return queue.enqueue(message);
     },
   });
   return {
     app,
     messages,
+    queue,
     t,
     kv,
     logs,

@@ -33,7 +33,7 @@ import {
   type RunOutcome,
   runSync,
   type RunTrigger,
-} from "../../jobs/sync_runner.ts";
+} from "../../lib/sync/runner.ts";
 import { openTestDatabase, ownerOf, type TestDatabase } from "./test_db.ts";
 
 /** Every documented plan made `factor` times faster (bursts unchanged). */

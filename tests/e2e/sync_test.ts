@@ -8,7 +8,7 @@ import { loadConfig } from "../../lib/config.ts";
 import { prepareDatabase } from "../../lib/setup.ts";
 import { DATASETS } from "../../lib/sync/datasets/mod.ts";
 import { startJobs } from "../../jobs/mod.ts";
-import { enqueue } from "../../jobs/queue.ts";
+import { createJobQueue } from "../../jobs/queue.ts";
 import { syncHandler } from "../../jobs/sync.ts";
 import { openSyncWorld } from "../_helpers/sync.ts";
 import { ownerOf, testEngine } from "../_helpers/test_db.ts";
@@ -29,8 +29,8 @@ Deno.test(`browser (${testEngine}): run a sync now and watch it finish`, async (
     kv: await Deno.openKv(":memory:"),
   });
   await prepareDatabase(w.db);
-  const send = (m: { type: string } & Record<string, unknown>) =>
-    enqueue(w.kv, m);
+  const queue = createJobQueue(w.kv);
+  const send = queue.enqueue;
   const app = createApp({
     config: loadConfig({ PUBLIC_URL: origin, AMAZON_BASE_URL: w.sb.url }),
     db: w.db,
@@ -41,7 +41,7 @@ Deno.test(`browser (${testEngine}): run a sync now and watch it finish`, async (
   });
   handler = (req) => app.fetch(req);
   const jobs = startJobs({
-    kv: w.kv,
+    queue,
     log: w.log,
     handlers: [syncHandler({ ...w.deps, enqueue: send })],
   });

@@ -1,14 +1,19 @@
 import assert from "node:assert/strict";
 import { z } from "zod";
-import { createDispatcher, defineHandler, enqueue } from "../../jobs/queue.ts";
+import {
+  createDispatcher,
+  createJobQueue,
+  defineHandler,
+} from "../../jobs/queue.ts";
 import { startJobs } from "../../jobs/mod.ts";
 import { createLogger } from "../../lib/log.ts";
 
 Deno.test("queue: a message reaches its handler validated, through real Deno KV", async () => {
   const kv = await Deno.openKv(":memory:");
   const got = Promise.withResolvers<{ storeId: string }>();
+  const queue = createJobQueue(kv);
   const jobs = startJobs({
-    kv,
+    queue,
     log: createLogger({ sink: () => {} }),
     handlers: [defineHandler({
       type: "test.ping",
@@ -17,7 +22,7 @@ Deno.test("queue: a message reaches its handler validated, through real Deno KV"
     })],
   });
   const storeId = crypto.randomUUID();
-  await enqueue(kv, { type: "test.ping", storeId });
+  await queue.enqueue({ type: "test.ping", storeId });
   assert.equal((await got.promise).storeId, storeId);
   jobs.stop();
   kv.close();
@@ -62,4 +67,40 @@ Deno.test("queue: a failing handler is retried by KV until it succeeds", async (
   assert.equal(attempts, 2);
   kv.close();
   await listening;
+});
+
+Deno.test("queue: drained() resolves once every enqueued message was handled, retries included", async () => {
+  const kv = await Deno.openKv(":memory:");
+  const queue = createJobQueue(kv);
+  const handled: number[] = [];
+  let deliveriesOf2 = 0;
+  const jobs = startJobs({
+    queue,
+    log: createLogger({ sink: () => {} }),
+    handlers: [defineHandler({
+      type: "test.work",
+      schema: z.object({ type: z.literal("test.work"), n: z.number() }),
+      async handle(m) {
+        // The first delivery of message 2 fails: KV delivers it again.
+        if (m.n === 2 && deliveriesOf2++ === 0) throw new Error("transient");
+        await Promise.resolve();
+        handled.push(m.n);
+      },
+    })],
+  });
+  try {
+    // Nothing enqueued: drained at once.
+    await queue.drained();
+    for (const n of [1, 2, 3]) await queue.enqueue({ type: "test.work", n });
+    // An invalid message is dropped, and counts as handled.
+    await queue.enqueue({ type: "test.work", n: "three" });
+    await jobs.drained();
+    assert.deepEqual(handled.toSorted(), [1, 2, 3]);
+    assert.equal(deliveriesOf2, 2, "message 2 failed once, then ran");
+    await jobs.idle();
+  } finally {
+    jobs.stop();
+    kv.close();
+    await jobs.listening;
+  }
 });

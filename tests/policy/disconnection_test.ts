@@ -1,7 +1,7 @@
 // Data Policy §10: disconnecting a store stops sync, deletes its tokens,
 // deletes / archives / keeps each data category as chosen, restricts
 // backups, and records it all; a crash half-way resumes to the same result.
-import { queueRun } from "../../lib/sync/status.ts";
+import { queueRun } from "../../lib/sync/runs.ts";
 import assert from "node:assert/strict";
 import { eq, sql } from "drizzle-orm";
 import { rowsOf } from "../../db/client.ts";

@@ -4,7 +4,7 @@ import assert from "node:assert/strict";
 import { openTestApp, type TestApp } from "../_helpers/app.ts";
 import { makeStaff, makeStore } from "../_helpers/staff.ts";
 import { testEngine } from "../_helpers/test_db.ts";
-import { ROUTE_ACCESS } from "../../routes/access.ts";
+import { ROUTE_ACCESS } from "../../routes/route_access.ts";
 import { can, type RoleName } from "../../lib/security/permissions.ts";
 import { syncRuns } from "../../db/schema.ts";
 

@@ -5,7 +5,7 @@ import { rowsOf } from "../../db/client.ts";
 import { sql } from "drizzle-orm";
 import { messages } from "../../views/i18n.ts";
 import { makeStaff } from "../_helpers/staff.ts";
-import { ROUTE_ACCESS } from "../../routes/access.ts";
+import { ROUTE_ACCESS } from "../../routes/route_access.ts";
 
 const ORIGIN = "http://127.0.0.1:8000";
 

@@ -29,7 +29,7 @@ Deno.test(`disconnect page (${testEngine}): choose, confirm, and the queued job 
   await using s = await openTestApp();
   const archiveDir = await Deno.makeTempDir();
   const jobs = startJobs({
-    kv: s.kv,
+    queue: s.queue,
     log: createLogger({ sink: () => {} }),
     handlers: [
       disconnectHandler({ db: s.t.db, kv: s.kv, vault: s.vault, archiveDir }),
@@ -75,13 +75,11 @@ Deno.test(`disconnect page (${testEngine}): choose, confirm, and the queued job 
 
     const confirmed = await post({ confirm: "yes" });
     assert.equal(confirmed.status, 303);
-    let status = "";
-    for (let i = 0; i < 100 && status !== "disconnected"; i++) {
-      await new Promise((r) => setTimeout(r, 50));
-      [{ status }] = await ownerOf(s.t.db).select({ status: stores.status })
-        .from(stores)
-        .where(eq(stores.id, id));
-    }
+    // The queued job has run once the queue is drained.
+    await jobs.drained();
+    const [{ status }] = await ownerOf(s.t.db).select({
+      status: stores.status,
+    }).from(stores).where(eq(stores.id, id));
     assert.equal(status, "disconnected");
     const page = await (await s.app.request(`${ORIGIN}/stores/${id}`, {
       headers: { cookie: admin.cookie },

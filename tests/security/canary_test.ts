@@ -13,10 +13,10 @@ import { startSandbox } from "../../lib/amazon/sandbox/server.ts";
 import { createAccessTokens } from "../../lib/amazon/access_tokens.ts";
 import { createLwaClient } from "../../lib/amazon/lwa.ts";
 import { runDisconnection } from "../../lib/policy/disconnection.ts";
-import { ROUTE_ACCESS } from "../../routes/access.ts";
+import { ROUTE_ACCESS } from "../../routes/route_access.ts";
 import { createLogger } from "../../lib/log.ts";
 import { DATASETS } from "../../lib/sync/datasets/mod.ts";
-import { runSync } from "../../jobs/sync_runner.ts";
+import { runSync } from "../../lib/sync/runner.ts";
 import { scaledPlans, syncRunnerDeps } from "../_helpers/sync.ts";
 
 const ORIGIN = "http://127.0.0.1:8000";

@@ -8,7 +8,7 @@ import { openDatabase } from "../../db/client.ts";
 import { orderItems, orders, syncRuns } from "../../db/schema.ts";
 import { generateVaultKey } from "../../lib/security/vault.ts";
 import { ordersDataset } from "../../lib/sync/datasets/orders.ts";
-import { runSync } from "../../jobs/sync_runner.ts";
+import { runSync } from "../../lib/sync/runner.ts";
 import {
   canonicalRows,
   openSyncWorld,
@@ -19,6 +19,8 @@ import { openTestDatabase, testEngine } from "../_helpers/test_db.ts";
 
 const CHILD = new URL("./_kill_child.ts", import.meta.url).pathname;
 const TIME_SCALE = 2000;
+/** The child's lease: the parent's lease clock runs this far ahead. */
+const CHILD_LEASE_MS = 1_500;
 
 Deno.test(`kill mid-run (${testEngine}): the next run completes, nothing lost or doubled`, async () => {
   const dir = await Deno.makeTempDir();
@@ -64,6 +66,7 @@ Deno.test(`kill mid-run (${testEngine}): the next run completes, nothing lost or
           dataset: "orders",
           vaultKey,
           timeScale: TIME_SCALE,
+          leaseMs: CHILD_LEASE_MS,
         }),
       ],
       stdout: "piped",
@@ -71,14 +74,15 @@ Deno.test(`kill mid-run (${testEngine}): the next run completes, nothing lost or
     }).spawn();
     const reader = child.stdout.pipeThrough(new TextDecoderStream())
       .getReader();
+    // Killed once some of the data is committed: mid-run, by its own word.
     let out = "";
-    while (!out.includes("started")) {
+    while (!/^progress 2$/m.test(out)) {
       const { value, done } = await reader.read();
       if (done) break;
       out += value;
     }
     assert.match(out, /started/);
-    await new Promise((r) => setTimeout(r, 2_500));
+    assert.match(out, /^progress 2$/m, `the child wrote twice: ${out}`);
     child.kill("SIGKILL");
     const status = await child.status;
     await child.stderr.cancel();
@@ -96,8 +100,9 @@ Deno.test(`kill mid-run (${testEngine}): the next run completes, nothing lost or
       (tx) => tx.select().from(syncRuns).where(eq(syncRuns.storeId, storeId)),
     );
     assert.equal(crashed.status, "running", "the killed run was mid-way");
-    await new Promise((r) => setTimeout(r, 1_600)); // the child's lease expires
 
+    // The child's lease has not expired yet; on this run's lease clock, one
+    // lease later, it has (no waiting for it).
     const deps = syncRunnerDeps({
       db,
       kv,
@@ -106,6 +111,7 @@ Deno.test(`kill mid-run (${testEngine}): the next run completes, nothing lost or
       sandboxUrl: w.sb.url,
       datasets: [ordersDataset],
       timeScale: TIME_SCALE,
+      runner: { leaseClock: () => Date.now() + CHILD_LEASE_MS + 1 },
     });
     const done = await runSync(deps, {
       storeId,

@@ -8,9 +8,10 @@ import { auditEvents, stores, syncRuns } from "../../db/schema.ts";
 import { ownerOf, testEngine } from "../_helpers/test_db.ts";
 import { openSyncWorld } from "../_helpers/sync.ts";
 import { inventoryDataset } from "../../lib/sync/datasets/inventory.ts";
-import { queueRun } from "../../lib/sync/status.ts";
-import { schedulerTick, syncHandler } from "../../jobs/sync.ts";
-import { saveSchedule } from "../../lib/sync/schedules.ts";
+import { queueRun } from "../../lib/sync/runs.ts";
+import { syncHandler } from "../../jobs/sync.ts";
+import { schedulerTick } from "../../lib/sync/scheduler.ts";
+import { writeScheduleTx } from "../../lib/sync/schedules.ts";
 
 Deno.test(`revocation (${testEngine}): invalid_grant stops syncs and drops queued runs`, async () => {
   await using w = await openSyncWorld({
@@ -126,13 +127,12 @@ Deno.test(`scheduler (${testEngine}): a slot runs once across instances; paused 
   await w.db.asUser(
     { userId: "00000000-0000-4000-8000-000000000001", storeIds: [] },
     async (tx) => {
-      await saveSchedule(tx, {
+      await writeScheduleTx(tx, {
         name: "sync.inventory",
         schedule: "7 * * * *",
         enabled: false,
         reset: false,
-        actor: "00000000-0000-4000-8000-000000000001",
-      });
+      }, "00000000-0000-4000-8000-000000000001");
     },
   );
   assert.deepEqual(await tick("a", "2026-11-29T11:07:00Z"), []);

@@ -3,7 +3,7 @@
 // stops runs nothing and stays queued for after the restart.
 import assert from "node:assert/strict";
 import { syncRuns } from "../../db/schema.ts";
-import { runSync } from "../../jobs/sync_runner.ts";
+import { runSync } from "../../lib/sync/runner.ts";
 import type { Dataset } from "../../lib/sync/dataset.ts";
 import { openSyncWorld } from "../_helpers/sync.ts";
 import { ownerOf, testEngine } from "../_helpers/test_db.ts";

@@ -1,26 +1,27 @@
-// The sync runner: runs one dataset for one store (Data Policy §3, §10): refuses stores that
-// are not connected, takes a per-store, per-dataset lease in KV (renewed by
-// a heartbeat, so a crashed worker's lease simply expires), records the run
-// in sync_runs with live progress and counters, and releases the lease.
-// Runs left "running" by a crashed process are closed as interrupted by the
-// next run of the same dataset; their cursors were never advanced past data
-// that was not committed, so the next run completes the work.
-import { and, eq, inArray, sql } from "drizzle-orm";
-import type { Tx } from "../db/client.ts";
-import { analyzeTables } from "../db/maintenance.ts";
-import {
-  storeMarketplaces,
-  stores,
-  syncCursors,
-  syncRuns,
-} from "../db/schema.ts";
-import { AuthorizationRevokedError } from "../lib/amazon/access_tokens.ts";
-import type { Region } from "../lib/amazon/endpoints.ts";
-import { createSpClient } from "../lib/amazon/sp_client.ts";
-import type { WriteResult } from "../lib/ingest/_upsert.ts";
-import { upsertSyncCursors } from "../lib/ingest/ops.ts";
-import type { Logger } from "../lib/log.ts";
-import { redactText } from "../lib/security/redact.ts";
+// The sync runner: runs one dataset for one store (Data Policy §3, §10):
+// refuses stores that are not connected, takes the store's lease for the
+// dataset in KV (lease.ts; renewed by a heartbeat, so a crashed worker's
+// lease simply expires), records the run with live progress and counters
+// (runs.ts, the owner of sync_runs), and releases the lease. Runs left
+// "running" by a crashed process are closed as interrupted by the next run
+// of the same dataset; their cursors were never advanced past data that was
+// not committed, so the next run completes the work.
+//
+// Also the "sync.run" queue message: its schema, and what its delivery does
+// (handleSyncMessage); jobs/sync.ts registers the two with the queue.
+import { and, eq } from "drizzle-orm";
+import { z } from "zod";
+import type { Tx } from "../../db/client.ts";
+import { analyzeTables } from "../../db/maintenance.ts";
+import { storeMarketplaces, stores, syncCursors } from "../../db/schema.ts";
+import { AuthorizationRevokedError } from "../amazon/access_tokens.ts";
+import type { Region } from "../amazon/endpoints.ts";
+import { createSpClient } from "../amazon/sp_client.ts";
+import type { WriteResult } from "../ingest/_upsert.ts";
+import { upsertSyncCursors } from "../ingest/ops.ts";
+import type { Logger } from "../log.ts";
+import type { Enqueue } from "../queue.ts";
+import { redactText } from "../security/redact.ts";
 import {
   type AmazonDeps,
   type BadRow,
@@ -31,9 +32,17 @@ import {
   type StoreScope,
   type SyncContext,
   type SyncSettings,
-} from "../lib/sync/dataset.ts";
-
-import { cancelQueuedRunsTx, type RunTrigger } from "../lib/sync/status.ts";
+} from "./dataset.ts";
+import { leaseKey, releaseLease, renewLease, takeLease } from "./lease.ts";
+import {
+  cancelQueuedRunsTx,
+  closeRunTx,
+  finishRunTx,
+  type RunProgress,
+  type RunTrigger,
+  saveRunProgressTx,
+  startRunTx,
+} from "./runs.ts";
 
 export type { RunTrigger };
 
@@ -49,6 +58,11 @@ export interface RunnerDeps extends AmazonDeps {
   worker?: string;
   /** Aborts every run (shutdown). */
   signal?: AbortSignal;
+  /**
+   * The clock leases are taken and renewed by (default: `now`). A test
+   * moves it past a crashed worker's lease instead of waiting for it.
+   */
+  leaseClock?: () => number;
 }
 
 export interface RunRequest {
@@ -72,13 +86,6 @@ export class StoreNotSyncableError extends Error {
 }
 
 const BAD_ROWS_KEPT = 100;
-const leaseKey = (storeId: string, dataset: string) =>
-  ["sync_lease", storeId, dataset] as const;
-
-interface Lease {
-  owner: string;
-  until: number;
-}
 
 /** Loads the store's scope, or null when it must not be synced. */
 async function loadScope(
@@ -111,53 +118,6 @@ async function loadScope(
   });
 }
 
-/** Takes the lease when free or expired; null when another holder has it. */
-async function takeLease(
-  kv: Deno.Kv,
-  key: readonly string[],
-  owner: string,
-  ms: number,
-  now: number,
-): Promise<Lease | null> {
-  const cur = await kv.get<Lease>(key);
-  if (cur.value && cur.value.until > now && cur.value.owner !== owner) {
-    return null;
-  }
-  const lease = { owner, until: now + ms };
-  const res = await kv.atomic().check(cur).set(key, lease, { expireIn: ms })
-    .commit();
-  return res.ok ? lease : null;
-}
-
-/** Extends our lease; false when it was lost to another holder. */
-async function renewLease(
-  kv: Deno.Kv,
-  key: readonly string[],
-  owner: string,
-  ms: number,
-  now: number,
-): Promise<boolean> {
-  const cur = await kv.get<Lease>(key);
-  if (cur.value && cur.value.owner !== owner && cur.value.until > now) {
-    return false;
-  }
-  const res = await kv.atomic().check(cur).set(key, {
-    owner,
-    until: now + ms,
-  }, { expireIn: ms }).commit();
-  return res.ok;
-}
-
-async function releaseLease(
-  kv: Deno.Kv,
-  key: readonly string[],
-  owner: string,
-): Promise<void> {
-  const cur = await kv.get<Lease>(key);
-  if (cur.value?.owner !== owner) return;
-  await kv.atomic().check(cur).delete(key).commit();
-}
-
 /** The message of a failure, short and without credentials. */
 export function failureMessage(err: unknown): string {
   if (err instanceof AuthorizationRevokedError) {
@@ -180,6 +140,7 @@ export async function runSync(
   const dataset = deps.datasets.get(req.dataset);
   if (!dataset) throw new RangeError(`unknown dataset ${req.dataset}`);
   const now = deps.now ?? Date.now;
+  const leaseNow = deps.leaseClock ?? now;
   const leaseMs = deps.leaseMs ?? 60_000;
   const flushMs = deps.flushMs ?? 1_000;
   const owner = `${deps.worker ?? "worker"}:${crypto.randomUUID()}`;
@@ -198,7 +159,7 @@ export async function runSync(
   }
 
   const key = leaseKey(req.storeId, req.dataset);
-  const lease = await takeLease(deps.kv, key, owner, leaseMs, now());
+  const lease = await takeLease(deps.kv, key, owner, leaseMs, leaseNow());
   if (!lease) return { status: "busy", runId: req.runId };
 
   const abort = new AbortController();
@@ -219,58 +180,36 @@ export async function runSync(
   let progress: Record<string, unknown> = {};
   let dirty = true;
 
-  const runId = await deps.db.asJob(req.storeId, async (tx) => {
-    // We hold the lease: anything still "running" for this dataset is dead.
-    await tx.update(syncRuns).set({
-      status: "failed",
-      finishedAt: new Date(now()),
-      error: "interrupted: the worker stopped before the run ended",
-    }).where(and(
-      eq(syncRuns.storeId, req.storeId),
-      eq(syncRuns.dataset, req.dataset),
-      eq(syncRuns.status, "running"),
-    ));
-    const start = {
-      status: "running" as const,
-      startedAt: new Date(now()),
-      worker: owner,
-      heartbeatAt: new Date(now()),
-    };
-    if (req.runId) {
-      const [row] = await tx.update(syncRuns).set(start).where(and(
-        eq(syncRuns.id, req.runId),
-        eq(syncRuns.storeId, req.storeId),
-        inArray(syncRuns.status, ["queued", "failed"]),
-      )).returning({ id: syncRuns.id });
-      if (row) return row.id;
-    }
-    const [row] = await tx.insert(syncRuns).values({
+  const runId = await deps.db.asJob(req.storeId, (tx) =>
+    startRunTx(tx, {
       storeId: req.storeId,
       dataset: req.dataset,
       trigger: req.trigger,
-      ...start,
-    }).returning({ id: syncRuns.id });
-    return row.id;
+      runId: req.runId,
+      worker: owner,
+      at: new Date(now()),
+    }));
+  const report = (): RunProgress => ({
+    ...counters,
+    progress,
+    badRows,
+    badRowCount,
   });
 
   const flush = async () => {
     if (!dirty) return;
     dirty = false;
-    await deps.db.asJob(req.storeId, (tx) =>
-      tx.update(syncRuns).set({
-        ...counters,
-        progress,
-        badRows: badRows.length ? badRows : null,
-        badRowCount,
-        heartbeatAt: new Date(now()),
-      }).where(eq(syncRuns.id, runId)));
+    await deps.db.asJob(
+      req.storeId,
+      (tx) => saveRunProgressTx(tx, runId, report(), new Date(now())),
+    );
   };
   let beating = false;
   const heartbeat = setInterval(async () => {
     if (beating) return;
     beating = true;
     try {
-      if (!(await renewLease(deps.kv, key, owner, leaseMs, now()))) {
+      if (!(await renewLease(deps.kv, key, owner, leaseMs, leaseNow()))) {
         abort.abort(new Error("the sync lease was lost to another worker"));
       }
       dirty = true;
@@ -400,21 +339,13 @@ export async function runSync(
     clearInterval(heartbeat);
     while (beating) await new Promise((r) => setTimeout(r, 5));
   }
-  const written = counters.rowsInserted + counters.rowsUpdated;
   await deps.db.asJob(req.storeId, async (tx) => {
-    await tx.update(syncRuns).set({
-      ...counters,
-      status: error === undefined ? "succeeded" : "failed",
-      finishedAt: new Date(now()),
-      error: error ?? null,
-      emptyReason: written === 0 && error === undefined
-        ? emptyReason ?? "no_data_for_period"
-        : null,
-      progress,
-      badRows: badRows.length ? badRows : null,
-      badRowCount,
-      heartbeatAt: new Date(now()),
-    }).where(eq(syncRuns.id, runId));
+    await finishRunTx(
+      tx,
+      runId,
+      { ...report(), error, emptyReason },
+      new Date(now()),
+    );
     if (error !== undefined) {
       // A revoked store's queued runs are dropped with it (§10).
       const [s] = await tx.select({ status: stores.status }).from(stores)
@@ -437,13 +368,63 @@ async function closeRun(
   status: "cancelled" | "failed",
   reason: string,
 ): Promise<void> {
-  await deps.db.asJob(storeId, (tx) =>
-    tx.update(syncRuns).set({
-      status,
-      finishedAt: sql`now()`,
-      error: reason,
-    }).where(and(
-      eq(syncRuns.id, runId),
-      inArray(syncRuns.status, ["queued", "running"]),
-    )));
+  await deps.db.asJob(
+    storeId,
+    (tx) => closeRunTx(tx, runId, status, reason),
+  );
+}
+
+// ── The "sync.run" queue message ───────────────────────────────────────────
+
+/** The queue message type that runs one dataset for one store. */
+export const SYNC_MESSAGE = "sync.run";
+/** A busy manual run is tried again this often, this many times. */
+const BUSY_RETRY_MS = 30_000;
+const BUSY_RETRIES = 40;
+
+/** `{type: "sync.run", storeId, dataset, trigger, runId?, attempt}`. */
+export const syncMessage = z.object({
+  type: z.literal(SYNC_MESSAGE),
+  storeId: z.uuid(),
+  dataset: z.string().min(1).max(64),
+  trigger: z.enum(["schedule", "manual", "retry"]),
+  runId: z.uuid().optional(),
+  attempt: z.number().int().min(0).default(0),
+});
+export type SyncMessage = z.input<typeof syncMessage>;
+
+/**
+ * Carries out a delivered "sync.run": runs the dataset once. A scheduled
+ * firing that finds the dataset busy is covered by the run in progress; a
+ * queued manual run or retry waits its turn (queued again after a delay).
+ */
+export async function handleSyncMessage(
+  deps: RunnerDeps & { enqueue: Enqueue },
+  m: z.output<typeof syncMessage>,
+): Promise<void> {
+  if (!deps.datasets.has(m.dataset)) {
+    deps.log.warn("sync.dataset.unknown", { dataset: m.dataset });
+    return;
+  }
+  const out = await runSync(deps, m);
+  if (out.status === "busy") {
+    if (m.runId && m.attempt < BUSY_RETRIES) {
+      await deps.enqueue({ ...m, attempt: m.attempt + 1 }, {
+        delay: BUSY_RETRY_MS,
+      });
+    }
+    deps.log.info("sync.run.busy", {
+      storeId: m.storeId,
+      dataset: m.dataset,
+      requeued: Boolean(m.runId) && m.attempt < BUSY_RETRIES,
+    });
+    return;
+  }
+  if (out.status === "skipped") {
+    deps.log.info("sync.run.skipped", {
+      storeId: m.storeId,
+      dataset: m.dataset,
+      reason: out.reason,
+    });
+  }
 }

@@ -1,0 +1,215 @@
+// The life of a sync run, and the one module that writes `sync_runs`
+// (Data Policy §3, §9): a run is queued (staff's "run now" or "retry"),
+// started by the runner that holds the dataset's lease, written with its
+// progress and counters while it works, and finished, closed or cancelled.
+// Everything else reads runs (status.ts) or calls these functions; the
+// architecture test holds that rule. Every function takes the caller's
+// scoped transaction, so a change commits or rolls back with the work it
+// belongs to (an audit row, a revocation).
+import { and, eq, inArray, sql } from "drizzle-orm";
+import type { Tx } from "../../db/client.ts";
+import { syncRuns } from "../../db/schema.ts";
+import { upsertRows, type WriteResult } from "../ingest/_upsert.ts";
+import type { BadRow, RunCounters } from "./dataset.ts";
+import { isActive } from "./status.ts";
+
+export type RunTrigger = "schedule" | "manual" | "retry";
+export type SyncRunRow = typeof syncRuns.$inferInsert;
+
+export class SyncRequestError extends Error {
+  override name = "SyncRequestError";
+  constructor(readonly code: "busy" | "not_failed" | "not_connected") {
+    super(code);
+  }
+}
+
+/**
+ * Queues a run of `dataset` (manual) or a retry of a failed run; refuses
+ * while one is queued or running. Returns the queued run's id.
+ */
+export async function requestRunTx(
+  tx: Tx,
+  input: { storeId: string; dataset: string; retryOf?: string },
+): Promise<string> {
+  if (input.retryOf) {
+    const [failed] = await tx.select().from(syncRuns).where(and(
+      eq(syncRuns.id, input.retryOf),
+      eq(syncRuns.storeId, input.storeId),
+    ));
+    if (!failed || failed.status !== "failed") {
+      throw new SyncRequestError("not_failed");
+    }
+  }
+  const open = await tx.select().from(syncRuns).where(and(
+    eq(syncRuns.storeId, input.storeId),
+    eq(syncRuns.dataset, input.dataset),
+    inArray(syncRuns.status, ["queued", "running"]),
+  ));
+  if (open.some((r) => isActive(r))) throw new SyncRequestError("busy");
+  return await queueRun(tx, {
+    storeId: input.storeId,
+    dataset: input.dataset,
+    trigger: input.retryOf ? "retry" : "manual",
+  });
+}
+
+/** Creates a queued run (manual "run now" or "retry"); the queue runs it. */
+export async function queueRun(
+  tx: Tx,
+  req: { storeId: string; dataset: string; trigger: RunTrigger },
+): Promise<string> {
+  const [row] = await tx.insert(syncRuns).values({
+    storeId: req.storeId,
+    dataset: req.dataset,
+    trigger: req.trigger,
+    status: "queued",
+  }).returning({ id: syncRuns.id });
+  return row.id;
+}
+
+/** Cancels every queued run of a store (revocation, disconnection). */
+export async function cancelQueuedRunsTx(
+  tx: Tx,
+  storeId: string,
+  reason: string,
+): Promise<number> {
+  const rows = await tx.update(syncRuns).set({
+    status: "cancelled",
+    finishedAt: sql`now()`,
+    error: reason,
+  }).where(and(eq(syncRuns.storeId, storeId), eq(syncRuns.status, "queued")))
+    .returning({ id: syncRuns.id });
+  return rows.length;
+}
+
+/**
+ * Starts a run for the worker that holds the dataset's lease: anything still
+ * "running" for the dataset is a crashed worker's leftover and is closed as
+ * interrupted; the queued (or failed) run `runId` is taken over when given,
+ * else a new run is recorded. Returns the running run's id.
+ */
+export async function startRunTx(
+  tx: Tx,
+  req: {
+    storeId: string;
+    dataset: string;
+    trigger: RunTrigger;
+    runId?: string;
+    worker: string;
+    at: Date;
+  },
+): Promise<string> {
+  await tx.update(syncRuns).set({
+    status: "failed",
+    finishedAt: req.at,
+    error: "interrupted: the worker stopped before the run ended",
+  }).where(and(
+    eq(syncRuns.storeId, req.storeId),
+    eq(syncRuns.dataset, req.dataset),
+    eq(syncRuns.status, "running"),
+  ));
+  const start = {
+    status: "running" as const,
+    startedAt: req.at,
+    worker: req.worker,
+    heartbeatAt: req.at,
+  };
+  if (req.runId) {
+    const [row] = await tx.update(syncRuns).set(start).where(and(
+      eq(syncRuns.id, req.runId),
+      eq(syncRuns.storeId, req.storeId),
+      inArray(syncRuns.status, ["queued", "failed"]),
+    )).returning({ id: syncRuns.id });
+    if (row) return row.id;
+  }
+  const [row] = await tx.insert(syncRuns).values({
+    storeId: req.storeId,
+    dataset: req.dataset,
+    trigger: req.trigger,
+    ...start,
+  }).returning({ id: syncRuns.id });
+  return row.id;
+}
+
+/** What a working run reports: its counters, progress and bad rows so far. */
+export interface RunProgress extends RunCounters {
+  progress: Record<string, unknown>;
+  badRows: BadRow[];
+  badRowCount: number;
+}
+
+/** Writes a running run's progress; `at` is its heartbeat. */
+export async function saveRunProgressTx(
+  tx: Tx,
+  runId: string,
+  p: RunProgress,
+  at: Date,
+): Promise<void> {
+  await tx.update(syncRuns).set({
+    ...progressColumns(p),
+    heartbeatAt: at,
+  }).where(eq(syncRuns.id, runId));
+}
+
+/**
+ * Finishes a run: succeeded without `error`, failed with it. A run that
+ * succeeded without writing a row says why (`emptyReason`, by default
+ * "no_data_for_period").
+ */
+export async function finishRunTx(
+  tx: Tx,
+  runId: string,
+  p: RunProgress & { error?: string; emptyReason: string | null },
+  at: Date,
+): Promise<void> {
+  const written = p.rowsInserted + p.rowsUpdated;
+  await tx.update(syncRuns).set({
+    ...progressColumns(p),
+    status: p.error === undefined ? "succeeded" : "failed",
+    finishedAt: at,
+    error: p.error ?? null,
+    emptyReason: written === 0 && p.error === undefined
+      ? p.emptyReason ?? "no_data_for_period"
+      : null,
+    heartbeatAt: at,
+  }).where(eq(syncRuns.id, runId));
+}
+
+/** Closes a queued or running run that will not run (its store went away). */
+export async function closeRunTx(
+  tx: Tx,
+  runId: string,
+  status: "cancelled" | "failed",
+  reason: string,
+): Promise<void> {
+  await tx.update(syncRuns).set({
+    status,
+    finishedAt: sql`now()`,
+    error: reason,
+  }).where(and(
+    eq(syncRuns.id, runId),
+    inArray(syncRuns.status, ["queued", "running"]),
+  ));
+}
+
+/** Upserts whole runs on id (callers give the id, so a replay is idempotent). */
+export function upsertSyncRuns(
+  tx: Tx,
+  rows: readonly SyncRunRow[],
+): Promise<WriteResult> {
+  return upsertRows(tx, syncRuns, rows);
+}
+
+function progressColumns(p: RunProgress) {
+  return {
+    pages: p.pages,
+    rowsInserted: p.rowsInserted,
+    rowsUpdated: p.rowsUpdated,
+    rowsSkipped: p.rowsSkipped,
+    apiCalls: p.apiCalls,
+    throttles: p.throttles,
+    progress: p.progress,
+    badRows: p.badRows.length ? p.badRows : null,
+    badRowCount: p.badRowCount,
+  };
+}

@@ -1,0 +1,76 @@
+// Data Policy §5 and §8: what every route needs, in this one table: "public",
+// "signed-in", or a permission of the matrix, keyed by "METHOD /path" as
+// registered. Data only: it imports nothing but the permission type, so any
+// module may read it without an import cycle. The guard (access.ts) enforces
+// it for every request and fails closed for a route missing from it; a test
+// enumerates every registered route against it.
+import type { Permission } from "../lib/security/permissions.ts";
+
+export type Access = "public" | "signed-in" | Permission;
+
+/** What each route needs, keyed by "METHOD /path" as registered. */
+export const ROUTE_ACCESS: Record<string, Access> = {
+  "GET /healthz": "public",
+  "GET /readyz": "public",
+  "POST /lang": "public",
+  "GET /auth/signin": "public",
+  "POST /auth/local": "public",
+  "GET /auth/google": "public",
+  "GET /auth/msentra": "public",
+  "GET /auth/github": "public",
+  "GET /auth/first-owner/:token": "public",
+  "POST /auth/first-owner/:token": "public",
+  "GET /auth/setup/:token": "public",
+  "POST /auth/setup/:token": "public",
+  "GET /auth/enroll": "public",
+  "POST /auth/enroll": "public",
+  "POST /auth/signout": "signed-in",
+  "POST /auth/signout-everywhere": "signed-in",
+  "GET /": "dashboard.view",
+  "GET /admin/roles": "roles.read",
+  "GET /admin/amazon-apps": "credentials.manage",
+  "POST /admin/amazon-apps": "credentials.manage",
+  "POST /admin/amazon-apps/:id/rotate": "credentials.manage",
+  "GET /stores": "dashboard.view",
+  "GET /stores/:id": "dashboard.view",
+  "GET /stores/new": "stores.manage",
+  "POST /stores": "stores.manage",
+  "GET /stores/:id/disconnections": "dashboard.view",
+  "POST /stores/:id/disconnections/:did/archive": "archives.download",
+  "GET /stores/:id/disconnect": "stores.manage",
+  "POST /stores/:id/disconnect": "stores.manage",
+  "GET /stores/:id/connect/website": "credentials.manage",
+  "POST /stores/:id/connect/self": "credentials.manage",
+  "GET /connect/sp-api/callback": "credentials.manage",
+  "GET /stores/:id/connect/ads": "credentials.manage",
+  "GET /connect/ads/callback": "credentials.manage",
+  // Users and the access review.
+  "GET /users": "users.manage",
+  "GET /users/invite": "users.manage",
+  "POST /users/invite": "users.manage",
+  "GET /users/:id": "users.manage",
+  "POST /users/:id/role": "users.manage",
+  "POST /users/:id/grant": "users.manage",
+  "POST /users/:id/revoke": "users.manage",
+  "POST /users/:id/disable": "users.manage",
+  "POST /users/:id/enable": "users.manage",
+  "POST /users/:id/signout": "users.manage",
+  "GET /access-review": "access.review",
+  "POST /access-review/start": "access.review",
+  "POST /access-review/items/:itemId": "access.review",
+  "POST /access-review/complete": "access.review",
+  // Sync runs, the API log and the job schedules.
+  "GET /stores/:id/sync": "sync.read",
+  "GET /stores/:id/sync/status": "sync.read",
+  "GET /stores/:id/sync/runs/:runId": "sync.read",
+  "POST /stores/:id/sync/:dataset/run": "sync.run",
+  "POST /stores/:id/sync/runs/:runId/retry": "sync.run",
+  "GET /stores/:id/api-log": "sync.read",
+  "GET /admin/jobs": "sync.read",
+  "POST /admin/jobs/:name": "stores.manage",
+  "GET /account/password": "signed-in",
+  "POST /account/password": "signed-in",
+  "GET /audit": "audit.read",
+  "GET /audit/export.csv": "audit.read",
+  "POST /audit/verify": "audit.read",
+};
