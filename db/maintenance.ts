@@ -4,7 +4,6 @@
 import { and, eq, lt, sql } from "drizzle-orm";
 import { type Database, OWNER } from "./client.ts";
 import {
-  jobSchedules,
   jobSlots,
   roles,
   storeMarketplaces,
@@ -212,17 +211,6 @@ export async function listConnectedStoreIds(db: Database): Promise<string[]> {
     eq(stores.status, "connected"),
   ).orderBy(stores.createdAt, stores.id);
   return rows.map((r) => r.id);
-}
-
-/** Admin-edited job schedules (the scheduler reads them every minute). */
-export async function listJobScheduleOverrides(
-  db: Database,
-): Promise<{ name: string; schedule: string; enabled: boolean }[]> {
-  return await db[OWNER].select({
-    name: jobSchedules.name,
-    schedule: jobSchedules.schedule,
-    enabled: jobSchedules.enabled,
-  }).from(jobSchedules);
 }
 
 /** The store registered for a seller account, if any (it may belong to no principal yet). */

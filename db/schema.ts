@@ -627,7 +627,7 @@ export const syncRuns = pgTable("sync_runs", {
 ]);
 
 /**
- * Schedules of the job registry (jobs/registry.ts): a row exists only once
+ * Schedules of the job registry (lib/sync/schedules.ts): a row exists only once
  * an admin changed the default. Not store data: every store runs the job.
  */
 export const jobSchedules = pgTable("job_schedules", {
