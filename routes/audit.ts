@@ -4,18 +4,12 @@ import { Hono } from "hono";
 import { stream } from "hono/streaming";
 import { z } from "zod";
 import type { Database } from "../db/client.ts";
-import {
-  auditCsv,
-  type AuditFilter,
-  listAudit,
-  recordAudit,
-  streamAudit,
-  verifyAuditChain,
-} from "../lib/security/audit.ts";
+import { type AuditFilter, listAudit } from "../lib/security/audit.ts";
+import { exportAuditCsv, verifyAuditTrail } from "../lib/security/auditor.ts";
 import { listVisibleStores } from "../lib/stores.ts";
 import { AuditPage, VerifyResult } from "../views/audit/page.tsx";
 import { translator } from "../views/i18n.ts";
-import { clientIp, requirePrincipal } from "./context.ts";
+import { requestMeta, requirePrincipal } from "./context.ts";
 import { page } from "./page.ts";
 
 const PAGE_SIZE = 50;
@@ -116,19 +110,14 @@ export function auditRoutes(deps: { db: Database }): Hono {
     const principal = requirePrincipal(c);
     const parsed = filterQuery.safeParse(c.req.query());
     if (!parsed.success) return c.text("Invalid filters", 400);
-    const filter = toFilter(parsed.data);
     // The export is audited before any row leaves.
-    await recordAudit(db, principal, {
-      actorType: "staff",
-      actorId: principal.userId,
-      action: "export.csv",
-      target: "audit_events",
-      outcome: "success",
-      ip: clientIp(c),
-      userAgent: c.req.header("user-agent") ?? null,
-      requestId: c.get("requestId"),
-      details: { filter: query(parsed.data) },
-    });
+    const csv = await exportAuditCsv(
+      db,
+      principal,
+      toFilter(parsed.data),
+      query(parsed.data),
+      requestMeta(c),
+    );
     c.header("Content-Type", "text/csv; charset=utf-8");
     c.header(
       "Content-Disposition",
@@ -138,27 +127,13 @@ export function auditRoutes(deps: { db: Database }): Hono {
     );
     c.header("Cache-Control", "no-store");
     return stream(c, async (out) => {
-      let header = true;
-      for await (const batch of streamAudit(db, principal, filter)) {
-        await out.write(auditCsv(batch, header));
-        header = false;
-      }
-      if (header) await out.write(auditCsv([], true));
+      for await (const chunk of csv) await out.write(chunk);
     });
   });
 
   app.post("/audit/verify", async (c) => {
     const principal = requirePrincipal(c);
-    const report = await verifyAuditChain(db, principal);
-    await recordAudit(db, principal, {
-      actorType: "staff",
-      actorId: principal.userId,
-      action: "audit.verify",
-      outcome: report.firstBrokenId === null ? "success" : "failure",
-      ip: clientIp(c),
-      requestId: c.get("requestId"),
-      details: { ...report },
-    });
+    const report = await verifyAuditTrail(db, principal, requestMeta(c));
     const fragment = VerifyResult({ lang: c.get("lang"), ...report });
     if (c.req.header("hx-request")) return c.html(fragment);
     return page(c, translator(c.get("lang"))("audit.title"), fragment);
