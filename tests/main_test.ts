@@ -51,34 +51,39 @@ Deno.test("main: serves on PORT with embedded defaults and stops gracefully on S
     stdout: "piped",
     stderr: "piped",
   }).spawn();
-  try {
-    let ready = false;
-    for (let i = 0; i < 120 && !ready; i++) {
-      try {
-        const res = await fetch(`http://127.0.0.1:${port}/readyz`);
-        ready = res.status === 200;
-        await res.body?.cancel();
-      } catch {
-        await new Promise((r) => setTimeout(r, 250));
-      }
+  const lines = child.stdout.pipeThrough(new TextDecoderStream()).getReader();
+  let stdout = "";
+  /** Reads stdout until `pattern` shows (false when the process ended first). */
+  const waitFor = async (pattern: RegExp) => {
+    while (!pattern.test(stdout)) {
+      const { value, done } = await lines.read();
+      if (done) return false;
+      stdout += value;
     }
-    assert.ok(ready, "the server became ready");
+    return true;
+  };
+  try {
+    // Listening is printed once the database, KV and jobs are up: wait for
+    // that line, not for a guessed number of polls.
+    const listening = new RegExp(`listening on http://127.0.0.1:${port}`);
+    assert.ok(await waitFor(listening), `the server started: ${stdout}`);
+    const res = await fetch(`http://127.0.0.1:${port}/readyz`);
+    assert.equal(res.status, 200, "the server is ready");
+    await res.body?.cancel();
     if (!dbUrl) {
       assert.ok((await Deno.stat(`${dataDir}/pg`)).isDirectory);
     }
     assert.ok((await Deno.stat(`${dataDir}/kv.sqlite3`)).isFile);
     child.kill("SIGTERM");
+    await waitFor(/(?!)/); // never matches: reads stdout to its end
     const status = await child.status;
     assert.equal(status.code, 0);
-    const stdout = new TextDecoder().decode(
-      await new Response(child.stdout).arrayBuffer(),
-    );
-    assert.match(stdout, new RegExp(`listening on http://127.0.0.1:${port}`));
     assert.match(stdout, /"event":"server.stopped"/);
   } finally {
     try {
       child.kill("SIGKILL");
     } catch { /* already exited */ }
+    await lines.cancel().catch(() => {});
     await child.stderr.cancel().catch(() => {});
     await Deno.remove(dataDir, { recursive: true });
   }
