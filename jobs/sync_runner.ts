@@ -21,6 +21,7 @@ import type { WriteResult } from "../lib/ingest/_upsert.ts";
 import { upsertSyncCursors } from "../lib/ingest/ops.ts";
 import type { Logger } from "../lib/log.ts";
 import { redactText } from "../lib/security/redact.ts";
+import { sleep } from "../lib/sleep.ts";
 import {
   type AmazonDeps,
   type BadRow,
@@ -398,7 +399,7 @@ export async function runSync(
   } finally {
     deps.signal?.removeEventListener("abort", stopOnShutdown);
     clearInterval(heartbeat);
-    while (beating) await new Promise((r) => setTimeout(r, 5));
+    while (beating) await sleep(5);
   }
   const written = counters.rowsInserted + counters.rowsUpdated;
   await deps.db.asJob(req.storeId, async (tx) => {

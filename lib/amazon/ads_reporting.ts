@@ -7,6 +7,7 @@
 // reuses the report id Amazon names; a FAILED report is requested again only
 // after a cooldown.
 import type { Database } from "../../db/client.ts";
+import { sleep } from "../sleep.ts";
 import { downloadDocument, DownloadError } from "./document_download.ts";
 import { AdsApiError, type AdsClient } from "./ads_client.ts";
 import { parseKeepingIds } from "./ads_profiles.ts";
@@ -71,15 +72,6 @@ export interface ReadyAdsReport {
   reportId: string;
   url: string;
 }
-
-const defaultSleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
-      clearTimeout(t);
-      reject(signal.reason);
-    }, { once: true });
-  });
 
 /** The body Amazon expects for `req`. */
 function createBody(req: AdsReportRequest) {
@@ -242,7 +234,7 @@ async function awaitReport(
         } min; the next run polls it again`,
       );
     }
-    await (deps.sleep ?? ((ms) => defaultSleep(ms, deps.signal)))(deps.pollMs);
+    await (deps.sleep ?? ((ms) => sleep(ms, deps.signal)))(deps.pollMs);
   }
 }
 
@@ -310,7 +302,7 @@ export async function* adsReportRows(
       return;
     } catch (err) {
       if (!(err instanceof DownloadError) || attempt >= attempts) throw err;
-      await (deps.sleep ?? ((ms) => defaultSleep(ms, deps.signal)))(
+      await (deps.sleep ?? ((ms) => sleep(ms, deps.signal)))(
         Math.min(30_000, 500 * 2 ** attempt),
       );
       url = (await awaitReport(deps, req, ready.reportId)).url;

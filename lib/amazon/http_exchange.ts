@@ -4,6 +4,7 @@
 // and parsed once. What an answer means (errors, retries) stays with each
 // client. `callPolicy` resolves the options both clients share: clock,
 // abortable sleep, attempts, timeout, jittered backoff, token buckets.
+import { sleep as abortableSleep } from "../sleep.ts";
 import { createRateLimiter, type RateLimiter } from "./rate_limiter.ts";
 import type { UsagePlan } from "./usage_plans.ts";
 
@@ -151,23 +152,4 @@ export function callPolicy(deps: CallPolicyDeps): CallPolicy {
       usagePlans: deps.usagePlans,
     }),
   };
-}
-
-/** A timer that ends early (rejecting) when `signal` aborts. */
-export function abortableSleep(
-  ms: number,
-  signal?: AbortSignal,
-): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }
