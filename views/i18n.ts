@@ -223,6 +223,8 @@ const en = {
     "Amazon did not accept the authorization code (it lasts 5 minutes and works once). Nothing was stored; try again.",
   "connect.fail.token_refused":
     "Amazon did not accept that refresh token for this application. Nothing was stored.",
+  "connect.fail.token_invalid":
+    "That is not a refresh token: Seller Central's begin with Atzr|. Nothing was stored.",
   "connect.fail.amazon_error":
     "Amazon could not be reached or answered with an error. Nothing was stored; try again later.",
   "connect.fail.no_app": "Choose a registered SP-API application.",
@@ -440,6 +442,8 @@ const zhCN: Partial<Record<MessageKey, string>> = {
     "亚马逊未接受授权码（有效期 5 分钟且仅可使用一次）。未保存任何内容，请重试。",
   "connect.fail.token_refused":
     "亚马逊未接受该应用的刷新令牌。未保存任何内容。",
+  "connect.fail.token_invalid":
+    "这不是刷新令牌：卖家平台的刷新令牌以 Atzr| 开头。未保存任何内容。",
   "connect.fail.amazon_error":
     "无法连接亚马逊或其返回错误。未保存任何内容，请稍后重试。",
   "connect.fail.no_app": "请选择已登记的 SP-API 应用。",

@@ -20,7 +20,7 @@ import {
   type Region,
 } from "../amazon/endpoints.ts";
 import { createLwaClient, type LwaClient, LwaError } from "../amazon/lwa.ts";
-import { SpApiError, spGet } from "../amazon/sp_api.ts";
+import { SpApiError, spRequestOnce } from "../amazon/sp_client.ts";
 import { encodeHex, sha256Hex } from "../security/_hex.ts";
 import { recordAudit, recordAuditInTx } from "../security/audit.ts";
 import { type ApiRequestLogRow, appendApiRequestLog } from "../ingest/ops.ts";
@@ -103,13 +103,18 @@ export type ConnectOutcome =
       | "wrong_account"
       | "exchange_failed"
       | "token_refused"
+      | "token_invalid"
       | "amazon_error"
       | "no_app";
     storeId?: string;
   };
 
+/** Why a connection cannot even begin: a code for the page to translate. */
 export class ConnectError extends Error {
   override name = "ConnectError";
+  constructor(readonly code: "no_store" | "no_app") {
+    super(code);
+  }
 }
 
 /**
@@ -135,12 +140,9 @@ export async function beginWebsiteAuthorization(
     ).limit(1);
     return { store, app, market };
   });
-  if (!found.store) throw new ConnectError("no such store");
-  if (!found.app?.applicationId) {
-    throw new ConnectError(
-      "register the SP-API application with its application id first",
-    );
-  }
+  if (!found.store) throw new ConnectError("no_store");
+  // The SP-API application must be registered with its application id.
+  if (!found.app?.applicationId) throw new ConnectError("no_app");
   const state = encodeHex(crypto.getRandomValues(new Uint8Array(32)));
   await deps.kv.set(
     stateKey(await sha256Hex(state)),
@@ -258,11 +260,12 @@ export async function completeWebsiteAuthorization(
     );
     refreshToken = tokens.refreshToken;
   } catch (err) {
-    await audit("failure", {
-      reason: "exchange_failed",
-      error: err instanceof LwaError ? err.code : "error",
-    }, storeId);
-    return { ok: false, reason: "exchange_failed", storeId };
+    // Only Amazon's refusal is a refused code; anything else is no answer
+    // from Amazon, or not Amazon's at all (rethrown, logged by the caller).
+    if (!(err instanceof LwaError)) throw err;
+    const reason = err.refused ? "exchange_failed" : "amazon_error";
+    await audit("failure", { reason, error: err.code }, storeId);
+    return { ok: false, reason, storeId };
   }
   await connectStore(
     deps,
@@ -312,7 +315,7 @@ export async function selfAuthorize(
       return result;
     } catch (err) {
       const known = err instanceof SpApiError || err instanceof LwaError;
-      row.httpStatus = known ? err.status : null;
+      row.httpStatus = known ? err.status || null : null;
       row.errorCode = known ? err.code : "error";
       row.requestId = err instanceof SpApiError ? err.requestId : null;
       throw err;
@@ -364,7 +367,7 @@ async function selfAuthorizeLogged(
       app: app ? await appClient(tx, deps.vault, deps.lwa, app.id) : null,
     };
   });
-  if (!found) throw new ConnectError("no such store");
+  if (!found) throw new ConnectError("no_store");
   const audit = (
     outcome: "success" | "failure" | "denied",
     details: Record<string, unknown>,
@@ -381,8 +384,9 @@ async function selfAuthorizeLogged(
     });
   if (!found.app) return { ok: false, reason: "no_app" };
   if (!/^Atzr\|[A-Za-z0-9_\-|.+/=]{8,2048}$/.test(token)) {
-    await audit("failure", { reason: "token_refused" });
-    return { ok: false, reason: "token_refused", storeId: input.storeId };
+    // Not a refresh token at all: refused here, Amazon was not asked.
+    await audit("failure", { reason: "token_invalid" });
+    return { ok: false, reason: "token_invalid", storeId: input.storeId };
   }
   let accessToken: string;
   try {
@@ -391,11 +395,12 @@ async function selfAuthorizeLogged(
       app.refresh(token)))
       .accessToken;
   } catch (err) {
-    await audit("failure", {
-      reason: "token_refused",
-      error: err instanceof LwaError ? err.code : "error",
-    });
-    return { ok: false, reason: "token_refused", storeId: input.storeId };
+    // Only Amazon's refusal is "refused"; a database or programming error
+    // surfaces as what it is (rethrown, logged by the caller).
+    if (!(err instanceof LwaError)) throw err;
+    const reason = err.refused ? "token_refused" : "amazon_error";
+    await audit("failure", { reason, error: err.code });
+    return { ok: false, reason, storeId: input.storeId };
   }
   const baseUrl = deps.endpoints.spApi(found.store.region as Region);
   try {
@@ -403,9 +408,10 @@ async function selfAuthorizeLogged(
       "sp-api",
       "getMarketplaceParticipations",
       () =>
-        spGet<{ payload?: { marketplace?: { id?: string } }[] }>({
+        spRequestOnce<{ payload?: { marketplace?: { id?: string } }[] }>({
           baseUrl,
           accessToken,
+          operation: "getMarketplaceParticipations",
           path: "/sellers/v1/marketplaceParticipations",
           fetch: deps.fetch,
         }),
@@ -424,17 +430,17 @@ async function selfAuthorizeLogged(
     // Listings under the registered seller id answer only for that seller.
     const sellerId = found.store.sellerId;
     await logged("sp-api", "searchListingsItems", () =>
-      spGet({
+      spRequestOnce({
         baseUrl,
         accessToken,
+        operation: "searchListingsItems",
         path: `/listings/2021-08-01/items/${sellerId}`,
         query: { marketplaceIds: ours[0].marketplaceId, pageSize: "1" },
         fetch: deps.fetch,
       }));
   } catch (err) {
-    if (
-      err instanceof SpApiError && (err.status === 403 || err.status === 401)
-    ) {
+    if (!(err instanceof SpApiError)) throw err;
+    if (err.status === 403 || err.status === 401) {
       await audit("denied", {
         reason: "not_own_account",
         check: "seller_id",
@@ -442,10 +448,7 @@ async function selfAuthorizeLogged(
       });
       return { ok: false, reason: "not_own_account", storeId: input.storeId };
     }
-    await audit("failure", {
-      reason: "amazon_error",
-      status: err instanceof SpApiError ? err.status : null,
-    });
+    await audit("failure", { reason: "amazon_error", status: err.status });
     return { ok: false, reason: "amazon_error", storeId: input.storeId };
   }
   await connectStore(
