@@ -58,6 +58,8 @@ export async function exchange(
     });
   } catch (err) {
     opts.signal?.throwIfAborted();
+    // fetch fails with TypeError (network) or DOMException (its timeout).
+    if (!(err instanceof TypeError || err instanceof DOMException)) throw err;
     const timeout = err instanceof DOMException &&
       (err.name === "TimeoutError" || err.name === "AbortError");
     return {
@@ -73,8 +75,10 @@ export async function exchange(
   let text: string;
   try {
     text = await res.text();
-  } catch {
+  } catch (err) {
     opts.signal?.throwIfAborted();
+    // A body cut off, or its timeout: TypeError or DOMException.
+    if (!(err instanceof TypeError || err instanceof DOMException)) throw err;
     return {
       kind: "failed",
       code: "NetworkError",
@@ -91,7 +95,8 @@ export async function exchange(
       parsedOk: true,
       text,
     };
-  } catch {
+  } catch (err) {
+    if (!(err instanceof SyntaxError)) throw err;
     return { kind: "answer", res, parsed: null, parsedOk: false, text };
   }
 }

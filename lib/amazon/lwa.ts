@@ -94,7 +94,9 @@ export function createLwaClient(opts: {
     let body: unknown = null;
     try {
       body = JSON.parse(text);
-    } catch { /* not JSON */ }
+    } catch (err) {
+      if (!(err instanceof SyntaxError)) throw err; // else: not JSON
+    }
     if (res.ok) {
       const ok = success.safeParse(body);
       if (!ok.success) {
