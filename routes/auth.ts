@@ -487,7 +487,11 @@ export function authRoutes(deps: AuthDeps): Hono {
       (tx) =>
         setPassword(tx, user.id, password, { email, displayName }, new Date()),
     );
-    if (!set.ok) return again(set.problems.map((p) => p.message));
+    if (!set.ok) {
+      return again(
+        set.problems.map((p) => t(`password.problem.${p.code}`, p.params)),
+      );
+    }
     return await spendLinkThenEnroll(c, {
       spend: () => consumeFirstOwnerToken(kv, token),
       action: "auth.first_owner.created",
@@ -561,7 +565,11 @@ export function authRoutes(deps: AuthDeps): Hono {
           displayName: user.displayName,
         }, new Date()),
     );
-    if (!set.ok) return again(set.problems.map((p) => p.message));
+    if (!set.ok) {
+      return again(
+        set.problems.map((p) => t(`password.problem.${p.code}`, p.params)),
+      );
+    }
     return await spendLinkThenEnroll(c, {
       spend: () => consumeSetupToken(kv, token),
       action: "auth.setup.password",

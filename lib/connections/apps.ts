@@ -82,19 +82,35 @@ export const rotateForm = z.object({
   secretIssuedAt: day,
 });
 
+/** The fields of the app forms; a problem names the field, never its value. */
+export const APP_FORM_FIELDS = [
+  "api",
+  "name",
+  "applicationId",
+  "clientId",
+  "clientSecret",
+  "secretIssuedAt",
+  "draft",
+] as const;
+
+/** A field that does not have the expected shape (the views say which). */
+export interface AppFormProblem {
+  code: typeof APP_FORM_FIELDS[number];
+}
+
 export class AppFormError extends Error {
   override name = "AppFormError";
-  constructor(readonly problems: string[]) {
-    super(problems.join("; "));
+  constructor(readonly problems: AppFormProblem[]) {
+    super(`app form refused: ${problems.map((p) => p.code)}`);
   }
 }
 
 function parse<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
   const r = schema.safeParse(input);
   if (!r.success) {
-    // Messages name the field and the expected shape, never the value.
+    const wrong = new Set(r.error.issues.map((i) => i.path[0]));
     throw new AppFormError(
-      r.error.issues.map((i) => `${String(i.path[0])} ${i.message}`),
+      APP_FORM_FIELDS.filter((f) => wrong.has(f)).map((code) => ({ code })),
     );
   }
   return r.data;

@@ -26,17 +26,23 @@ import { recordAudit, recordAuditInTx } from "../security/audit.ts";
 import { type ApiRequestLogRow, appendApiRequestLog } from "../ingest/ops.ts";
 import type { Vault } from "../security/vault.ts";
 
-/** The SP-API roles this portal asks for, and why (least privilege, §5). */
-export const SP_API_ROLES: { role: string; why: string }[] = [
-  { role: "Selling Partner Insights", why: "seller account and marketplaces" },
-  { role: "Product Listing", why: "catalog and listings of our own SKUs" },
-  { role: "Amazon Fulfillment", why: "FBA inventory and returns" },
-  { role: "Inventory and Order Tracking", why: "orders and order items" },
-  {
-    role: "Finance and Accounting",
-    why: "settlements, fees, financial events",
-  },
-  { role: "Brand Analytics", why: "search terms, for stores with a brand" },
+/** Why the portal needs an SP-API role: codes, which the views put into words. */
+export type SpApiRoleUse =
+  | "account"
+  | "listings"
+  | "fulfillment"
+  | "orders"
+  | "finance"
+  | "brand_analytics";
+
+/** The SP-API roles this portal asks for (Amazon's names), and why (least privilege, §5). */
+export const SP_API_ROLES: readonly { role: string; why: SpApiRoleUse }[] = [
+  { role: "Selling Partner Insights", why: "account" },
+  { role: "Product Listing", why: "listings" },
+  { role: "Amazon Fulfillment", why: "fulfillment" },
+  { role: "Inventory and Order Tracking", why: "orders" },
+  { role: "Finance and Accounting", why: "finance" },
+  { role: "Brand Analytics", why: "brand_analytics" },
 ];
 
 const STATE_TTL_MS = 10 * 60_000;
@@ -93,19 +99,27 @@ export interface ConnectDeps {
   fetch?: typeof fetch;
 }
 
+/** Why a connection failed: codes, which the views put into words. */
+export const CONNECT_FAILURES = [
+  "bad_state",
+  "not_own_account",
+  "wrong_account",
+  /** Amazon refused the authorization code. */
+  "exchange_failed",
+  /** Amazon refused the refresh token. */
+  "token_refused",
+  /** Not a refresh token at all (Amazon was not asked). */
+  "token_invalid",
+  /** Amazon could not be reached, or failed. */
+  "amazon_error",
+  "no_app",
+] as const;
+
 export type ConnectOutcome =
   | { ok: true; storeId: string }
   | {
     ok: false;
-    reason:
-      | "bad_state"
-      | "not_own_account"
-      | "wrong_account"
-      | "exchange_failed"
-      | "token_refused"
-      | "token_invalid"
-      | "amazon_error"
-      | "no_app";
+    reason: typeof CONNECT_FAILURES[number];
     storeId?: string;
   };
 
