@@ -98,15 +98,13 @@ export async function getStoreDetail(
 
 // ── Registering the company's own seller accounts (Data Policy §2) ─────────
 
+/** The registration form; a field that fails is reported by its name only. */
 export const registrationSchema = z.object({
-  sellerId: z.string().trim().toUpperCase().regex(
-    /^A[0-9A-Z]{8,20}$/,
-    "must be a selling partner id (merchant token), like A1B2C3D4E5F6G7",
-  ),
-  region: z.enum(["NA", "EU", "FE"], { error: "must be NA, EU or FE" }),
-  name: z.string().trim().min(2, "must have at least 2 characters").max(120),
+  sellerId: z.string().trim().toUpperCase().regex(/^A[0-9A-Z]{8,20}$/),
+  region: z.enum(["NA", "EU", "FE"]),
+  name: z.string().trim().min(2).max(120),
   brand: z.string().trim().max(120).optional().transform((v) => v || null),
-  marketplaceIds: z.array(z.string()).min(1, "choose at least one marketplace"),
+  marketplaceIds: z.array(z.string()).min(1),
 });
 export type StoreRegistrationInput = z.input<typeof registrationSchema>;
 
