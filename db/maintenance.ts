@@ -2,7 +2,7 @@
 // as the table owner, across stores. Each one does one job and is listed in
 // the architecture document; everything else goes through asUser/asJob.
 import { and, eq, lt, sql } from "drizzle-orm";
-import { type Database, OWNER } from "./client.ts";
+import { type Database, OWNER, rowsOf } from "./client.ts";
 import {
   jobSlots,
   roles,
@@ -94,11 +94,12 @@ export async function listAllStoreIds(db: Database): Promise<string[]> {
 
 /** Whether an active staff user exists (if not, start-up prints an owner link). */
 export async function hasActiveStaff(db: Database): Promise<boolean> {
-  const rows = await db[OWNER].execute(
-    sql`select exists (select 1 from staff_users where status = 'active') as any`,
+  const [row] = rowsOf<{ any: boolean }>(
+    await db[OWNER].execute(
+      sql`select exists (select 1 from staff_users where status = 'active') as any`,
+    ),
   );
-  const list = Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows;
-  return Boolean((list[0] as { any: boolean }).any);
+  return Boolean(row.any);
 }
 
 /** A column of vault ciphertexts, for key rotation. */
@@ -135,13 +136,12 @@ export async function rewriteSealedColumn(
             sql.join(after.map((v) => sql`${v}`), sql`, `)
           })`
           : sql``;
-        const res = await tx.execute(sql`
+        const rows = rowsOf(
+          await tx.execute(sql`
           select ${keyList}, ${column} as sealed from ${table}
           where ${column} is not null ${cursor}
-          order by ${keyList} limit ${batchSize} for update`);
-        const rows = (Array.isArray(res) ? Array.from(res) : (res as {
-          rows: Record<string, unknown>[];
-        }).rows) as Record<string, unknown>[];
+          order by ${keyList} limit ${batchSize} for update`),
+        );
         for (const row of rows) {
           const next = await rewrite(String(row.sealed));
           if (next === null) continue;
@@ -174,11 +174,12 @@ export async function sellerRegistered(
   sellerId: string,
   region: string,
 ): Promise<boolean> {
-  const rows = await db[OWNER].execute(
-    sql`select exists (select 1 from stores where seller_id = ${sellerId} and region = ${region}) as found`,
+  const [row] = rowsOf<{ found: boolean }>(
+    await db[OWNER].execute(
+      sql`select exists (select 1 from stores where seller_id = ${sellerId} and region = ${region}) as found`,
+    ),
   );
-  const list = Array.isArray(rows) ? rows : (rows as { rows: unknown[] }).rows;
-  return Boolean((list[0] as { found: boolean }).found);
+  return Boolean(row.found);
 }
 
 /**

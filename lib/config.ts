@@ -19,8 +19,9 @@ const postgresUrl = z.string().refine(
       const u = new URL(v);
       return (u.protocol === "postgres:" || u.protocol === "postgresql:") &&
         u.hostname !== "" && u.pathname.length > 1;
-    } catch {
-      return false;
+    } catch (err) {
+      if (err instanceof TypeError) return false; // not a URL
+      throw err;
     }
   },
   "must be a postgres:// or postgresql:// URL with a host and a database name",

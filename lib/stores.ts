@@ -98,24 +98,43 @@ export async function getStoreDetail(
 
 // ── Registering the company's own seller accounts (Data Policy §2) ─────────
 
+/** The registration form; a field that fails is reported by its name only. */
 export const registrationSchema = z.object({
-  sellerId: z.string().trim().toUpperCase().regex(
-    /^A[0-9A-Z]{8,20}$/,
-    "must be a selling partner id (merchant token), like A1B2C3D4E5F6G7",
-  ),
-  region: z.enum(["NA", "EU", "FE"], { error: "must be NA, EU or FE" }),
-  name: z.string().trim().min(2, "must have at least 2 characters").max(120),
+  sellerId: z.string().trim().toUpperCase().regex(/^A[0-9A-Z]{8,20}$/),
+  region: z.enum(["NA", "EU", "FE"]),
+  name: z.string().trim().min(2).max(120),
   brand: z.string().trim().max(120).optional().transform((v) => v || null),
-  marketplaceIds: z.array(z.string()).min(1, "choose at least one marketplace"),
+  marketplaceIds: z.array(z.string()).min(1),
 });
 export type StoreRegistrationInput = z.input<typeof registrationSchema>;
 
+/**
+ * What is wrong with a registration, as codes the views put into words: a
+ * field of the form that does not have the expected shape, the
+ * marketplaces outside the region, or an account registered already.
+ */
+export type StoreRegistrationProblem =
+  | { code: "sellerId" | "region" | "name" | "brand" | "marketplaceIds" }
+  | { code: "marketplace_region"; params: { region: string } }
+  | {
+    code: "already_registered";
+    params: { sellerId: string; region: string };
+  };
+
 export class StoreRegistrationError extends Error {
   override name = "StoreRegistrationError";
-  constructor(readonly problems: string[]) {
-    super(problems.join("; "));
+  constructor(readonly problems: StoreRegistrationProblem[]) {
+    super(`store registration refused: ${problems.map((p) => p.code)}`);
   }
 }
+
+const FIELDS = [
+  "sellerId",
+  "region",
+  "name",
+  "brand",
+  "marketplaceIds",
+] as const;
 
 /**
  * Registers one of the company's own seller accounts. Only registered
@@ -130,8 +149,10 @@ export async function registerOwnStore(
 ): Promise<string> {
   const parsed = registrationSchema.safeParse(input);
   if (!parsed.success) {
+    // One problem per field, in the form's order; never the value.
+    const wrong = new Set(parsed.error.issues.map((i) => i.path[0]));
     throw new StoreRegistrationError(
-      parsed.error.issues.map((i) => `${String(i.path[0])} ${i.message}`),
+      FIELDS.filter((f) => wrong.has(f)).map((code) => ({ code })),
     );
   }
   const v = parsed.data;
@@ -140,13 +161,14 @@ export async function registerOwnStore(
   );
   if (marketplaces.some((m) => !m)) {
     throw new StoreRegistrationError([
-      `marketplaceIds must all belong to the ${v.region} region`,
+      { code: "marketplace_region", params: { region: v.region } },
     ]);
   }
   if (await sellerRegistered(db, v.sellerId, v.region)) {
-    throw new StoreRegistrationError([
-      `sellerId ${v.sellerId} is already registered in ${v.region}`,
-    ]);
+    throw new StoreRegistrationError([{
+      code: "already_registered",
+      params: { sellerId: v.sellerId, region: v.region },
+    }]);
   }
   const id = await registerStore(db, {
     sellerId: v.sellerId,

@@ -65,7 +65,9 @@ export function accountRoutes(deps: { db: Database }): Hono {
       return again(
         "reason" in result
           ? [t("account.password.wrongCurrent")]
-          : result.problems.map((p) => p.message),
+          : result.problems.map((p) =>
+            t(`password.problem.${p.code}`, p.params)
+          ),
       );
     }
     return page(

@@ -17,10 +17,15 @@ import type { Logger } from "../lib/log.ts";
 import { HomePage } from "../views/pages/home.tsx";
 import { RolesPage } from "../views/pages/roles.tsx";
 import { ErrorPage } from "../views/pages/error.tsx";
-import { LANGS, pickLang } from "../views/i18n.ts";
+import { LANGS, pickLang, translator } from "../views/i18n.ts";
 import { healthRoutes } from "./health.ts";
 import type { Vault } from "../lib/security/vault.ts";
-import { PERMISSIONS, ROLES } from "../lib/security/permissions.ts";
+import {
+  type Permission,
+  PERMISSIONS,
+  permissionsGating,
+  ROLES,
+} from "../lib/security/permissions.ts";
 import { accessGuard, auditedCsrf } from "./access.ts";
 import { ROUTE_ACCESS } from "./route_access.ts";
 import { authRoutes } from "./auth.ts";
@@ -228,23 +233,35 @@ export function createApp(deps: AppDeps): Hono {
     ]);
   });
 
-  app.get("/admin/roles", (c) =>
-    page(
+  app.get("/admin/roles", (c) => {
+    const t = translator(c.get("lang"));
+    // A permission no route requires yet is marked until its feature lands.
+    const gating = permissionsGating(Object.values(ROUTE_ACCESS));
+    return page(
       c,
-      "Roles",
+      t("nav.roles"),
       RolesPage({
         lang: c.get("lang"),
-        permissions: Object.entries(PERMISSIONS).map(([name, description]) => ({
+        permissions: (Object.keys(PERMISSIONS) as Permission[]).map((name) => ({
           name,
-          description,
+          description: t(`permission.${name}`),
+          notUsedYet: gating.has(name) ? null : t("roles.notUsedYet", {
+            feature: t(`feature.${PERMISSIONS[name]}`),
+          }),
         })),
-        roles: ROLES.map((r) => ({ ...r, permissions: [...r.permissions] })),
+        roles: ROLES.map((r) => ({
+          name: r.name,
+          description: t(`role.${r.name}`),
+          allStores: r.allStores,
+          permissions: [...r.permissions],
+        })),
         routes: Object.entries(ROUTE_ACCESS).map(([route, access]) => ({
           route,
           access,
         })),
       }),
-    ));
+    );
+  });
 
   const langForm = z.object({
     lang: z.enum(LANGS as [string, ...string[]]),
@@ -301,7 +318,8 @@ export function createApp(deps: AppDeps): Hono {
 function sameOrigin(origin: string, url: string): boolean {
   try {
     return new URL(origin).origin === new URL(url).origin;
-  } catch {
-    return false;
+  } catch (err) {
+    if (err instanceof TypeError) return false; // not a URL
+    throw err;
   }
 }

@@ -69,7 +69,7 @@ export function appRoutes(deps: { db: Database; vault: Vault }): Hono {
         typeof body[k] === "string" ? body[k] as string : "";
       // Only the non-secret fields are offered back.
       return await render(c, {
-        errors: err.problems,
+        errors: problemTexts(c, err),
         values: {
           api: keep("api"),
           name: keep("name"),
@@ -98,9 +98,15 @@ export function appRoutes(deps: { db: Database; vault: Vault }): Hono {
       );
     } catch (err) {
       if (!(err instanceof AppFormError)) throw err;
-      return await render(c, { errors: err.problems }, 400);
+      return await render(c, { errors: problemTexts(c, err) }, 400);
     }
     return c.redirect("/admin/amazon-apps", 303);
   });
   return app;
+}
+
+/** The form's problems in the reader's language. */
+function problemTexts(c: Context, err: AppFormError): string[] {
+  const t = translator(c.get("lang"));
+  return err.problems.map((p) => t(`apps.problem.${p.code}`));
 }

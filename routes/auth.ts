@@ -324,7 +324,9 @@ export function authRoutes(deps: AuthDeps): Hono {
           "Use a personal address: shared or generic accounts are not allowed.",
         ]);
       case "password_problems":
-        return again(out.problems.map((p) => p.message));
+        return again(
+          out.problems.map((p) => t(`password.problem.${p.code}`, p.params)),
+        );
       case "invalid_link":
         return invalidLink(c);
       case "enroll":
@@ -381,7 +383,9 @@ export function authRoutes(deps: AuthDeps): Hono {
     );
     switch (out.kind) {
       case "password_problems":
-        return again(out.problems.map((p) => p.message));
+        return again(
+          out.problems.map((p) => t(`password.problem.${p.code}`, p.params)),
+        );
       case "generic_address":
       case "invalid_link":
         return invalidLink(c);

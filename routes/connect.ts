@@ -63,7 +63,7 @@ export function connectRoutes(
         return c.redirect(url, 302);
       } catch (err) {
         if (!(err instanceof ConnectError)) throw err;
-        if (err.message === "no such store") throw new HTTPException(404);
+        if (err.code === "no_store") throw new HTTPException(404);
         return result(c, {
           ok: false,
           reason: "no_app",
@@ -105,7 +105,7 @@ export function connectRoutes(
     if (!parsed.success) {
       return result(c, {
         ok: false,
-        reason: "token_refused",
+        reason: "token_invalid",
         storeId: c.req.param("id"),
       });
     }

@@ -111,7 +111,12 @@ export function storeRoutes(deps: {
           lang: c.get("lang"),
           regions,
           values,
-          errors: err.problems,
+          errors: err.problems.map((p) =>
+            translator(c.get("lang"))(
+              `stores.problem.${p.code}`,
+              "params" in p ? p.params : {},
+            )
+          ),
         }),
         400,
       );
@@ -175,7 +180,10 @@ export function storeRoutes(deps: {
           lastRotatedAt: day(x.lastRotatedAt),
           authorizationExpiresAt: day(x.authorizationExpiresAt),
         })),
-        roles: SP_API_ROLES,
+        roles: SP_API_ROLES.map((r) => ({
+          role: r.role,
+          why: translator(c.get("lang"))(`connect.why.${r.why}`),
+        })),
         apps: connection.apps.filter((a) => a.api === "sp-api"),
         adsApps: connection.apps.filter((a) => a.api === "ads"),
       }),
@@ -279,15 +287,20 @@ export function storeRoutes(deps: {
         !allowedActions(k).includes(values[k])
       );
       if (missing.length > 0 || reason.trim().length < 5) {
+        const t = translator(c.get("lang"));
         return await formView(c, id, {
           values,
           reason,
           errors: [
             ...(missing.length
-              ? [`Choose an allowed action for: ${missing.join(", ")}`]
+              ? [
+                t("disconnect.problem.choices", {
+                  categories: missing.join(", "),
+                }),
+              ]
               : []),
             ...(reason.trim().length < 5
-              ? ["Give a reason (5 to 500 characters)"]
+              ? [t("disconnect.problem.reason")]
               : []),
           ],
         }, 400);
@@ -316,11 +329,22 @@ export function storeRoutes(deps: {
       return c.redirect(`/stores/${id}`, 303);
     } catch (err) {
       if (!(err instanceof DisconnectionError)) throw err;
-      if (err.message === "no such store") throw new HTTPException(404);
+      if (err.code === "no_store" || err.code === "no_disconnection") {
+        throw new HTTPException(404);
+      }
       return await formView(
         c,
         id,
-        { values, reason, errors: [err.message] },
+        {
+          values,
+          reason,
+          errors: [
+            translator(c.get("lang"))(
+              `disconnect.problem.${err.code}`,
+              err.params,
+            ),
+          ],
+        },
         400,
       );
     }

@@ -576,11 +576,11 @@ function describeRefusal(
   if (err instanceof UserAdminError || err instanceof AccessReviewError) {
     const key = err instanceof AccessReviewError && err.code === "not_found"
       ? "error.line_not_found"
+      : err.code === "invalid_input" && "fields" in err.params
+      ? "error.invalid_fields"
       : `error.${err.code}`;
-    // invalid_input carries the fields to check in its own message.
-    const message = err.code !== "invalid_input" && hasMessage(key)
-      ? t(lang, key)
-      : err.message;
+    // Every code has its message (tests/views/i18n_test.ts).
+    const message = t(lang, hasMessage(key) ? key : "error.title", err.params);
     return { status: STATUS_OF[err.code] ?? 400, message };
   }
   throw err;

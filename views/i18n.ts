@@ -1,7 +1,58 @@
-// English and Simplified Chinese. Views look messages up by key; a missing
-// Chinese message falls back to English (a test keeps the two in step).
+// English and Simplified Chinese: the one message mechanism of the views.
+// Each area keeps a catalogue (this file's, views/users/messages.ts,
+// views/sync/messages.ts) made by `defineCatalogue`, whose Chinese half
+// must have every key of the English one: a missing translation is a type
+// error, not an English sentence on a Chinese page. `{name}` marks a value
+// filled in from the parameters. lib/ returns codes (with parameters); the
+// views turn them into sentences here.
 export type Lang = "en" | "zh-CN";
 export const LANGS: readonly Lang[] = ["en", "zh-CN"];
+
+/** Values for a message's `{name}` placeholders. */
+export type Params = Readonly<Record<string, string | number>>;
+
+/** The messages of one area, in every language, and their lookup. */
+export interface Catalogue<K extends string> {
+  readonly messages: Readonly<Record<Lang, Readonly<Record<K, string>>>>;
+  /**
+   * The message `key` in `lang`, its `{name}` placeholders filled from
+   * `params` (a placeholder without a value is left as it is).
+   */
+  t(lang: Lang, key: K, params?: Params): string;
+  /** Whether `key` names a message (for codes that come from lib/). */
+  has(key: string): key is K;
+  /** `t` bound to one language. */
+  translator(lang: Lang): (key: K, params?: Params) => string;
+}
+
+const PLACEHOLDER = /\{(\w+)\}/g;
+
+/**
+ * Makes a catalogue from its English messages and their Simplified Chinese
+ * translations; the keys come from `en`, and `zh` must have them all.
+ *
+ * @example
+ * const { t } = defineCatalogue({ "hi": "Hello {name}" }, { "hi": "你好，{name}" });
+ * t("zh-CN", "hi", { name: "Li" }); // "你好，Li"
+ */
+export function defineCatalogue<K extends string>(
+  en: Readonly<Record<K, string>>,
+  zh: NoInfer<Readonly<Record<K, string>>>,
+): Catalogue<K> {
+  const messages = { en, "zh-CN": zh };
+  const t = (lang: Lang, key: K, params: Params = {}) =>
+    (messages[lang] ?? en)[key].replace(
+      PLACEHOLDER,
+      (all, name: string) =>
+        Object.hasOwn(params, name) ? String(params[name]) : all,
+    );
+  return {
+    messages,
+    t,
+    has: (key: string): key is K => Object.hasOwn(en, key),
+    translator: (lang) => (key, params) => t(lang, key, params),
+  };
+}
 
 const en = {
   "app.name": "Custodian",
@@ -60,6 +111,15 @@ const en = {
   "auth.password.rules":
     "At least 12 characters with lower case, upper case, digits and symbols; not your name or a common password.",
   "auth.password.mismatch": "The two passwords differ.",
+  "password.problem.too_short": "Use at least {min} characters.",
+  "password.problem.too_long": "Use at most {max} characters.",
+  "password.problem.contains_user_name":
+    "Do not use your name or e-mail address in the password.",
+  "password.problem.too_few_character_classes":
+    "Use lower case, upper case, digits and symbols, at least one of each.",
+  "password.problem.common_password":
+    "This password is too common; choose another.",
+  "password.problem.too_soon": "The password can be changed only once a day.",
   "auth.code": "Authenticator code or recovery code",
   "auth.code.help":
     "Six digits from your authenticator app, or one of your recovery codes.",
@@ -96,6 +156,60 @@ const en = {
   "roles.routes": "Routes",
   "roles.route": "Route",
   "roles.requires": "Requires",
+  "roles.notUsedYet": "Not used yet — arrives with {feature}.",
+  "permission.dashboard.view": "See the dashboard of the stores granted",
+  "permission.catalog.read": "Read products and listings",
+  "permission.inventory.read": "Read FBA inventory",
+  "permission.orders.read":
+    "Read orders, order items and returns (no buyer personal data)",
+  "permission.pii.reveal":
+    "Reveal buyer personal data of an order, giving a reason",
+  "permission.reports.read":
+    "Read sales and traffic and Brand Analytics search terms",
+  "permission.ads.read":
+    "Read advertising campaigns, keywords, budgets, bids and metrics",
+  "permission.finance.read": "Read settlements, fees and financial events",
+  "permission.export.csv": "Export lists as CSV",
+  "permission.sync.read": "See sync runs and API logs",
+  "permission.sync.run": "Run a sync now or retry a failed one",
+  "permission.stores.manage": "Register, connect and disconnect stores",
+  "permission.credentials.manage": "Manage Amazon app credentials and tokens",
+  "permission.users.manage":
+    "Invite users, change roles, grant stores, disable users",
+  "permission.access.review": "Run the periodic access review",
+  "permission.retention.manage": "Set retention rules and legal holds",
+  "permission.requests.manage": "Handle data requests from outside the company",
+  "permission.incidents.manage": "Record and handle security incidents",
+  "permission.audit.read": "Read the audit trail and compliance pages",
+  "permission.roles.read": "See the permission matrix",
+  "permission.archives.download":
+    "Download a disconnected store's encrypted archive, giving a reason",
+  "role.owner": "Accountable for the portal; every permission",
+  "role.admin": "Runs the portal: stores, credentials, users, retention",
+  "role.operations": "Products, listings and inventory",
+  "role.advertising": "Campaigns, keywords, budgets and bids",
+  "role.finance": "Settlements, fees and reconciliation",
+  "role.support": "Orders; may reveal buyer personal data with a reason",
+  "role.auditor": "Audit trail and compliance pages; no buyer personal data",
+  "role.viewer": "Read-only dashboard and catalog of the stores granted",
+  "feature.dashboard": "the dashboard",
+  "feature.catalog": "the catalog screens",
+  "feature.inventory": "the inventory screens",
+  "feature.orders": "the order screens",
+  "feature.reports": "the sales and search-term reports",
+  "feature.ads": "the advertising screens",
+  "feature.finance": "the finance screens",
+  "feature.exports": "CSV exports",
+  "feature.sync": "the sync screens",
+  "feature.stores": "the store screens",
+  "feature.credentials": "the credential screens",
+  "feature.users": "user management",
+  "feature.access_review": "the access review",
+  "feature.retention": "retention and legal holds",
+  "feature.requests": "data requests",
+  "feature.incidents": "incident response",
+  "feature.audit": "the audit trail",
+  "feature.roles": "the roles page",
   "home.signedInAs": "Signed in as",
   "home.stores": "Stores you can see",
   "home.revoked":
@@ -153,6 +267,16 @@ const en = {
   "stores.register.sellerHelp":
     "The selling partner id (merchant token) from Seller Central, starting with A.",
   "stores.register.submit": "Register",
+  "stores.problem.sellerId":
+    "Seller id: a selling partner id (merchant token), like A1B2C3D4E5F6G7.",
+  "stores.problem.region": "Region: choose NA, EU or FE.",
+  "stores.problem.name": "Name: 2 to 120 characters.",
+  "stores.problem.brand": "Brand: at most 120 characters.",
+  "stores.problem.marketplaceIds": "Marketplaces: choose at least one.",
+  "stores.problem.marketplace_region":
+    "Every marketplace must belong to the {region} region.",
+  "stores.problem.already_registered":
+    "The seller account {sellerId} is already registered in {region}.",
   "disconnect.title": "Disconnect",
   "disconnect.intro":
     "Data Policy §10: synchronisation stops and the store's tokens are deleted. Choose for each data category whether to delete it now, archive it (an encrypted file only the owner can download, with a reason), or keep it until its retention rule.",
@@ -174,8 +298,22 @@ const en = {
     "Backups that contain the store are marked restricted.",
   "disconnect.confirm.submit": "Disconnect the store",
   "disconnect.cancel": "Cancel",
+  "disconnect.problem.choices": "Choose an allowed action for: {categories}.",
+  "disconnect.problem.reason": "Give a reason (5 to 500 characters).",
+  "disconnect.problem.already_disconnected":
+    "The store is disconnected already.",
   "disconnect.records": "Disconnection records",
   "disconnect.start": "Disconnect this store",
+  "apps.problem.api": "API: choose SP-API or Ads API.",
+  "apps.problem.name": "Name: 2 to 80 characters.",
+  "apps.problem.applicationId":
+    "Application id: amzn1.sp.solution.… or amzn1.sellerapps.app.… followed by a UUID, or empty.",
+  "apps.problem.clientId":
+    "LWA client id: it looks like amzn1.application-oa2-client.…",
+  "apps.problem.clientSecret":
+    "LWA client secret: it looks like amzn1.oa2-cs.v1.…",
+  "apps.problem.secretIssuedAt": "Secret issued: a date (YYYY-MM-DD).",
+  "apps.problem.draft": "Draft: tick the box or leave it empty.",
   "apps.title": "Amazon app credentials",
   "apps.intro":
     "LWA client credentials of the company's own applications, stored only encrypted (Data Policy §7). Secrets must be rotated every 180 days; the previous secret is kept until the new one has worked once.",
@@ -210,6 +348,12 @@ const en = {
     "From Seller Central → Develop Apps → Authorize, for our own private app. It is checked with Amazon at once and never shown again.",
   "connect.selfSubmit": "Verify and store",
   "connect.registerApp": "Register the Amazon application first",
+  "connect.why.account": "seller account and marketplaces",
+  "connect.why.listings": "catalog and listings of our own SKUs",
+  "connect.why.fulfillment": "FBA inventory and returns",
+  "connect.why.orders": "orders and order items",
+  "connect.why.finance": "settlements, fees, financial events",
+  "connect.why.brand_analytics": "search terms, for stores with a brand",
   "connect.ok": "The store is connected",
   "connect.failed": "The store was not connected",
   "connect.back": "Back to the store",
@@ -223,6 +367,8 @@ const en = {
     "Amazon did not accept the authorization code (it lasts 5 minutes and works once). Nothing was stored; try again.",
   "connect.fail.token_refused":
     "Amazon did not accept that refresh token for this application. Nothing was stored.",
+  "connect.fail.token_invalid":
+    "That is not a refresh token: Seller Central's begin with Atzr|. Nothing was stored.",
   "connect.fail.amazon_error":
     "Amazon could not be reached or answered with an error. Nothing was stored; try again later.",
   "connect.fail.no_app": "Choose a registered SP-API application.",
@@ -235,7 +381,8 @@ const en = {
 
 export type MessageKey = keyof typeof en;
 
-const zhCN: Partial<Record<MessageKey, string>> = {
+const zhCN: Record<MessageKey, string> = {
+  "app.name": "Custodian",
   "app.tagline": "依据数据政策管理我们自己的亚马逊卖家数据",
   "nav.dashboard": "仪表盘",
   "nav.audit": "审计",
@@ -286,6 +433,14 @@ const zhCN: Partial<Record<MessageKey, string>> = {
   "auth.password.rules":
     "至少 12 个字符，须同时包含小写、大写、数字和符号；不得包含姓名或常见密码。",
   "auth.password.mismatch": "两次输入的密码不一致。",
+  "password.problem.too_short": "请至少使用 {min} 个字符。",
+  "password.problem.too_long": "请最多使用 {max} 个字符。",
+  "password.problem.contains_user_name":
+    "密码中不得包含您的姓名或电子邮件地址。",
+  "password.problem.too_few_character_classes":
+    "请同时使用小写字母、大写字母、数字和符号，每类至少一个。",
+  "password.problem.common_password": "此密码过于常见，请另选一个。",
+  "password.problem.too_soon": "密码每天只能修改一次。",
   "auth.code": "身份验证器代码或恢复码",
   "auth.code.help": "身份验证器应用中的六位数字，或一个恢复码。",
   "auth.first.title": "创建首位所有者",
@@ -319,6 +474,54 @@ const zhCN: Partial<Record<MessageKey, string>> = {
   "roles.routes": "路由",
   "roles.route": "路由",
   "roles.requires": "所需权限",
+  "roles.notUsedYet": "尚未使用——将随{feature}上线。",
+  "permission.dashboard.view": "查看已授权店铺的仪表盘",
+  "permission.catalog.read": "查看商品和商品信息",
+  "permission.inventory.read": "查看 FBA 库存",
+  "permission.orders.read": "查看订单、订单商品和退货（不含买家个人数据）",
+  "permission.pii.reveal": "说明理由后显示订单的买家个人数据",
+  "permission.reports.read": "查看销售与流量以及品牌分析搜索词",
+  "permission.ads.read": "查看广告活动、关键词、预算、竞价和指标",
+  "permission.finance.read": "查看结算、费用和财务事件",
+  "permission.export.csv": "将列表导出为 CSV",
+  "permission.sync.read": "查看同步运行和 API 日志",
+  "permission.sync.run": "立即运行同步或重试失败的同步",
+  "permission.stores.manage": "登记、连接和断开店铺",
+  "permission.credentials.manage": "管理亚马逊应用凭证和令牌",
+  "permission.users.manage": "邀请用户、更改角色、授予店铺、停用用户",
+  "permission.access.review": "执行定期访问审查",
+  "permission.retention.manage": "设置保留规则和法律保留",
+  "permission.requests.manage": "处理来自公司外部的数据请求",
+  "permission.incidents.manage": "记录和处理安全事件",
+  "permission.audit.read": "查看审计记录和合规页面",
+  "permission.roles.read": "查看权限矩阵",
+  "permission.archives.download": "说明理由后下载已断开店铺的加密归档",
+  "role.owner": "对门户负责；拥有全部权限",
+  "role.admin": "运营门户：店铺、凭证、用户、保留规则",
+  "role.operations": "商品、商品信息和库存",
+  "role.advertising": "广告活动、关键词、预算和竞价",
+  "role.finance": "结算、费用和对账",
+  "role.support": "订单；可说明理由后显示买家个人数据",
+  "role.auditor": "审计记录和合规页面；不含买家个人数据",
+  "role.viewer": "已授权店铺的只读仪表盘和商品目录",
+  "feature.dashboard": "仪表盘",
+  "feature.catalog": "商品目录页面",
+  "feature.inventory": "库存页面",
+  "feature.orders": "订单页面",
+  "feature.reports": "销售与搜索词报告",
+  "feature.ads": "广告页面",
+  "feature.finance": "财务页面",
+  "feature.exports": "CSV 导出",
+  "feature.sync": "同步页面",
+  "feature.stores": "店铺页面",
+  "feature.credentials": "凭证页面",
+  "feature.users": "用户管理",
+  "feature.access_review": "访问审查",
+  "feature.retention": "保留规则与法律保留",
+  "feature.requests": "数据请求",
+  "feature.incidents": "事件响应",
+  "feature.audit": "审计记录",
+  "feature.roles": "角色页面",
   "home.signedInAs": "当前登录",
   "home.stores": "您可查看的店铺",
   "home.noStores": "尚未为您授权任何店铺，请联系管理员。",
@@ -373,6 +576,15 @@ const zhCN: Partial<Record<MessageKey, string>> = {
   "stores.register.sellerHelp":
     "Seller Central 中以 A 开头的卖家编号（merchant token）。",
   "stores.register.submit": "登记",
+  "stores.problem.sellerId":
+    "卖家 ID：须为销售伙伴 ID（商户令牌），例如 A1B2C3D4E5F6G7。",
+  "stores.problem.region": "区域：请选择 NA、EU 或 FE。",
+  "stores.problem.name": "名称：2 至 120 个字符。",
+  "stores.problem.brand": "品牌：最多 120 个字符。",
+  "stores.problem.marketplaceIds": "站点：请至少选择一个。",
+  "stores.problem.marketplace_region": "所有站点都必须属于 {region} 区域。",
+  "stores.problem.already_registered":
+    "卖家账户 {sellerId} 已在 {region} 区域登记。",
   "disconnect.title": "断开连接",
   "disconnect.intro":
     "数据政策第 10 条：同步停止，店铺令牌被删除。请为每类数据选择立即删除、归档（加密文件，仅所有者说明理由后可下载）或保留至其保留期规则。",
@@ -391,8 +603,21 @@ const zhCN: Partial<Record<MessageKey, string>> = {
   "disconnect.confirm.backups": "包含该店铺的备份被标记为受限。",
   "disconnect.confirm.submit": "断开店铺连接",
   "disconnect.cancel": "取消",
+  "disconnect.problem.choices":
+    "请为以下类别选择允许的处理方式：{categories}。",
+  "disconnect.problem.reason": "请填写原因（5 至 500 个字符）。",
+  "disconnect.problem.already_disconnected": "该店铺已断开连接。",
   "disconnect.records": "断开连接记录",
   "disconnect.start": "断开此店铺",
+  "apps.problem.api": "API：请选择 SP-API 或广告 API。",
+  "apps.problem.name": "名称：2 至 80 个字符。",
+  "apps.problem.applicationId":
+    "应用 ID：须为 amzn1.sp.solution.… 或 amzn1.sellerapps.app.… 加 UUID，或留空。",
+  "apps.problem.clientId":
+    "LWA 客户端 ID：格式应为 amzn1.application-oa2-client.…",
+  "apps.problem.clientSecret": "LWA 客户端密钥：格式应为 amzn1.oa2-cs.v1.…",
+  "apps.problem.secretIssuedAt": "密钥签发日期：须为日期（YYYY-MM-DD）。",
+  "apps.problem.draft": "草稿：勾选或留空。",
   "apps.title": "亚马逊应用凭证",
   "apps.intro":
     "公司自有应用的 LWA 客户端凭证，仅加密存储（数据政策第 7 条）。密钥须每 180 天轮换；新密钥成功使用一次前保留旧密钥。",
@@ -427,6 +652,12 @@ const zhCN: Partial<Record<MessageKey, string>> = {
     "来自 Seller Central → 开发应用 → 授权（本公司私有应用）。将立即向亚马逊核验，且不会再次显示。",
   "connect.selfSubmit": "核验并保存",
   "connect.registerApp": "请先登记亚马逊应用",
+  "connect.why.account": "卖家账户和站点",
+  "connect.why.listings": "自有 SKU 的目录和商品信息",
+  "connect.why.fulfillment": "FBA 库存和退货",
+  "connect.why.orders": "订单和订单商品",
+  "connect.why.finance": "结算、费用、财务事件",
+  "connect.why.brand_analytics": "搜索词（适用于有品牌的店铺）",
   "connect.ok": "店铺已连接",
   "connect.failed": "店铺未连接",
   "connect.back": "返回店铺",
@@ -440,6 +671,8 @@ const zhCN: Partial<Record<MessageKey, string>> = {
     "亚马逊未接受授权码（有效期 5 分钟且仅可使用一次）。未保存任何内容，请重试。",
   "connect.fail.token_refused":
     "亚马逊未接受该应用的刷新令牌。未保存任何内容。",
+  "connect.fail.token_invalid":
+    "这不是刷新令牌：卖家平台的刷新令牌以 Atzr| 开头。未保存任何内容。",
   "connect.fail.amazon_error":
     "无法连接亚马逊或其返回错误。未保存任何内容，请稍后重试。",
   "connect.fail.no_app": "请选择已登记的 SP-API 应用。",
@@ -450,14 +683,15 @@ const zhCN: Partial<Record<MessageKey, string>> = {
   "error.home": "返回仪表盘",
 };
 
-export const messages: Record<Lang, Partial<Record<MessageKey, string>>> = {
-  en,
-  "zh-CN": zhCN,
-};
+/** The portal's general messages (layout, errors, sign-in, stores, …). */
+export const catalogue: Catalogue<MessageKey> = defineCatalogue(en, zhCN);
+export const messages = catalogue.messages;
 
 /** Returns a translator for one language. */
-export function translator(lang: Lang): (key: MessageKey) => string {
-  return (key) => messages[lang][key] ?? en[key];
+export function translator(
+  lang: Lang,
+): (key: MessageKey, params?: Params) => string {
+  return catalogue.translator(lang);
 }
 
 /** Picks a language from a cookie value, then Accept-Language, then English. */

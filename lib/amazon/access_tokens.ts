@@ -8,6 +8,7 @@ import type { Database } from "../../db/client.ts";
 import { storeCredentials, stores } from "../../db/schema.ts";
 import { recordAuditInTx } from "../security/audit.ts";
 import type { Vault } from "../security/vault.ts";
+import { sleep } from "../sleep.ts";
 import {
   type AmazonApi,
   confirmNewSecret,
@@ -83,7 +84,7 @@ export function createAccessTokens(deps: {
       if (waited > LOCK_MS) {
         throw new Error("timed out waiting for another token refresh");
       }
-      await new Promise((r) => setTimeout(r, 100));
+      await sleep(100);
     }
     try {
       const hit = await cached(storeId, api);

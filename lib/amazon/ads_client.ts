@@ -13,7 +13,7 @@ import { storeCredentials } from "../../db/schema.ts";
 import { appendApiRequestLog } from "../ingest/ops.ts";
 import type { Vault } from "../security/vault.ts";
 import { type AccessTokens, StoreNotConnectedError } from "./access_tokens.ts";
-import { parseKeepingIds } from "./ads_profiles.ts";
+import { type AdsProfile, parseKeepingIds } from "./ads_profiles.ts";
 import { openApp } from "./credentials.ts";
 import type { AmazonEndpoints, Region } from "./endpoints.ts";
 import { callPolicy, exchange } from "./http_exchange.ts";
@@ -138,6 +138,120 @@ function errorOf(status: number, text: string, parsed: unknown) {
 }
 
 /**
+ * One Ads API request with `token` and the app's `clientId`: the headers, the
+ * URL, the answer read (ids kept as strings) and its error typed. Network
+ * errors and timeouts are status null; a 200 whose JSON is cut off is a
+ * MalformedResponse.
+ */
+export async function adsExchange(
+  doFetch: typeof fetch,
+  baseUrl: string,
+  c: Pick<
+    AdsCall,
+    "method" | "path" | "query" | "profileId" | "mediaType" | "body"
+  >,
+  token: string,
+  clientId: string,
+  opts: { timeoutMs: number; signal?: AbortSignal; now: () => number },
+): Promise<Outcome> {
+  const method = c.method ?? "GET";
+  const headers: Record<string, string> = {
+    authorization: `Bearer ${token}`,
+    "Amazon-Advertising-API-ClientId": clientId,
+    "user-agent": USER_AGENT,
+    accept: c.mediaType ?? "application/json",
+  };
+  if (c.profileId) headers["Amazon-Advertising-API-Scope"] = c.profileId;
+  let body: string | undefined;
+  if (c.body !== undefined && method !== "GET") {
+    headers["content-type"] = c.mediaType ?? "application/json";
+    body = JSON.stringify(c.body);
+  }
+  const x = await exchange(doFetch, adsUrl(baseUrl, c), {
+    method,
+    headers,
+    body,
+  }, {
+    timeoutMs: opts.timeoutMs,
+    signal: opts.signal,
+    parse: parseKeepingIds,
+  });
+  if (x.kind === "failed") {
+    return {
+      status: null,
+      requestId: null,
+      retryAfterMs: null,
+      error: {
+        code: x.code,
+        message: safeText(x.message),
+        duplicateOf: null,
+      },
+    };
+  }
+  const { res, parsed, parsedOk, text } = x;
+  const out: Outcome = {
+    status: res.status,
+    requestId: res.headers.get("x-amzn-requestid") ??
+      res.headers.get("x-amz-rid"),
+    retryAfterMs: retryAfterMs(res.headers.get("retry-after"), opts.now()),
+  };
+  if (res.ok) {
+    if (!parsedOk) {
+      // A 200 whose JSON is cut off: a transport failure, retried.
+      out.error = {
+        code: "MalformedResponse",
+        message: "the answer is not valid JSON",
+        duplicateOf: null,
+      };
+      return out;
+    }
+    out.body = parsed;
+    return out;
+  }
+  out.error = errorOf(res.status, text, parsed);
+  return out;
+}
+
+/** The typed error of an outcome that failed. */
+function adsError(operation: string, o: Outcome, attempts: number) {
+  const e = o.error!;
+  return new AdsApiError(
+    o.status ?? 0,
+    e.code,
+    o.requestId,
+    `Ads API ${operation} ${
+      o.status === null ? "failed" : `answered ${o.status}`
+    } ${e.code}${e.message ? `: ${e.message}` : ""} (attempts: ${attempts})`,
+    e.duplicateOf,
+  );
+}
+
+/**
+ * Lists the advertising profiles an access token may use (GET /v2/profiles,
+ * no Scope header), once, through the client's request path: what the Ads
+ * authorization needs before a store's Ads credentials exist. Throws
+ * AdsApiError for every failure, a missing answer included.
+ */
+export async function listAdsProfiles(opts: {
+  baseUrl: string;
+  clientId: string;
+  accessToken: string;
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+}): Promise<AdsProfile[]> {
+  const o = await adsExchange(
+    opts.fetch ?? fetch,
+    opts.baseUrl,
+    { path: "/v2/profiles" },
+    opts.accessToken,
+    opts.clientId,
+    { timeoutMs: opts.timeoutMs ?? 30_000, now: Date.now },
+  );
+  if (o.error) throw adsError("listProfiles", o, 1);
+  return o.body as AdsProfile[];
+}
+
+/**
  * Creates the Advertising API client.
  *
  * @example
@@ -177,65 +291,16 @@ export function createAdsClient(deps: AdsClientDeps): AdsClient {
     return p;
   };
 
-  /** One HTTP exchange; network errors and timeouts become status null. */
-  const attempt = async (
+  const attempt = (
     c: AdsCall,
     token: string,
     clientId: string,
-  ): Promise<Outcome> => {
-    const method = c.method ?? "GET";
-    const headers: Record<string, string> = {
-      authorization: `Bearer ${token}`,
-      "Amazon-Advertising-API-ClientId": clientId,
-      "user-agent": USER_AGENT,
-      accept: c.mediaType ?? "application/json",
-    };
-    if (c.profileId) headers["Amazon-Advertising-API-Scope"] = c.profileId;
-    let body: string | undefined;
-    if (c.body !== undefined && method !== "GET") {
-      headers["content-type"] = c.mediaType ?? "application/json";
-      body = JSON.stringify(c.body);
-    }
-    const x = await exchange(doFetch, adsUrl(deps.endpoints.ads(c.region), c), {
-      method,
-      headers,
-      body,
-    }, { timeoutMs, signal: deps.signal, parse: parseKeepingIds });
-    if (x.kind === "failed") {
-      return {
-        status: null,
-        requestId: null,
-        retryAfterMs: null,
-        error: {
-          code: x.code,
-          message: safeText(x.message),
-          duplicateOf: null,
-        },
-      };
-    }
-    const { res, parsed, parsedOk, text } = x;
-    const out: Outcome = {
-      status: res.status,
-      requestId: res.headers.get("x-amzn-requestid") ??
-        res.headers.get("x-amz-rid"),
-      retryAfterMs: retryAfterMs(res.headers.get("retry-after"), now()),
-    };
-    if (res.ok) {
-      if (!parsedOk) {
-        // A 200 whose JSON is cut off: a transport failure, retried.
-        out.error = {
-          code: "MalformedResponse",
-          message: "the answer is not valid JSON",
-          duplicateOf: null,
-        };
-        return out;
-      }
-      out.body = parsed;
-      return out;
-    }
-    out.error = errorOf(res.status, text, parsed);
-    return out;
-  };
+  ): Promise<Outcome> =>
+    adsExchange(doFetch, deps.endpoints.ads(c.region), c, token, clientId, {
+      timeoutMs,
+      signal: deps.signal,
+      now,
+    });
 
   const backoff = (retry: number, o: Outcome): number =>
     wait(retry, o.retryAfterMs);
@@ -297,20 +362,7 @@ export function createAdsClient(deps: AdsClientDeps): AdsClient {
         }]));
       deps.onCall?.({ operation: c.operation, attempts, throttles, status });
       if (failure !== undefined) throw failure;
-      if (last!.error) {
-        const e = last!.error;
-        throw new AdsApiError(
-          status ?? 0,
-          e.code,
-          last!.requestId,
-          `Ads API ${c.operation} ${
-            status === null ? "failed" : `answered ${status}`
-          } ${e.code}${
-            e.message ? `: ${e.message}` : ""
-          } (attempts: ${attempts})`,
-          e.duplicateOf,
-        );
-      }
+      if (last!.error) throw adsError(c.operation, last!, attempts);
       return {
         body: last!.body as T,
         status: status!,

@@ -7,6 +7,8 @@
 // reuses the report id Amazon names; a FAILED report is requested again only
 // after a cooldown.
 import type { Database } from "../../db/client.ts";
+import { splitJsonArrays } from "../json_stream.ts";
+import { sleep } from "../sleep.ts";
 import { downloadDocument, DownloadError } from "./document_download.ts";
 import { AdsApiError, type AdsClient } from "./ads_client.ts";
 import { parseKeepingIds } from "./ads_profiles.ts";
@@ -71,15 +73,6 @@ export interface ReadyAdsReport {
   reportId: string;
   url: string;
 }
-
-const defaultSleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
-      clearTimeout(t);
-      reject(signal.reason);
-    }, { once: true });
-  });
 
 /** The body Amazon expects for `req`. */
 function createBody(req: AdsReportRequest) {
@@ -242,7 +235,7 @@ async function awaitReport(
         } min; the next run polls it again`,
       );
     }
-    await (deps.sleep ?? ((ms) => defaultSleep(ms, deps.signal)))(deps.pollMs);
+    await (deps.sleep ?? ((ms) => sleep(ms, deps.signal)))(deps.pollMs);
   }
 }
 
@@ -310,7 +303,7 @@ export async function* adsReportRows(
       return;
     } catch (err) {
       if (!(err instanceof DownloadError) || attempt >= attempts) throw err;
-      await (deps.sleep ?? ((ms) => defaultSleep(ms, deps.signal)))(
+      await (deps.sleep ?? ((ms) => sleep(ms, deps.signal)))(
         Math.min(30_000, 500 * 2 ** attempt),
       );
       url = (await awaitReport(deps, req, ready.reportId)).url;
@@ -331,7 +324,9 @@ async function* download(
       (await gunzipped(body)).pipeThrough(
         new TextDecoderStream() as TransformStream<Uint8Array, string>,
       ),
-    read: jsonArrayItems,
+    read: async function* (text) {
+      for await (const e of splitJsonArrays(text)) yield e.text;
+    },
   });
 }
 
@@ -367,77 +362,4 @@ async function gunzipped(
       >,
     )
     : rest;
-}
-
-const WS = new Set([" ", "\t", "\n", "\r"]);
-
-/**
- * Splits a streamed JSON array into the texts of its elements, without
- * parsing them; throws when the array is not closed (a cut-off document).
- */
-export async function* jsonArrayItems(
-  stream: AsyncIterable<string>,
-): AsyncGenerator<string> {
-  let depth = 0;
-  let inString = false;
-  let escaped = false;
-  let closed = false;
-  /** Capturing an element: its text so far (earlier chunks). */
-  let item: string | null = null;
-  let scalar = false;
-  for await (const chunk of stream) {
-    let from = 0;
-    for (let i = 0; i < chunk.length; i++) {
-      const ch = chunk[i];
-      if (inString) {
-        if (escaped) escaped = false;
-        else if (ch === "\\") escaped = true;
-        else if (ch === '"') inString = false;
-        continue;
-      }
-      if (closed) {
-        if (!WS.has(ch)) throw new SyntaxError("text after the array");
-        continue;
-      }
-      if (depth === 0) {
-        if (WS.has(ch) || ch === "\uFEFF") continue;
-        if (ch !== "[") throw new SyntaxError("the document is not an array");
-        depth = 1;
-        continue;
-      }
-      if (depth === 1 && item === null) {
-        if (WS.has(ch) || ch === ",") continue;
-        if (ch === "]") {
-          depth = 0;
-          closed = true;
-          continue;
-        }
-        item = "";
-        from = i;
-        scalar = ch !== "{" && ch !== "[";
-      }
-      if (ch === '"') inString = true;
-      else if (ch === "{" || ch === "[") depth++;
-      else if (ch === "}" || ch === "]") {
-        if (depth === 1) {
-          // The closing bracket of the array ends a scalar element.
-          yield (item! + chunk.slice(from, i)).trim();
-          item = null;
-          depth = 0;
-          closed = true;
-          continue;
-        }
-        depth--;
-        if (depth === 1 && !scalar) {
-          yield item! + chunk.slice(from, i + 1);
-          item = null;
-        }
-      } else if (ch === "," && depth === 1 && scalar) {
-        yield (item! + chunk.slice(from, i)).trim();
-        item = null;
-      }
-    }
-    if (item !== null) item += chunk.slice(from);
-  }
-  if (!closed) throw new SyntaxError("the array ends early");
 }

@@ -6,6 +6,10 @@
 import type { Database } from "../../db/client.ts";
 import { appendApiRequestLog } from "../ingest/ops.ts";
 
+/** What fetch and a body stream fail with: network errors, timeouts. */
+const isTransportError = (err: unknown) =>
+  err instanceof TypeError || err instanceof DOMException;
+
 /** A download failed in a way a fresh URL and another try can cure. */
 export class DownloadError extends Error {
   override name = "DownloadError";
@@ -58,6 +62,10 @@ export async function* downloadDocument<T>(
       });
     } catch (err) {
       deps.signal?.throwIfAborted();
+      if (!isTransportError(err)) {
+        errorCode = (err as Error)?.name ?? "Error";
+        throw err;
+      }
       errorCode = "NetworkError";
       throw new DownloadError(
         `${opts.label} download failed: ${(err as Error).name}`,
@@ -75,6 +83,12 @@ export async function* downloadDocument<T>(
     } catch (err) {
       deps.signal?.throwIfAborted();
       if (err instanceof DownloadError) throw err;
+      // A body cut off (TypeError, DOMException) or its text ending early
+      // (SyntaxError from the reader); anything else is not a download's.
+      if (!(isTransportError(err) || err instanceof SyntaxError)) {
+        errorCode = (err as Error)?.name ?? "Error";
+        throw err;
+      }
       errorCode = "Truncated";
       throw new DownloadError(
         `${opts.label} was cut off: ${(err as Error).message}`,

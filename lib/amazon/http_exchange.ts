@@ -4,6 +4,7 @@
 // and parsed once. What an answer means (errors, retries) stays with each
 // client. `callPolicy` resolves the options both clients share: clock,
 // abortable sleep, attempts, timeout, jittered backoff, token buckets.
+import { sleep as abortableSleep } from "../sleep.ts";
 import { createRateLimiter, type RateLimiter } from "./rate_limiter.ts";
 import type { UsagePlan } from "./usage_plans.ts";
 
@@ -57,6 +58,8 @@ export async function exchange(
     });
   } catch (err) {
     opts.signal?.throwIfAborted();
+    // fetch fails with TypeError (network) or DOMException (its timeout).
+    if (!(err instanceof TypeError || err instanceof DOMException)) throw err;
     const timeout = err instanceof DOMException &&
       (err.name === "TimeoutError" || err.name === "AbortError");
     return {
@@ -72,8 +75,10 @@ export async function exchange(
   let text: string;
   try {
     text = await res.text();
-  } catch {
+  } catch (err) {
     opts.signal?.throwIfAborted();
+    // A body cut off, or its timeout: TypeError or DOMException.
+    if (!(err instanceof TypeError || err instanceof DOMException)) throw err;
     return {
       kind: "failed",
       code: "NetworkError",
@@ -90,7 +95,8 @@ export async function exchange(
       parsedOk: true,
       text,
     };
-  } catch {
+  } catch (err) {
+    if (!(err instanceof SyntaxError)) throw err;
     return { kind: "answer", res, parsed: null, parsedOk: false, text };
   }
 }
@@ -151,23 +157,4 @@ export function callPolicy(deps: CallPolicyDeps): CallPolicy {
       usagePlans: deps.usagePlans,
     }),
   };
-}
-
-/** A timer that ends early (rejecting) when `signal` aborts. */
-export function abortableSleep(
-  ms: number,
-  signal?: AbortSignal,
-): Promise<void> {
-  return new Promise<void>((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal!.reason);
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
-  });
 }

@@ -13,6 +13,16 @@ export class LwaError extends Error {
   ) {
     super(message);
   }
+
+  /**
+   * Amazon refused what was sent (a 4xx with an OAuth error: invalid_grant,
+   * invalid_client, …), as opposed to Amazon being unreachable, throttling,
+   * failing (5xx) or answering nonsense.
+   */
+  get refused(): boolean {
+    return this.status >= 400 && this.status < 500 && this.status !== 429 &&
+      this.code !== "http_error";
+  }
 }
 
 export interface LwaTokens {
@@ -84,7 +94,9 @@ export function createLwaClient(opts: {
     let body: unknown = null;
     try {
       body = JSON.parse(text);
-    } catch { /* not JSON */ }
+    } catch (err) {
+      if (!(err instanceof SyntaxError)) throw err; // else: not JSON
+    }
     if (res.ok) {
       const ok = success.safeParse(body);
       if (!ok.success) {

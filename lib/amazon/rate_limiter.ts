@@ -4,6 +4,7 @@
 // KV under ["sp_bucket", storeId, operation] and every change is an atomic
 // compare-and-set, so any number of workers sharing the KV never take more
 // tokens together than one bucket holds.
+import { sleep } from "../sleep.ts";
 import { type UsagePlan, usagePlanFor } from "./usage_plans.ts";
 
 /** What KV holds for one bucket. */
@@ -40,9 +41,6 @@ export interface RateLimiterDeps {
 export const bucketKey = (storeId: string, operation: string) =>
   ["sp_bucket", storeId, operation] as const;
 
-const defaultSleep = (ms: number) =>
-  new Promise<void>((resolve) => setTimeout(resolve, ms));
-
 /** Tokens at `now`: refilled since `updatedAt`, capped at the burst. */
 export function refill(s: BucketState, now: number): BucketState {
   const elapsed = Math.max(0, now - s.updatedAt) / 1000;
@@ -64,7 +62,7 @@ export function refill(s: BucketState, now: number): BucketState {
 export function createRateLimiter(deps: RateLimiterDeps): RateLimiter {
   const { kv } = deps;
   const now = deps.now ?? Date.now;
-  const sleep = deps.sleep ?? defaultSleep;
+  const pause = deps.sleep ?? sleep;
 
   const seed = (operation: string, at: number): BucketState => {
     const plan = usagePlanFor(operation, deps.usagePlans);
@@ -120,7 +118,7 @@ export function createRateLimiter(deps: RateLimiterDeps): RateLimiter {
         });
         if (wait === 0) return waited;
         waited += wait;
-        await sleep(wait);
+        await pause(wait);
       }
     },
     async observeRate(storeId, operation, rate) {

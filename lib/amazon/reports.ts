@@ -6,6 +6,7 @@
 // duplicate, a DONE report younger than the freshness limit is reused, and
 // a FATAL one is requested again only after a cooldown.
 import type { Database } from "../../db/client.ts";
+import { sleep } from "../sleep.ts";
 import { downloadDocument, DownloadError } from "./document_download.ts";
 import type { Region } from "./endpoints.ts";
 import type { SpClient } from "./sp_client.ts";
@@ -69,15 +70,6 @@ interface ReportJson {
   processingStatus: "IN_QUEUE" | "IN_PROGRESS" | "DONE" | "CANCELLED" | "FATAL";
   reportDocumentId?: string;
 }
-
-const defaultSleep = (ms: number, signal?: AbortSignal) =>
-  new Promise<void>((resolve, reject) => {
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
-      clearTimeout(t);
-      reject(signal.reason);
-    }, { once: true });
-  });
 
 /** The KV key a report is remembered under: its parameters. */
 export function reportKey(storeId: string, r: ReportRequest): string[] {
@@ -196,7 +188,7 @@ export async function obtainReport(
         } min; the next run polls it again`,
       );
     }
-    await (deps.sleep ?? ((ms) => defaultSleep(ms, deps.signal)))(deps.pollMs);
+    await (deps.sleep ?? ((ms) => sleep(ms, deps.signal)))(deps.pollMs);
   }
 }
 
@@ -231,7 +223,7 @@ export async function* reportLines(
       return;
     } catch (err) {
       if (!(err instanceof DownloadError) || attempt >= attempts) throw err;
-      await (deps.sleep ?? ((ms) => defaultSleep(ms, deps.signal)))(
+      await (deps.sleep ?? ((ms) => sleep(ms, deps.signal)))(
         Math.min(30_000, 500 * 2 ** attempt),
       );
     }

@@ -3,17 +3,31 @@
 // and `x-amzn-RateLimit-Limit` captured, a timeout per attempt, retries with
 // exponential backoff and full jitter on 429/5xx/network errors, client-side
 // token buckets shared through KV, and one api_request_log row per call.
-// Nothing here logs or echoes a token or a response body.
+// Nothing here logs or echoes a token or a response body. Every SP-API
+// request goes out through `spExchange`: the client's calls, and the single
+// checks of authorization (`spRequestOnce`) before a store is connected.
 import type { Database } from "../../db/client.ts";
 import { type ApiRequestLogRow, appendApiRequestLog } from "../ingest/ops.ts";
 import type { AccessTokens } from "./access_tokens.ts";
 import type { AmazonEndpoints } from "./endpoints.ts";
-import { SpApiError } from "./sp_api.ts";
 import { callPolicy, exchange } from "./http_exchange.ts";
 
 import type { UsagePlan } from "./usage_plans.ts";
 
-export { SpApiError };
+/** An SP-API request that did not succeed (after any retries). */
+export class SpApiError extends Error {
+  override name = "SpApiError";
+  constructor(
+    /** HTTP status, 0 when no answer came. */
+    readonly status: number,
+    /** Amazon's error code, or Timeout, NetworkError, MalformedResponse. */
+    readonly code: string,
+    readonly requestId: string | null,
+    message: string,
+  ) {
+    super(message);
+  }
+}
 
 export interface SpCall {
   storeId: string;
@@ -77,7 +91,8 @@ export interface SpClient {
 export const USER_AGENT = "Custodian/1.0 (Language=TypeScript; Platform=Deno)";
 const RETRY_STATUS = new Set([429, 500, 502, 503, 504]);
 
-interface Outcome {
+/** What one request came to: an answer, its error, or no answer. */
+export interface SpOutcome {
   status: number | null;
   requestId: string | null;
   rateLimit: number | null;
@@ -115,9 +130,151 @@ export function safeText(s: unknown): string {
     .slice(0, 200);
 }
 
-function expiredTokenAnswer(o: Outcome): boolean {
+function expiredTokenAnswer(o: SpOutcome): boolean {
   return o.status === 403 && o.error?.code === "Unauthorized" &&
     /expired|invalid|token/i.test(`${o.error.message} ${o.error.details}`);
+}
+
+/**
+ * One SP-API request with `token`: the headers, the URL, the answer read and
+ * its error body typed. Network errors and timeouts are status null; a 200
+ * whose JSON is cut off is a MalformedResponse.
+ */
+export async function spExchange(
+  doFetch: typeof fetch,
+  baseUrl: string,
+  c: Pick<SpCall, "method" | "path" | "query" | "body">,
+  token: string,
+  opts: { timeoutMs: number; signal?: AbortSignal; now: () => number },
+): Promise<SpOutcome> {
+  const method = c.method ?? "GET";
+  const headers: Record<string, string> = {
+    "x-amz-access-token": token,
+    "user-agent": USER_AGENT,
+    accept: "application/json",
+  };
+  let body: string | undefined;
+  if (c.body !== undefined && method !== "GET") {
+    headers["content-type"] = "application/json";
+    body = JSON.stringify(c.body);
+  }
+  const x = await exchange(
+    doFetch,
+    spUrl(baseUrl, c),
+    {
+      method,
+      headers,
+      body,
+    },
+    { timeoutMs: opts.timeoutMs, signal: opts.signal, parse: JSON.parse },
+  );
+  if (x.kind === "failed") {
+    return {
+      status: null,
+      requestId: x.res?.headers.get("x-amzn-requestid") ?? null,
+      rateLimit: null,
+      retryAfterMs: null,
+      error: { code: x.code, message: safeText(x.message), details: "" },
+    };
+  }
+  const { res, parsed, parsedOk } = x;
+  const requestId = res.headers.get("x-amzn-requestid");
+  const limit = Number(res.headers.get("x-amzn-ratelimit-limit") ?? NaN);
+  const out: SpOutcome = {
+    status: res.status,
+    requestId,
+    rateLimit: Number.isFinite(limit) && limit > 0 ? limit : null,
+    retryAfterMs: retryAfterMs(res.headers.get("retry-after"), opts.now()),
+  };
+  if (res.ok) {
+    if (!parsedOk) {
+      // A 200 whose JSON is cut off: a transport failure, retried.
+      out.error = {
+        code: "MalformedResponse",
+        message: "the answer is not valid JSON",
+        details: "",
+      };
+      return out;
+    }
+    out.body = parsed;
+    return out;
+  }
+  const first = (parsed as {
+    errors?: { code?: unknown; message?: unknown; details?: unknown }[];
+  } | null)?.errors?.[0];
+  out.error = {
+    code: typeof first?.code === "string" && first.code
+      ? first.code
+      : res.status === 429
+      ? "QuotaExceeded"
+      : "HttpError",
+    message: safeText(first?.message),
+    details: safeText(first?.details),
+  };
+  return out;
+}
+
+/** The typed error of an outcome that failed. */
+function spError(
+  operation: string,
+  o: SpOutcome,
+  attempts: number,
+): SpApiError {
+  const e = o.error!;
+  return new SpApiError(
+    o.status ?? 0,
+    e.code,
+    o.requestId,
+    `SP-API ${operation} ${
+      o.status === null ? "failed" : `answered ${o.status}`
+    } ${e.code}${e.message ? `: ${e.message}` : ""} (attempts: ${attempts})`,
+  );
+}
+
+/** One answer of `spRequestOnce`. */
+export interface SpResponse<T> {
+  body: T;
+  status: number;
+  requestId: string | null;
+  rateLimit: number | null;
+}
+
+/**
+ * One SP-API request with an access token in hand, through the client's own
+ * request path but with no retry, token bucket or log row (the caller logs
+ * it): what the authorization checks need before a store is connected.
+ * Throws SpApiError for every failure, a missing answer included.
+ *
+ * @example
+ * const r = await spRequestOnce<{ payload: unknown[] }>({
+ *   baseUrl, accessToken, operation: "getMarketplaceParticipations",
+ *   path: "/sellers/v1/marketplaceParticipations",
+ * });
+ */
+export async function spRequestOnce<T>(opts: {
+  baseUrl: string;
+  accessToken: string;
+  operation: string;
+  path: string;
+  query?: SpCall["query"];
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}): Promise<SpResponse<T>> {
+  const o = await spExchange(
+    opts.fetch ?? fetch,
+    opts.baseUrl,
+    { path: opts.path, query: opts.query },
+    opts.accessToken,
+    { timeoutMs: opts.timeoutMs ?? 30_000, signal: opts.signal, now: Date.now },
+  );
+  if (o.error) throw spError(opts.operation, o, 1);
+  return {
+    body: o.body as T,
+    status: o.status!,
+    requestId: o.requestId,
+    rateLimit: o.rateLimit,
+  };
 }
 
 /**
@@ -136,76 +293,14 @@ export function createSpClient(deps: SpClientDeps): SpClient {
   const { now, sleep, maxAttempts, timeoutMs, limiter, backoff: wait } =
     callPolicy(deps);
 
-  /** One HTTP exchange; network errors and timeouts become status null. */
-  const attempt = async (c: SpCall, token: string): Promise<Outcome> => {
-    const method = c.method ?? "GET";
-    const headers: Record<string, string> = {
-      "x-amz-access-token": token,
-      "user-agent": USER_AGENT,
-      accept: "application/json",
-    };
-    let body: string | undefined;
-    if (c.body !== undefined && method !== "GET") {
-      headers["content-type"] = "application/json";
-      body = JSON.stringify(c.body);
-    }
-    const x = await exchange(
-      doFetch,
-      spUrl(deps.endpoints.spApi(c.region), c),
-      {
-        method,
-        headers,
-        body,
-      },
-      { timeoutMs, signal: deps.signal, parse: JSON.parse },
-    );
-    if (x.kind === "failed") {
-      return {
-        status: null,
-        requestId: x.res?.headers.get("x-amzn-requestid") ?? null,
-        rateLimit: null,
-        retryAfterMs: null,
-        error: { code: x.code, message: safeText(x.message), details: "" },
-      };
-    }
-    const { res, parsed, parsedOk } = x;
-    const requestId = res.headers.get("x-amzn-requestid");
-    const limit = Number(res.headers.get("x-amzn-ratelimit-limit") ?? NaN);
-    const out: Outcome = {
-      status: res.status,
-      requestId,
-      rateLimit: Number.isFinite(limit) && limit > 0 ? limit : null,
-      retryAfterMs: retryAfterMs(res.headers.get("retry-after"), now()),
-    };
-    if (res.ok) {
-      if (!parsedOk) {
-        // A 200 whose JSON is cut off: a transport failure, retried.
-        out.error = {
-          code: "MalformedResponse",
-          message: "the answer is not valid JSON",
-          details: "",
-        };
-        return out;
-      }
-      out.body = parsed;
-      return out;
-    }
-    const first = (parsed as {
-      errors?: { code?: unknown; message?: unknown; details?: unknown }[];
-    } | null)?.errors?.[0];
-    out.error = {
-      code: typeof first?.code === "string" && first.code
-        ? first.code
-        : res.status === 429
-        ? "QuotaExceeded"
-        : "HttpError",
-      message: safeText(first?.message),
-      details: safeText(first?.details),
-    };
-    return out;
-  };
+  const attempt = (c: SpCall, token: string): Promise<SpOutcome> =>
+    spExchange(doFetch, deps.endpoints.spApi(c.region), c, token, {
+      timeoutMs,
+      signal: deps.signal,
+      now,
+    });
 
-  const backoff = (retry: number, o: Outcome): number =>
+  const backoff = (retry: number, o: SpOutcome): number =>
     wait(retry, o.retryAfterMs);
 
   const writeLog = (row: ApiRequestLogRow) =>
@@ -219,7 +314,7 @@ export function createSpClient(deps: SpClientDeps): SpClient {
       let throttles = 0;
       let reauthorized = false;
       let rateLimit: number | null = null;
-      let last: Outcome | undefined;
+      let last: SpOutcome | undefined;
       let failure: unknown = undefined;
       try {
         for (;;) {
@@ -270,19 +365,7 @@ export function createSpClient(deps: SpClientDeps): SpClient {
       });
       deps.onCall?.({ operation: c.operation, attempts, throttles, status });
       if (failure !== undefined) throw failure;
-      if (last!.error) {
-        const e = last!.error;
-        throw new SpApiError(
-          status ?? 0,
-          e.code,
-          last!.requestId,
-          `SP-API ${c.operation} ${
-            status === null ? "failed" : `answered ${status}`
-          } ${e.code}${
-            e.message ? `: ${e.message}` : ""
-          } (attempts: ${attempts})`,
-        );
-      }
+      if (last!.error) throw spError(c.operation, last!, attempts);
       return {
         body: last!.body as T,
         status: status!,

@@ -6,7 +6,7 @@ import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Principal } from "../../db/client.ts";
 import { amazonApps, storeMarketplaces, stores } from "../../db/schema.ts";
-import { listAdsProfiles } from "../amazon/ads_profiles.ts";
+import { AdsApiError, listAdsProfiles } from "../amazon/ads_client.ts";
 import { appClient, saveStoreRefreshToken } from "../amazon/credentials.ts";
 import type { Region } from "../amazon/endpoints.ts";
 import { LwaError } from "../amazon/lwa.ts";
@@ -41,8 +41,9 @@ export async function beginAdsAuthorization(
       app: app ? await appClient(tx, deps.vault, deps.lwa, app.id) : null,
     };
   });
-  if (!found.store) throw new ConnectError("no such store");
-  if (!found.app) throw new ConnectError("register the Ads API client first");
+  if (!found.store) throw new ConnectError("no_store");
+  // The Ads API client must be registered first.
+  if (!found.app) throw new ConnectError("no_app");
   const state = await issueState(deps.kv, {
     storeId: input.storeId,
     appId: input.appId,
@@ -122,11 +123,12 @@ export async function completeAdsAuthorization(
   try {
     tokens = await found.app.exchangeCode(q.data.code, pending.redirectUri);
   } catch (err) {
-    await audit("failure", {
-      reason: "exchange_failed",
-      error: err instanceof LwaError ? err.code : "error",
-    }, storeId);
-    return { ok: false, reason: "exchange_failed", storeId };
+    // Only Amazon's refusal is a refused code; anything else that is not
+    // Amazon's answer is rethrown (and logged by the caller).
+    if (!(err instanceof LwaError)) throw err;
+    const reason = err.refused ? "exchange_failed" : "amazon_error";
+    await audit("failure", { reason, error: err.code }, storeId);
+    return { ok: false, reason, storeId };
   }
   let profiles;
   try {
@@ -136,8 +138,13 @@ export async function completeAdsAuthorization(
       accessToken: tokens.accessToken,
       fetch: deps.fetch,
     });
-  } catch {
-    await audit("failure", { reason: "amazon_error" }, storeId);
+  } catch (err) {
+    if (!(err instanceof AdsApiError)) throw err;
+    await audit("failure", {
+      reason: "amazon_error",
+      status: err.status,
+      error: err.code,
+    }, storeId);
     return { ok: false, reason: "amazon_error", storeId };
   }
   const ours = new Set(found.markets.map((m) => m.marketplaceId));

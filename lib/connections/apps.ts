@@ -55,24 +55,20 @@ export async function listApps(
   }));
 }
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, "must be a date")
+const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/)
   .transform((v) => new Date(`${v}T00:00:00Z`));
 
+/** The app form; a field that fails is reported by its name only. */
 export const appForm = z.object({
-  api: z.enum(["sp-api", "ads"], { error: "must be sp-api or ads" }),
-  name: z.string().trim().min(2, "must have at least 2 characters").max(80),
+  api: z.enum(["sp-api", "ads"]),
+  name: z.string().trim().min(2).max(80),
   applicationId: z.string().trim().regex(
     /^(amzn1\.sp\.solution\.[0-9a-f-]{36}|amzn1\.sellerapps\.app\.[0-9a-f-]{36})?$/,
-    "must look like amzn1.sp.solution.<uuid> or amzn1.sellerapps.app.<uuid>",
   ).optional().transform((v) => v || null),
   clientId: z.string().trim().regex(
     /^amzn1\.application-oa2-client\.[0-9a-zA-Z]+$/,
-    "must look like amzn1.application-oa2-client.…",
   ),
-  clientSecret: z.string().trim().regex(
-    /^amzn1\.oa2-cs\.v1\.[0-9a-zA-Z]+$/,
-    "must look like amzn1.oa2-cs.v1.…",
-  ),
+  clientSecret: z.string().trim().regex(/^amzn1\.oa2-cs\.v1\.[0-9a-zA-Z]+$/),
   secretIssuedAt: day,
   draft: z.literal("on").optional().transform((v) => v === "on"),
 });
@@ -82,19 +78,35 @@ export const rotateForm = z.object({
   secretIssuedAt: day,
 });
 
+/** The fields of the app forms; a problem names the field, never its value. */
+export const APP_FORM_FIELDS = [
+  "api",
+  "name",
+  "applicationId",
+  "clientId",
+  "clientSecret",
+  "secretIssuedAt",
+  "draft",
+] as const;
+
+/** A field that does not have the expected shape (the views say which). */
+export interface AppFormProblem {
+  code: typeof APP_FORM_FIELDS[number];
+}
+
 export class AppFormError extends Error {
   override name = "AppFormError";
-  constructor(readonly problems: string[]) {
-    super(problems.join("; "));
+  constructor(readonly problems: AppFormProblem[]) {
+    super(`app form refused: ${problems.map((p) => p.code)}`);
   }
 }
 
 function parse<T extends z.ZodType>(schema: T, input: unknown): z.infer<T> {
   const r = schema.safeParse(input);
   if (!r.success) {
-    // Messages name the field and the expected shape, never the value.
+    const wrong = new Set(r.error.issues.map((i) => i.path[0]));
     throw new AppFormError(
-      r.error.issues.map((i) => `${String(i.path[0])} ${i.message}`),
+      APP_FORM_FIELDS.filter((f) => wrong.has(f)).map((code) => ({ code })),
     );
   }
   return r.data;

@@ -20,23 +20,29 @@ import {
   type Region,
 } from "../amazon/endpoints.ts";
 import { createLwaClient, type LwaClient, LwaError } from "../amazon/lwa.ts";
-import { SpApiError, spGet } from "../amazon/sp_api.ts";
+import { SpApiError, spRequestOnce } from "../amazon/sp_client.ts";
 import { encodeHex, sha256Hex } from "../security/_hex.ts";
 import { recordAudit, recordAuditInTx } from "../security/audit.ts";
 import { type ApiRequestLogRow, appendApiRequestLog } from "../ingest/ops.ts";
 import type { Vault } from "../security/vault.ts";
 
-/** The SP-API roles this portal asks for, and why (least privilege, §5). */
-export const SP_API_ROLES: { role: string; why: string }[] = [
-  { role: "Selling Partner Insights", why: "seller account and marketplaces" },
-  { role: "Product Listing", why: "catalog and listings of our own SKUs" },
-  { role: "Amazon Fulfillment", why: "FBA inventory and returns" },
-  { role: "Inventory and Order Tracking", why: "orders and order items" },
-  {
-    role: "Finance and Accounting",
-    why: "settlements, fees, financial events",
-  },
-  { role: "Brand Analytics", why: "search terms, for stores with a brand" },
+/** Why the portal needs an SP-API role: codes, which the views put into words. */
+export type SpApiRoleUse =
+  | "account"
+  | "listings"
+  | "fulfillment"
+  | "orders"
+  | "finance"
+  | "brand_analytics";
+
+/** The SP-API roles this portal asks for (Amazon's names), and why (least privilege, §5). */
+export const SP_API_ROLES: readonly { role: string; why: SpApiRoleUse }[] = [
+  { role: "Selling Partner Insights", why: "account" },
+  { role: "Product Listing", why: "listings" },
+  { role: "Amazon Fulfillment", why: "fulfillment" },
+  { role: "Inventory and Order Tracking", why: "orders" },
+  { role: "Finance and Accounting", why: "finance" },
+  { role: "Brand Analytics", why: "brand_analytics" },
 ];
 
 const STATE_TTL_MS = 10 * 60_000;
@@ -93,23 +99,36 @@ export interface ConnectDeps {
   fetch?: typeof fetch;
 }
 
+/** Why a connection failed: codes, which the views put into words. */
+export const CONNECT_FAILURES = [
+  "bad_state",
+  "not_own_account",
+  "wrong_account",
+  /** Amazon refused the authorization code. */
+  "exchange_failed",
+  /** Amazon refused the refresh token. */
+  "token_refused",
+  /** Not a refresh token at all (Amazon was not asked). */
+  "token_invalid",
+  /** Amazon could not be reached, or failed. */
+  "amazon_error",
+  "no_app",
+] as const;
+
 export type ConnectOutcome =
   | { ok: true; storeId: string }
   | {
     ok: false;
-    reason:
-      | "bad_state"
-      | "not_own_account"
-      | "wrong_account"
-      | "exchange_failed"
-      | "token_refused"
-      | "amazon_error"
-      | "no_app";
+    reason: typeof CONNECT_FAILURES[number];
     storeId?: string;
   };
 
+/** Why a connection cannot even begin: a code for the page to translate. */
 export class ConnectError extends Error {
   override name = "ConnectError";
+  constructor(readonly code: "no_store" | "no_app") {
+    super(code);
+  }
 }
 
 /**
@@ -135,12 +154,9 @@ export async function beginWebsiteAuthorization(
     ).limit(1);
     return { store, app, market };
   });
-  if (!found.store) throw new ConnectError("no such store");
-  if (!found.app?.applicationId) {
-    throw new ConnectError(
-      "register the SP-API application with its application id first",
-    );
-  }
+  if (!found.store) throw new ConnectError("no_store");
+  // The SP-API application must be registered with its application id.
+  if (!found.app?.applicationId) throw new ConnectError("no_app");
   const state = encodeHex(crypto.getRandomValues(new Uint8Array(32)));
   await deps.kv.set(
     stateKey(await sha256Hex(state)),
@@ -258,11 +274,12 @@ export async function completeWebsiteAuthorization(
     );
     refreshToken = tokens.refreshToken;
   } catch (err) {
-    await audit("failure", {
-      reason: "exchange_failed",
-      error: err instanceof LwaError ? err.code : "error",
-    }, storeId);
-    return { ok: false, reason: "exchange_failed", storeId };
+    // Only Amazon's refusal is a refused code; anything else is no answer
+    // from Amazon, or not Amazon's at all (rethrown, logged by the caller).
+    if (!(err instanceof LwaError)) throw err;
+    const reason = err.refused ? "exchange_failed" : "amazon_error";
+    await audit("failure", { reason, error: err.code }, storeId);
+    return { ok: false, reason, storeId };
   }
   await connectStore(
     deps,
@@ -312,7 +329,7 @@ export async function selfAuthorize(
       return result;
     } catch (err) {
       const known = err instanceof SpApiError || err instanceof LwaError;
-      row.httpStatus = known ? err.status : null;
+      row.httpStatus = known ? err.status || null : null;
       row.errorCode = known ? err.code : "error";
       row.requestId = err instanceof SpApiError ? err.requestId : null;
       throw err;
@@ -364,7 +381,7 @@ async function selfAuthorizeLogged(
       app: app ? await appClient(tx, deps.vault, deps.lwa, app.id) : null,
     };
   });
-  if (!found) throw new ConnectError("no such store");
+  if (!found) throw new ConnectError("no_store");
   const audit = (
     outcome: "success" | "failure" | "denied",
     details: Record<string, unknown>,
@@ -381,8 +398,9 @@ async function selfAuthorizeLogged(
     });
   if (!found.app) return { ok: false, reason: "no_app" };
   if (!/^Atzr\|[A-Za-z0-9_\-|.+/=]{8,2048}$/.test(token)) {
-    await audit("failure", { reason: "token_refused" });
-    return { ok: false, reason: "token_refused", storeId: input.storeId };
+    // Not a refresh token at all: refused here, Amazon was not asked.
+    await audit("failure", { reason: "token_invalid" });
+    return { ok: false, reason: "token_invalid", storeId: input.storeId };
   }
   let accessToken: string;
   try {
@@ -391,11 +409,12 @@ async function selfAuthorizeLogged(
       app.refresh(token)))
       .accessToken;
   } catch (err) {
-    await audit("failure", {
-      reason: "token_refused",
-      error: err instanceof LwaError ? err.code : "error",
-    });
-    return { ok: false, reason: "token_refused", storeId: input.storeId };
+    // Only Amazon's refusal is "refused"; a database or programming error
+    // surfaces as what it is (rethrown, logged by the caller).
+    if (!(err instanceof LwaError)) throw err;
+    const reason = err.refused ? "token_refused" : "amazon_error";
+    await audit("failure", { reason, error: err.code });
+    return { ok: false, reason, storeId: input.storeId };
   }
   const baseUrl = deps.endpoints.spApi(found.store.region as Region);
   try {
@@ -403,9 +422,10 @@ async function selfAuthorizeLogged(
       "sp-api",
       "getMarketplaceParticipations",
       () =>
-        spGet<{ payload?: { marketplace?: { id?: string } }[] }>({
+        spRequestOnce<{ payload?: { marketplace?: { id?: string } }[] }>({
           baseUrl,
           accessToken,
+          operation: "getMarketplaceParticipations",
           path: "/sellers/v1/marketplaceParticipations",
           fetch: deps.fetch,
         }),
@@ -424,17 +444,17 @@ async function selfAuthorizeLogged(
     // Listings under the registered seller id answer only for that seller.
     const sellerId = found.store.sellerId;
     await logged("sp-api", "searchListingsItems", () =>
-      spGet({
+      spRequestOnce({
         baseUrl,
         accessToken,
+        operation: "searchListingsItems",
         path: `/listings/2021-08-01/items/${sellerId}`,
         query: { marketplaceIds: ours[0].marketplaceId, pageSize: "1" },
         fetch: deps.fetch,
       }));
   } catch (err) {
-    if (
-      err instanceof SpApiError && (err.status === 403 || err.status === 401)
-    ) {
+    if (!(err instanceof SpApiError)) throw err;
+    if (err.status === 403 || err.status === 401) {
       await audit("denied", {
         reason: "not_own_account",
         check: "seller_id",
@@ -442,10 +462,7 @@ async function selfAuthorizeLogged(
       });
       return { ok: false, reason: "not_own_account", storeId: input.storeId };
     }
-    await audit("failure", {
-      reason: "amazon_error",
-      status: err instanceof SpApiError ? err.status : null,
-    });
+    await audit("failure", { reason: "amazon_error", status: err.status });
     return { ok: false, reason: "amazon_error", storeId: input.storeId };
   }
   await connectStore(

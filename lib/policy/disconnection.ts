@@ -74,8 +74,27 @@ interface Steps {
 
 export type DisconnectionRecord = typeof storeDisconnections.$inferSelect;
 
+/** Why a disconnection step was refused: codes, which the views put into words. */
+export type DisconnectionErrorCode =
+  | "choices"
+  | "reason"
+  | "no_store"
+  | "no_disconnection"
+  | "already_disconnected";
+
 export class DisconnectionError extends Error {
   override name = "DisconnectionError";
+  constructor(
+    readonly code: DisconnectionErrorCode,
+    /** choices: the `categories` without an allowed action. */
+    readonly params: Readonly<Record<string, string>> = {},
+  ) {
+    super(
+      `disconnection refused: ${code}${
+        params.categories ? ` (${params.categories})` : ""
+      }`,
+    );
+  }
 }
 
 /**
@@ -91,28 +110,28 @@ export async function startDisconnection(
 ): Promise<DisconnectionRecord> {
   const choices = choicesSchema.safeParse(input.choices);
   if (!choices.success) {
-    throw new DisconnectionError(
-      `choose an action for every data category (${
-        choices.error.issues.map((i) => String(i.path[0])).join(", ")
-      })`,
-    );
+    throw new DisconnectionError("choices", {
+      categories: choices.error.issues.map((i) => String(i.path[0])).join(
+        ", ",
+      ),
+    });
   }
   const reason = input.reason.trim();
   if (reason.length < 5 || reason.length > 500) {
-    throw new DisconnectionError("give a reason (5 to 500 characters)");
+    throw new DisconnectionError("reason");
   }
   return await db.asUser(actor, async (tx) => {
     const [store] = await tx.select().from(stores).where(
       eq(stores.id, storeId),
     );
-    if (!store) throw new DisconnectionError("no such store");
+    if (!store) throw new DisconnectionError("no_store");
     const [open] = await tx.select().from(storeDisconnections).where(and(
       eq(storeDisconnections.storeId, storeId),
       eq(storeDisconnections.status, "in_progress"),
     ));
     if (open) return open;
     if (store.status === "disconnected") {
-      throw new DisconnectionError("the store is disconnected already");
+      throw new DisconnectionError("already_disconnected");
     }
     await tx.update(stores).set({ status: "disconnecting", updatedAt: now })
       .where(eq(stores.id, storeId));
@@ -164,7 +183,7 @@ export async function runDisconnection(
       return r;
     });
   let record = await load();
-  if (!record) throw new DisconnectionError("no such disconnection");
+  if (!record) throw new DisconnectionError("no_disconnection");
   if (record.status === "completed") return record;
   const choices = choicesSchema.parse(record.choices);
   const steps = () => (record.steps ?? {}) as Steps;
@@ -484,7 +503,7 @@ export async function openArchiveForDownload(
 ): Promise<AsyncGenerator<string> | null> {
   const reason = input.reason.trim();
   if (reason.length < 5 || reason.length > 500) {
-    throw new DisconnectionError("give a reason (5 to 500 characters)");
+    throw new DisconnectionError("reason");
   }
   const file = await deps.db.asUser(actor, async (tx) => {
     const [r] = await tx.select().from(storeDisconnections).where(and(

@@ -45,31 +45,26 @@ const DAY_MS = 86_400_000;
 /** Serialises starting and completing reviews. */
 const REVIEW_LOCK = 7_240_917_005;
 
-export type AccessReviewErrorCode =
-  | "forbidden"
-  | "already_open"
-  | "no_open_review"
-  | "not_found"
-  | "already_decided"
-  | "undecided_lines";
+/** Why a review step was refused: codes, which the views put into words. */
+export const ACCESS_REVIEW_ERROR_CODES = [
+  "forbidden",
+  "already_open",
+  "no_open_review",
+  "not_found",
+  "already_decided",
+  "undecided_lines",
+] as const;
 
-const MESSAGES: Record<AccessReviewErrorCode, string> = {
-  forbidden: "You may not run the access review.",
-  already_open: "An access review is open already; finish it first.",
-  no_open_review: "There is no open access review.",
-  not_found: "There is no such line in the open access review.",
-  already_decided: "That line has been decided already.",
-  undecided_lines:
-    "Every line must be confirmed or revoked before the review is complete.",
-};
+export type AccessReviewErrorCode = typeof ACCESS_REVIEW_ERROR_CODES[number];
 
 /** A refused review step. Nothing was changed. */
 export class AccessReviewError extends Error {
   constructor(
     readonly code: AccessReviewErrorCode,
-    message = MESSAGES[code],
+    /** Values for the code's message (undecided_lines: the `count`). */
+    readonly params: Readonly<Record<string, number>> = {},
   ) {
-    super(message);
+    super(`access review step refused: ${code}`);
     this.name = "AccessReviewError";
   }
 }
@@ -331,10 +326,7 @@ export async function completeReview(
       counts.find((c) => c.decision === d)?.n ?? 0;
     const undecided = of(null);
     if (undecided > 0) {
-      throw new AccessReviewError(
-        "undecided_lines",
-        `${MESSAGES.undecided_lines} ${undecided} line(s) still open.`,
-      );
+      throw new AccessReviewError("undecided_lines", { count: undecided });
     }
     const now = opts.now ?? new Date();
     await tx.update(accessReviews).set({

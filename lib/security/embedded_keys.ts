@@ -15,9 +15,10 @@ export async function loadOrCreateEmbeddedKeys(
   try {
     return keyFile.parse(JSON.parse(await Deno.readTextFile(path)));
   } catch (err) {
-    if (!(err instanceof Deno.errors.NotFound)) {
-      throw new Error(`${path} is not a valid vault key file`);
+    if (err instanceof SyntaxError || err instanceof z.ZodError) {
+      throw new Error(`${path} is not a valid vault key file`, { cause: err });
     }
+    if (!(err instanceof Deno.errors.NotFound)) throw err;
   }
   await Deno.mkdir(dataDir, { recursive: true });
   const ring = [{

@@ -24,18 +24,25 @@ export const PASSWORD_MIN_AGE_MS = 24 * 60 * 60 * 1000;
 /** DPP maximum password age: 365 days. */
 export const PASSWORD_MAX_AGE_MS = 365 * 24 * 60 * 60 * 1000;
 
-export type PasswordProblemCode =
-  | "too_short"
-  | "too_long"
-  | "contains_user_name"
-  | "too_few_character_classes"
-  | "common_password"
-  | "too_soon";
+/** The rules a new password can break, as codes the views translate. */
+export const PASSWORD_PROBLEM_CODES = [
+  "too_short",
+  "too_long",
+  "contains_user_name",
+  "too_few_character_classes",
+  "common_password",
+  "too_soon",
+] as const;
 
-/** One broken rule: a stable code for programs, an English message for people. */
+export type PasswordProblemCode = typeof PASSWORD_PROBLEM_CODES[number];
+
+/**
+ * One broken rule: a stable code and the numbers its message needs (the
+ * views say it in the reader's language; lib/ never words it).
+ */
 export interface PasswordProblem {
   code: PasswordProblemCode;
-  message: string;
+  params: Readonly<Record<string, number>>;
 }
 
 export interface PasswordContext {
@@ -43,31 +50,49 @@ export interface PasswordContext {
   displayName?: string;
 }
 
-const MESSAGES: Record<PasswordProblemCode, string> = {
-  too_short: `Use at least ${PASSWORD_MIN_LENGTH} characters.`,
-  too_long: `Use at most ${PASSWORD_MAX_LENGTH} characters.`,
-  contains_user_name: "Do not use your name or e-mail address in the password.",
-  too_few_character_classes:
-    "Use lower case, upper case, digits and symbols, at least one of each.",
-  common_password: "This password is too common; choose another.",
-  too_soon: "The password can be changed only once a day.",
+const PARAMS: Record<PasswordProblemCode, Record<string, number>> = {
+  too_short: { min: PASSWORD_MIN_LENGTH },
+  too_long: { max: PASSWORD_MAX_LENGTH },
+  contains_user_name: {},
+  too_few_character_classes: {},
+  common_password: {},
+  too_soon: {},
 };
 
-/** A problem with its standard message. */
+/** A problem with the parameters of its message. */
 export function passwordProblem(code: PasswordProblemCode): PasswordProblem {
-  return { code, message: MESSAGES[code] };
+  return { code, params: PARAMS[code] };
 }
 
+/**
+ * The common-password list, checked when this module loads: a list that is
+ * missing or cut short stops the process at start instead of silently
+ * dropping the rule.
+ *
+ * @example
+ * commonPasswordList({ "passwords-common": ["123456", …] }); // the list
+ */
+export function commonPasswordList(
+  dict: Readonly<Record<string, unknown>>,
+): readonly string[] {
+  const list = dict["passwords-common"];
+  if (
+    !Array.isArray(list) || list.length < 10_000 ||
+    !list.every((p) => typeof p === "string")
+  ) {
+    throw new Error(
+      "the common-password list (@zxcvbn-ts/language-common, passwords-common) could not be loaded: the password rules cannot be enforced",
+    );
+  }
+  return list;
+}
+
+const COMMON_PASSWORDS = commonPasswordList(dictionary);
 let commonPasswords: Set<string> | undefined;
 
 /** The common-password list, lower-cased, built on first use. */
 function commonPasswordSet(): Set<string> {
-  if (!commonPasswords) {
-    const list = (dictionary as Record<string, readonly string[]>)[
-      "passwords-common"
-    ] ?? [];
-    commonPasswords = new Set(list.map((p) => p.toLowerCase()));
-  }
+  commonPasswords ??= new Set(COMMON_PASSWORDS.map((p) => p.toLowerCase()));
   return commonPasswords;
 }
 
@@ -112,7 +137,7 @@ function isCommon(password: string): boolean {
  *
  * @example
  * checkPasswordPolicy("Password123!", { email: "ann@example.com" })
- * // → [{ code: "common_password", message: "…" }]
+ * // → [{ code: "common_password", params: {} }]
  */
 export function checkPasswordPolicy(
   password: string,
@@ -172,8 +197,9 @@ function unb64(text: string): Uint8Array | null {
   if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text)) return null;
   try {
     return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
-  } catch {
-    return null;
+  } catch (err) {
+    if (err instanceof DOMException) return null; // InvalidCharacterError
+    throw err;
   }
 }
 
@@ -215,8 +241,10 @@ export async function verifyPassword(
     );
     return key.length === parsed.hash.length &&
       timingSafeEqual(key, parsed.hash);
-  } catch {
-    return false;
+  } catch (err) {
+    // Parameters scrypt refuses (ERR_CRYPTO_INVALID_SCRYPT_PARAMS).
+    if (err instanceof RangeError) return false;
+    throw err;
   }
 }
 

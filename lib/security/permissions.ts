@@ -2,32 +2,80 @@
 // separation. The permission matrix is data: this module is the one place
 // that says which role may do what, and the admin overview page shows it.
 
-/** Every permission, with what it lets a person do. */
+/**
+ * The features (screen areas) of the portal, as codes the views name. A
+ * permission belongs to the feature whose screens it opens.
+ */
+export type Feature =
+  | "dashboard"
+  | "catalog"
+  | "inventory"
+  | "orders"
+  | "reports"
+  | "ads"
+  | "finance"
+  | "exports"
+  | "sync"
+  | "stores"
+  | "credentials"
+  | "users"
+  | "access_review"
+  | "retention"
+  | "requests"
+  | "incidents"
+  | "audit"
+  | "roles";
+
+/**
+ * Every permission, with the feature it belongs to. What each lets a person
+ * do is said by the views (`permission.<name>` in both languages); until a
+ * route needs a permission, the roles page marks it "not used yet — arrives
+ * with <feature>" (`permissionsGating`).
+ */
 export const PERMISSIONS = {
-  "dashboard.view": "See the dashboard of the stores granted",
-  "catalog.read": "Read products and listings",
-  "inventory.read": "Read FBA inventory",
-  "orders.read":
-    "Read orders, order items and returns (no buyer personal data)",
-  "pii.reveal": "Reveal buyer personal data of an order, giving a reason",
-  "reports.read": "Read sales and traffic and Brand Analytics search terms",
-  "ads.read": "Read advertising campaigns, keywords, budgets, bids and metrics",
-  "finance.read": "Read settlements, fees and financial events",
-  "export.csv": "Export lists as CSV",
-  "sync.read": "See sync runs and API logs",
-  "sync.run": "Run a sync now or retry a failed one",
-  "stores.manage": "Register, connect and disconnect stores",
-  "credentials.manage": "Manage Amazon app credentials and tokens",
-  "users.manage": "Invite users, change roles, grant stores, disable users",
-  "access.review": "Run the periodic access review",
-  "retention.manage": "Set retention rules and legal holds",
-  "requests.manage": "Handle data requests from outside the company",
-  "incidents.manage": "Record and handle security incidents",
-  "audit.read": "Read the audit trail and compliance pages",
-  "roles.read": "See the permission matrix",
-  "archives.download":
-    "Download a disconnected store's encrypted archive, giving a reason",
-} as const;
+  /** The dashboard of the stores granted. */
+  "dashboard.view": "dashboard",
+  /** Products and listings. */
+  "catalog.read": "catalog",
+  /** FBA inventory. */
+  "inventory.read": "inventory",
+  /** Orders, order items and returns, without buyer personal data. */
+  "orders.read": "orders",
+  /** Buyer personal data of an order, giving a reason. */
+  "pii.reveal": "orders",
+  /** Sales and traffic, Brand Analytics search terms. */
+  "reports.read": "reports",
+  /** Campaigns, keywords, budgets, bids and metrics. */
+  "ads.read": "ads",
+  /** Settlements, fees and financial events. */
+  "finance.read": "finance",
+  /** Lists exported as CSV. */
+  "export.csv": "exports",
+  /** Sync runs and API logs. */
+  "sync.read": "sync",
+  /** Running a sync now, retrying a failed one. */
+  "sync.run": "sync",
+  /** Registering, connecting and disconnecting stores. */
+  "stores.manage": "stores",
+  /** Amazon app credentials and tokens. */
+  "credentials.manage": "credentials",
+  /** Inviting users, changing roles, granting stores, disabling users. */
+  "users.manage": "users",
+  /** The periodic access review. */
+  "access.review": "access_review",
+  /** Retention rules and legal holds. */
+  "retention.manage": "retention",
+  /** Data requests from outside the company. */
+  "requests.manage": "requests",
+  /** Security incidents. */
+  "incidents.manage": "incidents",
+  /** The audit trail and compliance pages. */
+  "audit.read": "audit",
+  /** The permission matrix. */
+  "roles.read": "roles",
+  /** A disconnected store's encrypted archive, giving a reason. */
+  "archives.download": "stores",
+} as const satisfies Record<string, Feature>;
 
 export type Permission = keyof typeof PERMISSIONS;
 
@@ -43,6 +91,10 @@ export type RoleName =
 
 export interface RoleDefinition {
   name: RoleName;
+  /**
+   * For the roles table (what an operator reads in SQL); the pages say it in
+   * the reader's language (`role.<name>` in the views).
+   */
   description: string;
   /**
    * Whether the role sees every store without per-store grants. Only the
@@ -141,4 +193,22 @@ export function roleByName(name: string): RoleDefinition | undefined {
 /** Whether `role` grants `permission`. */
 export function can(role: string, permission: Permission): boolean {
   return roleByName(role)?.permissions.includes(permission) ?? false;
+}
+
+/**
+ * The permissions that gate at least one route, given what the routes
+ * require (the values of the route-access table: "public", "signed-in" or a
+ * permission).
+ *
+ * @example
+ * permissionsGating(Object.values(ROUTE_ACCESS)).has("incidents.manage"); // false until its screens land
+ */
+export function permissionsGating(
+  requirements: Iterable<string>,
+): Set<Permission> {
+  const gating = new Set<Permission>();
+  for (const r of requirements) {
+    if (Object.hasOwn(PERMISSIONS, r)) gating.add(r as Permission);
+  }
+  return gating;
 }

@@ -41,8 +41,9 @@ export function verifyTotp(
     });
     return totp.validate({ token, timestamp: now, window: TOTP_WINDOW }) !==
       null;
-  } catch {
-    return false;
+  } catch (err) {
+    if (err instanceof TypeError) return false; // not base32
+    throw err;
   }
 }
 

@@ -24,54 +24,30 @@ import type { StaffPrincipal } from "./principal.ts";
 import { destroyUserSessions } from "./sessions.ts";
 import { isGenericAddress, normaliseEmail } from "./staff.ts";
 
-/** Why a change was refused. Each has an English message; views translate. */
-export type UserAdminErrorCode =
-  | "forbidden"
-  | "invalid_input"
-  | "generic_address"
-  | "domain_not_allowed"
-  | "duplicate"
-  | "unknown_role"
-  | "role_not_assignable"
-  | "owner_protected"
-  | "self"
-  | "last_owner"
-  | "same_role"
-  | "not_found"
-  | "store_not_found"
-  | "grant_exists"
-  | "grant_not_found"
-  | "all_stores_role"
-  | "already_disabled"
-  | "not_disabled"
-  | "local_owner_only";
+/** Why a change was refused: codes, which the views put into words. */
+export const USER_ADMIN_ERROR_CODES = [
+  "forbidden",
+  "invalid_input",
+  "generic_address",
+  "domain_not_allowed",
+  "duplicate",
+  "unknown_role",
+  "role_not_assignable",
+  "owner_protected",
+  "self",
+  "last_owner",
+  "same_role",
+  "not_found",
+  "store_not_found",
+  "grant_exists",
+  "grant_not_found",
+  "all_stores_role",
+  "already_disabled",
+  "not_disabled",
+  "local_owner_only",
+] as const;
 
-const MESSAGES: Record<UserAdminErrorCode, string> = {
-  forbidden: "You may not manage users.",
-  invalid_input: "The form was not filled in correctly.",
-  generic_address:
-    "That address names a function, not a person. Amazon requires one account per person: invite the person's own address.",
-  domain_not_allowed:
-    "That address is outside the e-mail domains allowed to sign in.",
-  duplicate: "A user with that e-mail address exists already.",
-  unknown_role: "There is no such role.",
-  role_not_assignable:
-    "Only an owner may make someone an owner: nobody grants a role they could not hold themselves.",
-  owner_protected: "Only an owner may change, disable or re-enable an owner.",
-  self: "You cannot disable your own account; ask another administrator.",
-  last_owner:
-    "This is the last active owner. Make someone else an owner first.",
-  same_role: "The user holds that role already.",
-  not_found: "There is no such user.",
-  store_not_found: "There is no such store among the stores you can see.",
-  grant_exists: "The user holds that store already.",
-  grant_not_found: "The user does not hold that store.",
-  all_stores_role:
-    "This role sees every store without grants; a store grant would change nothing.",
-  already_disabled: "The user is disabled already.",
-  not_disabled: "The user is not disabled.",
-  local_owner_only: "Only an owner may create a break-glass local account.",
-};
+export type UserAdminErrorCode = typeof USER_ADMIN_ERROR_CODES[number];
 
 /** Refusals that are attempts to exceed one's rights: audited as denials. */
 const DENIALS = new Set<UserAdminErrorCode>([
@@ -87,11 +63,16 @@ const DENIALS = new Set<UserAdminErrorCode>([
 export class UserAdminError extends Error {
   constructor(
     readonly code: UserAdminErrorCode,
-    message = MESSAGES[code],
+    /** Values for the code's message (invalid_input: the `fields`). */
+    readonly params: Readonly<Record<string, string>> = {},
     /** What the refused change was about (an e-mail or a user id). */
     readonly target: string | null = null,
   ) {
-    super(message);
+    super(
+      `user change refused: ${code}${
+        params.fields ? ` (check: ${params.fields})` : ""
+      }`,
+    );
     this.name = "UserAdminError";
   }
 }
@@ -678,10 +659,7 @@ function parseOrFail<T extends z.ZodType>(schema: T, input: unknown) {
     const fields = [
       ...new Set(parsed.error.issues.map((i) => String(i.path[0] ?? "input"))),
     ];
-    throw new UserAdminError(
-      "invalid_input",
-      `${MESSAGES.invalid_input} Check: ${fields.join(", ")}.`,
-    );
+    throw new UserAdminError("invalid_input", { fields: fields.join(", ") });
   }
   return parsed.data as z.infer<T>;
 }

@@ -95,7 +95,9 @@ function kidOfJwe(jwe: string): string {
   try {
     const kid = decodeProtectedHeader(jwe).kid;
     if (typeof kid === "string") return kid;
-  } catch { /* fall through */ }
+  } catch (err) {
+    if (!(err instanceof TypeError)) throw err; // jose: not a JWE
+  }
   throw new VaultError("not a vault ciphertext");
 }
 
@@ -106,7 +108,10 @@ function decodeKey(key: string): Uint8Array {
   );
   try {
     return base64url.decode(b64url);
-  } catch {
-    throw new VaultError("vault key is not base64");
+  } catch (err) {
+    if (err instanceof TypeError) {
+      throw new VaultError("vault key is not base64");
+    }
+    throw err;
   }
 }

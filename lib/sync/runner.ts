@@ -22,6 +22,7 @@ import { upsertSyncCursors } from "../ingest/ops.ts";
 import type { Logger } from "../log.ts";
 import type { Enqueue } from "../queue.ts";
 import { redactText } from "../security/redact.ts";
+import { sleep } from "../sleep.ts";
 import {
   type AmazonDeps,
   type BadRow,
@@ -337,7 +338,7 @@ export async function runSync(
   } finally {
     deps.signal?.removeEventListener("abort", stopOnShutdown);
     clearInterval(heartbeat);
-    while (beating) await new Promise((r) => setTimeout(r, 5));
+    while (beating) await sleep(5);
   }
   await deps.db.asJob(req.storeId, async (tx) => {
     await finishRunTx(

@@ -6,6 +6,7 @@
 // at the next push or at flush, and nothing after it is written.
 import type { Tx } from "../../db/client.ts";
 import type { WriteResult } from "../ingest/_upsert.ts";
+import { sleep } from "../sleep.ts";
 import type { SyncContext } from "./dataset.ts";
 
 type WriteFn = (tx: Tx) => Promise<WriteResult | void>;
@@ -50,7 +51,7 @@ export class WriteBehind {
     // postgres.js flushes its socket from a later task and Deno polls
     // sockets only between tasks: one timer turn puts the statement on the
     // wire before the caller's CPU-bound work on the next batch begins.
-    await new Promise((resolve) => setTimeout(resolve, 0));
+    await sleep(0);
   }
 
   /** Waits for the last write; throws its error. */

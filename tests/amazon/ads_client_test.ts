@@ -14,7 +14,6 @@ import {
   type AdsClientDeps,
   createAdsClient,
 } from "../../lib/amazon/ads_client.ts";
-import { jsonArrayItems } from "../../lib/amazon/ads_reporting.ts";
 import {
   saveApp,
   saveStoreRefreshToken,
@@ -320,35 +319,4 @@ Deno.test(`ads client (${testEngine}): a duplicate report request (425) names th
     return true;
   });
   assert.equal((await s.logs())[1].attempts, 1, "425 is not retried");
-});
-
-Deno.test("jsonArrayItems: splits a streamed array across any chunking, and refuses a cut-off one", async () => {
-  const text =
-    ' [{"a":"x]},{","b":[1,{"c":2}]} , {"d":"\\"}"}, 7, "s,]" ,null]\n';
-  const expected = [
-    '{"a":"x]},{","b":[1,{"c":2}]}',
-    '{"d":"\\"}"}',
-    "7",
-    '"s,]"',
-    "null",
-  ];
-  async function* chunks(size: number) {
-    for (let i = 0; i < text.length; i += size) yield text.slice(i, i + size);
-  }
-  for (const size of [1, 2, 3, 7, 1000]) {
-    const got: string[] = [];
-    for await (const item of jsonArrayItems(chunks(size))) got.push(item);
-    assert.deepEqual(got, expected, `chunks of ${size}`);
-  }
-  const empty: string[] = [];
-  for await (const item of jsonArrayItems(["[", "]"].values() as never)) {
-    empty.push(item);
-  }
-  assert.deepEqual(empty, []);
-  async function* cut() {
-    yield '[{"a":1},{"b":';
-  }
-  await assert.rejects(async () => {
-    for await (const _ of jsonArrayItems(cut())) { /* drain */ }
-  }, SyntaxError);
 });

@@ -100,6 +100,22 @@ Deno.test(`ads connect (${testEngine}): own seller profiles only, state single u
       await completeAdsAuthorization(deps, actor, "other-session", back),
       { ok: false, reason: "bad_state" },
     );
+    // Amazon fails to list the profiles: an Amazon error, nothing stored.
+    const failing = {
+      ...deps,
+      fetch: (() =>
+        Promise.resolve(
+          new Response('{"code":"SERVER_IS_DOWN"}', { status: 503 }),
+        )) as typeof fetch,
+    };
+    assert.deepEqual(
+      await completeAdsAuthorization(failing, actor, "s1", await roundTrip()),
+      { ok: false, reason: "amazon_error", storeId },
+    );
+    assert.equal(
+      (await ownerOf(t.db).select().from(storeCredentials)).length,
+      0,
+    );
     const back2 = await roundTrip();
     const done = await completeAdsAuthorization(deps, actor, "s1", back2);
     assert.equal(done.ok, true);

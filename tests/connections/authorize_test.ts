@@ -9,7 +9,11 @@ import { registerStore } from "../../db/maintenance.ts";
 import { storeCredentials, stores } from "../../db/schema.ts";
 import { startSandbox } from "../../lib/amazon/sandbox/server.ts";
 import { amazonEndpoints } from "../../lib/amazon/endpoints.ts";
-import { createLwaClient } from "../../lib/amazon/lwa.ts";
+import {
+  createLwaClient,
+  type LwaClient,
+  LwaError,
+} from "../../lib/amazon/lwa.ts";
 import { saveApp } from "../../lib/amazon/credentials.ts";
 import {
   AuthorizationRevokedError,
@@ -311,4 +315,96 @@ Deno.test(`connect (${testEngine}): self-authorization accepts only our account'
     eq(stores.id, s.storeId),
   );
   assert.equal(store.status, "revoked");
+});
+
+/** An LWA client whose every call meets a real database failure. */
+function failingDatabase(s: Awaited<ReturnType<typeof setup>>): LwaClient {
+  const fail = async (): Promise<never> => {
+    await s.t.db.asUser(
+      s.actor,
+      (tx) => tx.execute(sql`select * from no_such_table_here`),
+    );
+    throw new Error("unreachable");
+  };
+  return { refresh: fail, exchangeCode: fail };
+}
+
+/** An LWA client for a token endpoint nobody listens on. */
+const unreachableLwa = () =>
+  createLwaClient({ tokenUrl: "http://127.0.0.1:9/auth/o2/token" });
+
+async function auditReasons(s: Awaited<ReturnType<typeof setup>>) {
+  return rowsOf<{ reason: string }>(
+    await ownerOf(s.t.db).execute(
+      sql`select details->>'reason' as reason from audit_events
+          where action like 'store.connect.%' order by id`,
+    ),
+  ).map((r) => r.reason);
+}
+
+Deno.test(`connect (${testEngine}): self-authorization calls "refused" only what Amazon refused`, async () => {
+  await using s = await setup();
+  const input = {
+    storeId: s.storeId,
+    appId: s.appId,
+    refreshToken: "Atzr|fake-never-issued-token",
+  };
+  // Not a refresh token at all: refused here, without asking Amazon.
+  assert.deepEqual(
+    await selfAuthorize(s.deps, s.actor, { ...input, refreshToken: "hello" }),
+    { ok: false, reason: "token_invalid", storeId: s.storeId },
+  );
+  // Amazon cannot be reached: an Amazon error, not a refusal.
+  assert.deepEqual(
+    await selfAuthorize({ ...s.deps, lwa: unreachableLwa() }, s.actor, input),
+    { ok: false, reason: "amazon_error", storeId: s.storeId },
+  );
+  // A database failure surfaces as the error it is.
+  await assert.rejects(
+    selfAuthorize({ ...s.deps, lwa: failingDatabase(s) }, s.actor, input),
+    (err) => err instanceof Error && !(err instanceof LwaError),
+  );
+  // Amazon refuses the token: refused.
+  assert.deepEqual(
+    await selfAuthorize(s.deps, s.actor, input),
+    { ok: false, reason: "token_refused", storeId: s.storeId },
+  );
+  assert.deepEqual(await auditReasons(s), [
+    "token_invalid",
+    "amazon_error",
+    "token_refused",
+  ]);
+  assert.equal(await storedTokens(s), 0);
+});
+
+Deno.test(`connect (${testEngine}): a code exchange that Amazon did not refuse is not "exchange_failed"`, async () => {
+  await using s = await setup();
+  const callback = async () =>
+    await consent(
+      await beginWebsiteAuthorization(s.deps, s.actor, SESSION, {
+        storeId: s.storeId,
+        appId: s.appId,
+        redirectUri: CALLBACK,
+      }),
+    );
+  assert.deepEqual(
+    await completeWebsiteAuthorization(
+      { ...s.deps, lwa: unreachableLwa() },
+      s.actor,
+      SESSION,
+      await callback(),
+    ),
+    { ok: false, reason: "amazon_error", storeId: s.storeId },
+  );
+  const back = await callback();
+  await assert.rejects(
+    completeWebsiteAuthorization(
+      { ...s.deps, lwa: failingDatabase(s) },
+      s.actor,
+      SESSION,
+      back,
+    ),
+    (err) => err instanceof Error && !(err instanceof LwaError),
+  );
+  assert.equal(await storedTokens(s), 0);
 });

@@ -59,3 +59,29 @@ Deno.test("vault: the embedded key file is created once with mode 0600", async (
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("vault: a bad embedded key file is named as such; any other read failure is itself", async () => {
+  const dir = await Deno.makeTempDir();
+  try {
+    await Deno.writeTextFile(`${dir}/vault.key`, "{ not json");
+    await assert.rejects(
+      loadOrCreateEmbeddedKeys(dir),
+      /vault\.key is not a valid vault key file/,
+    );
+    await Deno.writeTextFile(`${dir}/vault.key`, "[]");
+    await assert.rejects(
+      loadOrCreateEmbeddedKeys(dir),
+      /is not a valid vault key file/,
+    );
+    // A directory where the file should be: not "invalid", and not replaced.
+    await Deno.remove(`${dir}/vault.key`);
+    await Deno.mkdir(`${dir}/vault.key`);
+    await assert.rejects(
+      loadOrCreateEmbeddedKeys(dir),
+      (err) =>
+        err instanceof Error && !/not a valid vault key file/.test(err.message),
+    );
+  } finally {
+    await Deno.remove(dir, { recursive: true });
+  }
+});

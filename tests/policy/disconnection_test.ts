@@ -8,6 +8,7 @@ import { rowsOf } from "../../db/client.ts";
 import { storeCredentials, stores } from "../../db/schema.ts";
 import {
   type DisconnectionChoices,
+  DisconnectionError,
   readArchive,
   runDisconnection,
   startDisconnection,
@@ -262,7 +263,7 @@ Deno.test(`disconnection (${testEngine}): choices outside the policy are refused
         choices: bad,
         reason: "A valid reason",
       }),
-      /choose an action for every data category/,
+      (err) => err instanceof DisconnectionError && err.code === "choices",
     );
   }
   await assert.rejects(
@@ -270,7 +271,7 @@ Deno.test(`disconnection (${testEngine}): choices outside the policy are refused
       choices: CHOICES,
       reason: "",
     }),
-    /give a reason/,
+    (err) => err instanceof DisconnectionError && err.code === "reason",
   );
   const [store] = await ownerOf(s.t.db).select().from(stores).where(
     eq(stores.id, s.store),
@@ -287,6 +288,6 @@ Deno.test(`disconnection (${testEngine}): choices outside the policy are refused
         reason: "Not my store",
       },
     ),
-    /no such store/,
+    (err) => err instanceof DisconnectionError && err.code === "no_store",
   );
 });

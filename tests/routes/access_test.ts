@@ -224,8 +224,8 @@ Deno.test(`stores (${testEngine}): an admin registers an own seller account; bad
   );
   assert.equal(bad.status, 400);
   const html = await bad.text();
-  assert.match(html, /sellerId must be a selling partner id/);
-  assert.match(html, /name must have at least 2 characters/);
+  assert.match(html, /Seller id: a selling partner id/);
+  assert.match(html, /Name: 2 to 120 characters/);
   const list = await s.app.request("/stores", {
     headers: { cookie: admin.cookie },
   });
@@ -239,7 +239,10 @@ Deno.test(`stores (${testEngine}): an admin registers an own seller account; bad
     "sellerId=A1B2C3D4E5F6G7&region=NA&name=Own+US&marketplaceIds=A1PA6795UKMFR9",
   );
   assert.equal(wrongRegion.status, 400);
-  assert.match(await wrongRegion.text(), /must all belong to the NA region/);
+  assert.match(
+    await wrongRegion.text(),
+    /Every marketplace must belong to the NA region/,
+  );
 
   const ok = await post(
     "sellerId=a1b2c3d4e5f6g7&region=NA&name=Own+US&marketplaceIds=ATVPDKIKX0DER&marketplaceIds=A2EUQ1WTGCTBG2",
@@ -255,5 +258,5 @@ Deno.test(`stores (${testEngine}): an admin registers an own seller account; bad
     "sellerId=A1B2C3D4E5F6G7&region=NA&name=Again&marketplaceIds=ATVPDKIKX0DER",
   );
   assert.equal(dup.status, 400);
-  assert.match(await dup.text(), /already registered/);
+  assert.match(await dup.text(), /already registered in NA/);
 });

@@ -41,7 +41,7 @@ Deno.test(`amazon apps (${testEngine}): register and rotate; values never come b
   });
   assert.equal(bad.status, 400);
   const badHtml = await bad.text();
-  assert.match(badHtml, /clientSecret must look like amzn1\.oa2-cs\.v1/);
+  assert.match(badHtml, /LWA client secret: it looks like amzn1\.oa2-cs\.v1/);
   assert.doesNotMatch(badHtml, /hunter2|canaryappsfake1/, "no value is echoed");
 
   const ok = await post("/admin/amazon-apps", {

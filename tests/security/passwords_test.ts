@@ -1,6 +1,7 @@
 import assert from "node:assert/strict";
 import {
   checkPasswordPolicy,
+  commonPasswordList,
   hashPassword,
   passwordChangeAllowed,
   passwordExpired,
@@ -19,11 +20,37 @@ Deno.test("a strong password passes every rule", () => {
   assert.deepEqual(checkPasswordPolicy(good, ctx), []);
 });
 
-Deno.test("every problem has an English message", () => {
-  for (const p of checkPasswordPolicy("ann", ctx)) {
-    assert.equal(typeof p.message, "string");
-    assert.ok(p.message.length > 10);
+Deno.test("problems are codes with their numbers, never sentences", () => {
+  const problems = checkPasswordPolicy("ann", ctx);
+  assert.deepEqual(problems.map((p) => p.code), [
+    "too_short",
+    "contains_user_name",
+    "too_few_character_classes",
+  ]);
+  assert.deepEqual(problems[0].params, { min: 12 });
+  for (const p of problems) {
+    assert.deepEqual(Object.keys(p).sort(), ["code", "params"]);
+    assert.ok(Object.values(p.params).every((v) => typeof v === "number"));
   }
+});
+
+Deno.test("the common-password list is checked at load: a missing or short one fails loudly", () => {
+  assert.ok(codes("Password123!").includes("common_password"));
+  for (
+    const dict of [
+      {},
+      { "passwords-common": [] },
+      { "passwords-common": ["123456", "password"] },
+      { "passwords-common": "123456" },
+    ]
+  ) {
+    assert.throws(
+      () => commonPasswordList(dict),
+      /common-password list .* could not be loaded/,
+    );
+  }
+  const list = Array.from({ length: 20_000 }, (_, i) => `pw${i}`);
+  assert.equal(commonPasswordList({ "passwords-common": list }), list);
 });
 
 Deno.test("length: 12 characters at least, 256 at most", () => {

@@ -100,3 +100,7 @@ Deno.test("a recovery code is single use", async () => {
   assert.equal(await consumeRecoveryCode("", hashes), null);
   assert.equal(await consumeRecoveryCode("---", hashes), null);
 });
+
+Deno.test("a secret that is not base32 verifies nothing (and throws nothing)", () => {
+  assert.equal(verifyTotp("not base32 at all!", "123456", 59_000), false);
+});

@@ -3,15 +3,13 @@
 // second run adds nothing; a store without a brand is skipped with the
 // reason "no_brand" and no call to Amazon; an invalid record becomes a bad
 // row with its position; a crash mid-backfill is completed by the next run.
-// The streaming parser is checked on its own on a pretty-printed document.
+// The streaming parser is checked on its own in tests/lib/json_stream_test.ts.
 import assert from "node:assert/strict";
 import { eq } from "drizzle-orm";
 import { apiRequestLog, searchTerms, syncRuns } from "../../db/schema.ts";
-import type { DocumentLine } from "../../lib/amazon/reports.ts";
 import type { StartOptions } from "../../lib/amazon/sandbox/server.ts";
 import type { SearchTermRow } from "../../lib/ingest/search_terms.ts";
 import { searchTermsDataset } from "../../lib/sync/datasets/search_terms.ts";
-import { jsonArrayItems } from "../../lib/sync/json_stream.ts";
 import { testEngine } from "../_helpers/test_db.ts";
 import {
   canonicalRows,
@@ -62,54 +60,6 @@ async function assertEquals(w: SyncWorld, i: number, truth: SearchTermRow[]) {
     canonicalRows(truth, keys),
   );
 }
-
-async function* linesOf(text: string): AsyncGenerator<DocumentLine> {
-  for (const [i, t] of text.split("\n").entries()) {
-    yield { line: i + 1, text: t };
-  }
-}
-
-Deno.test("jsonArrayItems: elements of a pretty-printed document, one by one", async () => {
-  const doc = {
-    reportSpecification: {
-      reportType: "GET_BRAND_ANALYTICS_SEARCH_TERMS_REPORT",
-      dataByDepartmentAndSearchTerm: [{ decoy: true }],
-    },
-    dataByDepartmentAndSearchTerm: [
-      { searchTerm: 'braces } { and "quotes" ]', clickShareRank: 1 },
-      { searchTerm: "nested", extra: { list: [1, { x: "}" }] } },
-      { searchTerm: "back\\slash\\", n: -1.5e-3 },
-    ],
-    other: [{ skipped: 1 }],
-  };
-  const pretty = JSON.stringify(doc, null, 2);
-  const items = [];
-  for await (
-    const it of jsonArrayItems(linesOf(pretty), [
-      "dataByDepartmentAndSearchTerm",
-    ])
-  ) items.push(it);
-  assert.deepEqual(
-    items.map((it) => "value" in it ? it.value : it.error),
-    doc.dataByDepartmentAndSearchTerm,
-  );
-  assert.deepEqual(items.map((it) => it.index), [1, 2, 3]);
-  // Each element is reported at the line where it starts.
-  const lines = pretty.split("\n");
-  for (const it of items) assert.equal(lines[it.line - 1].trim(), "{");
-
-  // On one line too, and a malformed element is reported by position.
-  const broken = JSON.stringify(doc).replace('"nested"', '"nested",,');
-  const out = [];
-  for await (
-    const it of jsonArrayItems(linesOf(broken), [
-      "dataByDepartmentAndSearchTerm",
-    ])
-  ) out.push(it);
-  assert.equal(out.length, 3);
-  assert.ok("error" in out[1] && out[1].index === 2);
-  assert.ok("value" in out[2]);
-});
 
 Deno.test(`search_terms sync (${testEngine}): a branded store equals the truth, an unbranded one is skipped without a call`, async () => {
   await using w = await open({ stores: 2 });

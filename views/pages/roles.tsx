@@ -1,11 +1,17 @@
 // The permission matrix and the route table, as one overview (PocketBase's
-// rules page): who may do what, and what each address requires.
+// rules page): who may do what, and what each address requires. A
+// permission that no route requires yet says so, and which feature brings it.
 import type { Lang } from "../i18n.ts";
 import { translator } from "../i18n.ts";
 
 export interface RolesProps {
   lang: Lang;
-  permissions: { name: string; description: string }[];
+  permissions: {
+    name: string;
+    description: string;
+    /** Set while no route requires the permission: why, and what brings it. */
+    notUsedYet: string | null;
+  }[];
   roles: {
     name: string;
     description: string;
@@ -44,6 +50,14 @@ export function RolesPage(p: RolesProps) {
                   <code>{perm.name}</code>
                   <br />
                   <small>{perm.description}</small>
+                  {perm.notUsedYet && (
+                    <>
+                      <br />
+                      <small class="not-used-yet">
+                        <em>{perm.notUsedYet}</em>
+                      </small>
+                    </>
+                  )}
                 </th>
                 {p.roles.map((r) => (
                   <td

@@ -143,6 +143,7 @@ const REASONS: Record<string, string> = {
   wrong_account: "connect.fail.wrong_account",
   exchange_failed: "connect.fail.exchange_failed",
   token_refused: "connect.fail.token_refused",
+  token_invalid: "connect.fail.token_invalid",
   amazon_error: "connect.fail.amazon_error",
   no_app: "connect.fail.no_app",
 };

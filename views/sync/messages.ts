@@ -1,6 +1,7 @@
-// Messages of the sync and jobs pages, in English and Simplified Chinese.
-// A missing Chinese message falls back to English; `{name}` is filled by `t`.
-import type { Lang } from "../i18n.ts";
+// Messages of the sync and jobs pages, in English and Simplified Chinese (a
+// catalogue of views/i18n.ts: a missing Chinese message is a type error);
+// `{name}` is filled by `t`.
+import { type Catalogue, defineCatalogue } from "../i18n.ts";
 
 const en = {
   "sync.title": "Sync",
@@ -217,27 +218,18 @@ const zhCN: Record<SyncMessageKey, string> = {
   "dataset.ads_metrics": "广告每日指标",
 };
 
-export const syncMessages: Record<
-  Lang,
-  Partial<Record<SyncMessageKey, string>>
-> = { en, "zh-CN": zhCN };
+const catalogue: Catalogue<SyncMessageKey> = defineCatalogue(en, zhCN);
 
-const PLACEHOLDER = /\{(\w+)\}/g;
+/** Every message, by language. */
+export const syncMessages = catalogue.messages;
 
-/** A message in `lang` (English when missing) with `{name}` filled in. */
-export function t(
-  lang: Lang,
-  key: SyncMessageKey,
-  params: Record<string, string | number> = {},
-): string {
-  const text = syncMessages[lang]?.[key] ?? en[key];
-  return text.replace(
-    PLACEHOLDER,
-    (all, name: string) => name in params ? String(params[name]) : all,
-  );
-}
+/**
+ * A message in `lang` with `{name}` placeholders filled from `params`.
+ *
+ * @example
+ * t("en", "sync.progress", { done: 3, total: 8 }); // "3 of 8"
+ */
+export const t = catalogue.t;
 
 /** Whether `key` names a message (for codes that come from the domain). */
-export function hasSyncMessage(key: string): key is SyncMessageKey {
-  return key in en;
-}
+export const hasSyncMessage = catalogue.has;

@@ -1,7 +1,7 @@
 // Messages of the Users and access review pages, in English and Simplified
-// Chinese. A missing Chinese message falls back to English; `{name}` marks
-// a value filled in by `t`.
-import type { Lang } from "../i18n.ts";
+// Chinese (a catalogue of views/i18n.ts: a missing Chinese message is a type
+// error); `{name}` marks a value filled in by `t`.
+import { type Catalogue, defineCatalogue } from "../i18n.ts";
 
 const en = {
   "users.title": "Users",
@@ -199,7 +199,7 @@ const en = {
 
 export type UsersMessageKey = keyof typeof en;
 
-const zhCN: Partial<Record<UsersMessageKey, string>> = {
+const zhCN: Record<UsersMessageKey, string> = {
   "users.title": "用户",
   "users.intro":
     "每人一个账户，通过邮箱邀请，仅授予其工作所需的岗位角色和店铺（数据政策第 5 条）。每项变更均需先确认，并记录在审计日志中。",
@@ -381,34 +381,18 @@ const zhCN: Partial<Record<UsersMessageKey, string>> = {
   "reminder.open": "打开访问审查",
 };
 
-/** Every message, by language (a test keeps the two in step). */
-export const usersMessages: Record<
-  Lang,
-  Partial<Record<UsersMessageKey, string>>
-> = { en, "zh-CN": zhCN };
+const catalogue: Catalogue<UsersMessageKey> = defineCatalogue(en, zhCN);
 
-const PLACEHOLDER = /\{(\w+)\}/g;
+/** Every message, by language. */
+export const usersMessages = catalogue.messages;
 
 /**
- * A message in `lang`, English when the translation is missing, with
- * `{name}` placeholders filled from `params`.
+ * A message in `lang` with `{name}` placeholders filled from `params`.
  *
  * @example
  * t("zh-CN", "confirm.disable", { name: "Li Wei" }); // "停用 Li Wei？其将被立即退出登录。"
  */
-export function t(
-  lang: Lang,
-  key: UsersMessageKey,
-  params: Record<string, string | number> = {},
-): string {
-  const text = usersMessages[lang]?.[key] ?? en[key];
-  return text.replace(
-    PLACEHOLDER,
-    (all, name: string) => name in params ? String(params[name]) : all,
-  );
-}
+export const t = catalogue.t;
 
 /** Whether `key` names a message (for codes that come from the domain). */
-export function hasMessage(key: string): key is UsersMessageKey {
-  return key in en;
-}
+export const hasMessage = catalogue.has;

@@ -19,7 +19,7 @@ import {
 } from "../../ingest/sales_traffic.ts";
 import { obtainReport, reportLines } from "../../amazon/reports.ts";
 import type { Dataset, SyncContext } from "../dataset.ts";
-import { jsonArrayItems } from "../json_stream.ts";
+import { jsonArrayItems } from "../../json_stream.ts";
 import { reportDepsOf } from "../reports.ts";
 import { issueText } from "../validate.ts";
 

@@ -6,7 +6,7 @@
 // Analytics role). Every completed WEEK and MONTH since the backfill start
 // is read once, oldest first; the documents are huge in reality (millions
 // of rows), so `dataByDepartmentAndSearchTerm` is parsed element by element
-// as it downloads (lib/sync/json_stream.ts) and written in batches, the last
+// as it downloads (lib/json_stream.ts) and written in batches, the last
 // one with the marketplace's cursor (the end of the last period read per
 // period kind). A recent period Amazon has no data for yet (CANCELLED) is
 // asked again on the next run rather than passed over.
@@ -17,7 +17,7 @@ import {
   upsertSearchTerms,
 } from "../../ingest/search_terms.ts";
 import type { Dataset, SyncContext } from "../dataset.ts";
-import { jsonArrayItems } from "../json_stream.ts";
+import { jsonArrayItems } from "../../json_stream.ts";
 import { reportDepsOf } from "../reports.ts";
 import { issueText } from "../validate.ts";
 
