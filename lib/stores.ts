@@ -4,6 +4,7 @@ import type { Database, Principal } from "../db/client.ts";
 import { storeMarketplaces, stores } from "../db/schema.ts";
 import { registerStore, sellerRegistered } from "../db/maintenance.ts";
 import { z } from "zod";
+import { plainText } from "./validation.ts";
 import { REGION_MARKETPLACES } from "./seed/reference.ts";
 import { countStoreRows } from "./row_counts.ts";
 import { recordAudit } from "./security/audit.ts";
@@ -104,8 +105,10 @@ export const registrationSchema = z.object({
     "must be a selling partner id (merchant token), like A1B2C3D4E5F6G7",
   ),
   region: z.enum(["NA", "EU", "FE"], { error: "must be NA, EU or FE" }),
-  name: z.string().trim().min(2, "must have at least 2 characters").max(120),
-  brand: z.string().trim().max(120).optional().transform((v) => v || null),
+  name: plainText().trim().min(2, "must have at least 2 characters").max(
+    120,
+  ),
+  brand: plainText().trim().max(120).optional().transform((v) => v || null),
   marketplaceIds: z.array(z.string()).min(1, "choose at least one marketplace"),
 });
 export type StoreRegistrationInput = z.input<typeof registrationSchema>;

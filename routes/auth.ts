@@ -10,6 +10,7 @@ import { googleAuth } from "@hono/oauth-providers/google";
 import { msentraAuth } from "@hono/oauth-providers/msentra";
 import { eq } from "drizzle-orm";
 import { z } from "zod";
+import { localPath, plainText } from "../lib/validation.ts";
 import type { Config } from "../lib/config.ts";
 import type { Database } from "../db/client.ts";
 import { staffUsers } from "../db/schema.ts";
@@ -77,7 +78,7 @@ interface Enrollment {
   secretJwe?: string;
 }
 
-const nextPath = z.string().regex(/^\/(?!\/)[^\s\\]*$/).max(512).catch("/");
+const nextPath = localPath.catch("/");
 
 const localForm = z.object({
   email: z.email().max(254),
@@ -87,7 +88,7 @@ const localForm = z.object({
 });
 
 const firstOwnerForm = z.object({
-  displayName: z.string().trim().min(2).max(120),
+  displayName: plainText().trim().min(2).max(120),
   email: z.email().max(254),
   password: z.string().min(1).max(256),
   confirm: z.string().max(256),
