@@ -12,7 +12,7 @@ import { stores } from "../db/schema.ts";
 import { recordAuditInTx } from "../lib/security/audit.ts";
 import type { Dataset } from "../lib/sync/dataset.ts";
 import {
-  cronExpression,
+  datasetSchedule,
   effectiveSchedules,
   jobName,
   nextFiring,
@@ -330,7 +330,7 @@ export function syncRoutes(deps: {
     if (!dataset) throw new HTTPException(404);
     const body = await c.req.parseBody();
     const reset = body.reset === "1";
-    const schedule = cronExpression.safeParse(
+    const schedule = datasetSchedule(dataset.name).safeParse(
       typeof body.schedule === "string" ? body.schedule : "",
     );
     if (!reset && !schedule.success) {
