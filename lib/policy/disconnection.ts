@@ -6,6 +6,7 @@
 import { cancelQueuedRunsTx } from "../sync/status.ts";
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
+import { isPlainText } from "../validation.ts";
 import { type Database, type Principal, rowsOf } from "../../db/client.ts";
 import { storeDisconnections, stores } from "../../db/schema.ts";
 import { deleteStoreCredentials } from "../amazon/credentials.ts";
@@ -99,6 +100,11 @@ export async function startDisconnection(
   const reason = input.reason.trim();
   if (reason.length < 5 || reason.length > 500) {
     throw new DisconnectionError("give a reason (5 to 500 characters)");
+  }
+  if (!isPlainText(reason, { multiline: true })) {
+    throw new DisconnectionError(
+      "the reason must not contain control characters (such as NUL)",
+    );
   }
   return await db.asUser(actor, async (tx) => {
     const [store] = await tx.select().from(stores).where(
@@ -303,7 +309,7 @@ export async function runDisconnection(
       storeId,
       target: storeId,
       outcome: "success",
-      details: { disconnectionId, steps: r.steps },
+      details: { disconnectionId, steps: stepsForDisplay(r.steps) },
     });
     return r;
   });
@@ -451,6 +457,11 @@ export async function openArchiveForDownload(
   if (reason.length < 5 || reason.length > 500) {
     throw new DisconnectionError("give a reason (5 to 500 characters)");
   }
+  if (!isPlainText(reason, { multiline: true })) {
+    throw new DisconnectionError(
+      "the reason must not contain control characters (such as NUL)",
+    );
+  }
   const file = await deps.db.asUser(actor, async (tx) => {
     const [r] = await tx.select().from(storeDisconnections).where(and(
       eq(storeDisconnections.id, input.disconnectionId),
@@ -482,6 +493,22 @@ export async function openArchiveForDownload(
       }
     }
   })();
+}
+
+/**
+ * A record's steps as staff see them: each archive named by its file name,
+ * never by its path on the server (issue #11).
+ */
+export function stepsForDisplay(steps: unknown): unknown {
+  const s = (steps ?? {}) as Steps;
+  if (!s.categories) return s;
+  const categories = Object.fromEntries(
+    Object.entries(s.categories).map(([name, c]) => [
+      name,
+      c?.file ? { ...c, file: c.file.slice(c.file.lastIndexOf("/") + 1) } : c,
+    ]),
+  );
+  return { ...s, categories };
 }
 
 /** The archived categories of a record. */
