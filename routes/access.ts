@@ -15,6 +15,9 @@ import {
 import { readSession, type SessionPolicy } from "../lib/security/sessions.ts";
 import { recordAudit } from "../lib/security/audit.ts";
 import { ipAllowed } from "../lib/security/ip_allowlist.ts";
+import type { DenialAggregator } from "../lib/security/denials.ts";
+import { requestAddress } from "./middleware/client_address.ts";
+import { loggablePath } from "./middleware/access_log.ts";
 import { USERS_ROUTE_ACCESS } from "./users.ts";
 import { SYNC_ROUTE_ACCESS } from "./sync.ts";
 
@@ -95,6 +98,8 @@ export interface GuardDeps {
   kv: Deno.Kv;
   sessions: SessionPolicy;
   ipAllowlist?: readonly string[];
+  /** Aggregates anonymous denials per address and minute (issue #11). */
+  denials?: DenialAggregator;
 }
 
 /** Loads the principal and enforces ROUTE_ACCESS for every request. */
@@ -121,7 +126,7 @@ export function accessGuard(deps: GuardDeps): MiddlewareHandler {
       deps.ipAllowlist?.length && !OUTSIDE_STAFF_AREA.has(key) &&
       !ipAllowed(clientIp(c), deps.ipAllowlist)
     ) {
-      await deny(c, deps.db, principal, "access.denied.network", key);
+      await deny(c, deps, principal, "access.denied.network", key);
       throw new HTTPException(403);
     }
     if (access === "public") return await next();
@@ -131,7 +136,7 @@ export function accessGuard(deps: GuardDeps): MiddlewareHandler {
       // removed, or no session at all.
       await deny(
         c,
-        deps.db,
+        deps,
         null,
         session ? "access.denied.inactive_user" : "access.denied.anonymous",
         key,
@@ -149,7 +154,7 @@ export function accessGuard(deps: GuardDeps): MiddlewareHandler {
       throw new HTTPException(401);
     }
     if (access !== "signed-in" && !principal.permissions.has(access)) {
-      await deny(c, deps.db, principal, "access.denied.permission", key, {
+      await deny(c, deps, principal, "access.denied.permission", key, {
         permission: access,
       });
       throw new HTTPException(403);
@@ -158,21 +163,23 @@ export function accessGuard(deps: GuardDeps): MiddlewareHandler {
   };
 }
 
-/** The client address as Deno saw it (no proxy headers are trusted). */
+/**
+ * The client address: the socket peer, or behind TRUSTED_PROXIES the
+ * address they forwarded (routes/middleware/client_address.ts).
+ */
 export function clientIp(c: Context): string | null {
-  const info = (c.env as { remoteAddr?: Deno.NetAddr } | undefined)?.remoteAddr;
-  return info?.hostname ?? null;
+  return requestAddress(c);
 }
 
 async function deny(
   c: Context,
-  db: Database,
+  deps: { db: Database; denials?: DenialAggregator },
   principal: StaffPrincipal | null,
   action: string,
   route: string,
   details: Record<string, unknown> = {},
 ) {
-  await recordAudit(db, principal, {
+  const event = {
     actorType: principal ? "staff" : "anonymous",
     actorId: principal?.userId ?? null,
     action,
@@ -182,7 +189,10 @@ async function deny(
     userAgent: c.req.header("user-agent") ?? null,
     requestId: c.get("requestId"),
     details,
-  });
+  } as const;
+  // Anonymous denials are aggregated per address and minute.
+  if (!principal && deps.denials) return await deps.denials.record(event);
+  await recordAudit(deps.db, principal, event);
 }
 
 /**
@@ -192,6 +202,7 @@ async function deny(
 export function auditedCsrf(
   db: Database,
   check: MiddlewareHandler,
+  denials?: DenialAggregator,
 ): MiddlewareHandler {
   return async function csrfCheck(c, next) {
     let passed = false;
@@ -204,10 +215,11 @@ export function auditedCsrf(
       if (!passed && err instanceof HTTPException && err.status === 403) {
         await deny(
           c,
-          db,
+          { db, denials },
           null,
           "access.denied.csrf",
-          `${c.req.method} ${c.req.path}`,
+          // The route pattern: a one-time link's token stays out of the trail.
+          `${c.req.method} ${loggablePath(c)}`,
           {
             origin: c.req.header("origin") ?? null,
           },
