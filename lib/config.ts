@@ -129,6 +129,8 @@ export const configSchema = z.object({
     }
     return entries;
   }).optional(),
+  // Reverse proxies whose X-Forwarded-For is believed: a hop count ("1")
+  // or addresses/CIDR ranges. Unset (or "0"): the socket peer is the client.
   TRUSTED_PROXIES: z.string().transform((v, ctx) => {
     const text = v.trim();
     if (/^\d+$/.test(text)) {
@@ -150,7 +152,8 @@ export const configSchema = z.object({
     }
     return { ranges };
   }).optional(),
-  ANONYMOUS_REQUESTS_PER_MINUTE: z.coerce.number({ error: "must be a number" })
+  // Requests a minute (and burst) per client address without a session.
+  ANON_REQUESTS_PER_MINUTE: z.coerce.number({ error: "must be a number" })
     .int("must be a whole number").min(1, "must be at least 1").max(
       100_000,
       "must be at most 100000",

@@ -139,7 +139,7 @@ export function createApp(deps: AppDeps): Hono {
   app.use(anonymousLimit({
     kv: deps.kv,
     sessions,
-    perMinute: config.ANONYMOUS_REQUESTS_PER_MINUTE,
+    perMinute: config.ANON_REQUESTS_PER_MINUTE,
     denials,
   }));
   // Same origin as the request, or as PUBLIC_URL when behind a TLS proxy.

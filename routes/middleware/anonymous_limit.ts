@@ -1,6 +1,6 @@
 // Issue #11, "anonymous floods grow the audit trail": requests that do not
 // come from a signed-in person are rate-limited per client address (a token
-// bucket of ANONYMOUS_REQUESTS_PER_MINUTE, that many at once at most); past
+// bucket of ANON_REQUESTS_PER_MINUTE, that many at once at most); past
 // the limit they get 429 with Retry-After, and the refusals are counted into
 // the address's minute of aggregated denials (lib/security/denials.ts).
 // Signed-in staff are never limited: their tokens are given back, and over

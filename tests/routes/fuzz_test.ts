@@ -219,7 +219,7 @@ function encodeBody(b: Body): { type: string | null; data: Uint8Array } {
 Deno.test(`no input gives a 5xx: arbitrary strings, bytes and content types on every route, anonymous and as an owner (${testEngine})`, async () => {
   await using s = await openTestApp({
     ...PROVIDERS,
-    ANONYMOUS_REQUESTS_PER_MINUTE: "100000",
+    ANON_REQUESTS_PER_MINUTE: "100000",
     BODY_LIMIT_BYTES: "4096",
   });
   const store = await makeStore(s, "Fuzz store");

@@ -538,7 +538,7 @@ Deno.test(`500 anonymous requests from one address write a handful of audit rows
 
 Deno.test(`repeated denials are summarised per address and minute, flushed by the next request (${testEngine})`, async () => {
   const { s, clock } = await openFloodApp({
-    ANONYMOUS_REQUESTS_PER_MINUTE: "1000",
+    ANON_REQUESTS_PER_MINUTE: "1000",
   });
   await using _ = s;
   for (let i = 0; i < 5; i++) {

@@ -71,7 +71,7 @@ Deno.test("config: TRUSTED_PROXIES is a hop count or a list of ranges", () => {
         !err.message.includes(bad),
     );
   }
-  assert.equal(loadConfig({}).ANONYMOUS_REQUESTS_PER_MINUTE, 60);
+  assert.equal(loadConfig({}).ANON_REQUESTS_PER_MINUTE, 60);
 });
 
 Deno.test("token buckets: a burst of perMinute, then one per 60/perMinute seconds; refunds", () => {
