@@ -20,6 +20,8 @@ import { createAccessTokens } from "./lib/amazon/access_tokens.ts";
 import { amazonEndpoints } from "./lib/amazon/endpoints.ts";
 import { createLwaClient } from "./lib/amazon/lwa.ts";
 import { DATASETS, DATASETS_BY_NAME } from "./lib/sync/datasets/mod.ts";
+import { createDataDir, secureDataDir } from "./lib/data_dir.ts";
+import { DenialAggregator } from "./lib/security/denials.ts";
 
 async function main(): Promise<number> {
   let config;
@@ -34,6 +36,8 @@ async function main(): Promise<number> {
   }
   const log = createLogger({ level: config.LOG_LEVEL });
 
+  // DATA_DIR is created owner-only before PGlite and KV put files in it.
+  await createDataDir(config.DATA_DIR);
   const db = await openDatabase({
     databaseUrl: config.DATABASE_URL,
     pgliteDir: config.pgliteDir,
@@ -46,6 +50,9 @@ async function main(): Promise<number> {
     config.VAULT_KEYS ?? await loadOrCreateEmbeddedKeys(config.DATA_DIR),
   );
   const kv = await openKv(config.kvPath);
+  // Whatever PGlite, KV or an older version created with a looser mode is
+  // made owner-only now, in one logged line.
+  await secureDataDir(config.DATA_DIR, config.kvPath, log);
   // Demo mode (the default): an in-process sandbox marketplace and a demo
   // store; AMAZON_BASE_URL or AMAZON_MODE=live turn it off.
   const demo = !config.AMAZON_BASE_URL && config.AMAZON_MODE === "demo"
@@ -61,6 +68,12 @@ async function main(): Promise<number> {
   });
   const shutdownSignal = new AbortController();
   const queue = createJobQueue(kv);
+  const denials = new DenialAggregator({ db });
+  const flushDenials = setInterval(() => {
+    denials.flush().catch((error) =>
+      log.warn("audit.denials.flush_failed", { error })
+    );
+  }, 60_000);
   const app = createApp({
     config: { ...config, AMAZON_BASE_URL: amazonBaseUrl },
     db,
@@ -68,6 +81,7 @@ async function main(): Promise<number> {
     log,
     vault,
     enqueue: queue.enqueue,
+    denials,
   });
   const jobs = startJobs({
     queue,
@@ -153,6 +167,10 @@ async function main(): Promise<number> {
     }, config.SHUTDOWN_GRACE_MS);
     // Stop accepting and let in-flight requests finish, then the jobs.
     await server.shutdown();
+    clearInterval(flushDenials);
+    await denials.flush({ all: true }).catch((error) =>
+      log.warn("audit.denials.flush_failed", { error })
+    );
     jobs.stop();
     // Running syncs stop at their next step; their cursors hold.
     shutdownSignal.abort(new Error("the server is stopping"));

@@ -130,6 +130,35 @@ export const configSchema = z.object({
     }
     return entries;
   }).optional(),
+  // Reverse proxies whose X-Forwarded-For is believed: a hop count ("1")
+  // or addresses/CIDR ranges. Unset (or "0"): the socket peer is the client.
+  TRUSTED_PROXIES: z.string().transform((v, ctx) => {
+    const text = v.trim();
+    if (/^\d+$/.test(text)) {
+      const hops = Number(text);
+      if (hops > 10) {
+        ctx.addIssue({ code: "custom", message: "must be at most 10 hops" });
+        return z.NEVER;
+      }
+      return hops === 0 ? undefined : { hops };
+    }
+    const ranges = text.split(",").map((d) => d.trim()).filter(Boolean);
+    if (ranges.length === 0 || !ranges.every((e) => CIDR.test(e))) {
+      ctx.addIssue({
+        code: "custom",
+        message:
+          "must be a number of proxy hops, or a comma-separated list of IPv4/IPv6 addresses or CIDR ranges",
+      });
+      return z.NEVER;
+    }
+    return { ranges };
+  }).optional(),
+  // Requests a minute (and burst) per client address without a session.
+  ANON_REQUESTS_PER_MINUTE: z.coerce.number({ error: "must be a number" })
+    .int("must be a whole number").min(1, "must be at least 1").max(
+      100_000,
+      "must be at most 100000",
+    ).default(60),
   SIGNIN_MAX_FAILURES: z.coerce.number({ error: "must be a number" }).int(
     "must be a whole number",
   ).min(1, "must be at least 1").max(100, "must be at most 100").default(5),

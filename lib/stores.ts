@@ -4,6 +4,7 @@ import type { Database, Principal } from "../db/client.ts";
 import { storeMarketplaces, stores } from "../db/schema.ts";
 import { registerStore, sellerRegistered } from "../db/maintenance.ts";
 import { z } from "zod";
+import { plainText } from "./validation.ts";
 import { REGION_MARKETPLACES } from "./seed/reference.ts";
 import { countStoreRows } from "./row_counts.ts";
 import { recordAudit } from "./security/audit.ts";
@@ -102,8 +103,8 @@ export async function getStoreDetail(
 export const registrationSchema = z.object({
   sellerId: z.string().trim().toUpperCase().regex(/^A[0-9A-Z]{8,20}$/),
   region: z.enum(["NA", "EU", "FE"]),
-  name: z.string().trim().min(2).max(120),
-  brand: z.string().trim().max(120).optional().transform((v) => v || null),
+  name: plainText().trim().min(2).max(120),
+  brand: plainText().trim().max(120).optional().transform((v) => v || null),
   marketplaceIds: z.array(z.string()).min(1),
 });
 export type StoreRegistrationInput = z.input<typeof registrationSchema>;

@@ -16,6 +16,8 @@ import { recordAudit } from "../lib/security/audit.ts";
 import { ipAllowed } from "../lib/security/ip_allowlist.ts";
 import { clientIp, SESSION_COOKIE } from "./context.ts";
 import { ROUTE_ACCESS } from "./route_access.ts";
+import type { DenialAggregator } from "../lib/security/denials.ts";
+import { loggablePath } from "./middleware/access_log.ts";
 
 /** Public routes outside the staff area: the IP allow-list does not apply. */
 const OUTSIDE_STAFF_AREA = new Set([
@@ -39,6 +41,8 @@ export interface GuardDeps {
   kv: Deno.Kv;
   sessions: SessionPolicy;
   ipAllowlist?: readonly string[];
+  /** Aggregates anonymous denials per address and minute (issue #11). */
+  denials?: DenialAggregator;
 }
 
 /** Loads the principal and enforces ROUTE_ACCESS for every request. */
@@ -65,7 +69,7 @@ export function accessGuard(deps: GuardDeps): MiddlewareHandler {
       deps.ipAllowlist?.length && !OUTSIDE_STAFF_AREA.has(key) &&
       !ipAllowed(clientIp(c), deps.ipAllowlist)
     ) {
-      await deny(c, deps.db, principal, "access.denied.network", key);
+      await deny(c, deps, principal, "access.denied.network", key);
       throw new HTTPException(403);
     }
     if (access === "public") return await next();
@@ -75,7 +79,7 @@ export function accessGuard(deps: GuardDeps): MiddlewareHandler {
       // removed, or no session at all.
       await deny(
         c,
-        deps.db,
+        deps,
         null,
         session ? "access.denied.inactive_user" : "access.denied.anonymous",
         key,
@@ -93,7 +97,7 @@ export function accessGuard(deps: GuardDeps): MiddlewareHandler {
       throw new HTTPException(401);
     }
     if (access !== "signed-in" && !principal.permissions.has(access)) {
-      await deny(c, deps.db, principal, "access.denied.permission", key, {
+      await deny(c, deps, principal, "access.denied.permission", key, {
         permission: access,
       });
       throw new HTTPException(403);
@@ -104,13 +108,13 @@ export function accessGuard(deps: GuardDeps): MiddlewareHandler {
 
 async function deny(
   c: Context,
-  db: Database,
+  deps: { db: Database; denials?: DenialAggregator },
   principal: StaffPrincipal | null,
   action: string,
   route: string,
   details: Record<string, unknown> = {},
 ) {
-  await recordAudit(db, principal, {
+  const event = {
     actorType: principal ? "staff" : "anonymous",
     actorId: principal?.userId ?? null,
     action,
@@ -120,7 +124,10 @@ async function deny(
     userAgent: c.req.header("user-agent") ?? null,
     requestId: c.get("requestId"),
     details,
-  });
+  } as const;
+  // Anonymous denials are aggregated per address and minute.
+  if (!principal && deps.denials) return await deps.denials.record(event);
+  await recordAudit(deps.db, principal, event);
 }
 
 /**
@@ -130,6 +137,7 @@ async function deny(
 export function auditedCsrf(
   db: Database,
   check: MiddlewareHandler,
+  denials?: DenialAggregator,
 ): MiddlewareHandler {
   return async function csrfCheck(c, next) {
     let passed = false;
@@ -142,10 +150,11 @@ export function auditedCsrf(
       if (!passed && err instanceof HTTPException && err.status === 403) {
         await deny(
           c,
-          db,
+          { db, denials },
           null,
           "access.denied.csrf",
-          `${c.req.method} ${c.req.path}`,
+          // The route pattern: a one-time link's token stays out of the trail.
+          `${c.req.method} ${loggablePath(c)}`,
           {
             origin: c.req.header("origin") ?? null,
           },

@@ -45,6 +45,14 @@ import { reviewStatus, touchGrantUse } from "../lib/security/access_review.ts";
 import { ReviewReminder } from "../views/users/review_reminder.tsx";
 import { LANG_COOKIE, requirePrincipal } from "./context.ts";
 import { page } from "./page.ts";
+import { localPath } from "../lib/validation.ts";
+import { DenialAggregator } from "../lib/security/denials.ts";
+import { accessLog, loggablePath } from "./middleware/access_log.ts";
+import { noStore } from "./middleware/no_store.ts";
+import { resolveClientAddress } from "./middleware/client_address.ts";
+import { anonymousLimit } from "./middleware/anonymous_limit.ts";
+import { formBodyErrors } from "./middleware/body.ts";
+import { classifyError } from "./middleware/errors.ts";
 
 export interface AppDeps {
   config: Config;
@@ -56,6 +64,11 @@ export interface AppDeps {
   enqueue: (
     message: { type: string } & Record<string, unknown>,
   ) => Promise<void>;
+  /**
+   * Aggregates anonymous denials per address and minute; main.ts passes
+   * its own to flush it every minute and at shutdown.
+   */
+  denials?: DenialAggregator;
 }
 
 const STATIC_ROOT = decodeURIComponent(
@@ -74,20 +87,21 @@ export function createApp(deps: AppDeps): Hono {
   const app = new Hono();
   const overTls = config.publicUrl.startsWith("https://");
 
+  const denials = deps.denials ?? new DenialAggregator({ db: deps.db });
+  const sessions = {
+    idleMs: config.SESSION_IDLE_MINUTES * 60_000,
+    absoluteMs: config.SESSION_ABSOLUTE_HOURS * 3_600_000,
+  };
+
   // Request ids are ours: an incoming X-Request-Id is not trusted.
   app.use(requestId({ headerName: "" }));
-  app.use(async function accessLog(c, next) {
-    const started = performance.now();
-    c.set("log", log.child({ requestId: c.get("requestId") }));
-    c.header("X-Request-Id", c.get("requestId"));
+  // The route pattern only: never a link's token, never a query string.
+  app.use(accessLog(log));
+  app.use(noStore);
+  // OAuth callback pages carry the code in their URL: no Referer at all.
+  app.use("/connect/*", async function noReferrer(c, next) {
     await next();
-    // The path only: query strings may carry OAuth codes or tokens.
-    c.get("log").info("http.request", {
-      method: c.req.method,
-      path: c.req.path,
-      status: c.res.status,
-      ms: Math.round(performance.now() - started),
-    });
+    c.header("Referrer-Policy", "no-referrer");
   });
   app.use(secureHeaders({
     contentSecurityPolicy: {
@@ -104,8 +118,10 @@ export function createApp(deps: AppDeps): Hono {
     },
     strictTransportSecurity: false,
     xFrameOptions: "DENY",
-    // No referrer anywhere: OAuth callbacks carry codes in their URLs.
-    referrerPolicy: "no-referrer",
+    // The full URL only to ourselves, nothing to other sites; and Chromium
+    // keeps sending Origin on same-origin form posts (the CSRF check needs
+    // it), which it does not under no-referrer over plain HTTP.
+    referrerPolicy: "same-origin",
     permissionsPolicy: { camera: [], microphone: [], geolocation: [] },
   }));
   app.use(async function hsts(c, next) {
@@ -117,6 +133,7 @@ export function createApp(deps: AppDeps): Hono {
       );
     }
   });
+  app.use(resolveClientAddress(config.TRUSTED_PROXIES));
   app.use(async function language(c, next) {
     c.set(
       "lang",
@@ -124,6 +141,12 @@ export function createApp(deps: AppDeps): Hono {
     );
     await next();
   });
+  app.use(anonymousLimit({
+    kv: deps.kv,
+    sessions,
+    perMinute: config.ANON_REQUESTS_PER_MINUTE,
+    denials,
+  }));
   // Same origin as the request, or as PUBLIC_URL when behind a TLS proxy.
   app.use(auditedCsrf(
     deps.db,
@@ -131,6 +154,7 @@ export function createApp(deps: AppDeps): Hono {
       origin: (origin, c) =>
         sameOrigin(origin, c.req.url) || sameOrigin(origin, config.publicUrl),
     }),
+    denials,
   ));
   app.use(bodyLimit({
     maxSize: config.BODY_LIMIT_BYTES,
@@ -138,6 +162,7 @@ export function createApp(deps: AppDeps): Hono {
       throw new HTTPException(413, { message: "Payload Too Large" });
     },
   }));
+  app.use(formBodyErrors);
   app.use(timeout(config.REQUEST_TIMEOUT_MS));
 
   app.use(
@@ -152,15 +177,12 @@ export function createApp(deps: AppDeps): Hono {
     }),
   );
 
-  const sessions = {
-    idleMs: config.SESSION_IDLE_MINUTES * 60_000,
-    absoluteMs: config.SESSION_ABSOLUTE_HOURS * 3_600_000,
-  };
   app.use(accessGuard({
     db: deps.db,
     kv: deps.kv,
     sessions,
     ipAllowlist: config.STAFF_IP_ALLOWLIST,
+    denials,
   }));
 
   // Data Policy §5: the access review sees each grant's real last use.
@@ -265,7 +287,7 @@ export function createApp(deps: AppDeps): Hono {
 
   const langForm = z.object({
     lang: z.enum(LANGS as [string, ...string[]]),
-    next: z.string().regex(/^\/(?!\/)[^\s]*$/).max(512).optional(),
+    next: localPath.optional(),
   });
   app.post("/lang", async (c) => {
     const parsed = langForm.safeParse(await c.req.parseBody());
@@ -293,12 +315,20 @@ export function createApp(deps: AppDeps): Hono {
     )
   );
   app.onError((err, c) => {
-    const status = err instanceof HTTPException ? err.status : 500;
+    const { status, reason, sqlState } = classifyError(err);
     if (status >= 500) {
       (c.get("log") ?? log).error("http.error", {
         status,
-        path: c.req.path,
+        path: loggablePath(c),
         error: err,
+      });
+    } else if (sqlState) {
+      // A value the database refused as data: the client's error. The
+      // statement and its parameters stay out of the log.
+      (c.get("log") ?? log).warn("http.bad_value", {
+        status,
+        path: loggablePath(c),
+        sqlState,
       });
     }
     return page(
@@ -308,6 +338,7 @@ export function createApp(deps: AppDeps): Hono {
         lang: c.get("lang") ?? "en",
         status,
         requestId: c.get("requestId") ?? "",
+        reason,
       }),
       status,
     );

@@ -3,6 +3,7 @@
 import { Hono } from "hono";
 import { stream } from "hono/streaming";
 import { z } from "zod";
+import { calendarDate, plainText } from "../lib/validation.ts";
 import type { Database } from "../db/client.ts";
 import { type AuditFilter, listAudit } from "../lib/security/audit.ts";
 import { exportAuditCsv, verifyAuditTrail } from "../lib/security/auditor.ts";
@@ -13,11 +14,9 @@ import { requestMeta, requirePrincipal } from "./context.ts";
 import { page } from "./page.ts";
 
 const PAGE_SIZE = 50;
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine(
-  (v) => !Number.isNaN(Date.parse(`${v}T00:00:00Z`)),
-);
+const day = calendarDate();
 const filterQuery = z.object({
-  actor: z.string().trim().max(64).optional(),
+  actor: plainText().trim().max(64).optional(),
   action: z.string().trim().regex(/^[a-z0-9_.]*$/).max(64).optional(),
   store: z.union([z.uuid(), z.literal("")]).optional(),
   from: z.union([day, z.literal("")]).optional(),

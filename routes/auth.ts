@@ -12,6 +12,7 @@ import { githubAuth } from "@hono/oauth-providers/github";
 import { googleAuth } from "@hono/oauth-providers/google";
 import { msentraAuth } from "@hono/oauth-providers/msentra";
 import { z } from "zod";
+import { localPath, plainText } from "../lib/validation.ts";
 import type { Config } from "../lib/config.ts";
 import type { Database } from "../db/client.ts";
 import {
@@ -59,7 +60,7 @@ export interface AuthDeps {
   sessions: SessionPolicy;
 }
 
-const nextPath = z.string().regex(/^\/(?!\/)[^\s\\]*$/).max(512).catch("/");
+const nextPath = localPath.catch("/");
 
 const localForm = z.object({
   email: z.email().max(254),
@@ -69,7 +70,7 @@ const localForm = z.object({
 });
 
 const firstOwnerForm = z.object({
-  displayName: z.string().trim().min(2).max(120),
+  displayName: plainText().trim().min(2).max(120),
   email: z.email().max(254),
   password: z.string().min(1).max(256),
   confirm: z.string().max(256),

@@ -2,6 +2,7 @@
 // (Hono module augmentation), the cookie names, who is signed in and from
 // which address. Imports no route module, so any route may import it.
 import type { Context } from "hono";
+import { requestAddress } from "./middleware/client_address.ts";
 import { HTTPException } from "hono/http-exception";
 import type {} from "hono/request-id";
 import type {} from "hono/secure-headers";
@@ -37,10 +38,12 @@ export function requirePrincipal(c: Context): StaffPrincipal {
   return principal;
 }
 
-/** The client address as Deno saw it (no proxy headers are trusted). */
+/**
+ * The client address: the socket peer, or behind TRUSTED_PROXIES the
+ * address they forwarded (routes/middleware/client_address.ts).
+ */
 export function clientIp(c: Context): string | null {
-  const info = (c.env as { remoteAddr?: Deno.NetAddr } | undefined)?.remoteAddr;
-  return info?.hostname ?? null;
+  return requestAddress(c);
 }
 
 /** The request's address, user agent and id, as lib/ audits them. */

@@ -32,6 +32,7 @@ import {
   listDisconnections,
   openArchiveForDownload,
   requestDisconnection,
+  stepsForDisplay,
 } from "../lib/policy/disconnection.ts";
 import { stream } from "hono/streaming";
 import type { Vault } from "../lib/security/vault.ts";
@@ -141,7 +142,7 @@ export function storeRoutes(deps: {
           requestedAt: r.requestedAt.toISOString(),
           completedAt: r.completedAt?.toISOString() ?? null,
           reason: r.reason,
-          steps: JSON.stringify(r.steps, null, 2),
+          steps: JSON.stringify(stepsForDisplay(r.steps), null, 2),
         }),
       ),
     });

@@ -12,7 +12,7 @@ import type { Enqueue } from "../lib/queue.ts";
 import type { Dataset } from "../lib/sync/dataset.ts";
 import { requestRun, saveSchedule } from "../lib/sync/actions.ts";
 import { storeApiLog } from "../lib/sync/api_log.ts";
-import { cronExpression, jobName, listJobs } from "../lib/sync/schedules.ts";
+import { datasetSchedule, jobName, listJobs } from "../lib/sync/schedules.ts";
 import { findRun, syncOverview, syncStatus } from "../lib/sync/status.ts";
 import {
   JobsPage,
@@ -246,12 +246,11 @@ export function syncRoutes(deps: {
 
   app.post("/admin/jobs/:name", async (c) => {
     const name = c.req.param("name");
-    if (!deps.datasets.some((d) => jobName(d.name) === name)) {
-      throw new HTTPException(404);
-    }
+    const dataset = deps.datasets.find((d) => jobName(d.name) === name);
+    if (!dataset) throw new HTTPException(404);
     const body = await c.req.parseBody();
     const reset = body.reset === "1";
-    const schedule = cronExpression.safeParse(
+    const schedule = datasetSchedule(dataset.name).safeParse(
       typeof body.schedule === "string" ? body.schedule : "",
     );
     if (!reset && !schedule.success) {

@@ -7,6 +7,7 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
+import { plainText } from "../lib/validation.ts";
 import type { Config } from "../lib/config.ts";
 import type { Database } from "../db/client.ts";
 import {
@@ -79,7 +80,7 @@ const listQuery = z.object({
   status: z.preprocess(blankToUndefined, z.enum(USER_STATUSES).optional()),
   q: z.preprocess(
     blankToUndefined,
-    z.string().trim().max(100).optional(),
+    plainText().trim().max(100).optional(),
   ),
   page: z.coerce.number().int().min(1).max(100_000).default(1),
 });
@@ -89,7 +90,7 @@ const toList = (v: unknown) =>
   v === undefined ? [] : Array.isArray(v) ? v : [v];
 
 const inviteForm = z.object({
-  displayName: z.string().trim().min(1).max(120),
+  displayName: plainText().trim().min(1).max(120),
   email: z.string().trim().max(254).pipe(z.email()),
   role: z.enum(ROLE_NAMES),
   storeIds: z.preprocess(toList, z.array(z.guid()).max(200)),

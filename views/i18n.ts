@@ -300,6 +300,8 @@ const en = {
   "disconnect.cancel": "Cancel",
   "disconnect.problem.choices": "Choose an allowed action for: {categories}.",
   "disconnect.problem.reason": "Give a reason (5 to 500 characters).",
+  "disconnect.problem.reason_text":
+    "The reason must not contain control characters (such as NUL).",
   "disconnect.problem.already_disconnected":
     "The store is disconnected already.",
   "disconnect.records": "Disconnection records",
@@ -606,6 +608,7 @@ const zhCN: Record<MessageKey, string> = {
   "disconnect.problem.choices":
     "请为以下类别选择允许的处理方式：{categories}。",
   "disconnect.problem.reason": "请填写原因（5 至 500 个字符）。",
+  "disconnect.problem.reason_text": "原因不能包含控制字符（例如 NUL）。",
   "disconnect.problem.already_disconnected": "该店铺已断开连接。",
   "disconnect.records": "断开连接记录",
   "disconnect.start": "断开此店铺",

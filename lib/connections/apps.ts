@@ -3,6 +3,7 @@
 // The sealing itself lives in lib/amazon/credentials.ts.
 import { asc } from "drizzle-orm";
 import { z } from "zod";
+import { calendarDate, plainText, utcDate } from "../validation.ts";
 import type { Database, Principal } from "../../db/client.ts";
 import { amazonApps } from "../../db/schema.ts";
 import {
@@ -55,13 +56,12 @@ export async function listApps(
   }));
 }
 
-const day = z.string().regex(/^\d{4}-\d{2}-\d{2}$/)
-  .transform((v) => new Date(`${v}T00:00:00Z`));
+const day = calendarDate().transform(utcDate);
 
 /** The app form; a field that fails is reported by its name only. */
 export const appForm = z.object({
   api: z.enum(["sp-api", "ads"]),
-  name: z.string().trim().min(2).max(80),
+  name: plainText().trim().min(2).max(80),
   applicationId: z.string().trim().regex(
     /^(amzn1\.sp\.solution\.[0-9a-f-]{36}|amzn1\.sellerapps\.app\.[0-9a-f-]{36})?$/,
   ).optional().transform((v) => v || null),

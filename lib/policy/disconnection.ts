@@ -6,6 +6,7 @@
 import { cancelQueuedRunsTx } from "../sync/runs.ts";
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
+import { isPlainText } from "../validation.ts";
 import { type Database, type Principal, rowsOf } from "../../db/client.ts";
 import { storeDisconnections, stores } from "../../db/schema.ts";
 import { deleteStoreCredentials } from "../amazon/credentials.ts";
@@ -78,6 +79,7 @@ export type DisconnectionRecord = typeof storeDisconnections.$inferSelect;
 export type DisconnectionErrorCode =
   | "choices"
   | "reason"
+  | "reason_text"
   | "no_store"
   | "no_disconnection"
   | "already_disconnected";
@@ -119,6 +121,9 @@ export async function startDisconnection(
   const reason = input.reason.trim();
   if (reason.length < 5 || reason.length > 500) {
     throw new DisconnectionError("reason");
+  }
+  if (!isPlainText(reason, { multiline: true })) {
+    throw new DisconnectionError("reason_text");
   }
   return await db.asUser(actor, async (tx) => {
     const [store] = await tx.select().from(stores).where(
@@ -323,7 +328,7 @@ export async function runDisconnection(
       storeId,
       target: storeId,
       outcome: "success",
-      details: { disconnectionId, steps: r.steps },
+      details: { disconnectionId, steps: stepsForDisplay(r.steps) },
     });
     return r;
   });
@@ -505,6 +510,9 @@ export async function openArchiveForDownload(
   if (reason.length < 5 || reason.length > 500) {
     throw new DisconnectionError("reason");
   }
+  if (!isPlainText(reason, { multiline: true })) {
+    throw new DisconnectionError("reason_text");
+  }
   const file = await deps.db.asUser(actor, async (tx) => {
     const [r] = await tx.select().from(storeDisconnections).where(and(
       eq(storeDisconnections.id, input.disconnectionId),
@@ -536,6 +544,22 @@ export async function openArchiveForDownload(
       }
     }
   })();
+}
+
+/**
+ * A record's steps as staff see them: each archive named by its file name,
+ * never by its path on the server (issue #11).
+ */
+export function stepsForDisplay(steps: unknown): unknown {
+  const s = (steps ?? {}) as Steps;
+  if (!s.categories) return s;
+  const categories = Object.fromEntries(
+    Object.entries(s.categories).map(([name, c]) => [
+      name,
+      c?.file ? { ...c, file: c.file.slice(c.file.lastIndexOf("/") + 1) } : c,
+    ]),
+  );
+  return { ...s, categories };
 }
 
 /** The archived categories of a record. */

@@ -21,6 +21,11 @@ export function ipAllowed(
   });
 }
 
+/** Whether `text` is an IPv4 or IPv6 address (no range, no port). */
+export function isIpAddress(text: string): boolean {
+  return parse(text) !== null;
+}
+
 function parse(text: string): { v6: boolean; value: bigint } | null {
   const mapped = /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(text);
   if (mapped) text = mapped[1];

@@ -14,6 +14,7 @@
 // time. Nothing here logs or returns a password.
 import { randomBytes, scrypt, timingSafeEqual } from "node:crypto";
 import { dictionary } from "@zxcvbn-ts/language-common";
+import { comparable } from "./normalize.ts";
 
 export const PASSWORD_MIN_LENGTH = 12;
 export const PASSWORD_MAX_LENGTH = 256;
@@ -96,7 +97,8 @@ function commonPasswordSet(): Set<string> {
   return commonPasswords;
 }
 
-const fold = (s: string) => s.normalize("NFKC").toLowerCase();
+// NFKC, default-ignorables out, lower case, look-alikes folded (normalize.ts).
+const fold = comparable;
 
 /** The parts of the user name that a password must not contain. */
 function userNameParts(ctx: PasswordContext): string[] {

@@ -16,6 +16,7 @@ import {
   sql,
 } from "drizzle-orm";
 import { z } from "zod";
+import { plainText } from "../validation.ts";
 import type { Database, Tx } from "../../db/client.ts";
 import { staffUsers, storeGrants, stores } from "../../db/schema.ts";
 import { type AuditEventInput, recordAudit, recordAuditInTx } from "./audit.ts";
@@ -154,14 +155,14 @@ const listSchema = z.object({
   dir: z.enum(["asc", "desc"]).default("asc"),
   role: z.enum(ROLE_NAMES).optional(),
   status: z.enum(USER_STATUSES).optional(),
-  q: z.string().trim().max(100).optional(),
+  q: plainText().trim().max(100).optional(),
   page: z.number().int().min(1).max(100_000).default(1),
   pageSize: z.number().int().min(1).max(100).default(25),
 });
 
 const inviteSchema = z.object({
   email: z.string().trim().max(254).pipe(z.email()),
-  displayName: z.string().trim().min(1).max(120),
+  displayName: plainText().trim().min(1).max(120),
   role: z.string().min(1).max(64),
   storeIds: z.array(z.guid()).max(200).default([]),
   /** "local": a break-glass account with password and TOTP (owners only). */

@@ -41,6 +41,86 @@ export const cronExpression = z.string().trim().min(9).max(100).refine(
   }
 }, "is not a valid cron expression");
 
+/**
+ * The shortest time between two runs of a dataset's job, in minutes.
+ * Orders and inventory are light, incremental API reads (a high-water mark,
+ * one paged call per marketplace); financial events page through a time
+ * window. Every other dataset requests Amazon reports or bulk lists: a
+ * report younger than reportFreshnessMinutes (60) is reused rather than
+ * requested again, so running one more often than hourly only spends
+ * Amazon's report quota.
+ */
+const MIN_INTERVAL_MINUTES: Readonly<Record<string, number>> = {
+  orders: 5,
+  inventory: 5,
+  financial_events: 15,
+};
+export const REPORT_MIN_INTERVAL_MINUTES = 60;
+
+/** The minimum interval between two runs of `dataset`, in minutes. */
+export function minIntervalMinutes(dataset: string): number {
+  return MIN_INTERVAL_MINUTES[dataset] ?? REPORT_MIN_INTERVAL_MINUTES;
+}
+
+const DAY_MS = 86_400_000;
+/** Runs looked at when measuring the gaps (covers a full hour of minutes). */
+const SAMPLE_RUNS = 200;
+
+/**
+ * Why `schedule` (a valid cron expression) cannot run `dataset`, or null:
+ * it never fires (`0 0 31 2 *`), fires less than once a year, or fires more
+ * often than the dataset's minimum interval.
+ *
+ * @example
+ * scheduleProblem("sales_traffic", "* * * * *")
+ * // → "runs every 1 minute; sales_traffic needs at least 60 minutes between runs"
+ */
+export function scheduleProblem(
+  dataset: string,
+  schedule: string,
+  now = new Date(),
+): string | null {
+  let cron: Cron;
+  try {
+    cron = new Cron(schedule, { timezone: "UTC", paused: true });
+  } catch {
+    return "is not a valid cron expression";
+  }
+  const first = cron.nextRun(now);
+  if (!first) return "never fires (no such date)";
+  if (first.getTime() - now.getTime() > 366 * DAY_MS) {
+    return "does not fire within the next year";
+  }
+  const min = minIntervalMinutes(dataset);
+  let shortest = Number.POSITIVE_INFINITY;
+  // From now and from half a year on, so month and weekday lists are seen.
+  for (const from of [now, new Date(now.getTime() + 183 * DAY_MS)]) {
+    const runs = cron.nextRuns(SAMPLE_RUNS, from);
+    for (let i = 1; i < runs.length; i++) {
+      shortest = Math.min(
+        shortest,
+        (runs[i].getTime() - runs[i - 1].getTime()) / 60_000,
+      );
+    }
+  }
+  if (shortest < min) {
+    return `runs every ${shortest} minute${
+      shortest === 1 ? "" : "s"
+    }; ${dataset} needs at least ${min} minutes between runs`;
+  }
+  return null;
+}
+
+/** The schedule form field for `dataset`: a valid expression that suits it. */
+export function datasetSchedule(dataset: string, now?: () => Date) {
+  return cronExpression.superRefine((v, ctx) => {
+    // An expression croner refuses is already reported by cronExpression.
+    if (!cronExpression.safeParse(v).success) return;
+    const problem = scheduleProblem(dataset, v.trim(), now?.() ?? new Date());
+    if (problem) ctx.addIssue({ code: "custom", message: problem });
+  });
+}
+
 /** Merges the defaults with admins' changes. */
 export function effectiveSchedules(
   datasets: readonly Dataset[],

@@ -85,7 +85,7 @@ Deno.test("security headers: strict CSP whose nonce matches the script tag", asy
   assert.ok((await res.text()).includes(`nonce="${nonce}"`));
   assert.equal(res.headers.get("x-content-type-options"), "nosniff");
   assert.equal(res.headers.get("x-frame-options"), "DENY");
-  assert.equal(res.headers.get("referrer-policy"), "no-referrer");
+  assert.equal(res.headers.get("referrer-policy"), "same-origin");
   assert.equal(res.headers.get("strict-transport-security"), null);
   const second = await s.app.request("/auth/signin");
   assert.notEqual(

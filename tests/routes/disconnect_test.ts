@@ -87,6 +87,19 @@ Deno.test(`disconnect page (${testEngine}): choose, confirm, and the queued job 
     assert.match(page, /Disconnection records/);
     assert.match(page, /completed/);
     assert.doesNotMatch(page, /Disconnect this store/);
+    // Archives are named, never located (issue #11).
+    assert.match(page, /catalog\.jwe-lines/);
+    assert.ok(!page.includes(archiveDir), "no server path on the page");
+    const completion = rowsOf<{ details: unknown }>(
+      await ownerOf(s.t.db).execute(
+        sql`select details from audit_events where action = 'store.disconnect.complete'`,
+      ),
+    );
+    assert.equal(completion.length, 1);
+    assert.ok(
+      !JSON.stringify(completion).includes(archiveDir),
+      "nor in the trail",
+    );
 
     // The archive: only the owner, with a reason, and audited.
     const recordId = /\/disconnections\/([0-9a-f-]{36})\/archive/.exec(page);
