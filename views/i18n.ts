@@ -270,8 +270,10 @@ const en = {
   "stores.problem.sellerId":
     "Seller id: a selling partner id (merchant token), like A1B2C3D4E5F6G7.",
   "stores.problem.region": "Region: choose NA, EU or FE.",
-  "stores.problem.name": "Name: 2 to 120 characters.",
-  "stores.problem.brand": "Brand: at most 120 characters.",
+  "stores.problem.name":
+    "Name: 2 to 120 characters, without control characters.",
+  "stores.problem.brand":
+    "Brand: at most 120 characters, without control characters.",
   "stores.problem.marketplaceIds": "Marketplaces: choose at least one.",
   "stores.problem.marketplace_region":
     "Every marketplace must belong to the {region} region.",
@@ -307,14 +309,15 @@ const en = {
   "disconnect.records": "Disconnection records",
   "disconnect.start": "Disconnect this store",
   "apps.problem.api": "API: choose SP-API or Ads API.",
-  "apps.problem.name": "Name: 2 to 80 characters.",
+  "apps.problem.name": "Name: 2 to 80 characters, without control characters.",
   "apps.problem.applicationId":
     "Application id: amzn1.sp.solution.… or amzn1.sellerapps.app.… followed by a UUID, or empty.",
   "apps.problem.clientId":
     "LWA client id: it looks like amzn1.application-oa2-client.…",
   "apps.problem.clientSecret":
     "LWA client secret: it looks like amzn1.oa2-cs.v1.…",
-  "apps.problem.secretIssuedAt": "Secret issued: a date (YYYY-MM-DD).",
+  "apps.problem.secretIssuedAt":
+    "Secret issued: a real calendar date (YYYY-MM-DD) between 1900 and 9999.",
   "apps.problem.draft": "Draft: tick the box or leave it empty.",
   "apps.title": "Amazon app credentials",
   "apps.intro":
@@ -581,8 +584,8 @@ const zhCN: Record<MessageKey, string> = {
   "stores.problem.sellerId":
     "卖家 ID：须为销售伙伴 ID（商户令牌），例如 A1B2C3D4E5F6G7。",
   "stores.problem.region": "区域：请选择 NA、EU 或 FE。",
-  "stores.problem.name": "名称：2 至 120 个字符。",
-  "stores.problem.brand": "品牌：最多 120 个字符。",
+  "stores.problem.name": "名称：2 至 120 个字符，不含控制字符。",
+  "stores.problem.brand": "品牌：最多 120 个字符，不含控制字符。",
   "stores.problem.marketplaceIds": "站点：请至少选择一个。",
   "stores.problem.marketplace_region": "所有站点都必须属于 {region} 区域。",
   "stores.problem.already_registered":
@@ -613,13 +616,14 @@ const zhCN: Record<MessageKey, string> = {
   "disconnect.records": "断开连接记录",
   "disconnect.start": "断开此店铺",
   "apps.problem.api": "API：请选择 SP-API 或广告 API。",
-  "apps.problem.name": "名称：2 至 80 个字符。",
+  "apps.problem.name": "名称：2 至 80 个字符，不含控制字符。",
   "apps.problem.applicationId":
     "应用 ID：须为 amzn1.sp.solution.… 或 amzn1.sellerapps.app.… 加 UUID，或留空。",
   "apps.problem.clientId":
     "LWA 客户端 ID：格式应为 amzn1.application-oa2-client.…",
   "apps.problem.clientSecret": "LWA 客户端密钥：格式应为 amzn1.oa2-cs.v1.…",
-  "apps.problem.secretIssuedAt": "密钥签发日期：须为日期（YYYY-MM-DD）。",
+  "apps.problem.secretIssuedAt":
+    "密钥签发日期：须为 1900 至 9999 年间的真实日期（YYYY-MM-DD）。",
   "apps.problem.draft": "草稿：勾选或留空。",
   "apps.title": "亚马逊应用凭证",
   "apps.intro":
