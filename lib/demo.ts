@@ -8,8 +8,8 @@ import type { Database } from "../db/client.ts";
 import { findStoreBySeller, registerStore } from "../db/maintenance.ts";
 import { amazonApps, stores, syncRuns } from "../db/schema.ts";
 import { saveApp, saveStoreRefreshToken } from "./amazon/credentials.ts";
-import { type RunningSandbox, startSandbox } from "./amazon/sandbox/server.ts";
-import { MARKETPLACES } from "./seed/reference.ts";
+import { type RunningSandbox, startSandbox } from "../sandbox/server.ts";
+import { MARKETPLACES } from "../sandbox/world/reference.ts";
 import type { Vault } from "./security/vault.ts";
 
 export const DEMO_SEED = "custodian-demo";

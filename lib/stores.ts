@@ -4,7 +4,7 @@ import type { Database, Principal } from "../db/client.ts";
 import { storeMarketplaces, stores } from "../db/schema.ts";
 import { registerStore, sellerRegistered } from "../db/maintenance.ts";
 import { z } from "zod";
-import { REGION_MARKETPLACES } from "./seed/reference.ts";
+import { REGION_MARKETPLACES } from "../sandbox/world/reference.ts";
 import { countStoreRows } from "./row_counts.ts";
 import { recordAudit } from "./security/audit.ts";
 

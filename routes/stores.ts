@@ -12,7 +12,7 @@ import {
   StoreRegistrationError,
   storeVisible,
 } from "../lib/stores.ts";
-import { REGION_MARKETPLACES } from "../lib/seed/reference.ts";
+import { REGION_MARKETPLACES } from "../sandbox/world/reference.ts";
 import {
   RegisterStorePage,
   StoreDetailPage,

@@ -18,13 +18,13 @@ import {
   type RunningSandbox,
   type StartOptions,
   startSandbox,
-} from "../../lib/amazon/sandbox/server.ts";
+} from "../../sandbox/server.ts";
 import {
   SP_USAGE_PLANS,
   type UsagePlan,
 } from "../../lib/amazon/usage_plans.ts";
 import { createLogger, type Logger } from "../../lib/log.ts";
-import { MARKETPLACES } from "../../lib/seed/reference.ts";
+import { MARKETPLACES } from "../../sandbox/world/reference.ts";
 import { createVault, generateVaultKey } from "../../lib/security/vault.ts";
 import type { Vault } from "../../lib/security/vault.ts";
 import type { Dataset, SyncSettings } from "../../lib/sync/dataset.ts";

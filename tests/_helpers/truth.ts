@@ -10,7 +10,7 @@ import assert from "node:assert/strict";
 import { eq } from "drizzle-orm";
 import type { PgTable } from "drizzle-orm/pg-core";
 import * as schema from "../../db/schema.ts";
-import type { SellerTruth } from "../../lib/amazon/sandbox/world.ts";
+import type { SellerTruth } from "../../sandbox/served_world.ts";
 import { canonicalRows, type SyncWorld, truthKeys } from "./sync.ts";
 
 const OMIT = ["syncedAt", "updatedAt"];

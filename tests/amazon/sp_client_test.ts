@@ -13,10 +13,7 @@ import {
 } from "../../lib/amazon/credentials.ts";
 import { amazonEndpoints } from "../../lib/amazon/endpoints.ts";
 import { createLwaClient } from "../../lib/amazon/lwa.ts";
-import {
-  type StartOptions,
-  startSandbox,
-} from "../../lib/amazon/sandbox/server.ts";
+import { type StartOptions, startSandbox } from "../../sandbox/server.ts";
 import { bucketKey, createRateLimiter } from "../../lib/amazon/rate_limiter.ts";
 import {
   createSpClient,

@@ -9,7 +9,7 @@ import { makeStaff } from "../_helpers/staff.ts";
 import { ownerOf, testEngine } from "../_helpers/test_db.ts";
 import { rowsOf } from "../../db/client.ts";
 import { registerStore } from "../../db/maintenance.ts";
-import { startSandbox } from "../../lib/amazon/sandbox/server.ts";
+import { startSandbox } from "../../sandbox/server.ts";
 import { createAccessTokens } from "../../lib/amazon/access_tokens.ts";
 import { createLwaClient } from "../../lib/amazon/lwa.ts";
 import { runDisconnection } from "../../lib/policy/disconnection.ts";

@@ -11,7 +11,7 @@ import {
   financialEvents,
   syncRuns,
 } from "../../db/schema.ts";
-import type { StartOptions } from "../../lib/amazon/sandbox/server.ts";
+import type { StartOptions } from "../../sandbox/server.ts";
 import type { FeeRow, FinancialEventRow } from "../../lib/ingest/finance.ts";
 import { financialEventsDataset } from "../../lib/sync/datasets/financial_events.ts";
 import { testEngine } from "../_helpers/test_db.ts";

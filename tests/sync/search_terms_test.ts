@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { eq } from "drizzle-orm";
 import { apiRequestLog, searchTerms, syncRuns } from "../../db/schema.ts";
 import type { DocumentLine } from "../../lib/amazon/reports.ts";
-import type { StartOptions } from "../../lib/amazon/sandbox/server.ts";
+import type { StartOptions } from "../../sandbox/server.ts";
 import type { SearchTermRow } from "../../lib/ingest/search_terms.ts";
 import { searchTermsDataset } from "../../lib/sync/datasets/search_terms.ts";
 import { jsonArrayItems } from "../../lib/sync/json_stream.ts";

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { eq } from "drizzle-orm";
 import { settlementLines, settlements, syncRuns } from "../../db/schema.ts";
-import type { StartOptions } from "../../lib/amazon/sandbox/server.ts";
+import type { StartOptions } from "../../sandbox/server.ts";
 import {
   parseSettlementDate,
   SETTLEMENT_REPORT_TYPE,

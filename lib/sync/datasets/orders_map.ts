@@ -12,7 +12,7 @@
 import { z } from "zod";
 import type { OrderItemRow, OrderRow } from "../../ingest/orders.ts";
 import { formatMinor, parseMinor } from "../../ingest/money.ts";
-import { MARKETPLACES } from "../../seed/reference.ts";
+import { MARKETPLACES } from "../../../sandbox/world/reference.ts";
 
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 const instant = z.string().refine((s) => !Number.isNaN(Date.parse(s)), {
