@@ -9,7 +9,7 @@ import { findStoreBySeller, registerStore } from "../db/maintenance.ts";
 import { amazonApps, stores, syncRuns } from "../db/schema.ts";
 import { saveApp, saveStoreRefreshToken } from "./amazon/credentials.ts";
 import { type RunningSandbox, startSandbox } from "../sandbox/server.ts";
-import { MARKETPLACES } from "../sandbox/world/reference.ts";
+import { marketplaceById } from "./amazon/marketplaces.ts";
 import type { Vault } from "./security/vault.ts";
 
 export const DEMO_SEED = "custodian-demo";
@@ -56,7 +56,7 @@ export async function startDemo(opts: {
       name: "Demo store (sandbox)",
       brand: seller.plan.brand,
       marketplaces: seller.marketplaceIds.map((id) => {
-        const m = MARKETPLACES.find((x) => x.id === id)!;
+        const m = marketplaceById(id)!;
         return {
           marketplaceId: id,
           countryCode: m.countryCode,

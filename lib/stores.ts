@@ -4,7 +4,7 @@ import type { Database, Principal } from "../db/client.ts";
 import { storeMarketplaces, stores } from "../db/schema.ts";
 import { registerStore, sellerRegistered } from "../db/maintenance.ts";
 import { z } from "zod";
-import { REGION_MARKETPLACES } from "../sandbox/world/reference.ts";
+import { REGION_MARKETPLACES } from "./amazon/marketplaces.ts";
 import { countStoreRows } from "./row_counts.ts";
 import { recordAudit } from "./security/audit.ts";
 
@@ -109,6 +109,20 @@ export const registrationSchema = z.object({
   marketplaceIds: z.array(z.string()).min(1, "choose at least one marketplace"),
 });
 export type StoreRegistrationInput = z.input<typeof registrationSchema>;
+
+/** The marketplaces a store of each region can sell in, for the registration form. */
+export function registrationRegions(): {
+  region: "NA" | "EU" | "FE";
+  marketplaces: { id: string; label: string }[];
+}[] {
+  return (["NA", "EU", "FE"] as const).map((region) => ({
+    region,
+    marketplaces: REGION_MARKETPLACES[region].map((m) => ({
+      id: m.id,
+      label: `${m.domain} (${m.countryCode})`,
+    })),
+  }));
+}
 
 export class StoreRegistrationError extends Error {
   override name = "StoreRegistrationError";
