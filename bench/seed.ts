@@ -1,5 +1,6 @@
-// Fills a database with generated data (lib/seed/generate.ts) through the
-// same write paths the sync engine uses (lib/ingest/), one store at a time,
+// Fills a database with the sandbox's generated world (sandbox/world/, read
+// into rows by bench/seed_rows.ts) through the same write paths the sync
+// engine uses (lib/ingest/), one store at a time,
 // each batch in its own Database.asJob transaction so row-level security
 // applies exactly as in production (Data Policy §5). Stores are registered
 // with registerStore (db/maintenance.ts); a store that already exists with
@@ -42,8 +43,8 @@ import {
   type GenerateOptions,
   generateStore,
   planStores,
-  type SeedRows,
-} from "../sandbox/world/generate.ts";
+} from "../sandbox/testing.ts";
+import { SeedMapper, type SeedRows } from "./seed_rows.ts";
 
 export interface SeedOptions {
   seed: string | number;
@@ -168,23 +169,48 @@ export async function seedDatabase(
   };
   const ctx = { vault, anchor: opts.anchor };
 
+  const write = async (
+    storeId: string,
+    rows: SeedRows,
+    reused: boolean,
+  ) => {
+    await db.asJob(storeId, async (tx) => {
+      for (const key of Object.keys(WRITERS) as (keyof SeedRows)[]) {
+        const list = rows[key];
+        if (!list || list.length === 0) continue;
+        // The API log is append-only: a reused store already has these rows.
+        if (key === "apiRequestLog" && reused) continue;
+        const [table, writer] = WRITERS[key];
+        const result = await writer(tx, list as never[], ctx);
+        tables[table].inserted += result.inserted;
+        tables[table].updated += result.updated;
+        if ("skipped" in result && typeof result.skipped === "number") {
+          summary.buyerPiiSkipped += result.skipped;
+        }
+      }
+    });
+    summary.transactions++;
+  };
+
   for (const plan of plans) {
     const label = `store ${plan.index + 1}/${plans.length} ${plan.name}`;
+    const mapper = new SeedMapper(plan, opts.anchor);
+    const storeId = mapper.storeId;
     const existing = await db.asJob(
-      plan.id,
+      storeId,
       (tx) =>
         tx.select({ sellerId: stores.sellerId }).from(stores).where(
-          eq(stores.id, plan.id),
+          eq(stores.id, storeId),
         ),
     );
     if (existing.length > 0 && existing[0].sellerId !== plan.sellerId) {
       throw new Error(
-        `store ${plan.id} exists with another seller id; seed into a fresh database`,
+        `store ${storeId} exists with another seller id; seed into a fresh database`,
       );
     }
     if (existing.length === 0) {
       await registerStore(db, {
-        id: plan.id,
+        id: storeId,
         sellerId: plan.sellerId,
         region: plan.region,
         name: plan.name,
@@ -201,12 +227,12 @@ export async function seedDatabase(
     progress(
       `${label}: ${
         existing.length > 0 ? "reusing" : "registered"
-      } ${plan.id} (${plan.region}, ${
+      } ${storeId} (${plan.region}, ${
         plan.marketplaces.map((m) => m.countryCode).join(" ")
       }), ${plan.orders} orders`,
     );
     summary.stores.push({
-      id: plan.id,
+      id: storeId,
       name: plan.name,
       sellerId: plan.sellerId,
       region: plan.region,
@@ -217,23 +243,9 @@ export async function seedDatabase(
     });
 
     let ordersDone = 0;
+    const reused = existing.length > 0;
     for (const batch of generateStore(plan, gen)) {
-      await db.asJob(plan.id, async (tx) => {
-        for (const key of Object.keys(WRITERS) as (keyof SeedRows)[]) {
-          const rows = batch.rows[key];
-          if (!rows || rows.length === 0) continue;
-          // The API log is append-only: a reused store already has these rows.
-          if (key === "apiRequestLog" && existing.length > 0) continue;
-          const [table, write] = WRITERS[key];
-          const result = await write(tx, rows as never[], ctx);
-          tables[table].inserted += result.inserted;
-          tables[table].updated += result.updated;
-          if ("skipped" in result && typeof result.skipped === "number") {
-            summary.buyerPiiSkipped += result.skipped;
-          }
-        }
-      });
-      summary.transactions++;
+      await write(storeId, mapper.rows(batch.records), reused);
       if (batch.orders > 0) {
         ordersDone += batch.orders;
         progress(`${label}: orders ${ordersDone}/${plan.orders}`);
@@ -241,6 +253,8 @@ export async function seedDatabase(
         progress(`${label}: ${batch.label}`);
       }
     }
+    await write(storeId, mapper.bookkeeping(), reused);
+    progress(`${label}: sync records`);
   }
   summary.elapsedMs = Math.round(performance.now() - started);
   return summary;

@@ -3,16 +3,9 @@
 // with vendor media types, filters in the body, `maxResults` and a
 // `nextToken` in the body, `{<entities>, totalResults, nextToken?}` back.
 // Profile ids are JSON numbers of up to 16 digits, written exactly (some
-// exceed 2^53, as real ones do); entity ids are strings. Ground truth
-// mapping: budgets and bids are numbers in the profile's currency;
-// dynamicBidding.strategy is the campaign's biddingStrategy.
+// exceed 2^53, as real ones do); entity ids are strings. Budgets and bids
+// are JSON numbers in the profile's currency.
 import type { Hono } from "hono";
-import type {
-  AdCampaignRow,
-  AdGroupRow,
-  AdKeywordRow,
-  AdTargetRow,
-} from "../lib/ingest/ads.ts";
 import { raw } from "./_json.ts";
 import { json } from "./_http.ts";
 import { type AdsCall, adsError, adsRoute } from "./ads_route.ts";
@@ -20,6 +13,12 @@ import type { SandboxEnv } from "./env.ts";
 import { isoZ } from "./format.ts";
 import { paramsHash } from "./pagination.ts";
 import type { SellerWorld } from "./served_world.ts";
+import type {
+  SpAdGroup,
+  SpCampaign,
+  SpKeyword,
+  SpTargetingClause,
+} from "./world/amazon.ts";
 
 const DAY = 86_400_000;
 const MAX_RESULTS = 5000;
@@ -30,39 +29,40 @@ const SERVING: Record<string, string> = {
   ARCHIVED: "CAMPAIGN_ARCHIVED",
 };
 
-function extended(
-  created: string | Date,
-  updated: Date | string | null | undefined,
-  state: string,
-) {
+/** Entities were created when their campaign started. */
+function extended(created: string, updated: string, state: string) {
   return {
     creationDateTime: isoZ(new Date(created)),
-    lastUpdateDateTime: isoZ(new Date(updated ?? created)),
+    lastUpdateDateTime: isoZ(new Date(updated)),
     servingStatus: SERVING[state] ?? state,
     statusReasons: [],
   };
 }
 
-const campaignJson = (x: AdCampaignRow, ext: boolean) => ({
+const campaignJson = (x: SpCampaign, ext: boolean) => ({
   campaignId: x.campaignId,
   ...(x.portfolioId ? { portfolioId: x.portfolioId } : {}),
   name: x.name,
   state: x.state,
   targetingType: x.targetingType,
-  budget: { budget: raw(x.dailyBudget), budgetType: "DAILY" },
+  budget: { budget: raw(x.budget.budget), budgetType: x.budget.budgetType },
   startDate: x.startDate,
   ...(x.endDate ? { endDate: x.endDate } : {}),
-  dynamicBidding: { strategy: x.biddingStrategy, placementBidding: [] },
+  dynamicBidding: { strategy: x.dynamicBidding.strategy, placementBidding: [] },
   ...(ext
     ? {
-      extendedData: extended(`${x.startDate}T00:00:00Z`, x.updatedAt, x.state),
+      extendedData: extended(
+        `${x.startDate}T00:00:00Z`,
+        x.lastUpdateDateTime,
+        x.state,
+      ),
     }
     : {}),
 });
 
 const adGroupJson = (startOf: (campaignId: string) => string) =>
 (
-  x: AdGroupRow,
+  x: SpAdGroup,
   ext: boolean,
 ) => ({
   adGroupId: x.adGroupId,
@@ -71,28 +71,42 @@ const adGroupJson = (startOf: (campaignId: string) => string) =>
   state: x.state,
   defaultBid: raw(x.defaultBid),
   ...(ext
-    ? { extendedData: extended(startOf(x.campaignId), x.updatedAt, x.state) }
+    ? {
+      extendedData: extended(
+        startOf(x.campaignId),
+        x.lastUpdateDateTime,
+        x.state,
+      ),
+    }
     : {}),
 });
 
-const keywordJson =
-  (startOf: (campaignId: string) => string) =>
-  (x: AdKeywordRow, ext: boolean) => ({
-    keywordId: x.keywordId,
-    adGroupId: x.adGroupId,
-    campaignId: x.campaignId,
-    keywordText: x.keywordText,
-    matchType: x.matchType,
-    state: x.state,
-    ...(x.bid ? { bid: raw(x.bid) } : {}),
-    ...(ext
-      ? { extendedData: extended(startOf(x.campaignId), x.updatedAt, x.state) }
-      : {}),
-  });
+const keywordJson = (startOf: (campaignId: string) => string) =>
+(
+  x: SpKeyword,
+  ext: boolean,
+) => ({
+  keywordId: x.keywordId,
+  adGroupId: x.adGroupId,
+  campaignId: x.campaignId,
+  keywordText: x.keywordText,
+  matchType: x.matchType,
+  state: x.state,
+  bid: raw(x.bid),
+  ...(ext
+    ? {
+      extendedData: extended(
+        startOf(x.campaignId),
+        x.lastUpdateDateTime,
+        x.state,
+      ),
+    }
+    : {}),
+});
 
 const targetJson = (startOf: (campaignId: string) => string) =>
 (
-  x: AdTargetRow,
+  x: SpTargetingClause,
   ext: boolean,
 ) => ({
   targetId: x.targetId,
@@ -102,9 +116,15 @@ const targetJson = (startOf: (campaignId: string) => string) =>
   resolvedExpression: x.expression,
   expressionType: x.expressionType,
   state: x.state,
-  ...(x.bid ? { bid: raw(x.bid) } : {}),
+  bid: raw(x.bid),
   ...(ext
-    ? { extendedData: extended(startOf(x.campaignId), x.updatedAt, x.state) }
+    ? {
+      extendedData: extended(
+        startOf(x.campaignId),
+        x.lastUpdateDateTime,
+        x.state,
+      ),
+    }
     : {}),
 });
 
@@ -163,14 +183,14 @@ const COMMON = [
 
 function inProfile(w: SellerWorld, profileId: string): Set<string> {
   return new Set(
-    w.adCampaigns.filter((c) => c.profileId === profileId).map((c) =>
+    w.campaigns.filter((c) => c.profileId === profileId).map((c) =>
       c.campaignId
     ),
   );
 }
 
 function startLookup(w: SellerWorld) {
-  const m = new Map(w.adCampaigns.map((c) => [c.campaignId, c.startDate]));
+  const m = new Map(w.campaigns.map((c) => [c.campaignId, c.startDate]));
   return (id: string) => `${m.get(id) ?? "2020-01-01"}T00:00:00Z`;
 }
 
@@ -181,16 +201,16 @@ const LISTS: ListSpec<never>[] = [
     mediaType: "application/vnd.spCampaign.v3+json",
     key: "campaigns",
     allowed: [...COMMON, "portfolioIdFilter", "nameFilter"],
-    rows: (w, p) => w.adCampaigns.filter((c) => c.profileId === p),
-    id: (x: AdCampaignRow) => x.campaignId,
+    rows: (w, p) => w.campaigns.filter((c) => c.profileId === p),
+    id: (x: SpCampaign) => x.campaignId,
     filters: [
-      byInclude<AdCampaignRow>("stateFilter", (x) => x.state),
-      byInclude<AdCampaignRow>("campaignIdFilter", (x) => x.campaignId),
-      byInclude<AdCampaignRow>("portfolioIdFilter", (x) => x.portfolioId ?? ""),
-      byText<AdCampaignRow>("nameFilter", (x) => x.name),
+      byInclude<SpCampaign>("stateFilter", (x) => x.state),
+      byInclude<SpCampaign>("campaignIdFilter", (x) => x.campaignId),
+      byInclude<SpCampaign>("portfolioIdFilter", (x) => x.portfolioId ?? ""),
+      byText<SpCampaign>("nameFilter", (x) => x.name),
     ],
     toJson: () => campaignJson,
-  } as ListSpec<AdCampaignRow>,
+  } as ListSpec<SpCampaign>,
   {
     operation: "listAdGroups",
     path: "/sp/adGroups/list",
@@ -206,15 +226,15 @@ const LISTS: ListSpec<never>[] = [
       const ids = inProfile(w, p);
       return w.adGroups.filter((g) => ids.has(g.campaignId));
     },
-    id: (x: AdGroupRow) => x.adGroupId,
+    id: (x: SpAdGroup) => x.adGroupId,
     filters: [
-      byInclude<AdGroupRow>("stateFilter", (x) => x.state),
-      byInclude<AdGroupRow>("campaignIdFilter", (x) => x.campaignId),
-      byInclude<AdGroupRow>("adGroupIdFilter", (x) => x.adGroupId),
-      byText<AdGroupRow>("nameFilter", (x) => x.name),
+      byInclude<SpAdGroup>("stateFilter", (x) => x.state),
+      byInclude<SpAdGroup>("campaignIdFilter", (x) => x.campaignId),
+      byInclude<SpAdGroup>("adGroupIdFilter", (x) => x.adGroupId),
+      byText<SpAdGroup>("nameFilter", (x) => x.name),
     ],
     toJson: (w) => adGroupJson(startLookup(w)),
-  } as ListSpec<AdGroupRow>,
+  } as ListSpec<SpAdGroup>,
   {
     operation: "listKeywords",
     path: "/sp/keywords/list",
@@ -229,21 +249,21 @@ const LISTS: ListSpec<never>[] = [
     ],
     rows: (w, p) => {
       const ids = inProfile(w, p);
-      return w.adKeywords.filter((k) => ids.has(k.campaignId));
+      return w.keywords.filter((k) => ids.has(k.campaignId));
     },
-    id: (x: AdKeywordRow) => x.keywordId,
+    id: (x: SpKeyword) => x.keywordId,
     filters: [
-      byInclude<AdKeywordRow>("stateFilter", (x) => x.state),
-      byInclude<AdKeywordRow>("campaignIdFilter", (x) => x.campaignId),
-      byInclude<AdKeywordRow>("adGroupIdFilter", (x) => x.adGroupId),
-      byInclude<AdKeywordRow>("keywordIdFilter", (x) => x.keywordId),
-      byText<AdKeywordRow>("keywordTextFilter", (x) => x.keywordText),
-      (x: AdKeywordRow, body) =>
+      byInclude<SpKeyword>("stateFilter", (x) => x.state),
+      byInclude<SpKeyword>("campaignIdFilter", (x) => x.campaignId),
+      byInclude<SpKeyword>("adGroupIdFilter", (x) => x.adGroupId),
+      byInclude<SpKeyword>("keywordIdFilter", (x) => x.keywordId),
+      byText<SpKeyword>("keywordTextFilter", (x) => x.keywordText),
+      (x: SpKeyword, body) =>
         !Array.isArray(body.matchTypeFilter) ||
         (body.matchTypeFilter as string[]).includes(x.matchType),
     ],
     toJson: (w) => keywordJson(startLookup(w)),
-  } as ListSpec<AdKeywordRow>,
+  } as ListSpec<SpKeyword>,
   {
     operation: "listTargets",
     path: "/sp/targets/list",
@@ -257,18 +277,21 @@ const LISTS: ListSpec<never>[] = [
     ],
     rows: (w, p) => {
       const ids = inProfile(w, p);
-      return w.adTargets.filter((t) => ids.has(t.campaignId));
+      return w.targets.filter((t) => ids.has(t.campaignId));
     },
-    id: (x: AdTargetRow) => x.targetId,
+    id: (x: SpTargetingClause) => x.targetId,
     filters: [
-      byInclude<AdTargetRow>("stateFilter", (x) => x.state),
-      byInclude<AdTargetRow>("campaignIdFilter", (x) => x.campaignId),
-      byInclude<AdTargetRow>("adGroupIdFilter", (x) => x.adGroupId),
-      byInclude<AdTargetRow>("targetIdFilter", (x) => x.targetId),
-      byInclude<AdTargetRow>("expressionTypeFilter", (x) => x.expressionType),
+      byInclude<SpTargetingClause>("stateFilter", (x) => x.state),
+      byInclude<SpTargetingClause>("campaignIdFilter", (x) => x.campaignId),
+      byInclude<SpTargetingClause>("adGroupIdFilter", (x) => x.adGroupId),
+      byInclude<SpTargetingClause>("targetIdFilter", (x) => x.targetId),
+      byInclude<SpTargetingClause>(
+        "expressionTypeFilter",
+        (x) => x.expressionType,
+      ),
     ],
     toJson: (w) => targetJson(startLookup(w)),
-  } as ListSpec<AdTargetRow>,
+  } as ListSpec<SpTargetingClause>,
 ] as unknown as ListSpec<never>[];
 
 function listHandler<T>(spec: ListSpec<T>) {
@@ -345,16 +368,10 @@ export function adsRoutes(app: Hono, env: SandboxEnv): void {
       seller.adsProfiles.map((p) => ({
         profileId: raw(p.profileId),
         countryCode: p.countryCode,
-        currencyCode: p.currency,
+        currencyCode: p.currencyCode,
         dailyBudget: raw("999999999.00"),
         timezone: p.timezone,
-        accountInfo: {
-          marketplaceStringId: p.marketplaceId,
-          id: seller.sellerId,
-          type: p.accountType,
-          name: p.accountName,
-          validPaymentMethod: true,
-        },
+        accountInfo: { ...p.accountInfo, validPaymentMethod: true },
       })),
     ));
 

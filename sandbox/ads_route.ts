@@ -5,7 +5,7 @@
 // profile and operation whose 429 carries `Retry-After` (by default not on
 // report creation, where Amazon omits it).
 import type { Context, Hono } from "hono";
-import type { AdProfileRow } from "../lib/ingest/ads.ts";
+import type { AdsProfile } from "./world/amazon.ts";
 import type { AccessGrant } from "./auth.ts";
 import { internalFailure, json, malformed, unavailable } from "./_http.ts";
 import type { SandboxEnv } from "./env.ts";
@@ -24,7 +24,7 @@ export interface AdsCall {
   grant: AccessGrant;
   seller: SandboxSeller;
   /** The profile of the Scope header (undefined for /v2/profiles). */
-  profile?: AdProfileRow;
+  profile?: AdsProfile;
   body: unknown;
   now: number;
 }
@@ -85,7 +85,7 @@ export function adsRoute(
         "Not authorized to access this advertiser.",
       );
     }
-    let profile: AdProfileRow | undefined;
+    let profile: AdsProfile | undefined;
     if (opts.scope) {
       const scope = req.headers.get("amazon-advertising-api-scope") ?? "";
       profile = seller.adsProfiles.find((p) => p.profileId === scope);

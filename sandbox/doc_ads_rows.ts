@@ -5,8 +5,8 @@
 // attribution window reports the truth's orders and sales.
 import { raw, stringify } from "./_json.ts";
 import type { AdsReportSpec } from "./doc_spec.ts";
-import { formatMinor, parseMinor } from "./format.ts";
 import type { SellerWorld } from "./served_world.ts";
+import { decimal, minorUnits } from "./world/money.ts";
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
@@ -90,29 +90,32 @@ export function* adsRows(
   w: SellerWorld,
   spec: AdsReportSpec,
 ): Generator<string> {
-  const profile = w.adProfiles.find((p) => p.profileId === spec.profileId);
-  const currency = profile?.currency ?? "USD";
-  const campaigns = new Map(w.adCampaigns.map((c) => [c.campaignId, c]));
+  const profile = w.adsProfiles.find((p) => p.profileId === spec.profileId);
+  const currency = profile?.currencyCode ?? "USD";
+  const campaigns = new Map(w.campaigns.map((c) => [c.campaignId, c]));
   const groups = new Map(w.adGroups.map((g) => [g.adGroupId, g]));
-  const keywords = new Map(w.adKeywords.map((k) => [k.keywordId, k]));
-  const targets = new Map(w.adTargets.map((t) => [t.targetId, t]));
+  const keywords = new Map(w.keywords.map((k) => [k.keywordId, k]));
+  const targets = new Map(w.targets.map((t) => [t.targetId, t]));
   const byAdGroup = spec.reportTypeId === "spCampaigns" &&
     spec.groupBy.includes("adGroup");
   const filters = new Map(
     spec.filters.map((f) => [f.field, new Set(f.values)]),
   );
   const acc = new Map<string, Acc>();
-  for (const m of w.adMetricsByProfile.get(spec.profileId) ?? []) {
-    if (m.day < spec.startDate || m.day > spec.endDate) continue;
-    const targeting = m.entityType === "keyword" || m.entityType === "target";
+  for (const m of w.adsRowsByProfile.get(spec.profileId) ?? []) {
+    if (m.date < spec.startDate || m.date > spec.endDate) continue;
+    const entityId = m.keywordId ?? m.campaignId;
+    const entityType = m.keywordId === undefined
+      ? "campaign"
+      : keywords.has(m.keywordId)
+      ? "keyword"
+      : "target";
     if (spec.reportTypeId === "spTargeting" || byAdGroup) {
-      if (!targeting) continue;
-    } else if (m.entityType !== "campaign") continue;
+      if (entityType === "campaign") continue;
+    } else if (entityType !== "campaign") continue;
     const campaign = campaigns.get(m.campaignId);
-    const kw = m.entityType === "keyword"
-      ? keywords.get(m.entityId)
-      : undefined;
-    const tg = m.entityType === "target" ? targets.get(m.entityId) : undefined;
+    const kw = entityType === "keyword" ? keywords.get(entityId) : undefined;
+    const tg = entityType === "target" ? targets.get(entityId) : undefined;
     const adGroupId = kw?.adGroupId ?? tg?.adGroupId;
     if (
       filters.get("campaignStatus") &&
@@ -125,11 +128,11 @@ export function* adsRows(
       )
     ) continue;
     const entity = spec.reportTypeId === "spTargeting"
-      ? m.entityId
+      ? entityId
       : byAdGroup
       ? adGroupId ?? ""
       : m.campaignId;
-    const day = spec.timeUnit === "DAILY" ? m.day : "";
+    const day = spec.timeUnit === "DAILY" ? m.date : "";
     const key = `${entity}|${day}`;
     let a = acc.get(key);
     if (!a) {
@@ -138,8 +141,8 @@ export function* adsRows(
         day,
         campaignId: m.campaignId,
         adGroupId,
-        entityId: m.entityId,
-        entityType: m.entityType,
+        entityId,
+        entityType,
         impressions: 0,
         clicks: 0,
         spend: 0,
@@ -150,11 +153,11 @@ export function* adsRows(
     }
     a.impressions += m.impressions;
     a.clicks += m.clicks;
-    a.spend += parseMinor(m.spend, m.currency);
-    a.orders += m.orders;
-    a.sales += parseMinor(m.sales, m.currency);
+    a.spend += minorUnits(m.cost, currency);
+    a.orders += m.purchases7d;
+    a.sales += minorUnits(m.sales7d, currency);
   }
-  const num = (minor: number) => raw(formatMinor(minor, currency));
+  const num = (minor: number) => raw(decimal(minor, currency));
   yield "[";
   let first = true;
   for (const a of acc.values()) {
@@ -165,7 +168,7 @@ export function* adsRows(
       : undefined;
     const tg = a.entityType === "target" ? targets.get(a.entityId!) : undefined;
     const expression = tg
-      ? (tg.expression as { type: string; value?: string }[]).map((e) =>
+      ? tg.expression.map((e) =>
         e.value ? `${e.type.toLowerCase()}="${e.value}"` : e.type.toLowerCase()
       ).join(" ")
       : undefined;
@@ -176,7 +179,7 @@ export function* adsRows(
       campaignId: raw(a.campaignId),
       campaignName: c?.name,
       campaignStatus: c?.state,
-      campaignBudgetAmount: c ? raw(c.dailyBudget) : undefined,
+      campaignBudgetAmount: c ? raw(c.budget.budget) : undefined,
       campaignBudgetType: "DAILY",
       campaignBudgetCurrencyCode: currency,
       portfolioId: c?.portfolioId ? raw(c.portfolioId) : null,
@@ -190,7 +193,7 @@ export function* adsRows(
         : tg?.expressionType === "AUTO"
         ? "TARGETING_EXPRESSION_PREDEFINED"
         : "TARGETING_EXPRESSION",
-      keywordBid: kw?.bid ? raw(kw.bid) : tg?.bid ? raw(tg.bid) : null,
+      keywordBid: kw ? raw(kw.bid) : tg ? raw(tg.bid) : null,
       targeting: kw ? kw.keywordText : expression,
       adKeywordStatus: kw?.state ?? tg?.state,
       impressions: a.impressions,

@@ -1,9 +1,8 @@
 // The TSV reports: the all-orders flat file, FBA customer returns and FBA
 // Manage Inventory, with the column lists of facts §4.8, one row per order
 // item / return / SKU, dates as `2026-03-01T12:00:00+00:00`. Order status
-// uses the flat file's words (Delivered is "Shipped", Canceled is
-// "Cancelled"); ship city, state and postal code exist only where the
-// generator made buyer data.
+// uses the flat file's words (Canceled is "Cancelled"); ship city, state
+// and postal code exist only where the generator made buyer data.
 import {
   type DocumentSpec,
   ms,
@@ -11,8 +10,9 @@ import {
   selectOrders,
   selectReturns,
 } from "./doc_spec.ts";
-import { formatMinor, isoOffset, tsvLine } from "./format.ts";
+import { isoOffset, tsvLine } from "./format.ts";
 import type { SellerWorld } from "./served_world.ts";
+import { decimal } from "./world/money.ts";
 
 /** All-orders flat file columns (32, facts §4.8). */
 export const ALL_ORDERS_COLUMNS = [
@@ -93,14 +93,12 @@ const ORDER_STATUS: Record<string, string> = {
   Pending: "Pending",
   Unshipped: "Unshipped",
   Shipped: "Shipped",
-  Delivered: "Shipped",
   Canceled: "Cancelled",
 };
 const ITEM_STATUS: Record<string, string> = {
   Pending: "Unshipped",
   Unshipped: "Unshipped",
   Shipped: "Shipped",
-  Delivered: "Shipped",
   Canceled: "Cancelled",
 };
 
@@ -110,43 +108,43 @@ export function* allOrders(
 ): Generator<string> {
   yield tsvLine(ALL_ORDERS_COLUMNS);
   for (const o of selectOrders(w, spec)) {
-    const pii = w.piiByOrder.get(o.amazonOrderId)?.payload;
-    const cur = o.currency ?? "";
-    for (const it of w.itemsByOrder.get(o.amazonOrderId) ?? []) {
-      const priced = it.itemPrice !== null && it.itemPrice !== undefined;
+    const address = w.buyerByOrder.get(o.AmazonOrderId)?.ShippingAddress;
+    const cur = o.OrderTotal?.CurrencyCode ??
+      w.marketplaceById.get(o.MarketplaceId)?.currency ?? "";
+    for (const it of w.itemsByOrder.get(o.AmazonOrderId) ?? []) {
       yield tsvLine([
-        o.amazonOrderId,
-        o.merchantOrderId,
-        isoOffset(ms(o.purchasedAt)),
-        isoOffset(ms(o.lastUpdatedAt)),
-        ORDER_STATUS[o.status] ?? o.status,
-        o.fulfillmentChannel === "AFN" ? "Amazon" : "Merchant",
-        o.salesChannel,
+        o.AmazonOrderId,
+        o.SellerOrderId,
+        isoOffset(ms(o.PurchaseDate)),
+        isoOffset(ms(o.LastUpdateDate)),
+        ORDER_STATUS[o.OrderStatus] ?? o.OrderStatus,
+        o.FulfillmentChannel === "AFN" ? "Amazon" : "Merchant",
+        o.SalesChannel,
         "",
         "",
-        o.isPrime ? "Expedited" : "Standard",
-        it.title,
-        it.sku,
-        it.asin,
-        ITEM_STATUS[o.status] ?? o.status,
-        it.quantity,
+        o.ShipServiceLevel,
+        it.Title,
+        it.SellerSKU,
+        it.ASIN,
+        ITEM_STATUS[o.OrderStatus] ?? o.OrderStatus,
+        it.QuantityOrdered,
         cur,
-        it.itemPrice,
-        it.itemTax,
-        it.shippingPrice,
-        priced ? formatMinor(0, cur) : "",
+        it.ItemPrice?.Amount,
+        it.ItemTax?.Amount,
+        it.ShippingPrice?.Amount,
+        it.ItemPrice ? decimal(0, cur) : "",
         "",
         "",
-        it.promotionDiscount,
+        it.PromotionDiscount?.Amount,
         "",
-        pii?.city,
-        pii?.stateOrRegion,
-        pii?.postalCode,
-        o.shipCountry,
+        address?.City,
+        address?.StateOrRegion,
+        address?.PostalCode,
+        o.ShippingAddress.CountryCode,
         "",
-        o.isBusiness ? "true" : "false",
+        o.IsBusinessOrder ? "true" : "false",
         "",
-        o.isBusiness ? "BusinessPrice" : "",
+        o.IsBusinessOrder ? "BusinessPrice" : "",
       ]);
     }
   }
@@ -159,15 +157,15 @@ export function* returnsTsv(
   yield tsvLine(RETURNS_COLUMNS);
   for (const r of selectReturns(w, spec)) {
     yield tsvLine([
-      isoOffset(ms(r.returnedAt)),
-      r.amazonOrderId,
+      isoOffset(ms(r.returnDate)),
+      r.orderId,
       r.sku,
       r.asin,
       r.fnsku,
       w.productBySku.get(r.sku)?.title,
       r.quantity,
       r.fulfillmentCenterId,
-      r.disposition,
+      r.detailedDisposition,
       r.reason,
       r.status,
       r.licensePlateNumber,
@@ -182,28 +180,31 @@ export function* myiTsv(
 ): Generator<string> {
   yield tsvLine(MYI_COLUMNS);
   for (const s of selectInventory(w, marketplaceIds)) {
-    const listing = (w.listingsByMarket.get(s.marketplaceId) ?? []).find((l) =>
-      l.sku === s.sku
+    const listing = (w.listingsByMarket.get(s.granularityId) ?? []).find((l) =>
+      l.sku === s.sellerSku
     );
+    const d = s.inventoryDetails;
+    const unfulfillable = d.unfulfillableQuantity.totalUnfulfillableQuantity;
+    const reserved = d.reservedQuantity.totalReservedQuantity;
     yield tsvLine([
-      s.sku,
-      s.fnsku,
+      s.sellerSku,
+      s.fnSku,
       s.asin,
-      w.productBySku.get(s.sku)?.title,
+      w.productBySku.get(s.sellerSku)?.title,
       "New",
-      listing?.price,
+      listing?.price.Amount,
       "No",
       "",
       "Yes",
-      s.fulfillable + s.unfulfillable + s.reserved,
-      s.fulfillable,
-      s.unfulfillable,
-      s.reserved,
-      s.total,
+      d.fulfillableQuantity + unfulfillable + reserved,
+      d.fulfillableQuantity,
+      unfulfillable,
+      reserved,
+      s.totalQuantity,
       "0.12",
-      s.inboundWorking,
-      s.inboundShipped,
-      s.inboundReceiving,
+      d.inboundWorkingQuantity,
+      d.inboundShippedQuantity,
+      d.inboundReceivingQuantity,
     ]);
   }
 }

@@ -5,17 +5,18 @@
 // ground truth's rows exactly (percentages included).
 import { raw, stringify } from "./_json.ts";
 import { type DocumentSpec, selectTerms, selectTraffic } from "./doc_spec.ts";
-import { formatMinor, isoDay, parseMinor } from "./format.ts";
+import { isoDay } from "./format.ts";
 import type { SellerWorld } from "./served_world.ts";
+import { decimal, minorOf } from "./world/money.ts";
 
 const DAY = 86_400_000;
 
 const amount = (minor: number, currency: string) => ({
-  amount: raw(formatMinor(minor, currency)),
+  amount: raw(decimal(minor, currency)),
   currencyCode: currency,
 });
 const round2 = (x: number) => Math.round(x * 100) / 100;
-const pct = (text: string | null | undefined) => raw(text ?? "0.00");
+const pct = (text: string) => raw(text);
 
 function periodKey(day: string, g: "DAY" | "WEEK" | "MONTH"): string {
   if (g === "DAY") return day;
@@ -54,18 +55,18 @@ export function* salesTraffic(
     if (!byDate.has(key)) byDate.set(key, []);
   }
   for (const r of rows) {
-    byDate.get(periodKey(r.day, spec.dateGranularity))?.push(r);
+    byDate.get(periodKey(r.date, spec.dateGranularity))?.push(r);
   }
   let first = true;
   for (const [date, list] of byDate) {
     let sales = 0, units = 0, items = 0, sessions = 0, views = 0, bb = 0;
     for (const r of list) {
-      sales += parseMinor(r.orderedSales, currency);
-      units += r.unitsOrdered;
-      items += r.totalOrderItems;
-      sessions += r.sessions;
-      views += r.pageViews;
-      bb += Number(r.buyBoxPercentage ?? 0) * r.sessions;
+      sales += minorOf(r.salesByAsin.orderedProductSales);
+      units += r.salesByAsin.unitsOrdered;
+      items += r.salesByAsin.totalOrderItems;
+      sessions += r.trafficByAsin.sessions;
+      views += r.trafficByAsin.pageViews;
+      bb += Number(r.trafficByAsin.buyBoxPercentage) * r.trafficByAsin.sessions;
     }
     const browserSessions = Math.floor(sessions / 2);
     const browserViews = Math.floor(views / 2);
@@ -143,20 +144,20 @@ export function* salesTraffic(
   }
   let totalSessions = 0, totalViews = 0;
   for (const r of rows) {
-    totalSessions += r.sessions;
-    totalViews += r.pageViews;
+    totalSessions += r.trafficByAsin.sessions;
+    totalViews += r.trafficByAsin.pageViews;
   }
   first = true;
   for (const list of groups.values()) {
     const r0 = list[0];
     let sales = 0, units = 0, items = 0, sessions = 0, views = 0, bb = 0;
     for (const r of list) {
-      sales += parseMinor(r.orderedSales, currency);
-      units += r.unitsOrdered;
-      items += r.totalOrderItems;
-      sessions += r.sessions;
-      views += r.pageViews;
-      bb += Number(r.buyBoxPercentage ?? 0) * r.sessions;
+      sales += minorOf(r.salesByAsin.orderedProductSales);
+      units += r.salesByAsin.unitsOrdered;
+      items += r.salesByAsin.totalOrderItems;
+      sessions += r.trafficByAsin.sessions;
+      views += r.trafficByAsin.pageViews;
+      bb += Number(r.trafficByAsin.buyBoxPercentage) * r.trafficByAsin.sessions;
     }
     const single = list.length === 1;
     const browserSessions = Math.floor(sessions / 2);
@@ -208,13 +209,13 @@ export function* salesTraffic(
       pageViewsPercentage: totalViews ? round2((views / totalViews) * 100) : 0,
       pageViewsPercentageB2B: 0,
       buyBoxPercentage: single
-        ? pct(r0.buyBoxPercentage)
+        ? pct(r0.trafficByAsin.buyBoxPercentage)
         : sessions
         ? round2(bb / sessions)
         : 0,
       buyBoxPercentageB2B: 0,
       unitSessionPercentage: single
-        ? pct(r0.unitSessionPercentage)
+        ? pct(r0.trafficByAsin.unitSessionPercentage)
         : sessions
         ? round2((units / sessions) * 100)
         : 0,

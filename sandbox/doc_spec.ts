@@ -2,8 +2,8 @@
 // rendered again at any time (documents are never stored rendered), and the
 // row selections behind each kind, shared by "is there any data" (CANCELLED
 // when not) and the renderers.
-import type { OrderRow } from "../lib/ingest/orders.ts";
 import type { SellerWorld } from "./served_world.ts";
+import type { Order } from "./world/amazon.ts";
 
 /** What a document contains; enough to render it again at any time. */
 export type DocumentSpec =
@@ -52,18 +52,18 @@ export interface AdsReportSpec {
   filters: { field: string; values: string[] }[];
 }
 
-export function ms(d: Date | string | null | undefined): number {
-  return d ? new Date(d).getTime() : NaN;
+export function ms(iso: string | undefined): number {
+  return iso ? Date.parse(iso) : NaN;
 }
 
 export function* selectOrders(
   w: SellerWorld,
   spec: Extract<DocumentSpec, { kind: "allOrders" }>,
-): Generator<OrderRow> {
+): Generator<Order> {
   const markets = new Set(spec.marketplaceIds);
   const list = spec.by === "update" ? w.ordersByUpdate : w.ordersByCreation;
-  const time = (o: OrderRow) =>
-    ms(spec.by === "update" ? o.lastUpdatedAt : o.purchasedAt);
+  const time = (o: Order) =>
+    ms(spec.by === "update" ? o.LastUpdateDate : o.PurchaseDate);
   let lo = 0, hi = list.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
@@ -73,7 +73,7 @@ export function* selectOrders(
   for (let i = lo; i < list.length; i++) {
     const o = list[i];
     if (time(o) > spec.endMs) break;
-    if (markets.has(o.marketplaceId)) yield o;
+    if (markets.has(o.MarketplaceId)) yield o;
   }
 }
 
@@ -83,10 +83,10 @@ export function selectReturns(
 ) {
   const markets = new Set(spec.marketplaceIds);
   return w.returns.filter((r) => {
-    const t = ms(r.returnedAt);
-    const o = w.orderById.get(r.amazonOrderId);
+    const t = ms(r.returnDate);
+    const o = w.orderById.get(r.orderId);
     return t >= spec.startMs && t <= spec.endMs && o !== undefined &&
-      markets.has(o.marketplaceId);
+      markets.has(o.MarketplaceId);
   });
 }
 
@@ -99,7 +99,7 @@ export function selectTraffic(
   spec: Extract<DocumentSpec, { kind: "salesTraffic" }>,
 ) {
   return (w.trafficByMarket.get(spec.marketplaceId) ?? []).filter((t) =>
-    t.day >= spec.startDay && t.day <= spec.endDay
+    t.date >= spec.startDay && t.date <= spec.endDay
   );
 }
 
@@ -109,5 +109,5 @@ export function selectTerms(
 ) {
   return (w.searchTerms.get(
     `${spec.marketplaceId}|${spec.period}|${spec.startDay}`,
-  ) ?? []).filter((t) => t.periodEnd === spec.endDay);
+  ) ?? []).filter((t) => t.dataEndTime === spec.endDay);
 }

@@ -1,9 +1,6 @@
 // How Amazon writes values: ISO 8601 with "Z" in JSON APIs, "+00:00" in flat
 // files, `dd.mm.yyyy HH:MM:SS UTC` in some EU settlement files (facts §4.8),
-// tab-separated rows with no quoting, and money as decimal strings.
-import { formatMinor, parseMinor } from "../lib/ingest/money.ts";
-
-export { formatMinor, parseMinor };
+// tab-separated rows with no quoting. Money is world/money.ts.
 
 /** `2026-03-01T12:00:00Z` (milliseconds only when there are some). */
 export function isoZ(ms: number | Date): string {

@@ -189,8 +189,9 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
       const s = sellers[index];
       if (!s) throw new RangeError(`no seller ${index}`);
       const home = s.marketplaceIds[0];
-      const profile = s.adsProfiles.find((p) => p.marketplaceId === home) ??
-        s.adsProfiles[0];
+      const profile =
+        s.adsProfiles.find((p) => p.accountInfo.marketplaceStringId === home) ??
+          s.adsProfiles[0];
       return {
         clientId: client.clientId,
         clientSecret: client.clientSecret,

@@ -1,7 +1,6 @@
 // A selling partner of the sandbox: its generated plan, its authorization
 // (the app's self-authorization refresh token, the restricted role), and
 // its world, built on first use so a sandbox with many sellers starts fast.
-import type { AdProfileRow } from "../lib/ingest/ads.ts";
 import type { GenerateOptions, Region, StorePlan } from "./world/generate.ts";
 import {
   buildWorld,
@@ -10,6 +9,7 @@ import {
   type SellerWorld,
   type SettlementDateStyle,
 } from "./served_world.ts";
+import type { AdsProfile } from "./world/amazon.ts";
 
 /**
  * One seller account.
@@ -65,8 +65,8 @@ export class SandboxSeller {
   }
 
   /** Its Ads profiles, one per marketplace. */
-  get adsProfiles(): AdProfileRow[] {
-    return this.world().adProfiles;
+  get adsProfiles(): AdsProfile[] {
+    return this.world().adsProfiles;
   }
 
   /** Everything the sandbox serves for it (built on first use). */
@@ -77,7 +77,7 @@ export class SandboxSeller {
     return this.#world;
   }
 
-  /** The ground truth: the exact records served, as lib/ingest rows. */
+  /** The ground truth: the exact records served, in Amazon's vocabulary. */
   truth(): SellerTruth {
     return sellerTruth(this.plan, this.#gen);
   }

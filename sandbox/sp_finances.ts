@@ -1,21 +1,29 @@
 // Finances v0: financial event groups (one per 14-day settlement period and
 // marketplace) and financial events (facts §4.7), wrapped in `payload`,
 // paged with `NextToken` (the same arguments must be repeated), money as
-// `{CurrencyCode, CurrencyAmount}` with a bare JSON number. Each event is
-// built from the ground truth so its charges, fees, withheld tax and
-// promotions add up to the truth's net `amount`; the truth's `eventId` is
-// `SHP-`/`RFD-` + AmazonOrderId for shipments and refunds. The model's
-// ServiceFeeEvent has no date and no id, so those two fields of a service
-// fee cannot be recovered from this API (the settlement report has them).
+// `{CurrencyCode, CurrencyAmount}` with a bare JSON number. The world holds
+// each event as the model's object already (charges, fees, withheld tax,
+// promotions); refunds are written with the model's adjustment names. The
+// model's ServiceFeeEvent has no date and no id, so neither can be
+// recovered from this API (the settlement report has the date).
 import type { Hono } from "hono";
-import type { FeeRow, FinancialEventRow } from "../lib/ingest/finance.ts";
 import { raw } from "./_json.ts";
 import { invalidInput, json } from "./_http.ts";
 import type { SandboxEnv } from "./env.ts";
-import { formatMinor, isoZ, parseMinor } from "./format.ts";
+import { isoZ } from "./format.ts";
 import { paramsHash } from "./pagination.ts";
 import { type SpCall, spRoute, timeOf } from "./sp_route.ts";
-import type { SellerWorld, SettlementPeriod } from "./served_world.ts";
+import type { SellerWorld } from "./served_world.ts";
+import type {
+  ChargeComponent,
+  FeeComponent,
+  FinancialEvent,
+  FinancialEventGroup,
+  Money,
+  Promotion,
+  TaxWithheldComponent,
+} from "./world/amazon.ts";
+import { decimal } from "./world/money.ts";
 
 const DAY = 86_400_000;
 const TWO_MINUTES = 120_000;
@@ -60,124 +68,87 @@ const EVENT_LISTS = [
 
 const cur = (minor: number, currency: string) => ({
   CurrencyCode: currency,
-  CurrencyAmount: raw(formatMinor(minor, currency)),
+  CurrencyAmount: raw(decimal(minor, currency)),
 });
-const ms = (d: Date | string | null | undefined) =>
-  d ? new Date(d).getTime() : 0;
+/** Finances v0 `Currency`: the amount as a bare JSON number. */
+const currency = (m: Money) => ({
+  CurrencyCode: m.CurrencyCode,
+  CurrencyAmount: raw(m.Amount),
+});
+const ms = (iso: string | undefined) => iso ? Date.parse(iso) : 0;
 
-function feeList(fees: readonly FeeRow[], sku?: string) {
-  return fees.filter((f) => sku === undefined || f.sku === sku).map((f) => ({
-    FeeType: f.feeType,
-    FeeAmount: cur(parseMinor(f.amount, f.currency), f.currency),
+const charges = (list: readonly ChargeComponent[]) =>
+  list.map((c) => ({
+    ChargeType: c.ChargeType,
+    ChargeAmount: currency(c.ChargeAmount),
   }));
-}
+const fees = (list: readonly FeeComponent[]) =>
+  list.map((f) => ({ FeeType: f.FeeType, FeeAmount: currency(f.FeeAmount) }));
+const withheld = (list: readonly TaxWithheldComponent[]) =>
+  list.map((w) => ({
+    TaxCollectionModel: w.TaxCollectionModel,
+    TaxesWithheld: charges(w.TaxesWithheld),
+  }));
+const promotions = (list: readonly Promotion[]) =>
+  list.map((p) => ({
+    PromotionType: p.PromotionType,
+    PromotionId: p.PromotionId,
+    PromotionAmount: currency(p.PromotionAmount),
+  }));
 
-function withheld(minor: number, currency: string) {
-  return minor === 0 ? [] : [{
-    TaxCollectionModel: "MarketplaceFacilitator",
-    TaxesWithheld: [{
-      ChargeType: "MarketplaceFacilitatorTax-Principal",
-      ChargeAmount: cur(minor, currency),
-    }],
-  }];
-}
-
-/** One truth event as the model's event object, and the list it goes in. */
+/** One world event as the model's event object, and the list it goes in. */
 export function eventJson(
-  w: SellerWorld,
-  e: FinancialEventRow,
+  e: FinancialEvent,
 ): [typeof EVENT_LISTS[number], Record<string, unknown>] {
-  const c = e.currency;
-  const fees = w.feesByEvent.get(e.eventId) ?? [];
-  const order = e.amazonOrderId ? w.orderById.get(e.amazonOrderId) : undefined;
-  const market = order ? w.marketplaceById.get(order.marketplaceId) : undefined;
-  const inclusive = market?.taxInclusive ?? true;
+  if (e.list === "ServiceFeeEventList") {
+    return [e.list, {
+      FeeReason: e.FeeReason,
+      FeeList: fees(e.FeeList),
+      FeeDescription: e.FeeDescription,
+    }];
+  }
   const head: Record<string, unknown> = {
-    AmazonOrderId: e.amazonOrderId,
-    SellerOrderId: order?.merchantOrderId ?? undefined,
-    MarketplaceName: order?.salesChannel ?? market?.name,
-    PostedDate: isoZ(ms(e.postedAt)),
+    AmazonOrderId: e.AmazonOrderId,
+    SellerOrderId: e.SellerOrderId,
+    MarketplaceName: e.MarketplaceName,
+    PostedDate: isoZ(ms(e.PostedDate)),
   };
-  if (e.eventType === "ShipmentEvent") {
-    const items = w.itemsByOrder.get(e.amazonOrderId ?? "") ?? [];
-    head.ShipmentItemList = items.map((it) => {
-      const price = parseMinor(it.itemPrice ?? "0", c);
-      const tax = inclusive ? 0 : parseMinor(it.itemTax ?? "0", c);
-      const shipping = parseMinor(it.shippingPrice ?? "0", c);
-      const promo = parseMinor(it.promotionDiscount ?? "0", c);
-      const charges = [{
-        ChargeType: "Principal",
-        ChargeAmount: cur(price, c),
-      }];
-      if (tax) charges.push({ ChargeType: "Tax", ChargeAmount: cur(tax, c) });
-      if (shipping) {
-        charges.push({
-          ChargeType: "ShippingCharge",
-          ChargeAmount: cur(shipping, c),
-        });
-      }
-      return {
-        SellerSKU: it.sku,
-        OrderItemId: it.orderItemId,
-        QuantityShipped: it.quantity,
-        ItemChargeList: charges,
-        ItemFeeList: feeList(fees, it.sku ?? undefined),
-        ItemTaxWithheldList: withheld(-tax, c),
-        PromotionList: promo
-          ? [{
-            PromotionType: "PromotionMetaDataDefinitionValue",
-            PromotionId: `PLM-${it.orderItemId}`,
-            PromotionAmount: cur(-promo, c),
-          }]
-          : [],
-      };
-    });
-    return ["ShipmentEventList", head];
+  if (e.list === "ShipmentEventList") {
+    head.ShipmentItemList = e.items.map((it) => ({
+      SellerSKU: it.SellerSKU,
+      OrderItemId: it.OrderItemId,
+      QuantityShipped: it.QuantityShipped,
+      ItemChargeList: charges(it.ItemChargeList),
+      ItemFeeList: fees(it.ItemFeeList),
+      ItemTaxWithheldList: withheld(it.ItemTaxWithheldList),
+      PromotionList: promotions(it.PromotionList),
+    }));
+  } else {
+    head.ShipmentItemAdjustmentList = e.items.map((it) => ({
+      SellerSKU: it.SellerSKU,
+      OrderAdjustmentItemId: it.OrderItemId,
+      QuantityShipped: it.QuantityShipped,
+      ItemChargeAdjustmentList: charges(it.ItemChargeList),
+      ItemFeeAdjustmentList: fees(it.ItemFeeList),
+      ItemTaxWithheldList: withheld(it.ItemTaxWithheldList),
+      ...(it.PromotionList.length
+        ? { PromotionAdjustmentList: promotions(it.PromotionList) }
+        : {}),
+    }));
   }
-  if (e.eventType === "RefundEvent") {
-    const item = (w.itemsByOrder.get(e.amazonOrderId ?? "") ?? []).find((it) =>
-      it.sku === e.sku
-    );
-    const ret = w.returns.find((r) =>
-      r.amazonOrderId === e.amazonOrderId && r.sku === e.sku
-    );
-    const qty = ret?.quantity ?? item?.quantity ?? 1;
-    const feeSum = fees.reduce((s, f) => s + parseMinor(f.amount, c), 0);
-    const principal = -(parseMinor(e.amount, c) - feeSum);
-    const tax = inclusive || !item
-      ? 0
-      : Math.round(parseMinor(item.itemTax ?? "0", c) * qty / item.quantity);
-    const charges = [{
-      ChargeType: "Principal",
-      ChargeAmount: cur(-principal, c),
-    }];
-    if (tax) charges.push({ ChargeType: "Tax", ChargeAmount: cur(-tax, c) });
-    head.ShipmentItemAdjustmentList = [{
-      SellerSKU: e.sku,
-      OrderAdjustmentItemId: item?.orderItemId,
-      QuantityShipped: qty,
-      ItemChargeAdjustmentList: charges,
-      ItemFeeAdjustmentList: feeList(fees),
-      ItemTaxWithheldList: withheld(tax, c),
-    }];
-    return ["RefundEventList", head];
-  }
-  return ["ServiceFeeEventList", {
-    FeeReason: e.description,
-    FeeList: feeList(fees),
-    FeeDescription: e.description,
-  }];
+  return [e.list, head];
 }
 
-function groupJson(w: SellerWorld, p: SettlementPeriod) {
-  const c = p.marketplace.currency;
-  const doc = w.settlementDocs.find((d) => d.period === p);
-  const deposit = doc?.settlement.depositAt;
-  const total = w.groupTotals.get(p.groupId) ?? 0;
-  const g: Record<string, unknown> = {
-    FinancialEventGroupId: p.groupId,
-    ProcessingStatus: p.closed ? "Closed" : "Open",
-    FundTransferStatus: !p.closed
+function groupJson(w: SellerWorld, g: FinancialEventGroup) {
+  const c = w.marketplaceById.get(g.marketplaceId)?.currency ?? "USD";
+  const closed = g.ProcessingStatus === "Closed";
+  const doc = w.settlementDocs.find((d) => d.group === g);
+  const deposit = doc?.settlement.depositDate;
+  const total = w.groupTotals.get(g.FinancialEventGroupId) ?? 0;
+  const out: Record<string, unknown> = {
+    FinancialEventGroupId: g.FinancialEventGroupId,
+    ProcessingStatus: g.ProcessingStatus,
+    FundTransferStatus: !closed
       ? "Unknown"
       : deposit
       ? "Succeeded"
@@ -185,13 +156,13 @@ function groupJson(w: SellerWorld, p: SettlementPeriod) {
     OriginalTotal: cur(total, c),
     ConvertedTotal: cur(total, c),
   };
-  if (deposit) g.FundTransferDate = isoZ(ms(deposit));
-  if (p.closed) g.TraceId = `SANDBOX${p.settlementId}`;
-  g.AccountTail = "042";
-  g.BeginningBalance = cur(0, c);
-  g.FinancialEventGroupStart = isoZ(p.startMs);
-  if (p.closed) g.FinancialEventGroupEnd = isoZ(p.endMs);
-  return g;
+  if (deposit) out.FundTransferDate = isoZ(ms(deposit));
+  if (closed) out.TraceId = `SANDBOX${g.settlementId}`;
+  out.AccountTail = "042";
+  out.BeginningBalance = cur(0, c);
+  out.FinancialEventGroupStart = isoZ(ms(g.FinancialEventGroupStart));
+  if (closed) out.FinancialEventGroupEnd = isoZ(ms(g.FinancialEventGroupEnd));
+  return out;
 }
 
 /** Checks the Posted/Started window rules: 2 minutes before now, ordered. */
@@ -264,14 +235,14 @@ function page<T>(
   return { slice, next };
 }
 
-function eventsResponse(call: SpCall, events: readonly FinancialEventRow[]) {
+function eventsResponse(call: SpCall, events: readonly FinancialEvent[]) {
   const size = (call.q.MaxResultsPerPage as number | undefined) ?? 100;
   const p = page(call, events, size);
   if (p instanceof Response) return p;
   const lists: Record<string, unknown[]> = {};
   for (const name of EVENT_LISTS) lists[name] = [];
   for (const e of p.slice) {
-    const [list, obj] = eventJson(call.world, e);
+    const [list, obj] = eventJson(e);
     lists[list].push(obj);
   }
   const payload: Record<string, unknown> = { FinancialEvents: lists };
@@ -289,12 +260,12 @@ function postedFilter(call: SpCall) {
 }
 
 function inWindow(
-  events: readonly FinancialEventRow[],
+  events: readonly FinancialEvent[],
   w: { after: number; before: number },
 ) {
   if (w.before - w.after > 180 * DAY) return []; // Amazon answers empty
   return events.filter((e) => {
-    const t = ms(e.postedAt);
+    const t = ms(e.PostedDate);
     return t >= w.after && t < w.before;
   });
 }
@@ -312,9 +283,12 @@ export function financesRoutes(app: Hono, env: SandboxEnv): void {
     if (win instanceof Response) return win;
     const groups = win.before - win.after > 180 * DAY
       ? []
-      : world.periods.filter((p) =>
-        p.startMs >= win.after && p.startMs < win.before
-      ).sort((a, b) => a.startMs - b.startMs);
+      : world.groups.filter((g) => {
+        const start = ms(g.FinancialEventGroupStart);
+        return start >= win.after && start < win.before;
+      }).sort((a, b) =>
+        ms(a.FinancialEventGroupStart) - ms(b.FinancialEventGroupStart)
+      );
     const size = (q.MaxResultsPerPage as number | undefined) ?? 10;
     const p = page(call, groups, size);
     if (p instanceof Response) return p;
@@ -335,7 +309,7 @@ export function financesRoutes(app: Hono, env: SandboxEnv): void {
     const win = postedFilter(call);
     if (win instanceof Response) return win;
     const events = call.world.financialEvents.filter((e) =>
-      e.eventGroupId === call.path.eventGroupId
+      e.FinancialEventGroupId === call.path.eventGroupId
     );
     const filtered = call.q.PostedAfter ? inWindow(events, win) : events;
     return eventsResponse(call, filtered);
@@ -345,7 +319,8 @@ export function financesRoutes(app: Hono, env: SandboxEnv): void {
     eventsResponse(
       call,
       call.world.financialEvents.filter((e) =>
-        e.amazonOrderId === call.path.orderId
+        e.list !== "ServiceFeeEventList" &&
+        e.AmazonOrderId === call.path.orderId
       ),
     ));
 }

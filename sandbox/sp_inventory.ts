@@ -4,51 +4,55 @@
 // startDateTime only summaries changed since then are returned (at most 18
 // months back), and that parameter must be repeated with the token.
 import type { Hono } from "hono";
-import type { InventorySnapshotRow } from "../lib/ingest/inventory.ts";
 import { invalidInput, json } from "./_http.ts";
 import type { SandboxEnv } from "./env.ts";
 import { isoZ } from "./format.ts";
 import { paramsHash } from "./pagination.ts";
 import { foreignMarketplace, listOf, spRoute, timeOf } from "./sp_route.ts";
+import type { InventorySummary } from "./world/amazon.ts";
 
 const PAGE = 50;
 const TOKEN_TTL_MS = 30_000;
 
 function summary(
-  s: InventorySnapshotRow,
+  s: InventorySummary,
   title: string | undefined,
   details: boolean,
 ) {
   const out: Record<string, unknown> = {
     asin: s.asin,
-    fnSku: s.fnsku,
-    sellerSku: s.sku,
-    condition: s.condition ?? "NewItem",
+    fnSku: s.fnSku,
+    sellerSku: s.sellerSku,
+    condition: s.condition,
   };
   if (details) {
+    const d = s.inventoryDetails;
+    const reserved = d.reservedQuantity.totalReservedQuantity;
+    const researching = d.researchingQuantity.totalResearchingQuantity;
+    const unfulfillable = d.unfulfillableQuantity.totalUnfulfillableQuantity;
     out.inventoryDetails = {
-      fulfillableQuantity: s.fulfillable,
-      inboundWorkingQuantity: s.inboundWorking,
-      inboundShippedQuantity: s.inboundShipped,
-      inboundReceivingQuantity: s.inboundReceiving,
+      fulfillableQuantity: d.fulfillableQuantity,
+      inboundWorkingQuantity: d.inboundWorkingQuantity,
+      inboundShippedQuantity: d.inboundShippedQuantity,
+      inboundReceivingQuantity: d.inboundReceivingQuantity,
       reservedQuantity: {
-        totalReservedQuantity: s.reserved,
-        pendingCustomerOrderQuantity: s.reserved,
+        totalReservedQuantity: reserved,
+        pendingCustomerOrderQuantity: reserved,
         pendingTransshipmentQuantity: 0,
         fcProcessingQuantity: 0,
       },
       researchingQuantity: {
-        totalResearchingQuantity: s.researching,
-        researchingQuantityBreakdown: s.researching
+        totalResearchingQuantity: researching,
+        researchingQuantityBreakdown: researching
           ? [{
             name: "researchingQuantityInShortTerm",
-            quantity: s.researching,
+            quantity: researching,
           }]
           : [],
       },
       unfulfillableQuantity: {
-        totalUnfulfillableQuantity: s.unfulfillable,
-        customerDamagedQuantity: s.unfulfillable,
+        totalUnfulfillableQuantity: unfulfillable,
+        customerDamagedQuantity: unfulfillable,
         warehouseDamagedQuantity: 0,
         distributorDamagedQuantity: 0,
         carrierDamagedQuantity: 0,
@@ -57,9 +61,9 @@ function summary(
       },
     };
   }
-  out.lastUpdatedTime = s.lastUpdatedAt ? isoZ(new Date(s.lastUpdatedAt)) : "";
+  out.lastUpdatedTime = isoZ(Date.parse(s.lastUpdatedTime));
   out.productName = title;
-  out.totalQuantity = s.total;
+  out.totalQuantity = s.totalQuantity;
   return out;
 }
 
@@ -110,10 +114,8 @@ export function inventoryRoutes(app: Hono, env: SandboxEnv): void {
       offset = state.k as number;
     }
     const all = (world.inventoryByMarket.get(markets[0]) ?? []).filter((s) =>
-      (skus.size === 0 || skus.has(s.sku)) &&
-      (since === undefined ||
-        (s.lastUpdatedAt !== null && s.lastUpdatedAt !== undefined &&
-          new Date(s.lastUpdatedAt).getTime() >= since))
+      (skus.size === 0 || skus.has(s.sellerSku)) &&
+      (since === undefined || Date.parse(s.lastUpdatedTime) >= since)
     );
     const page = all.slice(offset, offset + PAGE);
     const body: Record<string, unknown> = {
@@ -123,7 +125,11 @@ export function inventoryRoutes(app: Hono, env: SandboxEnv): void {
           granularityId: markets[0],
         },
         inventorySummaries: page.map((s) =>
-          summary(s, world.productBySku.get(s.sku)?.title, q.details === true)
+          summary(
+            s,
+            world.productBySku.get(s.sellerSku)?.title,
+            q.details === true,
+          )
         ),
       },
     };

@@ -1,12 +1,8 @@
 // Listings Items 2021-08-01: searchListingsItems and getListingsItem (facts
 // §4.6), the seller's own SKUs per marketplace. The sellerId in the path
-// must be the caller's. Ground truth mapping (lib/ingest ListingRow):
-// summaries give asin, productType, conditionType, status, itemName,
-// createdDate (listedAt) and lastUpdatedDate; offers[B2C].price gives price
-// and currency; fulfillmentAvailability gives the channel (AMAZON_* = AFN,
-// DEFAULT = MFN).
+// must be the caller's. The world's ListingsItem gives the summaries, the
+// B2C offer's price and the fulfillmentAvailability channel code.
 import type { Hono } from "hono";
-import type { ListingRow } from "../lib/ingest/catalog.ts";
 import { invalidInput, json, notFound, unauthorized } from "./_http.ts";
 import type { SandboxEnv } from "./env.ts";
 import { isoZ } from "./format.ts";
@@ -19,16 +15,16 @@ import {
   timeOf,
 } from "./sp_route.ts";
 import type { SellerWorld } from "./served_world.ts";
+import type { ListingsItem } from "./world/amazon.ts";
 
 const DAY = 86_400_000;
-const ms = (d: Date | string | null | undefined) =>
-  d ? new Date(d).getTime() : 0;
+const ms = (iso: string) => Date.parse(iso);
 
 /** One listings Item for `sku` across the requested marketplaces. */
 export function listingItem(
   w: SellerWorld,
   sku: string,
-  rows: readonly ListingRow[],
+  rows: readonly ListingsItem[],
   included: ReadonlySet<string>,
 ): Record<string, unknown> {
   const want = included.size ? included : new Set(["summaries"]);
@@ -45,8 +41,8 @@ export function listingItem(
       };
       if (p?.fnsku) s.fnSku = p.fnsku;
       s.itemName = l.itemName;
-      s.createdDate = isoZ(ms(l.listedAt));
-      s.lastUpdatedDate = isoZ(ms(l.lastUpdatedAt));
+      s.createdDate = isoZ(ms(l.createdDate));
+      s.lastUpdatedDate = isoZ(ms(l.lastUpdatedDate));
       s.mainImage = {
         link: `https://images.sandbox.invalid/${l.asin}.jpg`,
         height: 500,
@@ -70,17 +66,17 @@ export function listingItem(
   }
   if (want.has("issues")) item.issues = [];
   if (want.has("offers")) {
-    item.offers = rows.filter((l) => l.price).map((l) => ({
+    item.offers = rows.map((l) => ({
       marketplaceId: l.marketplaceId,
       offerType: "B2C",
-      price: { currencyCode: l.currency, amount: l.price },
+      price: { currencyCode: l.price.CurrencyCode, amount: l.price.Amount },
     }));
   }
   if (want.has("fulfillmentAvailability")) {
     item.fulfillmentAvailability = rows.map((l) =>
-      l.fulfillmentChannel === "AFN"
-        ? { fulfillmentChannelCode: `AMAZON_${w.plan.region}` }
-        : { fulfillmentChannelCode: "DEFAULT", quantity: 25 }
+      l.fulfillmentChannelCode === "DEFAULT"
+        ? { fulfillmentChannelCode: "DEFAULT", quantity: 25 }
+        : { fulfillmentChannelCode: l.fulfillmentChannelCode }
     ).filter((x, i, all) =>
       all.findIndex((y) =>
         y.fulfillmentChannelCode === x.fulfillmentChannelCode
@@ -127,7 +123,7 @@ export function listingsRoutes(app: Hono, env: SandboxEnv): void {
     const ua = timeOf(q.lastUpdatedAfter), ub = timeOf(q.lastUpdatedBefore);
     const withStatus = listOf(q.withStatus);
     const withoutStatus = listOf(q.withoutStatus);
-    const rowsBySku = new Map<string, ListingRow[]>();
+    const rowsBySku = new Map<string, ListingsItem[]>();
     for (const m of markets) {
       for (const l of world.listingsByMarket.get(m) ?? []) {
         const idType = q.identifiersType;
@@ -139,10 +135,10 @@ export function listingsRoutes(app: Hono, env: SandboxEnv): void {
           ? l.sku
           : undefined; // no EAN, UPC, … in the sandbox catalog
         if (ids.size && !ids.has(id ?? "")) continue;
-        if (ca !== undefined && ms(l.listedAt) < ca) continue;
-        if (cb !== undefined && ms(l.listedAt) > cb) continue;
-        if (ua !== undefined && ms(l.lastUpdatedAt) < ua) continue;
-        if (ub !== undefined && ms(l.lastUpdatedAt) > ub) continue;
+        if (ca !== undefined && ms(l.createdDate) < ca) continue;
+        if (cb !== undefined && ms(l.createdDate) > cb) continue;
+        if (ua !== undefined && ms(l.lastUpdatedDate) < ua) continue;
+        if (ub !== undefined && ms(l.lastUpdatedDate) > ub) continue;
         if (
           withStatus.length && !withStatus.every((s) => l.status.includes(s))
         ) continue;
@@ -159,12 +155,12 @@ export function listingsRoutes(app: Hono, env: SandboxEnv): void {
     }
     const sortBy = (q.sortBy as string | undefined) ?? "lastUpdatedDate";
     const dir = q.sortOrder === "ASC" ? 1 : -1;
-    const key = (rows: ListingRow[]) =>
+    const key = (rows: ListingsItem[]) =>
       sortBy === "sku"
         ? rows[0].sku
         : sortBy === "createdDate"
-        ? ms(rows[0].listedAt)
-        : Math.max(...rows.map((l) => ms(l.lastUpdatedAt)));
+        ? ms(rows[0].createdDate)
+        : Math.max(...rows.map((l) => ms(l.lastUpdatedDate)));
     const all = [...rowsBySku.values()].sort((a, b) => {
       const ka = key(a), kb = key(b);
       return (ka < kb ? -1 : ka > kb ? 1 : a[0].sku < b[0].sku ? -1 : 1) * dir;

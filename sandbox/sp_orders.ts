@@ -6,98 +6,96 @@
 // Amazon does. `paginationToken` lives 24 hours and every other parameter
 // except maxResultsPerPage must be repeated unchanged.
 //
-// How the ground truth maps (lib/ingest OrderRow): status Pending/Unshipped/
-// Shipped/Canceled = fulfillment.fulfillmentStatus PENDING/UNSHIPPED/
-// SHIPPED/CANCELLED, "Delivered" = SHIPPED with a DELIVERED package;
-// shippedAt = packages[].shipTime; deliveredAt = lastUpdatedTime of a
-// delivered order; orderTotal = proceeds.grandTotal (absent when cancelled);
-// isPrime / isBusiness = programs PRIME / AMAZON_BUSINESS; shipCountry =
-// recipient.deliveryAddress.countryCode; merchantOrderId = the
-// SELLER_ORDER_ID alias. Item money: itemPrice = the ITEM proceeds
-// breakdown, itemTax = TAX, shippingPrice = SHIPPING, promotionDiscount =
-// minus DISCOUNT.
+// The world keeps orders in the Orders v0 vocabulary; this writes them in
+// the v2026 model's: OrderStatus Pending/Unshipped/Shipped/Canceled =
+// fulfillment.fulfillmentStatus PENDING/UNSHIPPED/SHIPPED/CANCELLED; the
+// Package is packages[0] (DELIVERED once it has a deliveredTime);
+// OrderTotal = proceeds.grandTotal; IsPrime / IsBusinessOrder = programs
+// PRIME / AMAZON_BUSINESS; ShippingAddress.CountryCode =
+// recipient.deliveryAddress.countryCode; SellerOrderId = the
+// SELLER_ORDER_ID alias. Item money becomes proceeds breakdowns: ITEM,
+// TAX, SHIPPING and DISCOUNT (minus PromotionDiscount).
 import type { Hono } from "hono";
-import type { OrderItemRow, OrderRow } from "../lib/ingest/orders.ts";
 import { invalidInput, json, notFound } from "./_http.ts";
 import type { SandboxEnv } from "./env.ts";
-import { formatMinor, isoZ, parseMinor } from "./format.ts";
+import { isoZ } from "./format.ts";
 import { paramsHash } from "./pagination.ts";
+import type { SellerWorld } from "./served_world.ts";
 import { foreignMarketplace, listOf, spRoute, timeOf } from "./sp_route.ts";
 import type { Query } from "./validate.ts";
-import type { SellerWorld } from "./served_world.ts";
+import type { Order, OrderItem } from "./world/amazon.ts";
+import { decimal, minorOf } from "./world/money.ts";
 
 const DAY = 86_400_000;
 const TWO_MINUTES = 120_000;
 
-const FULFILLMENT_STATUS: Record<string, string> = {
+const FULFILLMENT_STATUS: Record<Order["OrderStatus"], string> = {
   Pending: "PENDING",
   Unshipped: "UNSHIPPED",
   Shipped: "SHIPPED",
-  Delivered: "SHIPPED",
   Canceled: "CANCELLED",
 };
 
-const ms = (d: Date | string | null | undefined) =>
-  d ? new Date(d).getTime() : NaN;
+const ms = (iso: string) => Date.parse(iso);
 
 function m(amount: number, currency: string) {
-  return { amount: formatMinor(amount, currency), currencyCode: currency };
-}
-
-function minor(amount: string | null | undefined, currency: string): number {
-  return amount ? parseMinor(amount, currency) : 0;
+  return { amount: decimal(amount, currency), currencyCode: currency };
 }
 
 /** One order as the v2026 model shapes it. */
 export function orderJson(
   w: SellerWorld,
-  o: OrderRow,
+  o: Order,
   included: ReadonlySet<string>,
   pii: boolean,
 ): Record<string, unknown> {
-  const cur = o.currency ?? "USD";
-  const market = w.marketplaceById.get(o.marketplaceId);
+  const market = w.marketplaceById.get(o.MarketplaceId);
+  const cur = o.OrderTotal?.CurrencyCode ?? market?.currency ?? "USD";
   const taxInclusive = market?.taxInclusive ?? false;
-  const items = w.itemsByOrder.get(o.amazonOrderId) ?? [];
-  const cancelled = o.status === "Canceled";
-  const shipped = o.shippedAt !== null && o.shippedAt !== undefined;
-  const out: Record<string, unknown> = { orderId: o.amazonOrderId };
-  if (o.merchantOrderId) {
+  const items = w.itemsByOrder.get(o.AmazonOrderId) ?? [];
+  const cancelled = o.OrderStatus === "Canceled";
+  const pkg = o.Package;
+  const out: Record<string, unknown> = { orderId: o.AmazonOrderId };
+  if (o.SellerOrderId) {
     out.orderAliases = [{
-      aliasId: o.merchantOrderId,
+      aliasId: o.SellerOrderId,
       aliasType: "SELLER_ORDER_ID",
     }];
   }
-  out.createdTime = isoZ(ms(o.purchasedAt));
-  out.lastUpdatedTime = isoZ(ms(o.lastUpdatedAt));
+  out.createdTime = isoZ(ms(o.PurchaseDate));
+  out.lastUpdatedTime = isoZ(ms(o.LastUpdateDate));
   const programs: string[] = [];
-  if (o.isPrime) programs.push("PRIME");
-  if (o.isBusiness) programs.push("AMAZON_BUSINESS");
+  if (o.IsPrime) programs.push("PRIME");
+  if (o.IsBusinessOrder) programs.push("AMAZON_BUSINESS");
   out.programs = programs;
   out.salesChannel = {
     channelName: "AMAZON",
-    marketplaceId: o.marketplaceId,
-    marketplaceName: o.salesChannel ?? market?.name,
+    marketplaceId: o.MarketplaceId,
+    marketplaceName: o.SalesChannel,
   };
-  const person = w.piiByOrder.get(o.amazonOrderId)?.payload;
-  if (included.has("BUYER") && pii && person) {
-    out.buyer = { buyerName: person.name, buyerEmail: person.email };
+  const buyer = w.buyerByOrder.get(o.AmazonOrderId);
+  const person = buyer?.ShippingAddress;
+  if (included.has("BUYER") && pii && buyer) {
+    out.buyer = {
+      buyerName: buyer.BuyerInfo.BuyerName,
+      buyerEmail: buyer.BuyerInfo.BuyerEmail,
+    };
   }
   if (included.has("RECIPIENT")) {
     const address: Record<string, string | undefined> = {};
     if (pii && person) {
-      address.name = person.name;
-      address.addressLine1 = person.addressLine1;
-      address.addressLine2 = person.addressLine2;
+      address.name = person.Name;
+      address.addressLine1 = person.AddressLine1;
+      address.addressLine2 = person.AddressLine2;
     }
     if (person) {
-      address.city = person.city;
-      address.stateOrRegion = person.stateOrRegion;
-      address.postalCode = person.postalCode;
+      address.city = person.City;
+      address.stateOrRegion = person.StateOrRegion;
+      address.postalCode = person.PostalCode;
     }
-    address.countryCode = o.shipCountry ?? person?.countryCode;
+    address.countryCode = o.ShippingAddress.CountryCode;
     if (pii && person) {
-      address.phone = person.phone;
+      address.phone = person.Phone;
       address.addressType = "RESIDENTIAL";
     }
     out.recipient = {
@@ -106,13 +104,13 @@ export function orderJson(
       ),
     };
   }
-  if (included.has("PROCEEDS") && !cancelled && o.orderTotal) {
+  if (included.has("PROCEEDS") && !cancelled && o.OrderTotal) {
     let item = 0, shipping = 0, tax = 0, discount = 0;
     for (const it of items) {
-      item += minor(it.itemPrice, cur);
-      shipping += minor(it.shippingPrice, cur);
-      tax += minor(it.itemTax, cur);
-      discount += minor(it.promotionDiscount, cur);
+      item += minorOf(it.ItemPrice);
+      shipping += minorOf(it.ShippingPrice);
+      tax += minorOf(it.ItemTax);
+      discount += minorOf(it.PromotionDiscount);
     }
     const breakdowns = [{ type: "ITEM", subtotal: m(item, cur) }];
     if (shipping) {
@@ -125,33 +123,34 @@ export function orderJson(
       breakdowns.push({ type: "DISCOUNT", subtotal: m(-discount, cur) });
     }
     out.proceeds = {
-      grandTotal: { amount: o.orderTotal, currencyCode: cur },
+      grandTotal: {
+        amount: o.OrderTotal.Amount,
+        currencyCode: o.OrderTotal.CurrencyCode,
+      },
       breakdowns,
     };
   }
   if (included.has("FULFILLMENT")) {
     out.fulfillment = {
-      fulfillmentStatus: FULFILLMENT_STATUS[o.status] ?? "PENDING",
-      fulfilledBy: o.fulfillmentChannel === "AFN" ? "AMAZON" : "MERCHANT",
-      fulfillmentServiceLevel: o.isPrime ? "EXPEDITED" : "STANDARD",
+      fulfillmentStatus: FULFILLMENT_STATUS[o.OrderStatus],
+      fulfilledBy: o.FulfillmentChannel === "AFN" ? "AMAZON" : "MERCHANT",
+      fulfillmentServiceLevel: o.IsPrime ? "EXPEDITED" : "STANDARD",
     };
   }
   out.orderItems = items.map((it) =>
-    itemJson(it, cur, taxInclusive, included, cancelled, shipped)
+    itemJson(it, cur, taxInclusive, included, cancelled, pkg !== undefined)
   );
-  if (included.has("PACKAGES") && shipped) {
+  if (included.has("PACKAGES") && pkg) {
+    const status = pkg.deliveredTime ? "DELIVERED" : "IN_TRANSIT";
     out.packages = [{
-      packageReferenceId: `1${o.amazonOrderId.replace(/\D/g, "").slice(-12)}`,
-      createdTime: isoZ(ms(o.shippedAt)),
-      packageStatus: {
-        status: o.deliveredAt ? "DELIVERED" : "IN_TRANSIT",
-        detailedStatus: o.deliveredAt ? "DELIVERED" : "IN_TRANSIT",
-      },
-      carrier: o.fulfillmentChannel === "AFN" ? "AMZN" : "UPS",
-      shipTime: isoZ(ms(o.shippedAt)),
+      packageReferenceId: `1${o.AmazonOrderId.replace(/\D/g, "").slice(-12)}`,
+      createdTime: isoZ(ms(pkg.shipTime)),
+      packageStatus: { status, detailedStatus: status },
+      carrier: o.FulfillmentChannel === "AFN" ? "AMZN" : "UPS",
+      shipTime: isoZ(ms(pkg.shipTime)),
       packageItems: items.map((it) => ({
-        orderItemId: it.orderItemId,
-        quantity: it.quantity,
+        orderItemId: it.OrderItemId,
+        quantity: it.QuantityOrdered,
       })),
     }];
   }
@@ -159,7 +158,7 @@ export function orderJson(
 }
 
 function itemJson(
-  it: OrderItemRow,
+  it: OrderItem,
   cur: string,
   taxInclusive: boolean,
   included: ReadonlySet<string>,
@@ -167,26 +166,26 @@ function itemJson(
   shipped: boolean,
 ): Record<string, unknown> {
   const product: Record<string, unknown> = {
-    asin: it.asin,
-    title: it.title,
-    sellerSku: it.sku,
+    asin: it.ASIN,
+    title: it.Title,
+    sellerSku: it.SellerSKU,
     condition: { conditionType: "NEW", conditionSubtype: "NEW" },
   };
-  if (it.itemPrice) {
+  if (it.ItemPrice) {
     product.price = {
-      unitPrice: m(Math.round(minor(it.itemPrice, cur) / it.quantity), cur),
+      unitPrice: m(Math.round(minorOf(it.ItemPrice) / it.QuantityOrdered), cur),
     };
   }
   const out: Record<string, unknown> = {
-    orderItemId: it.orderItemId,
-    quantityOrdered: it.quantity,
+    orderItemId: it.OrderItemId,
+    quantityOrdered: it.QuantityOrdered,
     product,
   };
-  if (included.has("PROCEEDS") && !cancelled && it.itemPrice) {
-    const item = minor(it.itemPrice, cur);
-    const shipping = minor(it.shippingPrice, cur);
-    const tax = minor(it.itemTax, cur);
-    const discount = minor(it.promotionDiscount, cur);
+  if (included.has("PROCEEDS") && !cancelled && it.ItemPrice) {
+    const item = minorOf(it.ItemPrice);
+    const shipping = minorOf(it.ShippingPrice);
+    const tax = minorOf(it.ItemTax);
+    const discount = minorOf(it.PromotionDiscount);
     const breakdowns = [{ type: "ITEM", subtotal: m(item, cur) }];
     if (shipping) {
       breakdowns.push({ type: "SHIPPING", subtotal: m(shipping, cur) });
@@ -205,8 +204,8 @@ function itemJson(
   }
   if (included.has("FULFILLMENT")) {
     out.fulfillment = {
-      quantityFulfilled: shipped ? it.quantity : 0,
-      quantityUnfulfilled: shipped || cancelled ? 0 : it.quantity,
+      quantityFulfilled: shipped ? it.QuantityOrdered : 0,
+      quantityUnfulfilled: shipped || cancelled ? 0 : it.QuantityOrdered,
     };
   }
   return out;
@@ -298,17 +297,18 @@ export function ordersRoutes(app: Hono, env: SandboxEnv): void {
     }
     const bound = start?.b ?? before ?? now - TWO_MINUTES;
     const list = byCreation ? world.ordersByCreation : world.ordersByUpdate;
-    const time = (o: OrderRow) =>
-      ms(byCreation ? o.purchasedAt : o.lastUpdatedAt);
+    const time = (o: Order) =>
+      ms(byCreation ? o.PurchaseDate : o.LastUpdateDate);
     const statuses = new Set(listOf(q.fulfillmentStatuses));
     const fulfilledBy = new Set(listOf(q.fulfilledBy));
     const marketSet = new Set(markets.length ? markets : seller.marketplaceIds);
-    const matches = (o: OrderRow) =>
-      marketSet.has(o.marketplaceId) &&
-      (statuses.size === 0 || statuses.has(FULFILLMENT_STATUS[o.status])) &&
+    const matches = (o: Order) =>
+      marketSet.has(o.MarketplaceId) &&
+      (statuses.size === 0 ||
+        statuses.has(FULFILLMENT_STATUS[o.OrderStatus])) &&
       (fulfilledBy.size === 0 ||
         fulfilledBy.has(
-          o.fulfillmentChannel === "AFN" ? "AMAZON" : "MERCHANT",
+          o.FulfillmentChannel === "AFN" ? "AMAZON" : "MERCHANT",
         ));
     // First index after the token's position, or at `after`.
     let lo = 0, hi = list.length;
@@ -316,13 +316,13 @@ export function ordersRoutes(app: Hono, env: SandboxEnv): void {
       const mid = (lo + hi) >> 1;
       const t = time(list[mid]);
       const ahead = start
-        ? t < start.t || (t === start.t && list[mid].amazonOrderId <= start.id)
+        ? t < start.t || (t === start.t && list[mid].AmazonOrderId <= start.id)
         : t < after;
       if (ahead) lo = mid + 1;
       else hi = mid;
     }
     const included = new Set(listOf(q.includedData));
-    const page: OrderRow[] = [];
+    const page: Order[] = [];
     let more = false;
     for (let i = lo; i < list.length; i++) {
       const o = list[i];
@@ -345,7 +345,7 @@ export function ordersRoutes(app: Hono, env: SandboxEnv): void {
           o: "searchOrders",
           h: hash,
           t: now,
-          k: { b: bound, t: time(last), id: last.amazonOrderId },
+          k: { b: bound, t: time(last), id: last.AmazonOrderId },
         }),
       };
     }

@@ -1,9 +1,58 @@
-// Helpers for tests that talk to a running sandbox over HTTP: start one for
-// the length of a test, get an access token the way a client would, call
-// the SP-API and the Ads API, and read gzip TSV and JSON documents.
+// The sandbox's entry for tests and benches: everything sandbox/mod.ts
+// offers, plus what a test needs to look inside — the sandbox itself, its
+// sellers' worlds and ground truth (in Amazon's vocabulary), the fault
+// controller, the manual clock, the world generator — and helpers that talk
+// to a running sandbox over HTTP: start one for the length of a test, get
+// an access token the way a client would, call the SP-API and the Ads API,
+// read gzip TSV and JSON documents. Nothing outside sandbox/ imports any
+// other of its files.
 import { ManualClock } from "./clock.ts";
 import type { SandboxOptions } from "./options.ts";
 import { type RunningSandbox, startSandbox } from "./server.ts";
+
+export * from "./mod.ts";
+export { createSandbox, type Sandbox } from "./sandbox.ts";
+export { SandboxSeller } from "./seller.ts";
+export { type Clock, ManualClock, systemClock } from "./clock.ts";
+export {
+  FAULT_KINDS,
+  FaultController,
+  type FaultKind,
+  type FaultRule,
+  type FiredFault,
+} from "./faults.ts";
+export {
+  eventTotal,
+  type SellerTruth,
+  type SellerWorld,
+  SETTLEMENT_COLUMNS,
+  type SettlementDateStyle,
+  type SettlementDocument,
+} from "./served_world.ts";
+export {
+  ALL_ORDERS_COLUMNS,
+  MYI_COLUMNS,
+  RETURNS_COLUMNS,
+} from "./documents.ts";
+export { SP_OPERATIONS, type SpOperationId } from "./spec.ts";
+export { eventJson } from "./sp_finances.ts";
+/** JSON with raw numbers written exactly, as the sandbox writes its bodies. */
+export { stringify } from "./_json.ts";
+export { isoDay, isoOffset, isoZ } from "./format.ts";
+export {
+  type GenerateOptions,
+  generateStore,
+  type Marketplace,
+  MARKETPLACES,
+  planStores,
+  type ProductPlan,
+  type Region,
+  type StorePlan,
+  type WorldBatch,
+  type WorldRecords,
+} from "./world/generate.ts";
+export { Rng } from "./world/random.ts";
+export type * from "./world/amazon.ts";
 
 /** Parsed JSON of a test response (tests index into it freely). */
 // deno-lint-ignore no-explicit-any

@@ -1,43 +1,41 @@
-// Deterministic, realistic data for N stores, for development, demos and
-// tests. Pure: the same options (seed and anchor included) give the same rows,
-// byte for byte. Every timestamp derives from `anchor`; randomness comes only
-// from lib/seed/random.ts. Orders are produced in batches by a generator so
-// a large run stays within memory. Money is computed in integer minor units
-// and formatted as decimal strings (lib/ingest/money.ts). Buyers are
-// obviously fake (example.invalid); Data Policy §9 limits when buyer data
-// exists at all: only MFN orders within 30 days of delivery carry it.
+// Deterministic, realistic data for N sellers: the world the sandbox
+// marketplace serves, in Amazon's vocabulary (./amazon.ts). Pure: the same
+// options (seed and anchor included) give the same records, byte for byte.
+// Every timestamp derives from `anchor`; randomness comes only from
+// ./random.ts. Orders are produced in batches by a generator so a large
+// world stays within memory. Money is computed in integer minor units and
+// written as Amazon's decimal strings (./money.ts). Buyers are obviously
+// fake (example.invalid), and buyer data exists only where Amazon would
+// still hand it out: merchant-fulfilled orders until 30 days after delivery.
+//
+// A few random draws feed no record: they fed the portal's own bookkeeping
+// (sync times, a store's uuid) before the world spoke Amazon's vocabulary,
+// and stay so every seed keeps producing exactly the same world.
 import type {
-  AdBudgetBidChangeRow,
-  AdCampaignRow,
-  AdGroupRow,
-  AdKeywordRow,
-  AdMetricsDailyRow,
-  AdProfileRow,
-  AdTargetRow,
-} from "../../lib/ingest/ads.ts";
-import {
-  BUYER_PII_RETENTION_DAYS,
-  type BuyerPiiInput,
-  type BuyerPiiPayload,
-} from "../../lib/ingest/buyer_pii.ts";
-import type { ListingRow, ProductRow } from "../../lib/ingest/catalog.ts";
-import type {
-  FeeRow,
-  FinancialEventRow,
-  SettlementLineRow,
-  SettlementRow,
-} from "../../lib/ingest/finance.ts";
-import type { InventorySnapshotRow } from "../../lib/ingest/inventory.ts";
-import { formatMinor } from "../../lib/ingest/money.ts";
-import type {
-  ApiRequestLogRow,
-  SyncCursorRow,
-  SyncRunRow,
-} from "../../lib/ingest/ops.ts";
-import type { OrderItemRow, OrderRow } from "../../lib/ingest/orders.ts";
-import type { ReturnRow } from "../../lib/ingest/returns.ts";
-import type { SalesTrafficRow } from "../../lib/ingest/sales_traffic.ts";
-import type { SearchTermRow } from "../../lib/ingest/search_terms.ts";
+  AdsChange,
+  AdsProfile,
+  AdsReportRow,
+  CatalogItem,
+  CustomerReturn,
+  FeeComponent,
+  FinancialEvent,
+  FinancialEventGroup,
+  InventorySummary,
+  ListingsItem,
+  Order,
+  OrderBuyerData,
+  OrderItem,
+  SalesAndTrafficByAsin,
+  SearchTermsEntry,
+  Settlement,
+  SettlementLine,
+  ShipmentItem,
+  SpAdGroup,
+  SpCampaign,
+  SpKeyword,
+  SpTargetingClause,
+} from "./amazon.ts";
+import { decimal, money } from "./money.ts";
 import { Rng } from "./random.ts";
 import {
   BRAND_FIRST,
@@ -63,12 +61,14 @@ const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 const SETTLEMENT_DAYS = 14;
+/** How long after delivery Amazon still hands out an order's buyer data. */
+const BUYER_DATA_DAYS = 30;
 
 export interface GenerateOptions {
   seed: string | number;
-  /** Number of stores (1-100). */
+  /** Number of sellers (1-100). */
   stores: number;
-  /** Orders in total, split across stores. */
+  /** Orders in total, split across sellers. */
   orders: number;
   /** Orders are spread over this many days before `anchor`. */
   days: number;
@@ -76,45 +76,46 @@ export interface GenerateOptions {
   anchor: Date;
   /** Orders per yielded batch (default 2000). */
   ordersPerBatch?: number;
-  /** Days of daily inventory snapshots (default 30, at most `days`). */
+  /** Days of daily inventory summaries (default 30, at most `days`). */
   inventoryDays?: number;
   /** Days of daily ad metrics (default 60, at most `days`). */
   adMetricsDays?: number;
 }
 
-/** Rows for one transaction, keyed like the lib/ingest write paths. */
-export interface SeedRows {
-  products?: ProductRow[];
-  listings?: ListingRow[];
-  inventorySnapshots?: InventorySnapshotRow[];
-  orders?: OrderRow[];
-  orderItems?: OrderItemRow[];
-  buyerPii?: BuyerPiiInput[];
-  returns?: ReturnRow[];
-  salesTrafficDaily?: SalesTrafficRow[];
-  adProfiles?: AdProfileRow[];
-  adCampaigns?: AdCampaignRow[];
-  adGroups?: AdGroupRow[];
-  adKeywords?: AdKeywordRow[];
-  adTargets?: AdTargetRow[];
-  adBudgetBidChanges?: AdBudgetBidChangeRow[];
-  adMetricsDaily?: AdMetricsDailyRow[];
-  settlements?: SettlementRow[];
-  settlementLines?: SettlementLineRow[];
-  financialEvents?: FinancialEventRow[];
-  fees?: FeeRow[];
-  searchTerms?: SearchTermRow[];
-  apiRequestLog?: ApiRequestLogRow[];
-  syncRuns?: SyncRunRow[];
-  syncCursors?: SyncCursorRow[];
+/** Records of one batch, by kind. */
+export interface WorldRecords {
+  catalogItems?: CatalogItem[];
+  listings?: ListingsItem[];
+  /** Daily FBA inventory summaries, oldest first per SKU. */
+  inventory?: InventorySummary[];
+  orders?: Order[];
+  orderItems?: OrderItem[];
+  buyerData?: OrderBuyerData[];
+  returns?: CustomerReturn[];
+  salesTraffic?: SalesAndTrafficByAsin[];
+  adsProfiles?: AdsProfile[];
+  campaigns?: SpCampaign[];
+  adGroups?: SpAdGroup[];
+  keywords?: SpKeyword[];
+  targets?: SpTargetingClause[];
+  /** Budget and bid changes, oldest first per entity. */
+  adsChanges?: AdsChange[];
+  adsReportRows?: AdsReportRow[];
+  settlements?: Settlement[];
+  /** Every settlement period, open or closed. */
+  eventGroups?: FinancialEventGroup[];
+  /** Settlement lines, in file order per settlement. */
+  settlementLines?: SettlementLine[];
+  financialEvents?: FinancialEvent[];
+  searchTerms?: SearchTermsEntry[];
 }
 
-export interface SeedBatch {
+export interface WorldBatch {
   /** What the batch holds, for progress messages. */
   label: string;
   /** Orders in this batch (0 for other batches). */
   orders: number;
-  rows: SeedRows;
+  records: WorldRecords;
 }
 
 export interface ProductPlan {
@@ -143,9 +144,8 @@ export interface ListingPlan {
 
 export interface StorePlan {
   index: number;
-  /** Seed of this store's random streams. */
+  /** Seed of this seller's random streams. */
   rngSeed: string;
-  id: string;
   sellerId: string;
   region: Region;
   name: string;
@@ -160,22 +160,6 @@ export interface StorePlan {
   products: readonly ProductPlan[];
   listings: readonly ListingPlan[];
 }
-
-/** Datasets as the sync engine names them in sync_runs and sync_cursors. */
-export const DATASETS = [
-  "catalog",
-  "listings",
-  "inventory",
-  "orders",
-  "returns",
-  "sales_traffic",
-  "settlements",
-  "financial_events",
-  "ads_entities",
-  "ads_metrics",
-  "search_terms",
-] as const;
-export type Dataset = typeof DATASETS[number];
 
 interface Resolved {
   seed: string;
@@ -230,6 +214,8 @@ function resolve(opts: GenerateOptions): Resolved {
 // ── Small helpers ───────────────────────────────────────────────────────────
 
 const isoDate = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+/** An instant as Amazon's JSON writes it: `2026-03-01T12:00:00Z`. */
+const iso = (ms: number) => new Date(ms).toISOString().replace(".000Z", "Z");
 const at = (ms: number) => new Date(ms);
 const floorSecond = (ms: number) => ms - (((ms % 1000) + 1000) % 1000);
 const floorDay = (ms: number) => ms - (((ms % DAY) + DAY) % DAY);
@@ -354,7 +340,7 @@ function planStore(
 ): StorePlan {
   const base = new Rng(rngSeed);
   const r = base.fork("identity");
-  const id = r.uuid();
+  r.uuid(); // was the seed's store id (bench/seed.ts draws it again)
   const sellerId = `A${r.chars(13)}`;
   const region: Region = index < 3
     ? (["NA", "EU", "FE"] as const)[index]
@@ -463,7 +449,6 @@ function planStore(
   return {
     index,
     rngSeed,
-    id,
     sellerId,
     region,
     name,
@@ -505,12 +490,10 @@ class StoreWorld {
   readonly plan: StorePlan;
   readonly o: Resolved;
   readonly base: Rng;
-  readonly tally = new Map<Dataset, number>();
   readonly periods = new Map<string, Period[]>();
   readonly traffic = new Map<string, TrafficCell>();
   readonly usedIds = new Set<string>();
   readonly origin = new Map<string, number>();
-  lastSettlementEndMs = 0;
 
   constructor(plan: StorePlan, o: Resolved) {
     this.plan = plan;
@@ -545,16 +528,9 @@ class StoreWorld {
           totalMinor: 0,
           lines: 0,
         });
-        if (end <= o.anchorMs) {
-          this.lastSettlementEndMs = Math.max(this.lastSettlementEndMs, end);
-        }
       }
       this.periods.set(m.id, list);
     }
-  }
-
-  count(dataset: Dataset, n: number) {
-    this.tally.set(dataset, (this.tally.get(dataset) ?? 0) + n);
   }
 
   uniqueId(make: () => string): string {
@@ -572,44 +548,33 @@ class StoreWorld {
 
   /** Appends a settlement line (closed periods only) and keeps the total exact. */
   settle(
-    out: SettlementLineRow[],
+    out: SettlementLine[],
     period: Period | undefined,
     amountMinor: number,
-    line: Omit<
-      SettlementLineRow,
-      | "storeId"
-      | "settlementId"
-      | "lineNo"
-      | "amount"
-      | "currency"
-      | "marketplaceName"
-    >,
+    line: Omit<SettlementLine, "settlementId" | "amount" | "marketplaceName">,
   ) {
     if (!period || !period.closed) return;
     period.lines++;
     period.totalMinor += amountMinor;
     out.push({
-      storeId: this.plan.id,
       settlementId: period.settlementId,
-      lineNo: period.lines,
       marketplaceName: period.marketplace.name,
       ...line,
-      amount: formatMinor(amountMinor, period.marketplace.currency),
-      currency: period.marketplace.currency,
+      amount: decimal(amountMinor, period.marketplace.currency),
     });
   }
 }
 
 /**
- * Yields one store's data as batches, each meant for one transaction:
- * catalog, inventory, advertising, then orders (with their items, buyer
- * data, returns and finance rows) `ordersPerBatch` at a time, then the
- * aggregates (settlements, sales and traffic, search terms, sync records).
+ * Yields one seller's world as batches: catalog, inventory, advertising,
+ * then orders (with their items, buyer data, returns and money)
+ * `ordersPerBatch` at a time, then the aggregates (settlements and event
+ * groups, sales and traffic, search terms).
  */
 export function* generateStore(
   plan: StorePlan,
   opts: GenerateOptions,
-): Generator<SeedBatch> {
+): Generator<WorldBatch> {
   const world = new StoreWorld(plan, resolve(opts));
   yield catalogBatch(world);
   yield inventoryBatch(world);
@@ -618,48 +583,50 @@ export function* generateStore(
   yield* closingBatches(world);
 }
 
-function catalogBatch(w: StoreWorld): SeedBatch {
+function catalogBatch(w: StoreWorld): WorldBatch {
   const { plan, o } = w;
   const r = w.base.fork("catalog-rows");
-  const products: ProductRow[] = plan.products.map((p) => ({
-    storeId: plan.id,
-    sku: p.sku,
-    asin: p.asin,
-    title: p.title,
-    category: p.category.name,
-    brand: p.brand,
-    updatedAt: at(floorSecond(o.anchorMs - r.int(5, 300) * MINUTE)),
-  }));
-  const listings: ListingRow[] = plan.listings.map((l) => ({
-    storeId: plan.id,
-    marketplaceId: l.marketplace.id,
-    sku: l.product.sku,
-    asin: l.product.asin,
-    productType: l.product.category.productType,
-    conditionType: "new_new",
-    status: l.buyable ? ["BUYABLE", "DISCOVERABLE"] : ["DISCOVERABLE"],
-    itemName: l.product.title,
-    price: formatMinor(l.priceMinor, l.marketplace.currency),
-    currency: l.marketplace.currency,
-    fulfillmentChannel: l.product.channel,
-    listedAt: l.listedAt,
-    lastUpdatedAt: at(
-      Math.max(
-        l.listedAt.getTime(),
-        floorSecond(o.anchorMs - r.int(1, 90 * 24) * HOUR),
+  const catalogItems: CatalogItem[] = plan.products.map((p) => {
+    r.int(5, 300); // was the seed's updatedAt
+    return {
+      asin: p.asin,
+      sellerSku: p.sku,
+      itemName: p.title,
+      brand: p.brand,
+      browseClassification: { displayName: p.category.name },
+    };
+  });
+  const listings: ListingsItem[] = plan.listings.map((l) => {
+    const item: ListingsItem = {
+      sku: l.product.sku,
+      marketplaceId: l.marketplace.id,
+      asin: l.product.asin,
+      productType: l.product.category.productType,
+      conditionType: "new_new",
+      status: l.buyable ? ["BUYABLE", "DISCOVERABLE"] : ["DISCOVERABLE"],
+      itemName: l.product.title,
+      createdDate: iso(l.listedAt.getTime()),
+      lastUpdatedDate: iso(
+        Math.max(
+          l.listedAt.getTime(),
+          floorSecond(o.anchorMs - r.int(1, 90 * 24) * HOUR),
+        ),
       ),
-    ),
-    updatedAt: at(floorSecond(o.anchorMs - r.int(5, 300) * MINUTE)),
-  }));
-  w.count("catalog", products.length);
-  w.count("listings", listings.length);
-  return { label: "catalog", orders: 0, rows: { products, listings } };
+      price: money(l.priceMinor, l.marketplace.currency),
+      fulfillmentChannelCode: l.product.channel === "AFN"
+        ? `AMAZON_${plan.region}`
+        : "DEFAULT",
+    };
+    r.int(5, 300); // was the seed's updatedAt
+    return item;
+  });
+  return { label: "catalog", orders: 0, records: { catalogItems, listings } };
 }
 
-function inventoryBatch(w: StoreWorld): SeedBatch {
+function inventoryBatch(w: StoreWorld): WorldBatch {
   const { plan, o } = w;
   const r = w.base.fork("inventory");
-  const rows: InventorySnapshotRow[] = [];
+  const rows: InventorySummary[] = [];
   const today = floorDay(o.anchorMs);
   for (const l of plan.listings) {
     if (l.product.channel !== "AFN") continue;
@@ -692,35 +659,36 @@ function inventoryBatch(w: StoreWorld): SeedBatch {
       const reserved = Math.round(fulfillable * r.float(0.01, 0.08));
       const researching = r.chance(0.08) ? r.int(1, 3) : 0;
       rows.push({
-        storeId: plan.id,
-        marketplaceId: l.marketplace.id,
-        sku: l.product.sku,
-        snapshotDate: isoDate(dayMs),
-        fnsku: l.product.fnsku,
+        granularityId: l.marketplace.id,
+        date: isoDate(dayMs),
         asin: l.product.asin,
+        fnSku: l.product.fnsku!,
+        sellerSku: l.product.sku,
         condition: "NewItem",
-        fulfillable,
-        inboundWorking: working,
-        inboundShipped: shipped,
-        inboundReceiving: receiving,
-        reserved,
-        researching,
-        unfulfillable,
-        total: fulfillable + working + shipped + receiving + reserved +
-          researching +
-          unfulfillable,
-        lastUpdatedAt: at(dayMs + r.int(2 * 60, 20 * 60) * MINUTE),
+        inventoryDetails: {
+          fulfillableQuantity: fulfillable,
+          inboundWorkingQuantity: working,
+          inboundShippedQuantity: shipped,
+          inboundReceivingQuantity: receiving,
+          reservedQuantity: { totalReservedQuantity: reserved },
+          researchingQuantity: { totalResearchingQuantity: researching },
+          unfulfillableQuantity: { totalUnfulfillableQuantity: unfulfillable },
+        },
+        lastUpdatedTime: iso(dayMs + r.int(2 * 60, 20 * 60) * MINUTE),
+        totalQuantity: fulfillable + working + shipped + receiving + reserved +
+          researching + unfulfillable,
       });
     }
   }
-  w.count("inventory", rows.length);
-  return { label: "inventory", orders: 0, rows: { inventorySnapshots: rows } };
+  return { label: "inventory", orders: 0, records: { inventory: rows } };
 }
 
 // ── Advertising ─────────────────────────────────────────────────────────────
 
 interface AdEntity {
   kind: "keyword" | "target";
+  /** The report's keywordType: the match type, or a targeting expression kind. */
+  keywordType: string;
   id: string;
   campaignId: string;
   bidMinor: number;
@@ -741,31 +709,31 @@ interface CampaignPlan {
   entities: AdEntity[];
 }
 
-function* adBatches(w: StoreWorld): Generator<SeedBatch> {
+function* adBatches(w: StoreWorld): Generator<WorldBatch> {
   const { plan, o } = w;
   const r = w.base.fork("ads");
-  const s = plan.id;
-  const profiles: AdProfileRow[] = [];
-  const campaigns: AdCampaignRow[] = [];
-  const groups: AdGroupRow[] = [];
-  const keywords: AdKeywordRow[] = [];
-  const targets: AdTargetRow[] = [];
-  const changes: AdBudgetBidChangeRow[] = [];
+  const profiles: AdsProfile[] = [];
+  const campaigns: SpCampaign[] = [];
+  const groups: SpAdGroup[] = [];
+  const keywords: SpKeyword[] = [];
+  const targets: SpTargetingClause[] = [];
+  const changes: AdsChange[] = [];
   const plans: CampaignPlan[] = [];
   const adId = () =>
     w.uniqueId(() => `${r.int(1, 9)}${r.digits(r.int(11, 14))}`);
-  const synced = () => at(floorSecond(o.anchorMs - r.int(5, 180) * MINUTE));
+  /** When an entity last changed (its extendedData.lastUpdateDateTime). */
+  const changed = () => iso(floorSecond(o.anchorMs - r.int(5, 180) * MINUTE));
   const earliest = Math.max(
     plan.createdAt.getTime() + 7 * DAY,
     o.windowStartMs - 120 * DAY,
   );
   const latest = o.anchorMs - 3 * DAY;
 
-  /** Writes the observed history of a budget or bid ending at `current`. */
+  /** Writes the history of a budget or bid ending at `current`. */
   const history = (
-    entityType: AdBudgetBidChangeRow["entityType"],
+    entityType: AdsChange["entityType"],
     entityId: string,
-    field: AdBudgetBidChangeRow["field"],
+    changeType: AdsChange["changeType"],
     current: number,
     fromMs: number,
     m: Marketplace,
@@ -785,16 +753,16 @@ function* adBatches(w: StoreWorld): Generator<SeedBatch> {
     const values = [current];
     while (values.length < times.length) values.unshift(step(values[0]));
     for (const [i, t] of times.entries()) {
-      changes.push({
-        storeId: s,
+      const change: AdsChange = {
         entityType,
         entityId,
-        field,
-        observedAt: at(t),
-        oldValue: i === 0 ? null : formatMinor(values[i - 1], m.currency),
-        newValue: formatMinor(values[i], m.currency),
-        currency: m.currency,
-      });
+        changeType,
+        timestamp: iso(t),
+        newValue: decimal(values[i], m.currency),
+        currencyCode: m.currency,
+      };
+      if (i > 0) change.previousValue = decimal(values[i - 1], m.currency);
+      changes.push(change);
     }
   };
   const budgetStep = (m: Marketplace) => (v: number) =>
@@ -810,14 +778,16 @@ function* adBatches(w: StoreWorld): Generator<SeedBatch> {
       `${r.int(1, 9)}${r.digits(r.int(14, 15))}`
     );
     profiles.push({
-      storeId: s,
       profileId,
-      marketplaceId: m.id,
       countryCode: m.countryCode,
-      currency: m.currency,
+      currencyCode: m.currency,
       timezone: m.timezone,
-      accountType: "seller",
-      accountName: plan.name,
+      accountInfo: {
+        marketplaceStringId: m.id,
+        id: plan.sellerId,
+        type: "seller",
+        name: plan.name,
+      },
     });
     const here = plan.listings.filter((l) => l.marketplace === m && l.buyable);
     const focusTable = new WeightedTable(here, (l) => l.product.popularity);
@@ -858,31 +828,28 @@ function* adBatches(w: StoreWorld): Generator<SeedBatch> {
         : productTargeting
         ? "PT"
         : `KW ${match}`;
-      campaigns.push({
-        storeId: s,
-        campaignId,
+      const strategy = r.pick(["LEGACY_FOR_SALES", "AUTO_FOR_SALES", "MANUAL"]);
+      const portfolioId = portfolios.length > 0 && r.chance(0.5)
+        ? r.pick(portfolios)
+        : undefined;
+      const campaign: SpCampaign = {
         profileId,
+        campaignId,
         name: `SP | ${p.noun} | ${kind} | ${m.countryCode}`,
         state,
         targetingType: targeting,
-        dailyBudget: formatMinor(budget, m.currency),
-        currency: m.currency,
-        biddingStrategy: r.pick([
-          "LEGACY_FOR_SALES",
-          "AUTO_FOR_SALES",
-          "MANUAL",
-        ]),
-        portfolioId: portfolios.length > 0 && r.chance(0.5)
-          ? r.pick(portfolios)
-          : null,
+        budget: { budget: decimal(budget, m.currency), budgetType: "DAILY" },
         startDate: isoDate(startMs),
-        endDate: state === "ARCHIVED" ? isoDate(stopMs) : null,
-        updatedAt: synced(),
-      });
+        dynamicBidding: { strategy },
+        lastUpdateDateTime: changed(),
+      };
+      if (portfolioId) campaign.portfolioId = portfolioId;
+      if (state === "ARCHIVED") campaign.endDate = isoDate(stopMs);
+      campaigns.push(campaign);
       history(
-        "campaign",
+        "CAMPAIGN",
         campaignId,
-        "daily_budget",
+        "BUDGET_AMOUNT",
         budget,
         startMs,
         m,
@@ -908,20 +875,18 @@ function* adBatches(w: StoreWorld): Generator<SeedBatch> {
           ? r.int(20, 250)
           : localAmount(r.int(35, 250), m);
         groups.push({
-          storeId: s,
           adGroupId,
           campaignId,
           name: `${p.noun} - ${["Core", "Long tail", "Competitors"][gi]}`,
           state: groupState,
-          defaultBid: formatMinor(defaultBid, m.currency),
-          currency: m.currency,
-          updatedAt: synced(),
+          defaultBid: decimal(defaultBid, m.currency),
+          lastUpdateDateTime: changed(),
         });
         if (r.chance(0.2)) {
           history(
-            "ad_group",
+            "AD_GROUP",
             adGroupId,
-            "default_bid",
+            "DEFAULT_BID",
             defaultBid,
             startMs,
             m,
@@ -934,12 +899,14 @@ function* adBatches(w: StoreWorld): Generator<SeedBatch> {
           );
         const entity = (
           kind: AdEntity["kind"],
+          keywordType: string,
           id: string,
           bid: number,
           st: string,
         ) =>
           cp.entities.push({
             kind,
+            keywordType,
             id,
             campaignId,
             bidMinor: bid,
@@ -961,18 +928,22 @@ function* adBatches(w: StoreWorld): Generator<SeedBatch> {
             const bid = bidStep(defaultBid);
             const st = childState();
             targets.push({
-              storeId: s,
               targetId,
               adGroupId,
               campaignId,
-              expressionType: "AUTO",
               expression: [{ type: type }],
+              expressionType: "AUTO",
               state: st,
-              bid: formatMinor(bid, m.currency),
-              currency: m.currency,
-              updatedAt: synced(),
+              bid: decimal(bid, m.currency),
+              lastUpdateDateTime: changed(),
             });
-            entity("target", targetId, bid, st);
+            entity(
+              "target",
+              "TARGETING_EXPRESSION_PREDEFINED",
+              targetId,
+              bid,
+              st,
+            );
           }
         } else if (productTargeting) {
           for (let ti = r.int(2, 6); ti > 0; ti--) {
@@ -980,22 +951,28 @@ function* adBatches(w: StoreWorld): Generator<SeedBatch> {
             const bid = bidStep(defaultBid);
             const st = childState();
             targets.push({
-              storeId: s,
               targetId,
               adGroupId,
               campaignId,
-              expressionType: "MANUAL",
               expression: r.chance(0.75)
                 ? [{ type: "ASIN_SAME_AS", value: `B0${r.chars(8)}` }]
                 : [{ type: "ASIN_CATEGORY_SAME_AS", value: r.digits(11) }],
+              expressionType: "MANUAL",
               state: st,
-              bid: formatMinor(bid, m.currency),
-              currency: m.currency,
-              updatedAt: synced(),
+              bid: decimal(bid, m.currency),
+              lastUpdateDateTime: changed(),
             });
-            entity("target", targetId, bid, st);
+            entity("target", "TARGETING_EXPRESSION", targetId, bid, st);
             if (r.chance(0.3)) {
-              history("target", targetId, "bid", bid, startMs, m, bidStep);
+              history(
+                "TARGET",
+                targetId,
+                "BID_AMOUNT",
+                bid,
+                startMs,
+                m,
+                bidStep,
+              );
             }
           }
         } else {
@@ -1020,49 +997,52 @@ function* adBatches(w: StoreWorld): Generator<SeedBatch> {
             const keywordId = adId();
             const bid = bidStep(defaultBid);
             const st = childState();
+            const matchType = r.chance(0.8)
+              ? match
+              : r.pick(["EXACT", "PHRASE", "BROAD"] as const);
             keywords.push({
-              storeId: s,
               keywordId,
               adGroupId,
               campaignId,
               keywordText: text,
-              matchType: r.chance(0.8)
-                ? match
-                : r.pick(["EXACT", "PHRASE", "BROAD"] as const),
+              matchType,
               state: st,
-              bid: formatMinor(bid, m.currency),
-              currency: m.currency,
-              updatedAt: synced(),
+              bid: decimal(bid, m.currency),
+              lastUpdateDateTime: changed(),
             });
-            entity("keyword", keywordId, bid, st);
+            entity("keyword", matchType, keywordId, bid, st);
             if (r.chance(0.3)) {
-              history("keyword", keywordId, "bid", bid, startMs, m, bidStep);
+              history(
+                "KEYWORD",
+                keywordId,
+                "BID_AMOUNT",
+                bid,
+                startMs,
+                m,
+                bidStep,
+              );
             }
           }
         }
       }
     }
   }
-  const entityRows = profiles.length + campaigns.length + groups.length +
-    keywords.length +
-    targets.length + changes.length;
-  w.count("ads_entities", entityRows);
   yield {
     label: "advertising",
     orders: 0,
-    rows: {
-      adProfiles: profiles,
-      adCampaigns: campaigns,
+    records: {
+      adsProfiles: profiles,
+      campaigns,
       adGroups: groups,
-      adKeywords: keywords,
-      adTargets: targets,
-      adBudgetBidChanges: changes,
+      keywords,
+      targets,
+      adsChanges: changes,
     },
   };
 
   // Daily metrics: keyword and target rows, and campaign rows that are their sums.
   const mr = w.base.fork("ad-metrics");
-  let metrics: AdMetricsDailyRow[] = [];
+  let metrics: AdsReportRow[] = [];
   const today = floorDay(o.anchorMs);
   for (let k = o.adMetricsDays; k >= 1; k--) {
     const dayMs = today - k * DAY;
@@ -1095,20 +1075,18 @@ function* adBatches(w: StoreWorld): Generator<SeedBatch> {
         const sl = Math.round(ord * cp.avgOrderMinor * mr.float(0.9, 1.3));
         const m = cp.marketplace;
         metrics.push({
-          storeId: s,
           profileId: cp.profileId,
-          day: isoDate(dayMs),
-          entityType: e.kind,
-          entityId: e.id,
+          date: isoDate(dayMs),
           campaignId: cp.id,
+          keywordId: e.id,
+          keywordType: e.keywordType,
           impressions: imp,
           clicks: clk,
-          spend: formatMinor(sp, m.currency),
-          orders: ord,
-          sales: formatMinor(sl, m.currency),
-          currency: m.currency,
-          syncedAt: at(dayMs + DAY + mr.int(3 * 60, 20 * 60) * MINUTE),
+          cost: decimal(sp, m.currency),
+          purchases7d: ord,
+          sales7d: decimal(sl, m.currency),
         });
+        mr.int(3 * 60, 20 * 60); // was the seed's sync time
         impressions += imp;
         clicks += clk;
         spend += sp;
@@ -1117,34 +1095,32 @@ function* adBatches(w: StoreWorld): Generator<SeedBatch> {
       }
       if (impressions === 0) continue;
       metrics.push({
-        storeId: s,
         profileId: cp.profileId,
-        day: isoDate(dayMs),
-        entityType: "campaign",
-        entityId: cp.id,
+        date: isoDate(dayMs),
         campaignId: cp.id,
         impressions,
         clicks,
-        spend: formatMinor(spend, cp.marketplace.currency),
-        orders,
-        sales: formatMinor(sales, cp.marketplace.currency),
-        currency: cp.marketplace.currency,
-        syncedAt: at(dayMs + DAY + mr.int(3 * 60, 20 * 60) * MINUTE),
+        cost: decimal(spend, cp.marketplace.currency),
+        purchases7d: orders,
+        sales7d: decimal(sales, cp.marketplace.currency),
       });
+      mr.int(3 * 60, 20 * 60); // was the seed's sync time
     }
     if (metrics.length >= 5000) {
-      w.count("ads_metrics", metrics.length);
       yield {
         label: "ad metrics",
         orders: 0,
-        rows: { adMetricsDaily: metrics },
+        records: { adsReportRows: metrics },
       };
       metrics = [];
     }
   }
   if (metrics.length > 0) {
-    w.count("ads_metrics", metrics.length);
-    yield { label: "ad metrics", orders: 0, rows: { adMetricsDaily: metrics } };
+    yield {
+      label: "ad metrics",
+      orders: 0,
+      records: { adsReportRows: metrics },
+    };
   }
 }
 
@@ -1173,9 +1149,8 @@ function fakePhone(r: Rng, country: string): string {
   return `+00 555 ${r.digits(4)}`;
 }
 
-function* orderBatches(w: StoreWorld): Generator<SeedBatch> {
+function* orderBatches(w: StoreWorld): Generator<WorldBatch> {
   const { plan, o } = w;
-  const s = plan.id;
   const r = w.base.fork("orders");
   const counts = apportion(plan.orders, dailyWeights(r.fork("days"), o));
   const idOffset = r.int(0, 9_999_999);
@@ -1203,7 +1178,7 @@ function* orderBatches(w: StoreWorld): Generator<SeedBatch> {
   const trafficIndex = new Map<ListingPlan, number>(
     plan.listings.map((l, i) => [l, i]),
   );
-  const retentionMs = BUYER_PII_RETENTION_DAYS * DAY;
+  const buyerDataMs = BUYER_DATA_DAYS * DAY;
 
   let rows = emptyOrderRows();
   let inBatch = 0;
@@ -1255,7 +1230,12 @@ function* orderBatches(w: StoreWorld): Generator<SeedBatch> {
       const deliverAt = shipAt + transitMs;
       const cancelAt = t + r.int(10, 36 * 60) * MINUTE;
       const canceled = r.chance(0.025) && cancelAt <= o.anchorMs;
-      let status: string;
+      let status:
+        | "Pending"
+        | "Unshipped"
+        | "Shipped"
+        | "Delivered"
+        | "Canceled";
       let lastUpdated: number;
       let shippedAt: number | null = null;
       let deliveredAt: number | null = null;
@@ -1312,43 +1292,48 @@ function* orderBatches(w: StoreWorld): Generator<SeedBatch> {
       }
 
       const cur = m.currency;
-      const money = (v: number) => (canceled ? null : formatMinor(v, cur));
-      rows.orders.push({
-        storeId: s,
-        amazonOrderId,
-        marketplaceId: m.id,
-        merchantOrderId: channel === "MFN" && r.chance(0.25)
-          ? `${plan.skuPrefix}-${100_000 + seq}`
-          : null,
-        status,
-        fulfillmentChannel: channel,
-        salesChannel: m.name,
-        orderTotal: money(totalMinor),
-        currency: cur,
-        isBusiness,
-        isPrime,
-        shipCountry,
-        purchasedAt: at(t),
-        lastUpdatedAt: at(lastUpdated),
-        shippedAt: shippedAt === null ? null : at(shippedAt),
-        deliveredAt: deliveredAt === null ? null : at(deliveredAt),
-        syncedAt: at(Math.min(o.anchorMs, lastUpdated + r.int(2, 90) * MINUTE)),
-      });
+      const order: Order = {
+        AmazonOrderId: amazonOrderId,
+        PurchaseDate: iso(t),
+        LastUpdateDate: iso(lastUpdated),
+        OrderStatus: status === "Delivered" ? "Shipped" : status,
+        FulfillmentChannel: channel,
+        SalesChannel: m.name,
+        MarketplaceId: m.id,
+        IsBusinessOrder: isBusiness,
+        IsPrime: isPrime,
+        ShipServiceLevel: isPrime ? "Expedited" : "Standard",
+        LatestDeliveryDate: iso(t + 10 * DAY),
+        ShippingAddress: { CountryCode: shipCountry },
+      };
+      if (channel === "MFN" && r.chance(0.25)) {
+        order.SellerOrderId = `${plan.skuPrefix}-${100_000 + seq}`;
+      }
+      if (!canceled) order.OrderTotal = money(totalMinor, cur);
+      if (shippedAt !== null) {
+        order.Package = { shipTime: iso(shippedAt) };
+        if (deliveredAt !== null) {
+          order.Package.deliveredTime = iso(deliveredAt);
+        }
+      }
+      r.int(2, 90); // was the seed's sync time
+      rows.orders.push(order);
       for (const it of items) {
-        rows.orderItems.push({
-          storeId: s,
-          amazonOrderId,
-          orderItemId: it.id,
-          asin: it.listing.product.asin,
-          sku: it.listing.product.sku,
-          title: it.listing.product.title,
-          quantity: it.qty,
-          itemPrice: money(it.price),
-          itemTax: money(it.tax),
-          shippingPrice: money(it.shipping),
-          promotionDiscount: money(it.promo),
-          currency: cur,
-        });
+        const item: OrderItem = {
+          AmazonOrderId: amazonOrderId,
+          OrderItemId: it.id,
+          ASIN: it.listing.product.asin,
+          SellerSKU: it.listing.product.sku,
+          Title: it.listing.product.title,
+          QuantityOrdered: it.qty,
+        };
+        if (!canceled) {
+          item.ItemPrice = money(it.price, cur);
+          item.ItemTax = money(it.tax, cur);
+          item.ShippingPrice = money(it.shipping, cur);
+          item.PromotionDiscount = money(it.promo, cur);
+        }
+        rows.orderItems.push(item);
         if (!canceled) {
           const key = `${trafficIndex.get(it.listing)}|${d}`;
           const cell = w.traffic.get(key) ??
@@ -1360,56 +1345,60 @@ function* orderBatches(w: StoreWorld): Generator<SeedBatch> {
         }
       }
 
-      // Buyer data: MFN only, once payable, until 30 days after delivery (§9).
+      // Buyer data: MFN only, once payable, until 30 days after delivery.
       if (
         channel === "MFN" &&
         ["Unshipped", "Shipped", "Delivered"].includes(status) &&
-        (deliveredAt === null || deliveredAt + retentionMs > o.anchorMs)
+        (deliveredAt === null || deliveredAt + buyerDataMs > o.anchorMs)
       ) {
         const [city, region, postal] = r.pick(
           CITIES[shipCountry] ?? CITIES[m.countryCode],
         );
-        const payload: BuyerPiiPayload = {
-          name: `${r.pick(BUYER_FIRST)} ${r.pick(BUYER_LAST)}`,
-          email: `buyer-${plan.index + 1}-${seq}@example.invalid`,
-          addressLine1: `${r.int(1, 9999)} ${r.pick(STREETS)}`,
-          city,
-          postalCode: fillPattern(r, postal),
-          countryCode: shipCountry,
-          phone: fakePhone(r, shipCountry),
+        const name = `${r.pick(BUYER_FIRST)} ${r.pick(BUYER_LAST)}`;
+        const address: OrderBuyerData["ShippingAddress"] = {
+          Name: name,
+          AddressLine1: `${r.int(1, 9999)} ${r.pick(STREETS)}`,
+          City: city,
+          PostalCode: fillPattern(r, postal),
+          CountryCode: shipCountry,
+          Phone: fakePhone(r, shipCountry),
         };
-        if (r.chance(0.2)) payload.addressLine2 = `Apt ${r.int(1, 400)}`;
-        if (region) payload.stateOrRegion = region;
-        rows.buyerPii.push({
-          storeId: s,
-          amazonOrderId,
-          purpose: "fulfillment",
-          collectedAt: at(Math.min(o.anchorMs, paidAt + r.int(1, 30) * MINUTE)),
-          deliveredAt: deliveredAt === null ? null : at(deliveredAt),
-          latestDeliveryAt: at(t + 10 * DAY),
-          payload,
+        if (r.chance(0.2)) address.AddressLine2 = `Apt ${r.int(1, 400)}`;
+        if (region) address.StateOrRegion = region;
+        rows.buyerData.push({
+          AmazonOrderId: amazonOrderId,
+          BuyerInfo: {
+            BuyerName: name,
+            BuyerEmail: `buyer-${plan.index + 1}-${seq}@example.invalid`,
+          },
+          ShippingAddress: address,
         });
+        r.int(1, 30); // was the seed's collection time
       }
 
       // Money movements once shipped: settlement lines and a shipment event.
       if (shippedAt !== null) {
         const period = w.periodFor(m, shippedAt);
-        const eventId = `SHP-${amazonOrderId}`;
+        const header = {
+          AmazonOrderId: amazonOrderId,
+          ...(order.SellerOrderId
+            ? { SellerOrderId: order.SellerOrderId }
+            : {}),
+          MarketplaceName: m.name,
+        };
+        const shipped: ShipmentItem[] = [];
         const shipmentId = r.chars(
           9,
           "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789",
         );
-        let net = 0;
-        let feeLine = 0;
         for (const it of items) {
           const p = it.listing.product;
           const base = {
             transactionType: "Order",
-            amazonOrderId,
-            merchantOrderId: null,
+            orderId: amazonOrderId,
             shipmentId,
             fulfillmentId: channel,
-            postedAt: at(shippedAt),
+            postedDateTime: iso(shippedAt),
             orderItemCode: it.id,
             sku: p.sku,
           };
@@ -1461,48 +1450,55 @@ function* orderBatches(w: StoreWorld): Generator<SeedBatch> {
             amountType: "ItemFees",
             amountDescription: "Commission",
           });
-          rows.fees.push({
-            storeId: s,
-            eventId,
-            lineNo: ++feeLine,
-            feeType: "Commission",
-            amazonOrderId,
-            sku: p.sku,
-            postedAt: at(shippedAt),
-            amount: formatMinor(commission, cur),
-            currency: cur,
-          });
+          const fees: FeeComponent[] = [{
+            FeeType: "Commission",
+            FeeAmount: money(commission, cur),
+          }];
           if (fba !== 0) {
             w.settle(rows.settlementLines, period, fba, {
               ...base,
               amountType: "ItemFees",
               amountDescription: "FBAPerUnitFulfillmentFee",
             });
-            rows.fees.push({
-              storeId: s,
-              eventId,
-              lineNo: ++feeLine,
-              feeType: "FBAPerUnitFulfillmentFee",
-              amazonOrderId,
-              sku: p.sku,
-              postedAt: at(shippedAt),
-              amount: formatMinor(fba, cur),
-              currency: cur,
+            fees.push({
+              FeeType: "FBAPerUnitFulfillmentFee",
+              FeeAmount: money(fba, cur),
             });
           }
-          net += it.price + it.shipping - it.promo + commission + fba;
+          const tax = m.taxInclusive ? 0 : it.tax;
+          shipped.push({
+            SellerSKU: p.sku,
+            OrderItemId: it.id,
+            QuantityShipped: it.qty,
+            ItemChargeList: [
+              { ChargeType: "Principal", ChargeAmount: money(it.price, cur) },
+              ...(tax
+                ? [{ ChargeType: "Tax", ChargeAmount: money(tax, cur) }]
+                : []),
+              ...(it.shipping
+                ? [{
+                  ChargeType: "ShippingCharge",
+                  ChargeAmount: money(it.shipping, cur),
+                }]
+                : []),
+            ],
+            ItemFeeList: fees,
+            ItemTaxWithheldList: withheldTax(-tax, cur),
+            PromotionList: it.promo
+              ? [{
+                PromotionType: "PromotionMetaDataDefinitionValue",
+                PromotionId: `PLM-${it.id}`,
+                PromotionAmount: money(-it.promo, cur),
+              }]
+              : [],
+          });
         }
         rows.financialEvents.push({
-          storeId: s,
-          eventId,
-          eventType: "ShipmentEvent",
-          postedAt: at(shippedAt),
-          eventGroupId: period?.groupId ?? null,
-          amazonOrderId,
-          sku: items[0].listing.product.sku,
-          description: "Order shipment",
-          amount: formatMinor(net, cur),
-          currency: cur,
+          list: "ShipmentEventList",
+          ...(period ? { FinancialEventGroupId: period.groupId } : {}),
+          ...header,
+          PostedDate: iso(shippedAt),
+          items: shipped,
         });
 
         // A few per cent of delivered FBA orders come back (FBA returns report).
@@ -1523,16 +1519,15 @@ function* orderBatches(w: StoreWorld): Generator<SeedBatch> {
               ] as const,
             );
             rows.returns.push({
-              storeId: s,
-              amazonOrderId,
+              returnDate: iso(floorSecond(returnedAt)),
+              orderId: amazonOrderId,
               sku: p.sku,
-              returnedAt: at(floorSecond(returnedAt)),
               licensePlateNumber: `LPN${r.chars(10)}`,
               asin: p.asin,
-              fnsku: p.fnsku,
+              fnsku: p.fnsku!,
               quantity: qty,
               fulfillmentCenterId: r.pick(m.fulfillmentCenters),
-              disposition,
+              detailedDisposition: disposition,
               reason: disposition === "DEFECTIVE"
                 ? "DEFECTIVE"
                 : r.pick(RETURN_REASONS),
@@ -1565,11 +1560,10 @@ function* orderBatches(w: StoreWorld): Generator<SeedBatch> {
             );
             const refundBase = {
               transactionType: "Refund",
-              amazonOrderId,
-              merchantOrderId: null,
+              orderId: amazonOrderId,
               adjustmentId: r.digits(14),
               fulfillmentId: channel,
-              postedAt: at(refundAt),
+              postedDateTime: iso(refundAt),
               orderItemCode: it.id,
               sku: p.sku,
             };
@@ -1601,37 +1595,42 @@ function* orderBatches(w: StoreWorld): Generator<SeedBatch> {
               amountType: "ItemFees",
               amountDescription: "RefundCommission",
             });
-            const refundId = `RFD-${amazonOrderId}`;
+            const refundTax = m.taxInclusive ? 0 : tax;
             rows.financialEvents.push({
-              storeId: s,
-              eventId: refundId,
-              eventType: "RefundEvent",
-              postedAt: at(refundAt),
-              eventGroupId: rp?.groupId ?? null,
-              amazonOrderId,
-              sku: p.sku,
-              description: "Customer return refund",
-              amount: formatMinor(-principal + commissionBack - admin, cur),
-              currency: cur,
+              list: "RefundEventList",
+              ...(rp ? { FinancialEventGroupId: rp.groupId } : {}),
+              ...header,
+              PostedDate: iso(refundAt),
+              items: [{
+                SellerSKU: p.sku,
+                OrderItemId: it.id,
+                QuantityShipped: qty,
+                ItemChargeList: [
+                  {
+                    ChargeType: "Principal",
+                    ChargeAmount: money(-principal, cur),
+                  },
+                  ...(refundTax
+                    ? [{
+                      ChargeType: "Tax",
+                      ChargeAmount: money(-refundTax, cur),
+                    }]
+                    : []),
+                ],
+                ItemFeeList: [
+                  {
+                    FeeType: "Commission",
+                    FeeAmount: money(commissionBack, cur),
+                  },
+                  {
+                    FeeType: "RefundCommission",
+                    FeeAmount: money(-admin, cur),
+                  },
+                ],
+                ItemTaxWithheldList: withheldTax(refundTax, cur),
+                PromotionList: [],
+              }],
             });
-            for (
-              const [lineNo, feeType, amount] of [
-                [1, "Commission", commissionBack],
-                [2, "RefundCommission", -admin],
-              ] as const
-            ) {
-              rows.fees.push({
-                storeId: s,
-                eventId: refundId,
-                lineNo,
-                feeType,
-                amazonOrderId,
-                sku: p.sku,
-                postedAt: at(refundAt),
-                amount: formatMinor(amount, cur),
-                currency: cur,
-              });
-            }
           }
         }
       }
@@ -1646,16 +1645,26 @@ function* orderBatches(w: StoreWorld): Generator<SeedBatch> {
   if (inBatch > 0) yield flushOrders(w, rows, inBatch);
 }
 
+/** Marketplace facilitator tax withheld from an item (none when 0). */
+function withheldTax(minor: number, currency: string) {
+  return minor === 0 ? [] : [{
+    TaxCollectionModel: "MarketplaceFacilitator",
+    TaxesWithheld: [{
+      ChargeType: "MarketplaceFacilitatorTax-Principal",
+      ChargeAmount: money(minor, currency),
+    }],
+  }];
+}
+
 type OrderBatchRows = Required<
   Pick<
-    SeedRows,
+    WorldRecords,
     | "orders"
     | "orderItems"
-    | "buyerPii"
+    | "buyerData"
     | "returns"
     | "settlementLines"
     | "financialEvents"
-    | "fees"
   >
 >;
 
@@ -1663,41 +1672,32 @@ function emptyOrderRows(): OrderBatchRows {
   return {
     orders: [],
     orderItems: [],
-    buyerPii: [],
+    buyerData: [],
     returns: [],
     settlementLines: [],
     financialEvents: [],
-    fees: [],
   };
 }
 
 function flushOrders(
-  w: StoreWorld,
+  _w: StoreWorld,
   rows: OrderBatchRows,
   n: number,
-): SeedBatch {
-  w.count(
-    "orders",
-    rows.orders.length + rows.orderItems.length + rows.buyerPii.length,
-  );
-  w.count("returns", rows.returns.length);
-  w.count("settlements", rows.settlementLines.length);
-  w.count("financial_events", rows.financialEvents.length + rows.fees.length);
-  return { label: "orders", orders: n, rows };
+): WorldBatch {
+  return { label: "orders", orders: n, records: rows };
 }
 
-// ── Closing: settlements, traffic, search terms, sync records ──────────────
+// ── Closing: settlements, traffic, search terms ────────────────────────────
 
-function* closingBatches(w: StoreWorld): Generator<SeedBatch> {
+function* closingBatches(w: StoreWorld): Generator<WorldBatch> {
   const { plan, o } = w;
-  const s = plan.id;
   const r = w.base.fork("closing");
 
   // Service fees, then settlement headers whose totals are the exact line sums.
-  const lines: SettlementLineRow[] = [];
-  const events: FinancialEventRow[] = [];
-  const fees: FeeRow[] = [];
-  const settlements: SettlementRow[] = [];
+  const lines: SettlementLine[] = [];
+  const events: FinancialEvent[] = [];
+  const settlements: Settlement[] = [];
+  const groups: FinancialEventGroup[] = [];
   const usesFba = new Set(
     plan.listings.filter((l) => l.product.channel === "AFN").map((l) =>
       l.marketplace.id
@@ -1720,76 +1720,66 @@ function* closingBatches(w: StoreWorld): Generator<SeedBatch> {
           -localAmount(r.int(1500, 25_000), m),
         ]);
       }
-      for (const [i, [description, feeType, amount]] of charges.entries()) {
+      for (const [description, feeType, amount] of charges) {
         const postedMs = floorSecond(p.startMs + DAY + r.int(0, 86_399) * 1000);
         if (postedMs > o.anchorMs) continue;
         w.settle(lines, p, amount, {
           transactionType: "other-transaction",
           amountType: "other-transaction",
           amountDescription: description,
-          postedAt: at(postedMs),
+          postedDateTime: iso(postedMs),
         });
-        const eventId = `SVC-${p.settlementId}-${i + 1}`;
         events.push({
-          storeId: s,
-          eventId,
-          eventType: "ServiceFeeEvent",
-          postedAt: at(postedMs),
-          eventGroupId: p.groupId,
-          amazonOrderId: null,
-          sku: null,
-          description,
-          amount: formatMinor(amount, m.currency),
-          currency: m.currency,
-        });
-        fees.push({
-          storeId: s,
-          eventId,
-          lineNo: 1,
-          feeType,
-          amazonOrderId: null,
-          sku: null,
-          postedAt: at(postedMs),
-          amount: formatMinor(amount, m.currency),
-          currency: m.currency,
+          list: "ServiceFeeEventList",
+          FinancialEventGroupId: p.groupId,
+          PostedDate: iso(postedMs),
+          FeeReason: description,
+          FeeDescription: description,
+          FeeList: [{ FeeType: feeType, FeeAmount: money(amount, m.currency) }],
         });
       }
+      groups.push({
+        FinancialEventGroupId: p.groupId,
+        marketplaceId: m.id,
+        settlementId: p.settlementId,
+        FinancialEventGroupStart: iso(p.startMs),
+        FinancialEventGroupEnd: iso(p.endMs),
+        ProcessingStatus: p.closed ? "Closed" : "Open",
+      });
       if (!p.closed) continue;
       const deposit = p.endMs + r.int(1, 3) * DAY + r.int(0, 86_399) * 1000;
-      settlements.push({
-        storeId: s,
+      const settlement: Settlement = {
         settlementId: p.settlementId,
-        startsAt: at(p.startMs),
-        endsAt: at(p.endMs),
-        depositAt: deposit <= o.anchorMs ? at(floorSecond(deposit)) : null,
-        totalAmount: formatMinor(p.totalMinor, m.currency),
-        currency: m.currency,
+        settlementStartDate: iso(p.startMs),
+        settlementEndDate: iso(p.endMs),
+        totalAmount: money(p.totalMinor, m.currency),
         reportDocumentId: p.reportDocumentId,
-      });
+      };
+      if (deposit <= o.anchorMs) {
+        settlement.depositDate = iso(floorSecond(deposit));
+      }
+      settlements.push(settlement);
     }
   }
-  w.count("settlements", settlements.length + lines.length);
-  w.count("financial_events", events.length + fees.length);
   yield {
     label: "settlements",
     orders: 0,
-    rows: {
+    records: {
       settlements,
+      eventGroups: groups,
       settlementLines: lines,
       financialEvents: events,
-      fees,
     },
   };
 
   // Sales and traffic by child ASIN and day, consistent with the orders.
   const tr = w.base.fork("traffic");
-  let traffic: SalesTrafficRow[] = [];
+  let traffic: SalesAndTrafficByAsin[] = [];
   const flushTraffic = () => {
-    w.count("sales_traffic", traffic.length);
-    const batch: SeedBatch = {
+    const batch: WorldBatch = {
       label: "sales and traffic",
       orders: 0,
-      rows: { salesTrafficDaily: traffic },
+      records: { salesTraffic: traffic },
     };
     traffic = [];
     return batch;
@@ -1798,23 +1788,25 @@ function* closingBatches(w: StoreWorld): Generator<SeedBatch> {
     const conversion = tr.float(0.06, 0.18);
     const sessions = Math.max(cell.items, Math.round(cell.units / conversion));
     traffic.push({
-      storeId: s,
       marketplaceId: cell.listing.marketplace.id,
-      day: isoDate(o.windowStartMs + cell.day * DAY),
-      childAsin: cell.listing.product.asin,
+      date: isoDate(o.windowStartMs + cell.day * DAY),
       parentAsin: cell.listing.product.parentAsin,
+      childAsin: cell.listing.product.asin,
       sku: cell.listing.product.sku,
-      unitsOrdered: cell.units,
-      orderedSales: formatMinor(
-        cell.salesMinor,
-        cell.listing.marketplace.currency,
-      ),
-      currency: cell.listing.marketplace.currency,
-      totalOrderItems: cell.items,
-      sessions,
-      pageViews: Math.round(sessions * tr.float(1.1, 1.9)),
-      buyBoxPercentage: pct2(tr.int(8500, 10_000)),
-      unitSessionPercentage: pct2((cell.units * 10_000) / sessions),
+      salesByAsin: {
+        unitsOrdered: cell.units,
+        orderedProductSales: money(
+          cell.salesMinor,
+          cell.listing.marketplace.currency,
+        ),
+        totalOrderItems: cell.items,
+      },
+      trafficByAsin: {
+        sessions,
+        pageViews: Math.round(sessions * tr.float(1.1, 1.9)),
+        buyBoxPercentage: pct2(tr.int(8500, 10_000)),
+        unitSessionPercentage: pct2((cell.units * 10_000) / sessions),
+      },
     });
     if (traffic.length >= 5000) yield flushTraffic();
   }
@@ -1822,9 +1814,7 @@ function* closingBatches(w: StoreWorld): Generator<SeedBatch> {
   if (traffic.length > 0) yield flushTraffic();
 
   // Brand Analytics search terms (brand owners only): top 3 clicked ASINs.
-  const terms: SearchTermRow[] = [];
-  let lastWeekEnd: string | null = null;
-  let lastMonthEnd: string | null = null;
+  const terms: SearchTermsEntry[] = [];
   if (plan.brand) {
     const sr = w.base.fork("search-terms");
     const pool = new Map<string, { rank: number; own: ProductPlan[] }>();
@@ -1879,8 +1869,6 @@ function* closingBatches(w: StoreWorld): Generator<SeedBatch> {
       );
       for (const [period, start, end] of periods) {
         if (start < o.windowStartMs) continue;
-        if (period === "WEEK") lastWeekEnd = lastWeekEnd ?? isoDate(end);
-        else lastMonthEnd = lastMonthEnd ?? isoDate(end);
         for (const [term, info] of sr.sample(entries, sr.int(10, 20))) {
           const own = info.own.filter((p) => listed.has(p)).map((p) => p.asin);
           const asins: string[] = [];
@@ -1897,16 +1885,15 @@ function* closingBatches(w: StoreWorld): Generator<SeedBatch> {
           );
           for (const [i, asin] of asins.entries()) {
             terms.push({
-              storeId: s,
               marketplaceId: m.id,
               reportPeriod: period,
-              periodStart: isoDate(start),
-              periodEnd: isoDate(end),
-              searchTerm: term,
-              clickShareRank: i + 1,
+              dataStartTime: isoDate(start),
+              dataEndTime: isoDate(end),
               departmentName: m.name,
+              searchTerm: term,
               searchFrequencyRank: frequency,
               clickedAsin: asin,
+              clickShareRank: i + 1,
               clickShare: bps4(share),
               conversionShare: bps4(
                 Math.min(10_000, share * sr.float(0.5, 1.5)),
@@ -1918,148 +1905,5 @@ function* closingBatches(w: StoreWorld): Generator<SeedBatch> {
       }
     }
   }
-  w.count("search_terms", terms.length);
-
-  // Sync bookkeeping: one succeeded "seed" run per dataset, cursors, API log.
-  const runs: SyncRunRow[] = [];
-  let clock = o.anchorMs - 2 * HOUR;
-  for (const dataset of DATASETS) {
-    const rowsSeen = w.tally.get(dataset) ?? 0;
-    const pages = Math.max(1, Math.ceil(rowsSeen / 100));
-    const started = floorSecond(clock + r.int(0, 60) * 1000);
-    const finished = started + r.int(2, 120) * 1000 + pages * 150;
-    clock = finished;
-    runs.push({
-      id: r.uuid(),
-      storeId: s,
-      dataset,
-      marketplaceId: null,
-      trigger: "seed",
-      status: "succeeded",
-      startedAt: at(started),
-      finishedAt: at(finished),
-      pages,
-      rowsInserted: rowsSeen,
-      rowsUpdated: 0,
-      rowsSkipped: 0,
-      apiCalls: pages +
-        (dataset === "search_terms" || dataset === "sales_traffic" ? 3 : 0),
-      throttles: r.weighted([[0, 80], [1, 15], [2, 5]] as const),
-      emptyReason: rowsSeen === 0
-        ? dataset === "search_terms" && !plan.brand
-          ? "store has no brand registered (Brand Analytics unavailable)"
-          : "no data in range"
-        : null,
-      error: null,
-      progress: { source: "seed", rows: rowsSeen },
-    });
-  }
-  const iso = (ms: number) => new Date(ms).toISOString();
-  const syncedAt = at(floorSecond(clock));
-  const cursors: SyncCursorRow[] = [];
-  const perMarket: [Dataset, Record<string, unknown>][] = [
-    ["orders", { lastUpdatedAfter: iso(o.anchorMs - 2 * MINUTE) }],
-    ["inventory", { startDateTime: iso(floorDay(o.anchorMs) - DAY) }],
-    ["listings", { lastUpdatedAfter: iso(o.anchorMs - HOUR) }],
-    ["sales_traffic", { lastCompleteDay: isoDate(floorDay(o.anchorMs) - DAY) }],
-    ["returns", { dataEndTime: iso(floorDay(o.anchorMs)) }],
-    ["ads_metrics", { lastDay: isoDate(floorDay(o.anchorMs) - DAY) }],
-  ];
-  if (plan.brand) {
-    perMarket.push(["search_terms", {
-      WEEK: lastWeekEnd,
-      MONTH: lastMonthEnd,
-    }]);
-  }
-  for (const m of plan.marketplaces) {
-    for (const [dataset, cursor] of perMarket) {
-      cursors.push({
-        storeId: s,
-        dataset,
-        marketplaceId: m.id,
-        cursor,
-        updatedAt: syncedAt,
-      });
-    }
-  }
-  for (
-    const [dataset, cursor] of [
-      ["catalog", { lastSyncAt: iso(o.anchorMs - HOUR) }],
-      ["settlements", {
-        createdSince: w.lastSettlementEndMs > 0
-          ? iso(w.lastSettlementEndMs)
-          : null,
-      }],
-      ["financial_events", { postedAfter: iso(o.anchorMs - 2 * MINUTE) }],
-      ["ads_entities", { lastSyncAt: iso(o.anchorMs - HOUR) }],
-    ] as const
-  ) {
-    cursors.push({
-      storeId: s,
-      dataset,
-      marketplaceId: "",
-      cursor,
-      updatedAt: syncedAt,
-    });
-  }
-
-  const calls: ApiRequestLogRow[] = [];
-  const ops: [ApiRequestLogRow["api"], string, string | null][] = [
-    ["lwa", "refreshToken", null],
-    ["sp-api", "searchOrders", "0.0167"],
-    ["sp-api", "getOrder", "0.5000"],
-    ["sp-api", "getInventorySummaries", "2.0000"],
-    ["sp-api", "searchListingsItems", "5.0000"],
-    ["sp-api", "createReport", "0.0167"],
-    ["sp-api", "getReport", "2.0000"],
-    ["sp-api", "getReportDocument", "0.0167"],
-    ["sp-api", "listFinancialEvents", "0.5000"],
-    ["report-document", "download", null],
-    ["ads-api", "listProfiles", null],
-    ["ads-api", "sp/campaigns/list", null],
-    ["ads-api", "sp/keywords/list", null],
-    ["ads-api", "reporting/reports", null],
-  ];
-  const nCalls = r.int(30, 70);
-  const times = Array.from(
-    { length: nCalls },
-    () =>
-      o.anchorMs - 3 * DAY + r.int(0, 3 * 24 * 3600 - 1) * 1000 + r.int(0, 999),
-  ).sort((a, b) => a - b);
-  for (const t of times) {
-    const [api, operation, rateLimit] = r.pick(ops);
-    const outcome = r.weighted(
-      [["ok", 92], ["throttled", 6], ["error", 2]] as const,
-    );
-    calls.push({
-      storeId: s,
-      at: at(t),
-      api,
-      operation,
-      httpStatus: outcome === "ok" ? 200 : outcome === "throttled" ? 429 : 503,
-      latencyMs: Math.round(
-        r.logNormal(api === "report-document" ? 900 : 320, 0.5),
-      ),
-      attempts: outcome === "ok"
-        ? r.weighted([[1, 95], [2, 5]] as const)
-        : r.int(1, 4),
-      requestId: api === "report-document" ? null : r.uuid(),
-      rateLimit,
-      errorCode: outcome === "ok"
-        ? null
-        : outcome === "throttled"
-        ? "QuotaExceeded"
-        : "ServiceUnavailable",
-    });
-  }
-  yield {
-    label: "search terms and sync records",
-    orders: 0,
-    rows: {
-      searchTerms: terms,
-      syncRuns: runs,
-      syncCursors: cursors,
-      apiRequestLog: calls,
-    },
-  };
+  yield { label: "search terms", orders: 0, records: { searchTerms: terms } };
 }

@@ -18,7 +18,7 @@ import {
   type RunningSandbox,
   type StartOptions,
   startSandbox,
-} from "../../sandbox/server.ts";
+} from "../../sandbox/testing.ts";
 import {
   SP_USAGE_PLANS,
   type UsagePlan,

@@ -18,9 +18,10 @@ import {
   generateStore,
   MARKETPLACES,
   planStores,
-} from "../../sandbox/world/generate.ts";
-import { Rng } from "../../sandbox/world/random.ts";
+  Rng,
+} from "../../sandbox/testing.ts";
 import { seedDatabase, type SeedSummary } from "../../bench/seed.ts";
+import { storeIdOf } from "../../bench/seed_rows.ts";
 import { parseSeedFlags } from "../../bench/seed_task.ts";
 import {
   createVault,
@@ -130,7 +131,7 @@ Deno.test("seed: the generator is pure, well-formed and streams orders in batche
   assert.equal(JSON.stringify(a), JSON.stringify(b));
   assert.equal(a.reduce((n, s) => n + s.orders, 0), 5000);
   for (const s of a) {
-    assert.match(s.id, UUID_V4);
+    assert.match(storeIdOf(s), UUID_V4);
     assert.match(s.sellerId, /^A[A-Z0-9]{13}$/);
     assert.ok(s.marketplaces.length >= 1 && s.marketplaces.length <= 3);
     for (const m of s.marketplaces) assert.equal(m.region, s.region);
@@ -149,11 +150,11 @@ Deno.test("seed: the generator is pure, well-formed and streams orders in batche
   for (const batch of generateStore(a[0], { ...opts, ordersPerBatch: 500 })) {
     assert.ok(batch.orders <= 500);
     orders += batch.orders;
-    for (const o of batch.rows.orders ?? []) {
-      assert.match(o.amazonOrderId, /^\d{3}-\d{7}-\d{7}$/);
-      ids.add(o.amazonOrderId);
-      assert.ok(o.purchasedAt.getTime() < ANCHOR.getTime());
-      assert.ok(o.lastUpdatedAt.getTime() <= ANCHOR.getTime());
+    for (const o of batch.records.orders ?? []) {
+      assert.match(o.AmazonOrderId, /^\d{3}-\d{7}-\d{7}$/);
+      ids.add(o.AmazonOrderId);
+      assert.ok(Date.parse(o.PurchaseDate) < ANCHOR.getTime());
+      assert.ok(Date.parse(o.LastUpdateDate) <= ANCHOR.getTime());
     }
   }
   assert.equal(orders, a[0].orders);
@@ -171,6 +172,7 @@ Deno.test("seed: no clock and no Math.random in the generator", async () => {
       "sandbox/world/generate.ts",
       "sandbox/world/reference.ts",
       "bench/seed.ts",
+      "bench/seed_rows.ts",
     ]
   ) {
     const src = await Deno.readTextFile(

@@ -11,6 +11,7 @@ import {
   testClock,
   withSandbox,
 } from "../../sandbox/testing.ts";
+import { truthRows } from "../_helpers/truth.ts";
 
 const CAMPAIGN = "application/vnd.spCampaign.v3+json";
 const KEYWORD = "application/vnd.spKeyword.v3+json";
@@ -52,7 +53,7 @@ Deno.test("ads: SP campaigns list pages with nextToken in the body and equals th
   await withSandbox({ clock: testClock(), orders: 50 }, async (sb) => {
     const seller = sb.sandbox.sellers[0];
     const token = await accessToken(sb);
-    const truth = seller.truth();
+    const truth = truthRows(seller);
     const profileId = sb.sandbox.credentials(0).adsProfileId;
     const expected = truth.adCampaigns.filter((c) => c.profileId === profileId);
     assert.ok(expected.length >= 3);
@@ -126,7 +127,7 @@ Deno.test("ads: keywords, ad groups and targets lists cover the profile's entiti
   await withSandbox({ clock: testClock(), orders: 50 }, async (sb) => {
     const seller = sb.sandbox.sellers[0];
     const token = await accessToken(sb);
-    const truth = seller.truth();
+    const truth = truthRows(seller);
     const profileId = sb.sandbox.credentials(0).adsProfileId;
     const campaigns = new Set(
       truth.adCampaigns.filter((c) => c.profileId === profileId).map((c) =>
@@ -177,7 +178,7 @@ Deno.test("ads: reporting v3 goes PENDING → COMPLETED with a gzip JSON of the 
     const seller = sb.sandbox.sellers[0];
     const token = await accessToken(sb);
     const profileId = sb.sandbox.credentials(0).adsProfileId;
-    const truth = seller.truth().adMetricsDaily.filter((m) =>
+    const truth = truthRows(seller).adMetricsDaily.filter((m) =>
       m.profileId === profileId && m.entityType === "campaign"
     );
     const days = [...new Set(truth.map((m) => m.day as string))].sort();

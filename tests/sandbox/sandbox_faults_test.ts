@@ -1,7 +1,7 @@
 // Fault injection: each kind the clients must survive, injected
 // programmatically, by request header and over the admin endpoint.
 import assert from "node:assert/strict";
-import { FaultController } from "../../sandbox/faults.ts";
+import { FaultController } from "../../sandbox/testing.ts";
 import {
   accessToken,
   gunzip,
@@ -63,7 +63,7 @@ Deno.test("faults: slow responses answer after the delay", async () => {
 });
 
 Deno.test("faults: a hanging call lasts until the client times out; close() ends the rest", async () => {
-  const running = await (await import("../../sandbox/server.ts"))
+  const running = await (await import("../../sandbox/testing.ts"))
     .startSandbox({ clock: testClock(), orders: 10 });
   try {
     const token = await accessToken(running);

@@ -8,7 +8,7 @@ import {
   testClock,
   withSandbox,
 } from "../../sandbox/testing.ts";
-import type { RunningSandbox } from "../../sandbox/server.ts";
+import type { RunningSandbox } from "../../sandbox/testing.ts";
 
 async function token(sb: RunningSandbox, form: Record<string, string>) {
   const res = await fetch(`${sb.url}/auth/o2/token`, {

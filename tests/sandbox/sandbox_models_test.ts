@@ -2,7 +2,7 @@
 // the official models: paths, methods, usage plans and every query and path
 // parameter. This test re-reads the models so the copy cannot drift.
 import assert from "node:assert/strict";
-import { SP_OPERATIONS } from "../../sandbox/spec.ts";
+import { SP_OPERATIONS } from "../../sandbox/testing.ts";
 
 // Unchanged copies of the official models (Apache-2.0) of the operations served.
 const MODELS = new URL("../fixtures/amazon-models/", import.meta.url);

@@ -13,7 +13,8 @@ import {
   testClock,
   withSandbox,
 } from "../../sandbox/testing.ts";
-import type { RunningSandbox } from "../../sandbox/server.ts";
+import type { RunningSandbox } from "../../sandbox/testing.ts";
+import { truthRows } from "../_helpers/truth.ts";
 
 const REPORTS = "/reports/2021-06-30";
 const DAY = 86_400_000;
@@ -95,7 +96,7 @@ Deno.test("reports: all-orders flat file, create â†’ IN_QUEUE â†’ IN_PROGRESS â†
     assert.deepEqual([raw[0], raw[1]], [0x1f, 0x8b], "gzip magic bytes");
     const { header, rows } = parseTsv(await gunzip(raw));
     assert.deepEqual(header, ALL_ORDERS);
-    const truth = seller.truth();
+    const truth = truthRows(seller);
     const inRange = truth.orders.filter((o) =>
       new Date(o.lastUpdatedAt).getTime() >= Date.parse(start)
     );
@@ -186,7 +187,7 @@ Deno.test("reports: FBA returns and MYI TSV headers; no data â†’ CANCELLED witho
   await withSandbox({ clock, orders: 2000, days: 90 }, async (sb) => {
     const seller = sb.sandbox.sellers[0];
     const token = await accessToken(sb);
-    const truth = seller.truth();
+    const truth = truthRows(seller);
     assert.ok(truth.returns.length > 0);
     const id = await create(sb, token, {
       reportType: "GET_FBA_FULFILLMENT_CUSTOMER_RETURNS_DATA",
@@ -237,7 +238,7 @@ Deno.test("reports: V2 settlement reports appear on their own; 24 columns, summa
       `${REPORTS}/reports?reportTypes=${type}&pageSize=100`,
     );
     assert.equal(list.status, 200);
-    const truth = seller.truth();
+    const truth = truthRows(seller);
     assert.equal(list.body.reports.length, truth.settlements.length);
     const s = truth.settlements.find((x) =>
       truth.settlementLines.some((l) => l.settlementId === x.settlementId)
@@ -272,7 +273,7 @@ Deno.test("reports: Sales & Traffic by SKU for one day equals the ground truth",
   await withSandbox({ clock, orders: 600, days: 30 }, async (sb) => {
     const seller = sb.sandbox.sellers[0];
     const token = await accessToken(sb);
-    const truth = seller.truth();
+    const truth = truthRows(seller);
     const day = truth.salesTraffic[truth.salesTraffic.length - 1].day as string;
     const market = seller.marketplaceIds[0];
     const id = await create(sb, token, {
@@ -321,7 +322,7 @@ Deno.test("reports: Brand Analytics search terms for one week; misaligned week â
     async (sb) => {
       const owner = sb.sandbox.sellers.find((s) => s.hasBrand)!;
       const token = await accessToken(sb, owner.index);
-      const truth = owner.truth();
+      const truth = truthRows(owner);
       const week = truth.searchTerms.find((t) => t.reportPeriod === "WEEK")!;
       const id = await create(sb, token, {
         reportType: "GET_BRAND_ANALYTICS_SEARCH_TERMS_REPORT",

@@ -9,6 +9,7 @@ import {
   testClock,
   withSandbox,
 } from "../../sandbox/testing.ts";
+import { truthRows } from "../_helpers/truth.ts";
 
 const ORDERS = "/orders/2026-01-01/orders";
 const HOUR = 3_600_000;
@@ -159,7 +160,7 @@ Deno.test("searchOrders: paginationToken walks every order exactly once and equa
       assert.ok(r.body.lastUpdatedBefore);
       pages++;
     } while (next);
-    const truth = seller.truth();
+    const truth = truthRows(seller);
     assert.equal(new Set(seen).size, seen.length, "no order twice");
     assert.deepEqual(
       [...seen].sort(),
@@ -229,7 +230,7 @@ Deno.test("searchOrders: payload shapes follow the v2026 model; PII only under t
   const clock = testClock();
   await withSandbox({ clock, orders: 400, days: 20 }, async (sb) => {
     const seller = sb.sandbox.sellers[0];
-    const truth = seller.truth();
+    const truth = truthRows(seller);
     const pii = truth.buyerPii[0];
     assert.ok(pii, "the generated world has buyer data for some MFN orders");
     const token = await accessToken(sb);
@@ -366,7 +367,7 @@ Deno.test("Tokens API: an RDT works for the resources it names and nowhere else"
     { clock: testClock(), orders: 300, restrictedRole: true },
     async (sb) => {
       const seller = sb.sandbox.sellers[0];
-      const truth = seller.truth();
+      const truth = truthRows(seller);
       const pii = truth.buyerPii[0];
       const token = await accessToken(sb);
       const path = `${ORDERS}/${pii.amazonOrderId}`;

@@ -3,8 +3,8 @@
 // totals, financial events, inventory, listings), EU settlement dates, and
 // determinism of the generated world and credentials.
 import assert from "node:assert/strict";
-import { createSandbox } from "../../sandbox/sandbox.ts";
-import { eventJson } from "../../sandbox/sp_finances.ts";
+import { createSandbox } from "../../sandbox/testing.ts";
+import { eventJson } from "../../sandbox/testing.ts";
 import {
   accessToken,
   download,
@@ -14,10 +14,15 @@ import {
   testClock,
   withSandbox,
 } from "../../sandbox/testing.ts";
-import { stringify } from "../../sandbox/_json.ts";
-import { minorDigits, parseMinor } from "../../lib/ingest/money.ts";
+import { stringify } from "../../sandbox/testing.ts";
+import { truthRows } from "../_helpers/truth.ts";
 
 const ANCHOR = new Date("2026-06-15T11:00:00Z");
+
+/** Minor units of a decimal amount (test-side: JPY has none, the rest two). */
+function minor(amount: string | number, currency: string): number {
+  return Math.round(Number(amount) * (currency === "JPY" ? 1 : 100));
+}
 
 Deno.test("world: settlement periods and group totals agree with the generated settlements", () => {
   const sandbox = createSandbox({
@@ -29,22 +34,36 @@ Deno.test("world: settlement periods and group totals agree with the generated s
   for (const seller of sandbox.sellers) {
     const world = seller.world();
     const truth = seller.truth();
-    const closed = world.periods.filter((p) => p.closed);
-    assert.equal(closed.length, truth.settlements.length);
-    for (const s of truth.settlements) {
-      const p = world.periods.find((x) => x.settlementId === s.settlementId)!;
-      assert.ok(p, s.settlementId);
-      assert.equal(p.reportDocumentId, s.reportDocumentId);
-      assert.equal(p.startMs, new Date(s.startsAt).getTime());
-      assert.equal(p.endMs, new Date(s.endsAt).getTime());
+    const rows = truthRows(seller);
+    const closed = world.groups.filter((g) => g.ProcessingStatus === "Closed");
+    assert.equal(closed.length, rows.settlements.length);
+    for (const s of rows.settlements) {
+      const g = world.groups.find((x) => x.settlementId === s.settlementId)!;
+      assert.ok(g, s.settlementId);
+      const doc = world.settlementDocs.find((d) => d.group === g);
+      assert.equal(doc?.settlement.reportDocumentId, s.reportDocumentId);
       assert.equal(
-        world.groupTotals.get(p.groupId) ?? 0,
-        parseMinor(s.totalAmount, s.currency),
+        Date.parse(g.FinancialEventGroupStart),
+        s.startsAt.getTime(),
+      );
+      assert.equal(Date.parse(g.FinancialEventGroupEnd), s.endsAt.getTime());
+      // The sandbox's group total (its own money arithmetic) equals the
+      // settlement's lines and the events of the group, summed here.
+      const currency = s.currency!;
+      const events = rows.financialEvents.filter((e) =>
+        e.eventGroupId === g.FinancialEventGroupId
+      ).reduce((n, e) => n + minor(e.amount, currency), 0);
+      assert.equal(
+        world.groupTotals.get(g.FinancialEventGroupId) ?? 0,
+        minor(s.totalAmount, currency),
         `group total of ${s.settlementId}`,
       );
+      assert.equal(events, minor(s.totalAmount, currency), s.settlementId);
     }
     for (const e of truth.financialEvents) {
-      if (e.eventGroupId) assert.ok(world.periodByGroup.has(e.eventGroupId));
+      if (e.FinancialEventGroupId) {
+        assert.ok(world.groupById.has(e.FinancialEventGroupId));
+      }
     }
   }
 });
@@ -57,14 +76,14 @@ Deno.test("world: every financial event's components add up to the truth's amoun
     days: 90,
   });
   for (const seller of sandbox.sellers) {
-    const world = seller.world();
     const truth = seller.truth();
+    const expected = truthRows(seller).financialEvents;
     const kinds = new Set<string>();
-    for (const e of truth.financialEvents) {
-      const [list, built] = eventJson(world, e);
+    for (const [i, e] of truth.financialEvents.entries()) {
+      const row = expected[i];
+      const [list, built] = eventJson(e);
       const obj = JSON.parse(stringify(built)); // as a client receives it
-      const money = (x: Json) =>
-        Math.round(x.CurrencyAmount * 10 ** minorDigits(e.currency));
+      const money = (x: Json) => minor(x.CurrencyAmount, row.currency);
       kinds.add(list);
       let sum = 0;
       const items = (obj.ShipmentItemList ?? obj.ShipmentItemAdjustmentList ??
@@ -82,12 +101,12 @@ Deno.test("world: every financial event's components add up to the truth's amoun
         for (const p of it.PromotionList ?? []) sum += money(p.PromotionAmount);
       }
       for (const f of (obj.FeeList ?? []) as Json[]) sum += money(f.FeeAmount);
-      assert.equal(sum, parseMinor(e.amount, e.currency), e.eventId);
+      assert.equal(sum, minor(row.amount, row.currency), row.eventId);
       if (list !== "ServiceFeeEventList") {
-        assert.equal(obj.AmazonOrderId, e.amazonOrderId);
+        assert.equal(obj.AmazonOrderId, row.amazonOrderId);
         assert.equal(
           obj.PostedDate,
-          new Date(e.postedAt).toISOString().replace(".000Z", "Z"),
+          row.postedAt.toISOString().replace(".000Z", "Z"),
         );
       }
     }
@@ -101,7 +120,10 @@ Deno.test("world: the same seed and anchor give the same sellers, credentials an
   const a = createSandbox({ seed: "same", anchor: ANCHOR, orders: 120 });
   const b = createSandbox({ seed: "same", anchor: ANCHOR, orders: 120 });
   assert.deepEqual(a.credentials(0), b.credentials(0));
-  assert.deepEqual(a.sellers[0].truth().orders, b.sellers[0].truth().orders);
+  assert.deepEqual(
+    truthRows(a.sellers[0]).orders,
+    truthRows(b.sellers[0]).orders,
+  );
   const c = createSandbox({ seed: "other", anchor: ANCHOR, orders: 120 });
   assert.notEqual(
     a.credentials(0).sellingPartnerId,
@@ -115,7 +137,7 @@ Deno.test("inventory: pages of 50 with a top-level nextToken that expires after 
   await withSandbox({ clock, seed: "inv", orders: 100 }, async (sb) => {
     const seller = sb.sandbox.sellers[0];
     const token = await accessToken(sb);
-    const truth = seller.truth().inventory;
+    const truth = truthRows(seller).inventory;
     for (const m of seller.marketplaceIds) {
       const base =
         `/fba/inventory/v1/summaries?details=true&granularityType=Marketplace&granularityId=${m}&marketplaceIds=${m}`;
@@ -170,7 +192,7 @@ Deno.test("listings and catalog: every truth listing is served with its price an
   await withSandbox({ clock: testClock(), orders: 50 }, async (sb) => {
     const seller = sb.sandbox.sellers[0];
     const token = await accessToken(sb);
-    const truth = seller.truth();
+    const truth = truthRows(seller);
     for (const m of seller.marketplaceIds) {
       const got: Json[] = [];
       let next: string | undefined;
@@ -274,7 +296,7 @@ Deno.test("finances: groups and events page with NextToken; events by group matc
   await withSandbox({ clock, orders: 300, days: 60 }, async (sb) => {
     const seller = sb.sandbox.sellers[0];
     const token = await accessToken(sb);
-    const truth = seller.truth();
+    const truth = truthRows(seller);
     const after = new Date(clock.now() - 75 * 86_400_000).toISOString();
     const groups = await sp(
       sb,

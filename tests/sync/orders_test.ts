@@ -29,6 +29,7 @@ import {
   type SyncWorldOptions,
   truthKeys,
 } from "../_helpers/sync.ts";
+import { truthRows } from "../_helpers/truth.ts";
 
 const SANDBOX = {
   stores: 2,
@@ -105,7 +106,7 @@ const orderKeys = (truth: OrderRow[]) => truthKeys(truth, ["syncedAt"]);
 
 /** Orders and items equal the truth, row for row. */
 async function assertEqualsTruth(w: SyncWorld, i: number) {
-  const truth = w.sb.sandbox.sellers[i].truth();
+  const truth = truthRows(w.sb.sandbox.sellers[i]);
   const got = await stored(w, i);
   const ok = orderKeys(truth.orders);
   assert.equal(got.orders.length, truth.orders.length);
@@ -246,7 +247,7 @@ Deno.test(`orders sync (${testEngine}): incremental from the high-water mark wit
   });
   await w.runOk(0, "orders");
   const storeId = w.storeIds[0];
-  const truth = w.sb.sandbox.sellers[0].truth();
+  const truth = truthRows(w.sb.sandbox.sellers[0]);
 
   // The sandbox world does not change over time, so "new" orders are made
   // by forgetting those updated after T and moving the cursor back to T.
@@ -398,7 +399,7 @@ Deno.test(`orders sync (${testEngine}): the backfill reads the all-orders report
   });
   const windows = Math.ceil(SETTINGS.backfillDays / 30);
   for (const i of w.storeIds.keys()) {
-    const truth = w.sb.sandbox.sellers[i].truth();
+    const truth = truthRows(w.sb.sandbox.sellers[i]);
 
     // searchOrders unreachable: the run fails after the report backfill,
     // which has written every order from the flat file alone.
@@ -456,7 +457,7 @@ Deno.test(`orders sync (${testEngine}): crashes mid-backfill (in a report, betwe
     settings: { ...SETTINGS, batchRows: 5 },
     runner: { fetch: net.fetch, sleep: quickSleep },
   });
-  const truth = w.sb.sandbox.sellers[0].truth();
+  const truth = truthRows(w.sb.sandbox.sellers[0]);
 
   // 1. Every download of the first report is cut off: the batches that
   // came through are written, the cursor stays at the window's start.
@@ -522,7 +523,7 @@ Deno.test(`orders sync (${testEngine}): with the role, new orders get their ship
   });
   await w.runOk(0, "orders");
   const storeId = w.storeIds[0];
-  const truth = w.sb.sandbox.sellers[0].truth();
+  const truth = truthRows(w.sb.sandbox.sellers[0]);
   const owner = ownerOf(w.db);
   // The newest tenth of the orders is forgotten, as if not read yet.
   const times = truth.orders.map((o) => new Date(o.lastUpdatedAt).getTime())

@@ -24,6 +24,7 @@ import {
   type SyncWorldOptions,
   truthKeys,
 } from "../_helpers/sync.ts";
+import { truthRows } from "../_helpers/truth.ts";
 
 const DAY = 86_400_000;
 // 800 orders give each of the two stores a handful of FBA returns; the
@@ -60,7 +61,7 @@ async function assertEqualsTruth(
   i: number,
   except: (r: ReturnRow) => boolean = () => false,
 ) {
-  const truth = w.sb.sandbox.sellers[i].truth().returns;
+  const truth = truthRows(w.sb.sandbox.sellers[i]).returns;
   assert.ok(truth.length > 0);
   const keys = truthKeys(truth);
   assert.deepEqual(
@@ -202,7 +203,7 @@ Deno.test(`returns sync (${testEngine}): a FATAL report fails the run; after the
 
 Deno.test(`returns sync (${testEngine}): a period without returns is empty with Amazon's reason`, async () => {
   await using w = await open({ sandbox: { stores: 1, orders: 40 } });
-  assert.equal(w.sb.sandbox.sellers[0].truth().returns.length, 0);
+  assert.equal(truthRows(w.sb.sandbox.sellers[0]).returns.length, 0);
   const run = await runRow(w, w.storeIds[0], await w.runOk(0, "returns"));
   assert.equal(run.rowsInserted, 0);
   assert.match(String(run.emptyReason), /^report_cancelled: /);

@@ -18,6 +18,7 @@ import {
   type SyncWorld,
   truthKeys,
 } from "../_helpers/sync.ts";
+import { truthRows } from "../_helpers/truth.ts";
 
 // The sandbox holds 60 days; a 62-day backfill covers them from any hour.
 const SETTINGS = { backfillDays: 62 };
@@ -51,7 +52,7 @@ async function runRow(w: SyncWorld, i: number, runId: string) {
 }
 
 async function assertEqualsTruth(w: SyncWorld, i: number) {
-  const truth = w.sb.sandbox.sellers[i].truth().salesTraffic;
+  const truth = truthRows(w.sb.sandbox.sellers[i]).salesTraffic;
   assert.ok(truth.length > 0);
   const keys = truthKeys(truth);
   assert.deepEqual(
@@ -117,7 +118,7 @@ Deno.test(`sales_traffic sync (${testEngine}): a crash mid-backfill is completed
   });
   const out = await w.run(0, "sales_traffic");
   assert.equal(out.status, "failed");
-  const truth = w.sb.sandbox.sellers[0].truth().salesTraffic;
+  const truth = truthRows(w.sb.sandbox.sellers[0]).salesTraffic;
   const before = (await read(w, 0)).length;
   assert.ok(before > 0 && before < truth.length, `${before} rows`);
 

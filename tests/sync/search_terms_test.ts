@@ -8,7 +8,7 @@ import assert from "node:assert/strict";
 import { eq } from "drizzle-orm";
 import { apiRequestLog, searchTerms, syncRuns } from "../../db/schema.ts";
 import type { DocumentLine } from "../../lib/amazon/reports.ts";
-import type { StartOptions } from "../../sandbox/server.ts";
+import type { StartOptions } from "../../sandbox/testing.ts";
 import type { SearchTermRow } from "../../lib/ingest/search_terms.ts";
 import { searchTermsDataset } from "../../lib/sync/datasets/search_terms.ts";
 import { jsonArrayItems } from "../../lib/sync/json_stream.ts";
@@ -20,6 +20,7 @@ import {
   type SyncWorld,
   truthKeys,
 } from "../_helpers/sync.ts";
+import { truthRows } from "../_helpers/truth.ts";
 
 // The sandbox holds 60 days; a 62-day backfill covers them from any hour.
 const SETTINGS = { backfillDays: 62 };
@@ -116,7 +117,7 @@ Deno.test(`search_terms sync (${testEngine}): a branded store equals the truth, 
   assert.ok(w.sb.sandbox.sellers[0].hasBrand);
   assert.ok(!w.sb.sandbox.sellers[1].hasBrand);
 
-  const truth = w.sb.sandbox.sellers[0].truth().searchTerms;
+  const truth = truthRows(w.sb.sandbox.sellers[0]).searchTerms;
   const runId = await w.runOk(0, "search_terms");
   await assertEquals(w, 0, truth);
   const run = await runRow(w, 0, runId);
@@ -168,10 +169,10 @@ Deno.test(`search_terms sync (${testEngine}): an invalid record becomes a bad ro
     ),
   );
   assert.match(bad.reason, /^searchFrequencyRank: /);
-  const truth = w.sb.sandbox.sellers[0].truth().searchTerms.filter((t) =>
+  const truth = truthRows(w.sb.sandbox.sellers[0]).searchTerms.filter((t) =>
     !(t.marketplaceId === victim.marketplaceId &&
       t.reportPeriod === victim.reportPeriod &&
-      t.periodStart === victim.periodStart &&
+      t.periodStart === victim.dataStartTime &&
       t.searchTerm === victim.searchTerm &&
       t.clickShareRank === victim.clickShareRank)
   );
@@ -193,7 +194,7 @@ Deno.test(`search_terms sync (${testEngine}): a crash mid-backfill is completed 
       return fetch(input, init);
     },
   });
-  const truth = w.sb.sandbox.sellers[0].truth().searchTerms;
+  const truth = truthRows(w.sb.sandbox.sellers[0]).searchTerms;
   const out = await w.run(0, "search_terms");
   assert.equal(out.status, "failed");
   const before = (await read(w, 0)).length;

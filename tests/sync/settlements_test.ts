@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { eq } from "drizzle-orm";
 import { settlementLines, settlements, syncRuns } from "../../db/schema.ts";
-import type { StartOptions } from "../../sandbox/server.ts";
+import type { StartOptions } from "../../sandbox/testing.ts";
 import {
   parseSettlementDate,
   SETTLEMENT_REPORT_TYPE,
@@ -23,6 +23,7 @@ import {
   type SyncWorld,
   truthKeys,
 } from "../_helpers/sync.ts";
+import { truthRows } from "../_helpers/truth.ts";
 
 function open(sandbox: StartOptions, runner?: { fetch: typeof fetch }) {
   return openSyncWorld({
@@ -60,7 +61,7 @@ async function assertEqualsTruth(
   i: number,
   skip = new Set<string>(),
 ) {
-  const truth = w.sb.sandbox.sellers[i].truth();
+  const truth = truthRows(w.sb.sandbox.sellers[i]);
   assert.ok(truth.settlements.length > 0 && truth.settlementLines.length > 0);
   const db = await read(w, i);
   const sKeys = truthKeys(truth.settlements);
@@ -188,7 +189,7 @@ Deno.test(`settlements sync (${testEngine}): a crash between reports is complete
       return fetch(input, init);
     },
   });
-  const truth = w.sb.sandbox.sellers[0].truth();
+  const truth = truthRows(w.sb.sandbox.sellers[0]);
   assert.ok(truth.settlements.length > 2);
   const out = await w.run(0, "settlements");
   assert.equal(out.status, "failed");
