@@ -105,6 +105,30 @@ export function s3Error(
   );
 }
 
+/** The error a dropped connection's body fails with (not worth logging). */
+export class ConnectionReset extends Error {
+  override name = "ConnectionReset";
+  constructor() {
+    super("connection reset (sandbox fault)");
+  }
+}
+
+/**
+ * The connectionReset fault: the status line goes out, then the connection
+ * drops before any of the body, so the client's read fails as on a reset.
+ */
+export function connectionReset(): Response {
+  return new Response(
+    new ReadableStream({
+      async pull(ctrl) {
+        await Promise.resolve();
+        ctrl.error(new ConnectionReset());
+      },
+    }),
+    { status: 200, headers: { "content-type": "application/json" } },
+  );
+}
+
 /** A 200 whose JSON is cut off in the middle (the malformedJson fault). */
 export async function malformed(res: Response): Promise<Response> {
   const text = await res.text();

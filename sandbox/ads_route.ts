@@ -7,7 +7,13 @@
 import type { Context, Hono } from "hono";
 import type { AdsProfile } from "./world/amazon.ts";
 import type { AccessGrant } from "./auth.ts";
-import { internalFailure, json, malformed, unavailable } from "./_http.ts";
+import {
+  connectionReset,
+  internalFailure,
+  json,
+  malformed,
+  unavailable,
+} from "./_http.ts";
 import type { SandboxEnv } from "./env.ts";
 import { KINDS_FOR } from "./faults.ts";
 import type { SandboxSeller } from "./seller.ts";
@@ -146,6 +152,8 @@ export function adsRoute(
         case "hang":
           await env.life.hang();
           return new Response(null, { status: 504 });
+        case "connectionReset":
+          return connectionReset();
         case "delay":
           await env.life.sleep(fault.delayMs ?? 1000);
           break;

@@ -10,8 +10,13 @@ import type { Hono } from "hono";
 import { createHmac } from "node:crypto";
 import { contentType, type DocumentSpec, renderDocument } from "./documents.ts";
 import type { SandboxEnv } from "./env.ts";
-import { KINDS_FOR } from "./faults.ts";
-import { internalFailure, s3Error, unavailable } from "./_http.ts";
+import { type FaultRule, KINDS_FOR } from "./faults.ts";
+import {
+  connectionReset,
+  internalFailure,
+  s3Error,
+  unavailable,
+} from "./_http.ts";
 import { dueFault } from "./sp_route.ts";
 
 /** The path prefix of document URLs. */
@@ -122,6 +127,33 @@ function truncator(): TransformStream<Uint8Array, Uint8Array> {
   });
 }
 
+/** The document as text chunks (stored gzip documents are inflated). */
+function text(env: SandboxEnv, doc: StoredDocument): ReadableStream<string> {
+  if (doc.gzip) {
+    return new Blob([doc.gzip as BlobPart]).stream()
+      .pipeThrough(new DecompressionStream("gzip"))
+      .pipeThrough(new TextDecoderStream());
+  }
+  const seller = env.sellerById.get(doc.sellerId)!;
+  const chunks = renderDocument(seller.world(), doc.spec);
+  return new ReadableStream<string>({
+    pull(ctrl) {
+      const next = chunks.next();
+      if (next.done) ctrl.close();
+      else ctrl.enqueue(next.value);
+    },
+  });
+}
+
+function gzip(stream: ReadableStream<string>): ReadableStream<Uint8Array> {
+  return stream.pipeThrough(new TextEncoderStream()).pipeThrough(
+    new CompressionStream("gzip") as unknown as TransformStream<
+      Uint8Array,
+      Uint8Array
+    >,
+  );
+}
+
 function body(
   env: SandboxEnv,
   doc: StoredDocument,
@@ -135,22 +167,41 @@ function body(
       },
     });
   }
-  const seller = env.sellerById.get(doc.sellerId)!;
-  const chunks = renderDocument(seller.world(), doc.spec);
-  const encoder = new TextEncoder();
-  const text = new ReadableStream<Uint8Array>({
-    pull(ctrl) {
-      const next = chunks.next();
-      if (next.done) ctrl.close();
-      else ctrl.enqueue(encoder.encode(next.value));
+  return gzip(text(env, doc));
+}
+
+/**
+ * Replaces one cell of a tab-separated document (the corruptCell fault):
+ * column `column` (by its header name) of file line `line`. `done` learns
+ * the line as it was, once it has been changed.
+ */
+function cellCorrupter(
+  rule: FaultRule,
+  done: (original: string) => void,
+): TransformStream<string, string> {
+  const target = rule.line ?? 2;
+  let held = "";
+  let passed = false;
+  return new TransformStream({
+    transform(chunk, ctrl) {
+      if (passed) return ctrl.enqueue(chunk);
+      held += chunk;
+      const lines = held.split("\n");
+      if (lines.length <= target) return; // the line is not complete yet
+      const column = lines[0].split("\t").indexOf(rule.column ?? "");
+      const cells = lines[target - 1].split("\t");
+      if (column >= 0 && column < cells.length) {
+        done(lines[target - 1]);
+        cells[column] = rule.value ?? "corrupt";
+        lines[target - 1] = cells.join("\t");
+      }
+      passed = true;
+      ctrl.enqueue(lines.join("\n"));
+    },
+    flush(ctrl) {
+      if (!passed && held) ctrl.enqueue(held);
     },
   });
-  return text.pipeThrough(
-    new CompressionStream("gzip") as unknown as TransformStream<
-      Uint8Array,
-      Uint8Array
-    >,
-  );
 }
 
 /** Registers GET /sandbox-documents/… */
@@ -204,7 +255,22 @@ export function downloadRoutes(app: Hono, env: SandboxEnv): void {
     if (fault?.kind === "delay") {
       await env.life.sleep(fault.delayMs ?? 1000);
     }
+    if (fault?.kind === "connectionReset") return connectionReset();
     let stream = body(env, doc);
+    if (fault?.kind === "corruptCell") {
+      const fired = fault.fired;
+      stream = gzip(
+        text(env, doc).pipeThrough(cellCorrupter(fault, (original) => {
+          if (fired) {
+            fired.detail = {
+              document: key,
+              line: String(fault.line ?? 2),
+              original,
+            };
+          }
+        })),
+      );
+    }
     if (fault?.kind === "truncatedGzip") {
       stream = stream.pipeThrough(truncator());
     }

@@ -64,6 +64,10 @@ export interface Sandbox {
   reauthorize(sellerId: string): string;
   /** Grants or withdraws the restricted (PII) role. */
   grantRestrictedRole(sellerId: string, granted?: boolean): void;
+  /** Requests parked right now in a delay or hang fault. */
+  parked(): number;
+  /** Resolves once at least `n` requests are parked in a delay or hang. */
+  untilParked(n?: number): Promise<void>;
   /** Ends pending waits (slow and hanging responses). */
   close(): Promise<void>;
 }
@@ -125,7 +129,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     }),
     faults: new FaultController(),
     codec: new TokenCodec(crypto.randomUUID()),
-    life: new Lifecycle(),
+    life: new Lifecycle(clock),
     sellers,
     sellerById: new Map(sellers.map((s) => [s.sellerId, s])),
     documents: new DocumentRegistry(),
@@ -223,6 +227,8 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     grantRestrictedRole(sellerId, granted = true) {
       find(sellerId).restrictedRole = granted;
     },
+    parked: () => env.life.parked,
+    untilParked: (n) => env.life.untilParked(n),
     close() {
       env.life.close();
       return Promise.resolve();

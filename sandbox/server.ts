@@ -2,6 +2,7 @@
 // HTTP exactly as they reach Amazon. Port 0 picks a free port (tests).
 import { createSandbox, type Sandbox } from "./sandbox.ts";
 import type { SandboxOptions } from "./options.ts";
+import { ConnectionReset } from "./_http.ts";
 
 export interface StartOptions extends SandboxOptions {
   /** Port (default 0: any free port). */
@@ -35,6 +36,13 @@ export function startSandbox(opts: StartOptions = {}): Promise<RunningSandbox> {
       port: opts.port ?? 0,
       hostname: opts.hostname ?? "127.0.0.1",
       onListen: () => {},
+      // A connectionReset fault's body fails on purpose: not worth a log line.
+      onError: (err) => {
+        if (!(err instanceof ConnectionReset)) {
+          console.error("sandbox: request failed", err);
+        }
+        return new Response(null, { status: 500 });
+      },
     },
     sandbox.app.fetch,
   );

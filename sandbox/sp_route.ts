@@ -6,6 +6,7 @@
 import type { Context, Hono } from "hono";
 import { type AccessGrant } from "./auth.ts";
 import {
+  connectionReset,
   internalFailure,
   invalidInput,
   malformed,
@@ -15,7 +16,12 @@ import {
   unavailable,
 } from "./_http.ts";
 import type { SandboxEnv } from "./env.ts";
-import { type FaultRule, KINDS_FOR, parseFaultHeader } from "./faults.ts";
+import {
+  type DueFault,
+  type FaultRule,
+  KINDS_FOR,
+  parseFaultHeader,
+} from "./faults.ts";
 import type { SandboxSeller } from "./seller.ts";
 import { SP_OPERATIONS, type SpOperationId } from "./spec.ts";
 import {
@@ -63,13 +69,19 @@ export function dueFault(
   operation: string,
   sellerId: string | undefined,
   kinds: readonly FaultRule["kind"][],
-): FaultRule | undefined {
+): DueFault | undefined {
   if (env.opts.faultHeader) {
     const h = req.headers.get("x-sandbox-fault");
     const rule = h ? parseFaultHeader(h) : undefined;
     if (rule && kinds.includes(rule.kind)) return rule;
   }
-  return env.faults.take(operation, sellerId, kinds, env.clock.now());
+  return env.faults.take(
+    operation,
+    sellerId,
+    kinds,
+    env.clock.now(),
+    new URL(req.url).searchParams,
+  );
 }
 
 function rdtAllows(grant: AccessGrant, method: string, path: string): boolean {
@@ -141,6 +153,8 @@ export function spRoute(
         case "hang":
           await env.life.hang();
           return new Response(null, { status: 504 });
+        case "connectionReset":
+          return connectionReset();
         case "delay":
           await env.life.sleep(fault.delayMs ?? 1000);
           break;

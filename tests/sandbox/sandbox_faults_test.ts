@@ -1,11 +1,14 @@
 // Fault injection: each kind the clients must survive, injected
 // programmatically, by request header and over the admin endpoint.
 import assert from "node:assert/strict";
-import { FaultController } from "../../sandbox/testing.ts";
 import {
   accessToken,
+  download,
+  FaultController,
   gunzip,
+  parseTsv,
   sp,
+  startSandbox,
   testClock,
   withSandbox,
 } from "../../sandbox/testing.ts";
@@ -51,20 +54,25 @@ Deno.test("faults: 500 InternalFailure and 503 as JSON or as an HTML page", asyn
   });
 });
 
-Deno.test("faults: slow responses answer after the delay", async () => {
-  await withSandbox({ clock: testClock(), orders: 10 }, async (sb) => {
+Deno.test("faults: slow responses answer once the delay has passed on the clock", async () => {
+  const clock = testClock();
+  await withSandbox({ clock, orders: 10 }, async (sb) => {
     const token = await accessToken(sb);
     sb.sandbox.faults.inject({ kind: "delay", delayMs: 150 });
-    const t0 = performance.now();
-    const r = await sp(sb, token, SELLERS);
-    assert.equal(r.status, 200);
-    assert.ok(performance.now() - t0 >= 140);
+    let answered = false;
+    const pending = sp(sb, token, SELLERS).finally(() => answered = true);
+    await sb.sandbox.untilParked();
+    clock.advance(149);
+    assert.equal(sb.sandbox.parked(), 1, "still held 1 ms before the delay");
+    assert.equal(answered, false);
+    clock.advance(1);
+    assert.equal(sb.sandbox.parked(), 0);
+    assert.equal((await pending).status, 200);
   });
 });
 
 Deno.test("faults: a hanging call lasts until the client times out; close() ends the rest", async () => {
-  const running = await (await import("../../sandbox/testing.ts"))
-    .startSandbox({ clock: testClock(), orders: 10 });
+  const running = await startSandbox({ clock: testClock(), orders: 10 });
   try {
     const token = await accessToken(running);
     running.sandbox.faults.inject({ kind: "hang", count: 2 });
@@ -78,7 +86,8 @@ Deno.test("faults: a hanging call lasts until the client times out; close() ends
     const pending = fetch(`${running.url}${SELLERS}`, {
       headers: { "x-amz-access-token": token },
     });
-    await new Promise((r) => setTimeout(r, 50));
+    // The first request is still held (the client gave up, not the server).
+    await running.sandbox.untilParked(2);
     await running.sandbox.close();
     const res = await pending;
     assert.equal(res.status, 504);
@@ -236,4 +245,74 @@ Deno.test("FaultController: rules match in order and count down", () => {
   assert.equal(f.take("a", undefined, ["throttle"])?.kind, "throttle");
   assert.equal(f.take("a", undefined, ["throttle"]), undefined);
   assert.throws(() => f.inject({ kind: "nope" as "throttle" }));
+});
+
+Deno.test("faults: a connection reset loses the answer; `after` lets requests through first; `withParam` picks requests", async () => {
+  await withSandbox({ clock: testClock(), orders: 10 }, async (sb) => {
+    const token = await accessToken(sb);
+    sb.sandbox.faults.inject({
+      kind: "connectionReset",
+      operation: "getMarketplaceParticipations",
+      after: 1,
+      count: 2,
+    });
+    assert.equal((await sp(sb, token, SELLERS)).status, 200);
+    for (let i = 0; i < 2; i++) {
+      await assert.rejects(sp(sb, token, SELLERS), TypeError);
+    }
+    assert.equal((await sp(sb, token, SELLERS)).status, 200);
+    assert.deepEqual(
+      sb.sandbox.faults.fired.map((f) => f.kind),
+      ["connectionReset", "connectionReset"],
+    );
+    sb.sandbox.faults.inject({
+      kind: "serverError",
+      operation: "getMarketplaceParticipations",
+      withParam: "nextToken",
+    });
+    assert.equal((await sp(sb, token, SELLERS)).status, 200);
+    assert.equal((await sp(sb, token, `${SELLERS}?nextToken=x`)).status, 500);
+    assert.deepEqual(sb.sandbox.faults.pending(), []);
+  });
+});
+
+Deno.test("faults: a corrupt cell changes one cell of one document download and says which", async () => {
+  await withSandbox({ clock: testClock(), orders: 300 }, async (sb) => {
+    const token = await accessToken(sb);
+    const type = "GET_V2_SETTLEMENT_REPORT_DATA_FLAT_FILE_V2";
+    const list = await sp(
+      sb,
+      token,
+      `/reports/2021-06-30/reports?reportTypes=${type}`,
+    );
+    const documentId = list.body.reports[0].reportDocumentId;
+    const doc = await sp(
+      sb,
+      token,
+      `/reports/2021-06-30/documents/${encodeURIComponent(documentId)}`,
+    );
+    sb.sandbox.faults.inject({
+      kind: "corruptCell",
+      operation: "downloadDocument",
+      column: "amount",
+      line: 3,
+      value: "lots",
+    });
+    const bad = parseTsv(await download(doc.body.url));
+    const good = parseTsv(await download(doc.body.url));
+    // Line 3 of the file is its second data row (after the summary row).
+    assert.equal(bad.rows[1].amount, "lots");
+    assert.notEqual(good.rows[1].amount, "lots");
+    assert.deepEqual(bad.rows.slice(2), good.rows.slice(2));
+    const fired = sb.sandbox.faults.fired.find((f) => f.kind === "corruptCell");
+    assert.equal(fired?.detail?.document, documentId);
+    assert.equal(
+      fired?.detail?.original,
+      good.header.map((h) => good.rows[1][h]).join("\t"),
+    );
+    assert.throws(
+      () => new FaultController().inject({ kind: "corruptCell" }),
+      /needs a column/,
+    );
+  });
 });

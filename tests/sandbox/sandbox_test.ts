@@ -324,18 +324,21 @@ Deno.test("token buckets: searchOrders allows its burst of 20, then 429 until ti
   );
 });
 
-Deno.test("token buckets: refill on the wall clock, time-scaled", async () => {
-  // 0.016/s × 100 = one token every 625 ms: slow enough that a loaded
-  // machine sends the burst before a token comes back.
-  await withSandbox({ orders: 10, timeScale: 100 }, async (sb) => {
+Deno.test("token buckets: refill with the clock, time-scaled", async () => {
+  // 0.016/s × 100 = one token every 625 ms of the sandbox's clock.
+  const clock = testClock();
+  await withSandbox({ clock, orders: 10, timeScale: 100 }, async (sb) => {
     const token = await accessToken(sb);
     const url = "/sellers/v1/marketplaceParticipations"; // 0.016/s, burst 15
     for (let i = 0; i < 15; i++) {
       assert.equal((await sp(sb, token, url)).status, 200);
     }
     assert.equal((await sp(sb, token, url)).status, 429);
-    await new Promise((r) => setTimeout(r, 700));
+    clock.advance(600);
+    assert.equal((await sp(sb, token, url)).status, 429, "not refilled yet");
+    clock.advance(30);
     assert.equal((await sp(sb, token, url)).status, 200);
+    assert.equal((await sp(sb, token, url)).status, 429, "one token only");
   });
 });
 

@@ -28,14 +28,13 @@ import { truthRows } from "../_helpers/truth.ts";
 // periods that began up to 14 days earlier: 80 days cover them all.
 const SETTINGS = { backfillDays: 80 };
 
-function open(sandbox: StartOptions, runner?: { fetch: typeof fetch }) {
+function open(sandbox: StartOptions) {
   return openSyncWorld({
     datasets: [financialEventsDataset],
     // The sandbox announces the scaled rates in x-amzn-RateLimit-Limit, which
     // the client adopts.
     sandbox: { orders: 120, usagePlans: scaledPlans(2000), ...sandbox },
     settings: SETTINGS,
-    runner,
   });
 }
 
@@ -175,18 +174,13 @@ Deno.test(`financial_events sync (${testEngine}): a second shipment of the same 
 });
 
 Deno.test(`financial_events sync (${testEngine}): a crash mid-backfill is completed by the next run`, async () => {
-  let pages = 0;
-  let downFrom = 4; // the network drops at the 4th events page, stays down
-  await using w = await open({ stores: 1 }, {
-    fetch: (input, init) => {
-      const url = new URL(input instanceof Request ? input.url : String(input));
-      if (
-        url.pathname.endsWith("/financialEvents") && ++pages >= downFrom
-      ) {
-        return Promise.reject(new TypeError("connection reset (test)"));
-      }
-      return fetch(input, init);
-    },
+  await using w = await open({ stores: 1 });
+  // The network drops at the 4th events page and stays down.
+  w.sb.sandbox.faults.inject({
+    kind: "connectionReset",
+    operation: "listFinancialEventsByGroupId",
+    after: 3,
+    count: Infinity,
   });
   const truth = truthRows(w.sb.sandbox.sellers[0]);
   const out = await w.run(0, "financial_events");
@@ -198,7 +192,7 @@ Deno.test(`financial_events sync (${testEngine}): a crash mid-backfill is comple
     `${partial.events.length} events`,
   );
 
-  downFrom = Infinity;
+  w.sb.sandbox.faults.clear();
   await w.runOk(0, "financial_events");
   await assertEquals(w, 0, truth);
 });

@@ -190,18 +190,16 @@ Deno.test(`orders sync (${testEngine}): report backfill then searchOrders equals
   }
 });
 
-/** A fetch that can be told to fail, and that records SP-API URLs. */
+/**
+ * A fetch that records SP-API URLs and can be told to answer 403 (network
+ * failures are the sandbox's connectionReset faults).
+ */
 function faultyFetch() {
   const urls: URL[] = [];
-  let fail: ((url: URL, method: string) => boolean) | null = null;
   let deny: ((url: URL) => boolean) | null = null;
   const wrapped: typeof fetch = (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
-    const method = init?.method ?? "GET";
     urls.push(url);
-    if (fail?.(url, method)) {
-      return Promise.reject(new TypeError("connection reset (test)"));
-    }
     if (deny?.(url)) {
       return Promise.resolve(
         new Response(
@@ -226,9 +224,6 @@ function faultyFetch() {
       urls.slice(from).filter((u) =>
         u.pathname === "/orders/2026-01-01/orders"
       ),
-    failWhen(f: typeof fail) {
-      fail = f;
-    },
     denyWhen(f: typeof deny) {
       deny = f;
     },
@@ -403,7 +398,11 @@ Deno.test(`orders sync (${testEngine}): the backfill reads the all-orders report
 
     // searchOrders unreachable: the run fails after the report backfill,
     // which has written every order from the flat file alone.
-    net.failWhen((u) => u.pathname === "/orders/2026-01-01/orders");
+    w.sb.sandbox.faults.inject({
+      kind: "connectionReset",
+      operation: "searchOrders",
+      count: Infinity,
+    });
     const failed = await w.run(i, "orders");
     assert.equal(failed.status, "failed");
     assert.equal(await okCallsOf(w, i, "createReport"), windows);
@@ -429,7 +428,7 @@ Deno.test(`orders sync (${testEngine}): the backfill reads the all-orders report
     assert.equal(cursor.backfill, undefined);
     assert.equal(cursor.plan?.length, 1, "under 2000 orders: one range");
 
-    net.failWhen(null);
+    w.sb.sandbox.faults.clear();
     const mark = net.urls.length;
     await w.runOk(i, "orders");
     await assertEqualsTruth(w, i);
@@ -471,13 +470,15 @@ Deno.test(`orders sync (${testEngine}): crashes mid-backfill (in a report, betwe
   assert.equal(first.backfill!.next, first.backfill!.start);
   const partial = (await stored(w, 0)).orders.length;
   assert.ok(partial > 0, "batches are written as they come");
+  assert.deepEqual(w.sb.sandbox.faults.pending(), []);
 
   // 2. The third window's report cannot be requested: two windows are done.
-  let creates = 0;
-  net.failWhen((u, method) =>
-    method === "POST" && u.pathname === "/reports/2021-06-30/reports" &&
-    ++creates > 1
-  );
+  w.sb.sandbox.faults.inject({
+    kind: "connectionReset",
+    operation: "createReport",
+    after: 1,
+    count: Infinity,
+  });
   assert.equal((await w.run(0, "orders")).status, "failed");
   const second = await cursorOf(w, 0);
   assert.equal(
@@ -488,10 +489,13 @@ Deno.test(`orders sync (${testEngine}): crashes mid-backfill (in a report, betwe
   assert.equal(await okCallsOf(w, 0, "createReport"), 2);
 
   // 3. The second searchOrders page fails: the first page and its token stay.
-  net.failWhen((u) =>
-    u.pathname === "/orders/2026-01-01/orders" &&
-    u.searchParams.has("paginationToken")
-  );
+  w.sb.sandbox.faults.clear();
+  w.sb.sandbox.faults.inject({
+    kind: "connectionReset",
+    operation: "searchOrders",
+    withParam: "paginationToken",
+    count: Infinity,
+  });
   assert.equal((await w.run(0, "orders")).status, "failed");
   const third = await cursorOf(w, 0);
   assert.equal(third.backfill, undefined);
@@ -499,7 +503,7 @@ Deno.test(`orders sync (${testEngine}): crashes mid-backfill (in a report, betwe
   assert.ok((await stored(w, 0)).items.length > 0);
 
   // 4. The rerun resumes at that page and ends with the truth.
-  net.failWhen(null);
+  w.sb.sandbox.faults.clear();
   const mark = net.urls.length;
   await w.runOk(0, "orders");
   assert.ok(net.searches(mark)[0].searchParams.has("paginationToken"));

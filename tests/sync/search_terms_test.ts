@@ -25,14 +25,13 @@ import { truthRows } from "../_helpers/truth.ts";
 // The sandbox holds 60 days; a 62-day backfill covers them from any hour.
 const SETTINGS = { backfillDays: 62 };
 
-function open(sandbox: StartOptions, runner?: { fetch: typeof fetch }) {
+function open(sandbox: StartOptions) {
   return openSyncWorld({
     datasets: [searchTermsDataset],
     // The sandbox announces the scaled rates in x-amzn-RateLimit-Limit, which
     // the client adopts (else createReport would pace at 1/minute).
     sandbox: { orders: 60, usagePlans: scaledPlans(2000), ...sandbox },
     settings: SETTINGS,
-    runner,
   });
 }
 
@@ -180,19 +179,13 @@ Deno.test(`search_terms sync (${testEngine}): an invalid record becomes a bad ro
 });
 
 Deno.test(`search_terms sync (${testEngine}): a crash mid-backfill is completed by the next run`, async () => {
-  let creates = 0;
-  let downFrom = 5; // the network drops at the 5th createReport, stays down
-  await using w = await open({ stores: 1 }, {
-    fetch: (input, init) => {
-      const url = new URL(input instanceof Request ? input.url : String(input));
-      if (
-        url.pathname === "/reports/2021-06-30/reports" &&
-        init?.method === "POST" && ++creates >= downFrom
-      ) {
-        return Promise.reject(new TypeError("connection reset (test)"));
-      }
-      return fetch(input, init);
-    },
+  await using w = await open({ stores: 1 });
+  // The network drops at the 5th createReport and stays down.
+  w.sb.sandbox.faults.inject({
+    kind: "connectionReset",
+    operation: "createReport",
+    after: 4,
+    count: Infinity,
   });
   const truth = truthRows(w.sb.sandbox.sellers[0]).searchTerms;
   const out = await w.run(0, "search_terms");
@@ -200,7 +193,7 @@ Deno.test(`search_terms sync (${testEngine}): a crash mid-backfill is completed 
   const before = (await read(w, 0)).length;
   assert.ok(before > 0 && before < truth.length, `${before} rows`);
 
-  downFrom = Infinity;
+  w.sb.sandbox.faults.clear();
   const runId = await w.runOk(0, "search_terms");
   await assertEquals(w, 0, truth);
   assert.equal(
