@@ -4,7 +4,7 @@
 // type and limits. Requests are checked against this table, so an unknown
 // parameter name is a 400 exactly as Amazon answers it. The table is copied
 // from the models rather than read at run time so the sandbox runs without
-// the spec folder; tests/amazon/sandbox_models_test.ts proves the copy still
+// the spec folder; tests/sandbox/sandbox_models_test.ts proves the copy still
 // matches the models.
 
 /** One query or path parameter of an operation, as the model declares it. */

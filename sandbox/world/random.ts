@@ -1,6 +1,6 @@
 // A small seeded PRNG for the data generator: sfc32 seeded through cyrb128,
 // so the same seed string gives the same stream on every platform. Nothing
-// in lib/seed may use Math.random or the clock; everything derives from this.
+// in sandbox/world/ may use Math.random or the clock; everything derives from this.
 
 /** cyrb128: hashes a string into four 32-bit words (the sfc32 state). */
 export function hashSeed(text: string): [number, number, number, number] {

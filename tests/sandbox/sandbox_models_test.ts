@@ -1,4 +1,4 @@
-// The sandbox's operation table (lib/amazon/sandbox/spec.ts) is a copy of
+// The sandbox's operation table (sandbox/spec.ts) is a copy of
 // the official models: paths, methods, usage plans and every query and path
 // parameter. This test re-reads the models so the copy cannot drift.
 import assert from "node:assert/strict";
