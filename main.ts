@@ -15,7 +15,10 @@ import { createJobQueue } from "./jobs/queue.ts";
 import { disconnectHandler } from "./jobs/disconnect.ts";
 import { schedulerCron, syncHandler } from "./jobs/sync.ts";
 import { SYNC_MESSAGE } from "./lib/sync/runner.ts";
-import { startDemo } from "./lib/demo.ts";
+import { connectDemoStore } from "./lib/demo.ts";
+import type { Database } from "./db/client.ts";
+import type { Vault } from "./lib/security/vault.ts";
+import { startDemoSandbox } from "./sandbox/mod.ts";
 import { createAccessTokens } from "./lib/amazon/access_tokens.ts";
 import { amazonEndpoints } from "./lib/amazon/endpoints.ts";
 import { createLwaClient } from "./lib/amazon/lwa.ts";
@@ -56,7 +59,7 @@ async function main(): Promise<number> {
   // Demo mode (the default): an in-process sandbox marketplace and a demo
   // store; AMAZON_BASE_URL or AMAZON_MODE=live turn it off.
   const demo = !config.AMAZON_BASE_URL && config.AMAZON_MODE === "demo"
-    ? await startDemo({ db, vault })
+    ? await startDemo(db, vault)
     : null;
   const amazonBaseUrl = config.AMAZON_BASE_URL ?? demo?.url;
   const endpoints = amazonEndpoints(amazonBaseUrl);
@@ -188,6 +191,25 @@ async function main(): Promise<number> {
   }
   await stopped.promise;
   return 0;
+}
+
+/**
+ * Demo mode: the sandbox marketplace in this process, and its seller
+ * connected as a store (lib/demo.ts gets only its URL and plain data).
+ */
+async function startDemo(db: Database, vault: Vault) {
+  const sandbox = await startDemoSandbox();
+  try {
+    const store = await connectDemoStore({
+      db,
+      vault,
+      account: sandbox.account,
+    });
+    return { url: sandbox.url, ...store, close: () => sandbox.close() };
+  } catch (err) {
+    await sandbox.close();
+    throw err;
+  }
 }
 
 if (import.meta.main) Deno.exit(await main());

@@ -4,8 +4,8 @@
 // (`2026-03-01T12:00:00+00:00`), written through CompressionStream("gzip")
 // chunk by chunk so the file is never whole in memory. Seeded: the same
 // arguments give the same bytes.
-import { ALL_ORDERS_COLUMNS } from "../lib/amazon/sandbox/doc_flat_files.ts";
-import { formatMinor, isoOffset } from "../lib/amazon/sandbox/format.ts";
+import { ALL_ORDERS_COLUMNS, isoOffset } from "../sandbox/testing.ts";
+import { formatMinor } from "../lib/ingest/money.ts";
 
 const DAY = 86_400_000;
 /** Purchase dates fall in [FILE_FROM, FILE_FROM + FILE_DAYS days). */

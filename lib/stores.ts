@@ -5,7 +5,7 @@ import { storeMarketplaces, stores } from "../db/schema.ts";
 import { registerStore, sellerRegistered } from "../db/maintenance.ts";
 import { z } from "zod";
 import { plainText } from "./validation.ts";
-import { REGION_MARKETPLACES } from "./seed/reference.ts";
+import { REGION_MARKETPLACES } from "./amazon/marketplaces.ts";
 import { countStoreRows } from "./row_counts.ts";
 import { recordAudit } from "./security/audit.ts";
 
@@ -121,6 +121,20 @@ export type StoreRegistrationProblem =
     code: "already_registered";
     params: { sellerId: string; region: string };
   };
+
+/** The marketplaces a store of each region can sell in, for the registration form. */
+export function registrationRegions(): {
+  region: "NA" | "EU" | "FE";
+  marketplaces: { id: string; label: string }[];
+}[] {
+  return (["NA", "EU", "FE"] as const).map((region) => ({
+    region,
+    marketplaces: REGION_MARKETPLACES[region].map((m) => ({
+      id: m.id,
+      label: `${m.domain} (${m.countryCode})`,
+    })),
+  }));
+}
 
 export class StoreRegistrationError extends Error {
   override name = "StoreRegistrationError";

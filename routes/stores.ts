@@ -9,10 +9,10 @@ import {
   getStoreDetail,
   listVisibleStores,
   registerOwnStore,
+  registrationRegions,
   StoreRegistrationError,
   storeVisible,
 } from "../lib/stores.ts";
-import { REGION_MARKETPLACES } from "../lib/seed/reference.ts";
 import {
   RegisterStorePage,
   StoreDetailPage,
@@ -68,13 +68,7 @@ export function storeRoutes(deps: {
     );
   });
 
-  const regions = (["NA", "EU", "FE"] as const).map((region) => ({
-    region,
-    marketplaces: REGION_MARKETPLACES[region].map((m) => ({
-      id: m.id,
-      label: `${m.domain} (${m.countryCode})`,
-    })),
-  }));
+  const regions = registrationRegions();
   app.get("/stores/new", (c) =>
     page(
       c,

@@ -208,3 +208,80 @@ Deno.test("architecture: every module of routes/ loads on its own (no import cyc
   );
   assert.deepEqual(failures, []);
 });
+
+// ── The sandbox marketplace is a neighbour (docs/architecture.md) ─────────
+
+/** Project-relative targets of a file's relative imports, dynamic ones too. */
+async function allImportsOf(path: string): Promise<string[]> {
+  const text = await Deno.readTextFile(`${ROOT}${path}`);
+  const out = new Set(await importsOf(path));
+  for (const m of text.matchAll(/\bimport\s*\(\s*["'](\.[^"']+)["']\s*\)/g)) {
+    out.add(
+      new URL(m[1], `file://${ROOT}${path}`).pathname.slice(ROOT.length),
+    );
+  }
+  return [...out];
+}
+
+/** Every source file of the project, main.ts included. */
+async function projectFiles(): Promise<string[]> {
+  const out = ["main.ts"];
+  for (const e of Deno.readDirSync(ROOT)) {
+    if (!e.isDirectory || e.name.startsWith(".")) continue;
+    if (["node_modules", "data", "static"].includes(e.name)) continue;
+    for await (const f of files(e.name)) out.push(f);
+  }
+  return out;
+}
+
+const SANDBOX_ENTRIES = ["sandbox/mod.ts", "sandbox/testing.ts"];
+
+Deno.test("architecture: only main.ts, bench/ and tests/ import sandbox/, and only through its entry modules", async () => {
+  const violations: string[] = [];
+  for (const file of await projectFiles()) {
+    if (file.startsWith("sandbox/")) continue;
+    for (const target of await allImportsOf(file)) {
+      if (!target.startsWith("sandbox/")) continue;
+      const allowed = file === "main.ts"
+        ? target === "sandbox/mod.ts" // demo mode
+        : (file.startsWith("bench/") || file.startsWith("tests/")) &&
+          SANDBOX_ENTRIES.includes(target);
+      if (!allowed) violations.push(`${file} imports ${target}`);
+    }
+  }
+  assert.deepEqual(violations, []);
+});
+
+Deno.test("architecture: sandbox/ imports nothing of the project outside sandbox/", async () => {
+  const violations: string[] = [];
+  for await (const file of files("sandbox")) {
+    for (const target of await allImportsOf(file)) {
+      if (!target.startsWith("sandbox/")) {
+        violations.push(`${file} imports ${target}`);
+      }
+    }
+  }
+  assert.deepEqual(violations, []);
+  // Its two entry modules exist and are what the rule above names.
+  for (const entry of SANDBOX_ENTRIES) {
+    assert.ok(Deno.statSync(`${ROOT}${entry}`).isFile, entry);
+  }
+});
+
+Deno.test("architecture: lib/ never imports the sandbox nor the seed generator", async () => {
+  const violations: string[] = [];
+  for await (const file of files("lib")) {
+    for (const target of await allImportsOf(file)) {
+      if (target.startsWith("sandbox/") || target.startsWith("bench/")) {
+        violations.push(`${file} imports ${target}`);
+      }
+    }
+  }
+  assert.deepEqual(violations, []);
+  // The generator lives in sandbox/world/, the seed task in bench/.
+  assert.throws(() => Deno.statSync(`${ROOT}lib/seed`), Deno.errors.NotFound);
+  assert.throws(
+    () => Deno.statSync(`${ROOT}lib/amazon/sandbox`),
+    Deno.errors.NotFound,
+  );
+});

@@ -1,6 +1,8 @@
 // Amazon's hosts (facts §1.1, §2.2, §3.1, §5.2). AMAZON_BASE_URL points every
 // one of them at one base instead: the sandbox marketplace, which serves
 // Amazon's own paths, so nothing else in the clients changes.
+import { marketplaceByCountry } from "./marketplaces.ts";
+
 export type Region = "NA" | "EU" | "FE";
 
 const SP_API: Record<Region, string> = {
@@ -12,32 +14,6 @@ const ADS: Record<Region, string> = {
   NA: "https://advertising-api.amazon.com",
   EU: "https://advertising-api-eu.amazon.com",
   FE: "https://advertising-api-fe.amazon.com",
-};
-/** Seller Central host per marketplace country, for the consent URL. */
-const SELLER_CENTRAL: Record<string, string> = {
-  US: "sellercentral.amazon.com",
-  CA: "sellercentral.amazon.ca",
-  MX: "sellercentral.amazon.com.mx",
-  BR: "sellercentral.amazon.com.br",
-  DE: "sellercentral.amazon.de",
-  GB: "sellercentral.amazon.co.uk",
-  UK: "sellercentral.amazon.co.uk",
-  FR: "sellercentral.amazon.fr",
-  IT: "sellercentral.amazon.it",
-  ES: "sellercentral.amazon.es",
-  NL: "sellercentral.amazon.nl",
-  SE: "sellercentral.amazon.se",
-  PL: "sellercentral.amazon.pl",
-  BE: "sellercentral.amazon.com.be",
-  TR: "sellercentral.amazon.com.tr",
-  AE: "sellercentral.amazon.ae",
-  SA: "sellercentral.amazon.sa",
-  EG: "sellercentral.amazon.eg",
-  IN: "sellercentral.amazon.in",
-  ZA: "sellercentral.amazon.co.za",
-  JP: "sellercentral.amazon.co.jp",
-  AU: "sellercentral.amazon.com.au",
-  SG: "sellercentral.amazon.sg",
 };
 
 export interface AmazonEndpoints {
@@ -73,7 +49,10 @@ export function amazonEndpoints(baseUrl?: string): AmazonEndpoints {
     spApi: (r) => SP_API[r],
     ads: (r) => ADS[r],
     sellerCentral: (cc) =>
-      `https://${SELLER_CENTRAL[cc] ?? "sellercentral.amazon.com"}`,
+      `https://${
+        marketplaceByCountry(cc)?.sellerCentralHost ??
+          "sellercentral.amazon.com"
+      }`,
     adsConsent: (r) => ADS_CONSENT[r],
   };
 }

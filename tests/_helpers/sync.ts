@@ -18,13 +18,13 @@ import {
   type RunningSandbox,
   type StartOptions,
   startSandbox,
-} from "../../lib/amazon/sandbox/server.ts";
+} from "../../sandbox/testing.ts";
 import {
   SP_USAGE_PLANS,
   type UsagePlan,
 } from "../../lib/amazon/usage_plans.ts";
 import { createLogger, type Logger } from "../../lib/log.ts";
-import { MARKETPLACES } from "../../lib/seed/reference.ts";
+import { marketplaceById } from "../../lib/amazon/marketplaces.ts";
 import { createVault, generateVaultKey } from "../../lib/security/vault.ts";
 import type { Vault } from "../../lib/security/vault.ts";
 import type { Dataset, SyncSettings } from "../../lib/sync/dataset.ts";
@@ -131,7 +131,7 @@ export async function openSyncWorld(
       name: `Own store ${index + 1}`,
       brand: seller.plan.brand,
       marketplaces: seller.marketplaceIds.map((id) => {
-        const m = MARKETPLACES.find((x) => x.id === id)!;
+        const m = marketplaceById(id)!;
         return {
           marketplaceId: id,
           countryCode: m.countryCode,

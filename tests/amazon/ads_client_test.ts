@@ -20,10 +20,7 @@ import {
 } from "../../lib/amazon/credentials.ts";
 import { amazonEndpoints } from "../../lib/amazon/endpoints.ts";
 import { createLwaClient } from "../../lib/amazon/lwa.ts";
-import {
-  type StartOptions,
-  startSandbox,
-} from "../../lib/amazon/sandbox/server.ts";
+import { type StartOptions, startSandbox } from "../../sandbox/testing.ts";
 import { createVault, generateVaultKey } from "../../lib/security/vault.ts";
 import { openTestDatabase, ownerOf, testEngine } from "../_helpers/test_db.ts";
 

@@ -13,10 +13,7 @@ import {
 } from "../../lib/amazon/credentials.ts";
 import { amazonEndpoints } from "../../lib/amazon/endpoints.ts";
 import { createLwaClient } from "../../lib/amazon/lwa.ts";
-import {
-  type StartOptions,
-  startSandbox,
-} from "../../lib/amazon/sandbox/server.ts";
+import { type StartOptions, startSandbox } from "../../sandbox/testing.ts";
 import { bucketKey, createRateLimiter } from "../../lib/amazon/rate_limiter.ts";
 import {
   createSpClient,
@@ -28,6 +25,7 @@ import {
 import { usagePlanFor } from "../../lib/amazon/usage_plans.ts";
 import { createVault, generateVaultKey } from "../../lib/security/vault.ts";
 import { openTestDatabase, ownerOf, testEngine } from "../_helpers/test_db.ts";
+import { truthRows } from "../_helpers/truth.ts";
 
 const SELLERS = "/sellers/v1/marketplaceParticipations";
 const OP = "getMarketplaceParticipations";
@@ -266,7 +264,7 @@ Deno.test(`sp client (${testEngine}): an expired access token is dropped and fet
 
 Deno.test(`sp client (${testEngine}): paginate walks searchOrders by paginationToken, every page once`, async () => {
   await using s = await setup({ orders: 120 });
-  const truth = s.seller.truth().orders.map((o) => o.amazonOrderId).sort();
+  const truth = truthRows(s.seller).orders.map((o) => o.amazonOrderId).sort();
   assert.ok(truth.length > 25, "enough orders for several pages");
   const sp = s.client({ usagePlans: { searchOrders: { rate: 1, burst: 20 } } });
   const seen: string[] = [];

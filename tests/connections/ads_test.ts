@@ -5,7 +5,7 @@ import { sql } from "drizzle-orm";
 import { rowsOf } from "../../db/client.ts";
 import { registerStore } from "../../db/maintenance.ts";
 import { adProfiles, storeCredentials } from "../../db/schema.ts";
-import { startSandbox } from "../../lib/amazon/sandbox/server.ts";
+import { startSandbox } from "../../sandbox/testing.ts";
 import { saveApp } from "../../lib/amazon/credentials.ts";
 import { parseKeepingIds } from "../../lib/amazon/ads_profiles.ts";
 import { connectDeps } from "../../lib/connections/authorize.ts";

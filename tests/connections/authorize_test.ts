@@ -7,7 +7,7 @@ import { eq, sql } from "drizzle-orm";
 import { rowsOf } from "../../db/client.ts";
 import { registerStore } from "../../db/maintenance.ts";
 import { storeCredentials, stores } from "../../db/schema.ts";
-import { startSandbox } from "../../lib/amazon/sandbox/server.ts";
+import { startSandbox } from "../../sandbox/testing.ts";
 import { amazonEndpoints } from "../../lib/amazon/endpoints.ts";
 import {
   createLwaClient,

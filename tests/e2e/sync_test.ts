@@ -14,6 +14,7 @@ import { openSyncWorld } from "../_helpers/sync.ts";
 import { ownerOf, testEngine } from "../_helpers/test_db.ts";
 import { syncRuns } from "../../db/schema.ts";
 import { launchBrowser, signUpFirstOwner } from "./_browser.ts";
+import { truthRows } from "../_helpers/truth.ts";
 
 Deno.test(`browser (${testEngine}): run a sync now and watch it finish`, async () => {
   let handler: (req: Request) => Response | Promise<Response> = () =>
@@ -68,7 +69,7 @@ Deno.test(`browser (${testEngine}): run a sync now and watch it finish`, async (
     const [run] = await ownerOf(w.db).select().from(syncRuns);
     assert.equal(run.status, "succeeded");
     assert.ok(
-      run.rowsInserted >= w.sb.sandbox.sellers[0].truth().orders.length,
+      run.rowsInserted >= truthRows(w.sb.sandbox.sellers[0]).orders.length,
       "the run wrote every order",
     );
     assert.ok(

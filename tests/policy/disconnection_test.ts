@@ -17,7 +17,7 @@ import {
   saveApp,
   saveStoreRefreshToken,
 } from "../../lib/amazon/credentials.ts";
-import { seedDatabase } from "../../lib/seed/seed.ts";
+import { seedDatabase } from "../../bench/seed.ts";
 import { createVault, generateVaultKey } from "../../lib/security/vault.ts";
 import { openTestDatabase, ownerOf, testEngine } from "../_helpers/test_db.ts";
 

@@ -7,7 +7,7 @@ import { makeStaff } from "../_helpers/staff.ts";
 import { testEngine } from "../_helpers/test_db.ts";
 import { registerStore } from "../../db/maintenance.ts";
 import { saveApp } from "../../lib/amazon/credentials.ts";
-import { startSandbox } from "../../lib/amazon/sandbox/server.ts";
+import { startSandbox } from "../../sandbox/testing.ts";
 
 const ORIGIN = "http://127.0.0.1:8000";
 const APPLICATION_ID = "amzn1.sp.solution.00000000-0000-4000-8000-0000000c0de1";

@@ -9,7 +9,7 @@ import { makeStaff } from "../_helpers/staff.ts";
 import { ownerOf, testEngine } from "../_helpers/test_db.ts";
 import { rowsOf } from "../../db/client.ts";
 import { registerStore } from "../../db/maintenance.ts";
-import { startSandbox } from "../../lib/amazon/sandbox/server.ts";
+import { startSandbox } from "../../sandbox/testing.ts";
 import { createAccessTokens } from "../../lib/amazon/access_tokens.ts";
 import { createLwaClient } from "../../lib/amazon/lwa.ts";
 import { runDisconnection } from "../../lib/policy/disconnection.ts";
@@ -18,6 +18,7 @@ import { createLogger } from "../../lib/log.ts";
 import { DATASETS } from "../../lib/sync/datasets/mod.ts";
 import { runSync } from "../../lib/sync/runner.ts";
 import { scaledPlans, syncRunnerDeps } from "../_helpers/sync.ts";
+import { truthRows } from "../_helpers/truth.ts";
 
 const ORIGIN = "http://127.0.0.1:8000";
 const CANARY_CLIENT_ID = "amzn1.application-oa2-client.CANARYclientid77";
@@ -136,7 +137,7 @@ Deno.test(`canaries (${testEngine}): no credential appears in any page, export, 
       lastRun = out.runId;
     }
     // Buyer data (restricted role) is personal data: it must stay sealed.
-    const buyers = seller.truth().buyerPii.flatMap((p) =>
+    const buyers = truthRows(seller).buyerPii.flatMap((p) =>
       [p.payload.email, p.payload.addressLine1].filter(
         (v): v is string => typeof v === "string" && v.length > 8,
       )

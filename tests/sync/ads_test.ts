@@ -27,6 +27,8 @@ import {
   type SyncWorldOptions,
   truthKeys,
 } from "../_helpers/sync.ts";
+import { truthRows } from "../_helpers/truth.ts";
+import type { AdsReportRow } from "../../sandbox/testing.ts";
 
 const DAY = 86_400_000;
 const TRAILING = 30;
@@ -113,7 +115,7 @@ Deno.test(`ads_entities sync (${testEngine}): two stores equal the sandbox truth
     } as const;
     for (const [i, storeId] of w.storeIds.entries()) {
       const runId = await w.runOk(i, "ads_entities");
-      const truth = w.sb.sandbox.sellers[i].truth();
+      const truth = truthRows(w.sb.sandbox.sellers[i]);
       let total = 0;
       for (const [name, table] of Object.entries(tables)) {
         const expected = truth[name as keyof typeof tables];
@@ -198,18 +200,18 @@ Deno.test(`ads_entities sync (${testEngine}): a changed budget or bid is recorde
     await w.runOk(0, "ads_entities");
     const before = await history(w, storeId);
     const served = w.sb.sandbox.sellers[0].world();
-    const campaign = served.adCampaigns[0];
-    const keyword = served.adKeywords.find((k) => k.bid != null)!;
+    const campaign = served.campaigns[0];
+    const keyword = served.keywords[0];
     const changedAt = new Date(Date.now() - 3_600_000);
     changedAt.setUTCMilliseconds(0);
-    const oldBudget = Number(campaign.dailyBudget);
+    const oldBudget = Number(campaign.budget.budget);
     const oldBid = Number(keyword.bid);
     const newBudget = Number((oldBudget + 5).toFixed(2));
     const newBid = Number((oldBid + 0.25).toFixed(2));
-    campaign.dailyBudget = newBudget.toFixed(2);
-    campaign.updatedAt = changedAt;
+    campaign.budget.budget = newBudget.toFixed(2);
+    campaign.lastUpdateDateTime = changedAt.toISOString();
     keyword.bid = newBid.toFixed(2);
-    keyword.updatedAt = changedAt;
+    keyword.lastUpdateDateTime = changedAt.toISOString();
     // A name change is not a budget change.
     served.adGroups[0].name += " (renamed)";
 
@@ -251,7 +253,7 @@ Deno.test(`ads_metrics sync (${testEngine}): two stores equal the truth; replay 
       asked.length = 0;
       const runId = await w.runOk(i, "ads_metrics");
       const seller = w.sb.sandbox.sellers[i];
-      const truth = seller.truth().adMetricsDaily;
+      const truth = truthRows(seller).adMetricsDaily;
       assert.ok(truth.some((m) => m.entityType === "campaign"));
       assert.ok(truth.some((m) => m.entityType !== "campaign"));
       const keys = metricKeys(truth);
@@ -315,26 +317,26 @@ Deno.test(`ads_metrics sync (${testEngine}): a later run picks up restated value
   try {
     const storeId = w.storeIds[0];
     await w.runOk(0, "ads_metrics");
-    const served = [
-      ...w.sb.sandbox.sellers[0].world().adMetricsByProfile
-        .values(),
-    ].flat();
-    const keywordRows = served.filter((m) => m.entityType === "keyword")
-      .sort((a, b) => a.day < b.day ? -1 : 1);
+    const seller = w.sb.sandbox.sellers[0];
+    const keywordIds = new Set(seller.world().keywords.map((k) => k.keywordId));
+    const served = [...seller.world().adsRowsByProfile.values()].flat();
+    const keywordRows = served.filter((m) =>
+      m.keywordId !== undefined && keywordIds.has(m.keywordId)
+    ).sort((a, b) => a.date < b.date ? -1 : 1);
     const latest = keywordRows.at(-1)!;
     const today = Date.parse(`${isoDay(Date.now())}T00:00:00Z`);
     const cutoff = isoDay(today - TRAILING * DAY);
-    const old = keywordRows.find((m) => m.day < cutoff)!;
-    assert.ok(latest.day >= cutoff && old, "rows inside and outside");
+    const old = keywordRows.find((m) => m.date < cutoff)!;
+    assert.ok(latest.date >= cutoff && old, "rows inside and outside");
     // Amazon restates both days (attribution matured); only one is re-read.
     latest.impressions += 1000;
     old.impressions += 1000;
     await w.runOk(0, "ads_metrics");
     const rows = await readMetrics(w, storeId);
-    const find = (m: AdMetricsDailyRow) =>
+    const find = (m: AdsReportRow) =>
       rows.find((r) =>
-        r.entityType === m.entityType && r.entityId === m.entityId &&
-        r.day === m.day
+        r.entityType === "keyword" && r.entityId === m.keywordId &&
+        r.day === m.date
       )!;
     assert.equal(find(latest).impressions, latest.impressions);
     assert.equal(find(old).impressions, old.impressions - 1000);
@@ -368,7 +370,7 @@ Deno.test(`ads sync (${testEngine}): a burst of 429s still ends with the same ro
         retryAfter: 0,
       },
     ]);
-    const truth = w.sb.sandbox.sellers[0].truth();
+    const truth = truthRows(w.sb.sandbox.sellers[0]);
     const entities = await runRow(w, storeId, await w.runOk(0, "ads_entities"));
     const metrics = await runRow(w, storeId, await w.runOk(0, "ads_metrics"));
     assert.equal(w.sb.sandbox.faults.pending().length, 0, "every fault fired");
@@ -409,7 +411,7 @@ Deno.test(`ads_metrics sync (${testEngine}): a duplicate request answered 425 re
     assert.ok(creates.length > 0);
     assert.ok(creates.every((s) => s.status === 425), "all duplicates");
     assert.equal(again.rowsInserted, 0);
-    const truth = w.sb.sandbox.sellers[0].truth().adMetricsDaily;
+    const truth = truthRows(w.sb.sandbox.sellers[0]).adMetricsDaily;
     assert.equal(again.rowsUpdated, truth.length);
   } finally {
     await w.close();
@@ -445,7 +447,7 @@ Deno.test(`ads_metrics sync (${testEngine}): a run that dies mid-way is complete
     failing = false;
     const second = await runRow(w, storeId, await w.runOk(0, "ads_metrics"));
     assert.equal(asked.length, requested, "resumed reports, none requested");
-    const truth = w.sb.sandbox.sellers[0].truth().adMetricsDaily;
+    const truth = truthRows(w.sb.sandbox.sellers[0]).adMetricsDaily;
     const keys = metricKeys(truth);
     assert.deepEqual(
       canonicalRows(await readMetrics(w, storeId), keys),
@@ -484,7 +486,7 @@ Deno.test(`ads_metrics sync (${testEngine}): a FAILED report fails the run, is r
     assert.match(String("error" in cooling && cooling.error), /cooldown/);
     w.deps.settings = { ...w.deps.settings, reportFatalCooldownMinutes: 0 };
     await w.runOk(0, "ads_metrics");
-    const truth = w.sb.sandbox.sellers[0].truth().adMetricsDaily;
+    const truth = truthRows(w.sb.sandbox.sellers[0]).adMetricsDaily;
     const keys = metricKeys(truth);
     assert.deepEqual(
       canonicalRows(await readMetrics(w, storeId), keys),

@@ -11,7 +11,7 @@ import {
   financialEvents,
   syncRuns,
 } from "../../db/schema.ts";
-import type { StartOptions } from "../../lib/amazon/sandbox/server.ts";
+import type { StartOptions } from "../../sandbox/testing.ts";
 import type { FeeRow, FinancialEventRow } from "../../lib/ingest/finance.ts";
 import { financialEventsDataset } from "../../lib/sync/datasets/financial_events.ts";
 import { testEngine } from "../_helpers/test_db.ts";
@@ -22,19 +22,19 @@ import {
   type SyncWorld,
   truthKeys,
 } from "../_helpers/sync.ts";
+import { truthRows } from "../_helpers/truth.ts";
 
 // The sandbox holds 60 days of orders, and service fees of settlement
 // periods that began up to 14 days earlier: 80 days cover them all.
 const SETTINGS = { backfillDays: 80 };
 
-function open(sandbox: StartOptions, runner?: { fetch: typeof fetch }) {
+function open(sandbox: StartOptions) {
   return openSyncWorld({
     datasets: [financialEventsDataset],
     // The sandbox announces the scaled rates in x-amzn-RateLimit-Limit, which
     // the client adopts.
     sandbox: { orders: 120, usagePlans: scaledPlans(2000), ...sandbox },
     settings: SETTINGS,
-    runner,
   });
 }
 
@@ -119,7 +119,7 @@ async function calls(w: SyncWorld, i: number, operation: string) {
 Deno.test(`financial_events sync (${testEngine}): two stores equal the truth, a replay adds nothing`, async () => {
   await using w = await open({ stores: 2 });
   for (const i of w.storeIds.keys()) {
-    const truth = w.sb.sandbox.sellers[i].truth();
+    const truth = truthRows(w.sb.sandbox.sellers[i]);
     const runId = await w.runOk(i, "financial_events");
     const rows = await assertEquals(w, i, truth);
     const run = await runRow(w, i, runId);
@@ -143,20 +143,25 @@ Deno.test(`financial_events sync (${testEngine}): a second shipment of the same 
   // hour after the first (a split shipment).
   const world = w.sb.sandbox.sellers[0].world();
   const first = world.financialEvents.find((e) =>
-    e.eventType === "ShipmentEvent" &&
-    new Date(e.postedAt).getTime() < world.anchorMs - 2 * 86_400_000
+    e.list === "ShipmentEventList" &&
+    Date.parse(e.PostedDate) < world.anchorMs - 2 * 86_400_000
   )!;
-  const laterAt = new Date(new Date(first.postedAt).getTime() + 3_600_000);
-  const later = { ...first, postedAt: laterAt };
-  world.financialEvents.push(later);
+  assert.ok(first.list === "ShipmentEventList");
+  const laterAt = new Date(Date.parse(first.PostedDate) + 3_600_000);
+  world.financialEvents.push({ ...first, PostedDate: laterAt.toISOString() });
   world.financialEvents.sort((a, b) =>
-    new Date(a.postedAt).getTime() - new Date(b.postedAt).getTime() ||
-    (a.eventId < b.eventId ? -1 : 1)
+    Date.parse(a.PostedDate) - Date.parse(b.PostedDate)
   );
-  const laterId = `${first.eventId}@${laterAt.toISOString()}`;
-  const truth = w.sb.sandbox.sellers[0].truth();
-  truth.financialEvents.push({ ...later, eventId: laterId });
-  for (const f of world.feesByEvent.get(first.eventId) ?? []) {
+  const firstId = `SHP-${first.AmazonOrderId}`;
+  const laterId = `${firstId}@${laterAt.toISOString()}`;
+  const truth = truthRows(w.sb.sandbox.sellers[0]);
+  const firstRow = truth.financialEvents.find((e) => e.eventId === firstId)!;
+  truth.financialEvents.push({
+    ...firstRow,
+    eventId: laterId,
+    postedAt: laterAt,
+  });
+  for (const f of truth.fees.filter((f) => f.eventId === firstId)) {
     truth.fees.push({ ...f, eventId: laterId, postedAt: laterAt });
   }
 
@@ -169,20 +174,15 @@ Deno.test(`financial_events sync (${testEngine}): a second shipment of the same 
 });
 
 Deno.test(`financial_events sync (${testEngine}): a crash mid-backfill is completed by the next run`, async () => {
-  let pages = 0;
-  let downFrom = 4; // the network drops at the 4th events page, stays down
-  await using w = await open({ stores: 1 }, {
-    fetch: (input, init) => {
-      const url = new URL(input instanceof Request ? input.url : String(input));
-      if (
-        url.pathname.endsWith("/financialEvents") && ++pages >= downFrom
-      ) {
-        return Promise.reject(new TypeError("connection reset (test)"));
-      }
-      return fetch(input, init);
-    },
+  await using w = await open({ stores: 1 });
+  // The network drops at the 4th events page and stays down.
+  w.sb.sandbox.faults.inject({
+    kind: "connectionReset",
+    operation: "listFinancialEventsByGroupId",
+    after: 3,
+    count: Infinity,
   });
-  const truth = w.sb.sandbox.sellers[0].truth();
+  const truth = truthRows(w.sb.sandbox.sellers[0]);
   const out = await w.run(0, "financial_events");
   assert.equal(out.status, "failed");
   const partial = await read(w, 0);
@@ -192,7 +192,7 @@ Deno.test(`financial_events sync (${testEngine}): a crash mid-backfill is comple
     `${partial.events.length} events`,
   );
 
-  downFrom = Infinity;
+  w.sb.sandbox.faults.clear();
   await w.runOk(0, "financial_events");
   await assertEquals(w, 0, truth);
 });

@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { eq } from "drizzle-orm";
 import { apiRequestLog, stores, syncRuns } from "../../db/schema.ts";
-import type { FaultRule } from "../../lib/amazon/sandbox/faults.ts";
+import type { FaultRule } from "../../sandbox/testing.ts";
 import { DATASETS } from "../../lib/sync/datasets/mod.ts";
 import { openSyncWorld, type SyncWorld } from "../_helpers/sync.ts";
 import { assertEqualsTruth } from "../_helpers/truth.ts";

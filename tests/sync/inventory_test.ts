@@ -7,6 +7,7 @@ import { inventorySnapshots, syncRuns } from "../../db/schema.ts";
 import { inventoryDataset } from "../../lib/sync/datasets/inventory.ts";
 import { testEngine } from "../_helpers/test_db.ts";
 import { canonicalRows, openSyncWorld, truthKeys } from "../_helpers/sync.ts";
+import { truthRows } from "../_helpers/truth.ts";
 
 Deno.test(`inventory sync (${testEngine}): equals the sandbox truth, replay adds nothing`, async () => {
   await using w = await openSyncWorld({
@@ -15,7 +16,7 @@ Deno.test(`inventory sync (${testEngine}): equals the sandbox truth, replay adds
   });
   for (const [i, storeId] of w.storeIds.entries()) {
     const runId = await w.runOk(i, "inventory");
-    const truth = w.sb.sandbox.sellers[i].truth().inventory;
+    const truth = truthRows(w.sb.sandbox.sellers[i]).inventory;
     assert.ok(truth.length > 0);
     const keys = truthKeys(truth, ["snapshotDate"]);
     const read = () =>

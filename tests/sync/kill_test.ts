@@ -16,6 +16,7 @@ import {
   truthKeys,
 } from "../_helpers/sync.ts";
 import { openTestDatabase, testEngine } from "../_helpers/test_db.ts";
+import { truthRows } from "../_helpers/truth.ts";
 
 const CHILD = new URL("./_kill_child.ts", import.meta.url).pathname;
 const TIME_SCALE = 2000;
@@ -127,7 +128,7 @@ Deno.test(`kill mid-run (${testEngine}): the next run completes, nothing lost or
     assert.equal(interrupted.status, "failed");
     assert.match(interrupted.error ?? "", /interrupted/);
 
-    const truth = w.sb.sandbox.sellers[0].truth();
+    const truth = truthRows(w.sb.sandbox.sellers[0]);
     const okeys = truthKeys(truth.orders, ["syncedAt"]); // our write time
     const ikeys = truthKeys(truth.orderItems);
     const [dbOrders, dbItems] = await db.asJob(storeId, async (tx) =>

@@ -29,6 +29,7 @@ import {
   type SyncWorldOptions,
   truthKeys,
 } from "../_helpers/sync.ts";
+import { truthRows } from "../_helpers/truth.ts";
 
 const SANDBOX = {
   stores: 2,
@@ -105,7 +106,7 @@ const orderKeys = (truth: OrderRow[]) => truthKeys(truth, ["syncedAt"]);
 
 /** Orders and items equal the truth, row for row. */
 async function assertEqualsTruth(w: SyncWorld, i: number) {
-  const truth = w.sb.sandbox.sellers[i].truth();
+  const truth = truthRows(w.sb.sandbox.sellers[i]);
   const got = await stored(w, i);
   const ok = orderKeys(truth.orders);
   assert.equal(got.orders.length, truth.orders.length);
@@ -189,18 +190,16 @@ Deno.test(`orders sync (${testEngine}): report backfill then searchOrders equals
   }
 });
 
-/** A fetch that can be told to fail, and that records SP-API URLs. */
+/**
+ * A fetch that records SP-API URLs and can be told to answer 403 (network
+ * failures are the sandbox's connectionReset faults).
+ */
 function faultyFetch() {
   const urls: URL[] = [];
-  let fail: ((url: URL, method: string) => boolean) | null = null;
   let deny: ((url: URL) => boolean) | null = null;
   const wrapped: typeof fetch = (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
-    const method = init?.method ?? "GET";
     urls.push(url);
-    if (fail?.(url, method)) {
-      return Promise.reject(new TypeError("connection reset (test)"));
-    }
     if (deny?.(url)) {
       return Promise.resolve(
         new Response(
@@ -225,9 +224,6 @@ function faultyFetch() {
       urls.slice(from).filter((u) =>
         u.pathname === "/orders/2026-01-01/orders"
       ),
-    failWhen(f: typeof fail) {
-      fail = f;
-    },
     denyWhen(f: typeof deny) {
       deny = f;
     },
@@ -246,7 +242,7 @@ Deno.test(`orders sync (${testEngine}): incremental from the high-water mark wit
   });
   await w.runOk(0, "orders");
   const storeId = w.storeIds[0];
-  const truth = w.sb.sandbox.sellers[0].truth();
+  const truth = truthRows(w.sb.sandbox.sellers[0]);
 
   // The sandbox world does not change over time, so "new" orders are made
   // by forgetting those updated after T and moving the cursor back to T.
@@ -398,11 +394,15 @@ Deno.test(`orders sync (${testEngine}): the backfill reads the all-orders report
   });
   const windows = Math.ceil(SETTINGS.backfillDays / 30);
   for (const i of w.storeIds.keys()) {
-    const truth = w.sb.sandbox.sellers[i].truth();
+    const truth = truthRows(w.sb.sandbox.sellers[i]);
 
     // searchOrders unreachable: the run fails after the report backfill,
     // which has written every order from the flat file alone.
-    net.failWhen((u) => u.pathname === "/orders/2026-01-01/orders");
+    w.sb.sandbox.faults.inject({
+      kind: "connectionReset",
+      operation: "searchOrders",
+      count: Infinity,
+    });
     const failed = await w.run(i, "orders");
     assert.equal(failed.status, "failed");
     assert.equal(await okCallsOf(w, i, "createReport"), windows);
@@ -428,7 +428,7 @@ Deno.test(`orders sync (${testEngine}): the backfill reads the all-orders report
     assert.equal(cursor.backfill, undefined);
     assert.equal(cursor.plan?.length, 1, "under 2000 orders: one range");
 
-    net.failWhen(null);
+    w.sb.sandbox.faults.clear();
     const mark = net.urls.length;
     await w.runOk(i, "orders");
     await assertEqualsTruth(w, i);
@@ -456,7 +456,7 @@ Deno.test(`orders sync (${testEngine}): crashes mid-backfill (in a report, betwe
     settings: { ...SETTINGS, batchRows: 5 },
     runner: { fetch: net.fetch, sleep: quickSleep },
   });
-  const truth = w.sb.sandbox.sellers[0].truth();
+  const truth = truthRows(w.sb.sandbox.sellers[0]);
 
   // 1. Every download of the first report is cut off: the batches that
   // came through are written, the cursor stays at the window's start.
@@ -470,13 +470,15 @@ Deno.test(`orders sync (${testEngine}): crashes mid-backfill (in a report, betwe
   assert.equal(first.backfill!.next, first.backfill!.start);
   const partial = (await stored(w, 0)).orders.length;
   assert.ok(partial > 0, "batches are written as they come");
+  assert.deepEqual(w.sb.sandbox.faults.pending(), []);
 
   // 2. The third window's report cannot be requested: two windows are done.
-  let creates = 0;
-  net.failWhen((u, method) =>
-    method === "POST" && u.pathname === "/reports/2021-06-30/reports" &&
-    ++creates > 1
-  );
+  w.sb.sandbox.faults.inject({
+    kind: "connectionReset",
+    operation: "createReport",
+    after: 1,
+    count: Infinity,
+  });
   assert.equal((await w.run(0, "orders")).status, "failed");
   const second = await cursorOf(w, 0);
   assert.equal(
@@ -487,10 +489,13 @@ Deno.test(`orders sync (${testEngine}): crashes mid-backfill (in a report, betwe
   assert.equal(await okCallsOf(w, 0, "createReport"), 2);
 
   // 3. The second searchOrders page fails: the first page and its token stay.
-  net.failWhen((u) =>
-    u.pathname === "/orders/2026-01-01/orders" &&
-    u.searchParams.has("paginationToken")
-  );
+  w.sb.sandbox.faults.clear();
+  w.sb.sandbox.faults.inject({
+    kind: "connectionReset",
+    operation: "searchOrders",
+    withParam: "paginationToken",
+    count: Infinity,
+  });
   assert.equal((await w.run(0, "orders")).status, "failed");
   const third = await cursorOf(w, 0);
   assert.equal(third.backfill, undefined);
@@ -498,7 +503,7 @@ Deno.test(`orders sync (${testEngine}): crashes mid-backfill (in a report, betwe
   assert.ok((await stored(w, 0)).items.length > 0);
 
   // 4. The rerun resumes at that page and ends with the truth.
-  net.failWhen(null);
+  w.sb.sandbox.faults.clear();
   const mark = net.urls.length;
   await w.runOk(0, "orders");
   assert.ok(net.searches(mark)[0].searchParams.has("paginationToken"));
@@ -522,7 +527,7 @@ Deno.test(`orders sync (${testEngine}): with the role, new orders get their ship
   });
   await w.runOk(0, "orders");
   const storeId = w.storeIds[0];
-  const truth = w.sb.sandbox.sellers[0].truth();
+  const truth = truthRows(w.sb.sandbox.sellers[0]);
   const owner = ownerOf(w.db);
   // The newest tenth of the orders is forgotten, as if not read yet.
   const times = truth.orders.map((o) => new Date(o.lastUpdatedAt).getTime())

@@ -5,7 +5,6 @@
 // report fails the run, is not requested again during the cooldown, and the
 // run after it succeeds; a period without returns is empty, not failed.
 import assert from "node:assert/strict";
-import { gunzipSync, gzipSync } from "node:zlib";
 import { eq } from "drizzle-orm";
 import { returns, syncRuns } from "../../db/schema.ts";
 import type { ReturnRow } from "../../lib/ingest/returns.ts";
@@ -24,6 +23,8 @@ import {
   type SyncWorldOptions,
   truthKeys,
 } from "../_helpers/sync.ts";
+import { truthRows } from "../_helpers/truth.ts";
+import { accessToken, sp } from "../../sandbox/testing.ts";
 
 const DAY = 86_400_000;
 // 800 orders give each of the two stores a handful of FBA returns; the
@@ -60,7 +61,7 @@ async function assertEqualsTruth(
   i: number,
   except: (r: ReturnRow) => boolean = () => false,
 ) {
-  const truth = w.sb.sandbox.sellers[i].truth().returns;
+  const truth = truthRows(w.sb.sandbox.sellers[i]).returns;
   assert.ok(truth.length > 0);
   const keys = truthKeys(truth);
   assert.deepEqual(
@@ -69,9 +70,6 @@ async function assertEqualsTruth(
   );
   return truth;
 }
-
-const urlOf = (input: string | URL | Request) =>
-  new URL(input instanceof Request ? input.url : input);
 
 Deno.test(`returns sync (${testEngine}): equals the sandbox truth for two stores, replay adds nothing`, async () => {
   await using w = await open();
@@ -91,49 +89,22 @@ Deno.test(`returns sync (${testEngine}): equals the sandbox truth for two stores
 });
 
 Deno.test(`returns sync (${testEngine}): a malformed line is a bad row with its line number, the others are written`, async () => {
-  const reportOfDocument = new Map<string, string>();
-  let corrupted: { reportId: string; cells: string[] } | null = null;
-  await using w = await open({
-    sandbox: { ...SANDBOX, stores: 1 },
-    runner: {
-      fetch: async (input, init) => {
-        const url = urlOf(input);
-        const res = await fetch(input, init);
-        if (/^\/reports\/2021-06-30\/reports\/\d+$/.test(url.pathname)) {
-          const body = await res.clone().json();
-          if (body.reportDocumentId) {
-            reportOfDocument.set(body.reportDocumentId, body.reportId);
-          }
-          return res;
-        }
-        if (corrupted || !url.pathname.startsWith("/sandbox-documents/")) {
-          return res;
-        }
-        // Line 2 (the first return) gets a quantity that is not a number.
-        const text = new TextDecoder().decode(
-          gunzipSync(new Uint8Array(await res.arrayBuffer())),
-        );
-        const lines = text.split("\n");
-        const header = lines[0].split("\t");
-        const cells = lines[1].split("\t");
-        cells[header.indexOf("quantity")] = "lots";
-        lines[1] = cells.join("\t");
-        const key = decodeURIComponent(url.pathname.split("/").pop()!);
-        corrupted = { reportId: reportOfDocument.get(key)!, cells };
-        return new Response(new Uint8Array(gzipSync(lines.join("\n"))), {
-          status: 200,
-          headers: res.headers,
-        });
-      },
-    },
+  await using w = await open({ sandbox: { ...SANDBOX, stores: 1 } });
+  // Line 2 (the first return) gets a quantity that is not a number.
+  w.sb.sandbox.faults.inject({
+    kind: "corruptCell",
+    operation: "downloadDocument",
+    column: "quantity",
+    line: 2,
+    value: "lots",
   });
   const storeId = w.storeIds[0];
   const runId = await w.runOk(0, "returns");
+  const corrupted = w.sb.sandbox.faults.fired.find((f) =>
+    f.kind === "corruptCell"
+  )?.detail;
   assert.ok(corrupted, "a returns document was downloaded");
-  const { reportId, cells } = corrupted as {
-    reportId: string;
-    cells: string[];
-  };
+  const cells = corrupted.original.split("\t");
   const run = await runRow(w, storeId, runId);
   assert.equal(run.badRowCount, 1);
   assert.equal(run.rowsSkipped, 1);
@@ -143,7 +114,13 @@ Deno.test(`returns sync (${testEngine}): a malformed line is a bad row with its 
     reason: string;
   }[];
   assert.equal(bad.line, 2);
-  assert.equal(bad.source, reportId);
+  // The bad row names the report whose document was corrupted.
+  const report = await sp(
+    w.sb,
+    await accessToken(w.sb),
+    `/reports/2021-06-30/reports/${bad.source}`,
+  );
+  assert.equal(report.body.reportDocumentId, corrupted.document);
   assert.match(bad.reason, /^quantity: /);
   // Every other return is there; the bad line's return alone is missing.
   const truth = await assertEqualsTruth(
@@ -202,7 +179,7 @@ Deno.test(`returns sync (${testEngine}): a FATAL report fails the run; after the
 
 Deno.test(`returns sync (${testEngine}): a period without returns is empty with Amazon's reason`, async () => {
   await using w = await open({ sandbox: { stores: 1, orders: 40 } });
-  assert.equal(w.sb.sandbox.sellers[0].truth().returns.length, 0);
+  assert.equal(truthRows(w.sb.sandbox.sellers[0]).returns.length, 0);
   const run = await runRow(w, w.storeIds[0], await w.runOk(0, "returns"));
   assert.equal(run.rowsInserted, 0);
   assert.match(String(run.emptyReason), /^report_cancelled: /);

@@ -18,18 +18,18 @@ import {
   type SyncWorld,
   truthKeys,
 } from "../_helpers/sync.ts";
+import { truthRows } from "../_helpers/truth.ts";
 
 // The sandbox holds 60 days; a 62-day backfill covers them from any hour.
 const SETTINGS = { backfillDays: 62 };
 
-function open(runner?: { fetch: typeof fetch }) {
+function open() {
   return openSyncWorld({
     datasets: [salesTrafficDataset],
     // The sandbox announces the scaled rates in x-amzn-RateLimit-Limit, which
     // the client adopts (else createReport would pace at the real 1/minute).
     sandbox: { stores: 2, orders: 100, usagePlans: scaledPlans(2000) },
     settings: SETTINGS,
-    runner,
   });
 }
 
@@ -51,7 +51,7 @@ async function runRow(w: SyncWorld, i: number, runId: string) {
 }
 
 async function assertEqualsTruth(w: SyncWorld, i: number) {
-  const truth = w.sb.sandbox.sellers[i].truth().salesTraffic;
+  const truth = truthRows(w.sb.sandbox.sellers[i]).salesTraffic;
   assert.ok(truth.length > 0);
   const keys = truthKeys(truth);
   assert.deepEqual(
@@ -101,27 +101,21 @@ Deno.test(`sales_traffic sync (${testEngine}): two stores equal the truth, a rep
 });
 
 Deno.test(`sales_traffic sync (${testEngine}): a crash mid-backfill is completed by the next run`, async () => {
-  let creates = 0;
-  let downFrom = 8; // the network drops at the 8th createReport and stays down
-  await using w = await open({
-    fetch: (input, init) => {
-      const url = new URL(input instanceof Request ? input.url : String(input));
-      if (
-        url.pathname === "/reports/2021-06-30/reports" &&
-        init?.method === "POST" && ++creates >= downFrom
-      ) {
-        return Promise.reject(new TypeError("connection reset (test)"));
-      }
-      return fetch(input, init);
-    },
+  await using w = await open();
+  // The network drops at the 8th createReport and stays down.
+  w.sb.sandbox.faults.inject({
+    kind: "connectionReset",
+    operation: "createReport",
+    after: 7,
+    count: Infinity,
   });
   const out = await w.run(0, "sales_traffic");
   assert.equal(out.status, "failed");
-  const truth = w.sb.sandbox.sellers[0].truth().salesTraffic;
+  const truth = truthRows(w.sb.sandbox.sellers[0]).salesTraffic;
   const before = (await read(w, 0)).length;
   assert.ok(before > 0 && before < truth.length, `${before} rows`);
 
-  downFrom = Infinity;
+  w.sb.sandbox.faults.clear();
   const runId = await w.runOk(0, "sales_traffic");
   await assertEqualsTruth(w, 0);
   const run = await runRow(w, 0, runId);

@@ -7,7 +7,8 @@
 import assert from "node:assert/strict";
 import { eq } from "drizzle-orm";
 import { apiRequestLog, searchTerms, syncRuns } from "../../db/schema.ts";
-import type { StartOptions } from "../../lib/amazon/sandbox/server.ts";
+import type { DocumentLine } from "../../lib/amazon/reports.ts";
+import type { StartOptions } from "../../sandbox/testing.ts";
 import type { SearchTermRow } from "../../lib/ingest/search_terms.ts";
 import { searchTermsDataset } from "../../lib/sync/datasets/search_terms.ts";
 import { testEngine } from "../_helpers/test_db.ts";
@@ -18,18 +19,18 @@ import {
   type SyncWorld,
   truthKeys,
 } from "../_helpers/sync.ts";
+import { truthRows } from "../_helpers/truth.ts";
 
 // The sandbox holds 60 days; a 62-day backfill covers them from any hour.
 const SETTINGS = { backfillDays: 62 };
 
-function open(sandbox: StartOptions, runner?: { fetch: typeof fetch }) {
+function open(sandbox: StartOptions) {
   return openSyncWorld({
     datasets: [searchTermsDataset],
     // The sandbox announces the scaled rates in x-amzn-RateLimit-Limit, which
     // the client adopts (else createReport would pace at 1/minute).
     sandbox: { orders: 60, usagePlans: scaledPlans(2000), ...sandbox },
     settings: SETTINGS,
-    runner,
   });
 }
 
@@ -66,7 +67,7 @@ Deno.test(`search_terms sync (${testEngine}): a branded store equals the truth, 
   assert.ok(w.sb.sandbox.sellers[0].hasBrand);
   assert.ok(!w.sb.sandbox.sellers[1].hasBrand);
 
-  const truth = w.sb.sandbox.sellers[0].truth().searchTerms;
+  const truth = truthRows(w.sb.sandbox.sellers[0]).searchTerms;
   const runId = await w.runOk(0, "search_terms");
   await assertEquals(w, 0, truth);
   const run = await runRow(w, 0, runId);
@@ -118,10 +119,10 @@ Deno.test(`search_terms sync (${testEngine}): an invalid record becomes a bad ro
     ),
   );
   assert.match(bad.reason, /^searchFrequencyRank: /);
-  const truth = w.sb.sandbox.sellers[0].truth().searchTerms.filter((t) =>
+  const truth = truthRows(w.sb.sandbox.sellers[0]).searchTerms.filter((t) =>
     !(t.marketplaceId === victim.marketplaceId &&
       t.reportPeriod === victim.reportPeriod &&
-      t.periodStart === victim.periodStart &&
+      t.periodStart === victim.dataStartTime &&
       t.searchTerm === victim.searchTerm &&
       t.clickShareRank === victim.clickShareRank)
   );
@@ -129,27 +130,21 @@ Deno.test(`search_terms sync (${testEngine}): an invalid record becomes a bad ro
 });
 
 Deno.test(`search_terms sync (${testEngine}): a crash mid-backfill is completed by the next run`, async () => {
-  let creates = 0;
-  let downFrom = 5; // the network drops at the 5th createReport, stays down
-  await using w = await open({ stores: 1 }, {
-    fetch: (input, init) => {
-      const url = new URL(input instanceof Request ? input.url : String(input));
-      if (
-        url.pathname === "/reports/2021-06-30/reports" &&
-        init?.method === "POST" && ++creates >= downFrom
-      ) {
-        return Promise.reject(new TypeError("connection reset (test)"));
-      }
-      return fetch(input, init);
-    },
+  await using w = await open({ stores: 1 });
+  // The network drops at the 5th createReport and stays down.
+  w.sb.sandbox.faults.inject({
+    kind: "connectionReset",
+    operation: "createReport",
+    after: 4,
+    count: Infinity,
   });
-  const truth = w.sb.sandbox.sellers[0].truth().searchTerms;
+  const truth = truthRows(w.sb.sandbox.sellers[0]).searchTerms;
   const out = await w.run(0, "search_terms");
   assert.equal(out.status, "failed");
   const before = (await read(w, 0)).length;
   assert.ok(before > 0 && before < truth.length, `${before} rows`);
 
-  downFrom = Infinity;
+  w.sb.sandbox.faults.clear();
   const runId = await w.runOk(0, "search_terms");
   await assertEquals(w, 0, truth);
   assert.equal(

@@ -9,7 +9,7 @@ import assert from "node:assert/strict";
 import { gunzipSync, gzipSync } from "node:zlib";
 import { eq } from "drizzle-orm";
 import { settlementLines, settlements, syncRuns } from "../../db/schema.ts";
-import type { StartOptions } from "../../lib/amazon/sandbox/server.ts";
+import type { StartOptions } from "../../sandbox/testing.ts";
 import {
   parseSettlementDate,
   SETTLEMENT_REPORT_TYPE,
@@ -23,14 +23,14 @@ import {
   type SyncWorld,
   truthKeys,
 } from "../_helpers/sync.ts";
+import { truthRows } from "../_helpers/truth.ts";
 
-function open(sandbox: StartOptions, runner?: { fetch: typeof fetch }) {
+function open(sandbox: StartOptions) {
   return openSyncWorld({
     datasets: [settlementsDataset],
     // The sandbox announces the scaled rates in x-amzn-RateLimit-Limit, which
     // the client adopts (else getReportDocument would pace at 1/minute).
     sandbox: { orders: 120, usagePlans: scaledPlans(2000), ...sandbox },
-    runner,
   });
 }
 
@@ -60,7 +60,7 @@ async function assertEqualsTruth(
   i: number,
   skip = new Set<string>(),
 ) {
-  const truth = w.sb.sandbox.sellers[i].truth();
+  const truth = truthRows(w.sb.sandbox.sellers[i]);
   assert.ok(truth.settlements.length > 0 && truth.settlementLines.length > 0);
   const db = await read(w, i);
   const sKeys = truthKeys(truth.settlements);
@@ -174,21 +174,15 @@ Deno.test(`settlements sync (${testEngine}): a malformed line becomes a bad row 
 });
 
 Deno.test(`settlements sync (${testEngine}): a crash between reports is completed by the next run`, async () => {
-  let documents = 0;
-  let downFrom = 3; // the network drops at the third getReportDocument
-  await using w = await open({ stores: 1 }, {
-    fetch: (input, init) => {
-      const url = new URL(input instanceof Request ? input.url : String(input));
-      if (
-        url.pathname.startsWith("/reports/2021-06-30/documents/") &&
-        ++documents >= downFrom
-      ) {
-        return Promise.reject(new TypeError("connection reset (test)"));
-      }
-      return fetch(input, init);
-    },
+  await using w = await open({ stores: 1 });
+  // The network drops at the third getReportDocument and stays down.
+  w.sb.sandbox.faults.inject({
+    kind: "connectionReset",
+    operation: "getReportDocument",
+    after: 2,
+    count: Infinity,
   });
-  const truth = w.sb.sandbox.sellers[0].truth();
+  const truth = truthRows(w.sb.sandbox.sellers[0]);
   assert.ok(truth.settlements.length > 2);
   const out = await w.run(0, "settlements");
   assert.equal(out.status, "failed");
@@ -208,7 +202,7 @@ Deno.test(`settlements sync (${testEngine}): a crash between reports is complete
     truth.settlementLines.filter((l) => first.has(l.settlementId)).length,
   );
 
-  downFrom = Infinity;
+  w.sb.sandbox.faults.clear();
   const runId = await w.runOk(0, "settlements");
   const rows = await assertEqualsTruth(w, 0);
   const run = await runRow(w, 0, runId);

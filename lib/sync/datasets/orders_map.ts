@@ -12,7 +12,11 @@
 import { z } from "zod";
 import type { OrderItemRow, OrderRow } from "../../ingest/orders.ts";
 import { formatMinor, parseMinor } from "../../ingest/money.ts";
-import { MARKETPLACES } from "../../seed/reference.ts";
+import {
+  AMAZON_MARKETPLACES,
+  marketplaceById,
+  marketplaceCurrency as currencyOf,
+} from "../../amazon/marketplaces.ts";
 
 const DECIMAL = /^-?\d+(\.\d+)?$/;
 const instant = z.string().refine((s) => !Number.isNaN(Date.parse(s)), {
@@ -86,7 +90,7 @@ const STATUS: Record<string, string> = {
 
 /** The currency a marketplace prices its orders in (cancelled orders carry no money). */
 export function marketplaceCurrency(marketplaceId: string): string | null {
-  return MARKETPLACES.find((m) => m.id === marketplaceId)?.currency ?? null;
+  return currencyOf(marketplaceId);
 }
 
 function sumOf(
@@ -201,9 +205,9 @@ export function marketplaceOfChannel(
   storeMarketplaceIds: readonly string[],
 ): string | null {
   const name = channel.trim().toLowerCase();
-  return MARKETPLACES.find((m) =>
+  return AMAZON_MARKETPLACES.find((m) =>
     storeMarketplaceIds.includes(m.id) &&
-    (m.name.toLowerCase() === name || m.domain.toLowerCase() === name)
+    (m.salesChannel.toLowerCase() === name || m.domain.toLowerCase() === name)
   )?.id ?? null;
 }
 
@@ -220,7 +224,7 @@ export function orderFromFlatFile(
   lines: readonly FlatFileLine[],
 ): OrderRow {
   const first = lines[0];
-  const market = MARKETPLACES.find((m) => m.id === marketplaceId);
+  const market = marketplaceById(marketplaceId);
   const currency = first.currency || market?.currency || null;
   let total: number | null = currency ? 0 : null;
   for (const l of lines) {
