@@ -14,6 +14,7 @@ import { startJobs } from "./jobs/mod.ts";
 import { enqueue } from "./jobs/queue.ts";
 import { disconnectHandler } from "./jobs/disconnect.ts";
 import { schedulerCron, SYNC_MESSAGE, syncHandler } from "./jobs/sync.ts";
+import { auditCheckpointCron } from "./jobs/audit_checkpoint.ts";
 import { startDemo } from "./lib/demo.ts";
 import { createAccessTokens } from "./lib/amazon/access_tokens.ts";
 import { amazonEndpoints } from "./lib/amazon/endpoints.ts";
@@ -104,6 +105,7 @@ async function main(): Promise<number> {
         worker: `${Deno.hostname()}:${Deno.pid}`,
         enqueue: (m, o) => enqueue(kv, m, o),
       }),
+      auditCheckpointCron({ db, kv, vault, log }),
     ],
   });
   if (demo) {
