@@ -90,6 +90,10 @@ export function databaseError(err: Error): Record<string, string> | null {
     if (!out.code && typeof f.code === "string" && SQLSTATE.test(f.code)) {
       out.code = f.code;
     }
+    // A statement that never reached the server (ECONNREFUSED, …).
+    if (typeof f.code === "string" && SYSTEM_CODE.test(f.code)) {
+      out.error ??= f.code;
+    }
     for (
       const [key, names] of [
         ["constraint", ["constraint_name", "constraint"]],
@@ -111,6 +115,7 @@ export function databaseError(err: Error): Record<string, string> | null {
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_$.]{0,62}$/;
+const SYSTEM_CODE = /^E[A-Z_]{2,40}$/;
 
 /**
  * What a statement does, in at most three words and without any value:

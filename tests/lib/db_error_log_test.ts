@@ -116,3 +116,30 @@ params: ${NAME},${EMAIL}`),
     "Failed query: update staff_users",
   );
 });
+
+Deno.test("db error log: a statement that never reached the server keeps its system code", async () => {
+  const { lines, log } = capture();
+  const cause = Object.assign(
+    new Error("connect ECONNREFUSED 127.0.0.1:5432"),
+    {
+      code: "ECONNREFUSED",
+    },
+  );
+  const err = Object.assign(
+    new Error(`Failed query: select * from staff_users where email = $1
+params: ${EMAIL}`),
+    {
+      query: "select * from staff_users where email = $1",
+      params: [EMAIL],
+      cause,
+    },
+  );
+  log.error("http.error", { error: err });
+  assertClean(lines);
+  const entry = JSON.parse(lines[0]);
+  assert.deepEqual(entry.error, {
+    name: "DatabaseError",
+    error: "ECONNREFUSED",
+    operation: "select staff_users",
+  });
+});
