@@ -19,6 +19,7 @@ import { connectDemoStore } from "./lib/demo.ts";
 import type { Database } from "./db/client.ts";
 import type { Vault } from "./lib/security/vault.ts";
 import { startDemoSandbox } from "./sandbox/mod.ts";
+import { auditCheckpointCron } from "./jobs/audit_checkpoint.ts";
 import { createAccessTokens } from "./lib/amazon/access_tokens.ts";
 import { amazonEndpoints } from "./lib/amazon/endpoints.ts";
 import { createLwaClient } from "./lib/amazon/lwa.ts";
@@ -43,6 +44,7 @@ async function main(): Promise<number> {
   await createDataDir(config.DATA_DIR);
   const db = await openDatabase({
     databaseUrl: config.DATABASE_URL,
+    appPassword: config.DATABASE_APP_PASSWORD,
     pgliteDir: config.pgliteDir,
     poolSize: config.DATABASE_POOL_SIZE,
   });
@@ -122,6 +124,7 @@ async function main(): Promise<number> {
         worker: `${Deno.hostname()}:${Deno.pid}`,
         enqueue: queue.enqueue,
       }),
+      auditCheckpointCron({ db, kv, vault, log }),
     ],
   });
   if (demo) {

@@ -41,6 +41,7 @@ export async function openBenchDb(
   const open = () => openDatabase({ databaseUrl: url.toString(), poolSize: 4 });
   const db = await open();
   await db.migrate();
+  const role = await db.runtimeRole();
   return {
     db,
     engine,
@@ -48,6 +49,8 @@ export async function openBenchDb(
     async [Symbol.asyncDispose]() {
       await db.close();
       await admin.unsafe(`drop database if exists ${name} with (force)`);
+      // The database's runtime role outlives it.
+      await admin.unsafe(`drop role if exists "${role}"`);
       await admin.end();
     },
   };

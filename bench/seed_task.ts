@@ -146,6 +146,7 @@ async function main(args: string[]): Promise<number> {
   );
   const db = await openDatabase({
     databaseUrl: config.DATABASE_URL,
+    appPassword: config.DATABASE_APP_PASSWORD,
     pgliteDir: config.pgliteDir,
     poolSize: config.DATABASE_POOL_SIZE,
   });

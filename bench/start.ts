@@ -40,8 +40,10 @@ if (await postgresAvailable()) {
       const db = await openDatabase({ databaseUrl: url.toString() });
       await db.migrate();
       await db.ping();
+      const role = await db.runtimeRole();
       await db.close();
       await admin.unsafe(`drop database ${name} with (force)`);
+      await admin.unsafe(`drop role if exists "${role}"`);
     }, { runs: 5, warmup: 1 }),
   );
   {

@@ -68,6 +68,11 @@ export const configSchema = z.object({
   HOST: z.string().min(1, "must not be empty").default("127.0.0.1"),
   DATA_DIR: z.string().min(1, "must not be empty").default("./data"),
   DATABASE_URL: postgresUrl.optional(),
+  /** The per-database runtime login's password; derived from DATABASE_URL's when unset. */
+  DATABASE_APP_PASSWORD: z.string().regex(
+    /^[\x21-\x7e]{16,128}$/,
+    "must be 16 to 128 printable ASCII characters without spaces",
+  ).optional(),
   DATABASE_POOL_SIZE: z.coerce.number({ error: "must be a number" }).int(
     "must be a whole number",
   ).min(1, "must be at least 1").max(100, "must be at most 100").default(10),
@@ -205,6 +210,13 @@ export const configSchema = z.object({
       });
     }
   }
+  if (v.DATABASE_APP_PASSWORD && !v.DATABASE_URL) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["DATABASE_APP_PASSWORD"],
+      message: "applies to PostgreSQL only: set DATABASE_URL too",
+    });
+  }
   if (v.MSENTRA_CLIENT_ID && !v.MSENTRA_TENANT_ID) {
     ctx.addIssue({
       code: "custom",
@@ -223,6 +235,7 @@ const PROVIDER_PAIRS = [
 /** Names whose values are secret: never printed, not even in an error. */
 export const SECRET_VARIABLES = new Set([
   "DATABASE_URL",
+  "DATABASE_APP_PASSWORD",
   "VAULT_KEYS",
   "GOOGLE_CLIENT_SECRET",
   "MSENTRA_CLIENT_SECRET",

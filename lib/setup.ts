@@ -5,7 +5,10 @@ import type { Database } from "../db/client.ts";
 import { syncRoles } from "../db/maintenance.ts";
 import { ROLES } from "./security/permissions.ts";
 
-/** Migrates and syncs roles; safe to run on every start. */
+/**
+ * Migrates, syncs roles and opens the runtime login (its checks and, on
+ * PostgreSQL, its password); safe to run on every start.
+ */
 export async function prepareDatabase(db: Database): Promise<void> {
   await db.migrate();
   await syncRoles(
@@ -16,4 +19,6 @@ export async function prepareDatabase(db: Database): Promise<void> {
       permissions: [...r.permissions],
     })),
   );
+  // Fails here, at start, if the runtime login cannot be used.
+  await db.ping();
 }

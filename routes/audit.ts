@@ -8,6 +8,7 @@ import type { Database } from "../db/client.ts";
 import { type AuditFilter, listAudit } from "../lib/security/audit.ts";
 import { exportAuditCsv, verifyAuditTrail } from "../lib/security/auditor.ts";
 import { listVisibleStores } from "../lib/stores.ts";
+import type { Vault } from "../lib/security/vault.ts";
 import { AuditPage, VerifyResult } from "../views/audit/page.tsx";
 import { translator } from "../views/i18n.ts";
 import { requestMeta, requirePrincipal } from "./context.ts";
@@ -48,7 +49,9 @@ function query(q: FilterQuery, extra: Record<string, string> = {}): string {
 }
 
 /** `/audit`, `/audit/export.csv`, `/audit/verify`. */
-export function auditRoutes(deps: { db: Database }): Hono {
+export function auditRoutes(
+  deps: { db: Database; kv?: Deno.Kv; vault?: Vault },
+): Hono {
   const { db } = deps;
   const app = new Hono();
 
@@ -132,7 +135,16 @@ export function auditRoutes(deps: { db: Database }): Hono {
 
   app.post("/audit/verify", async (c) => {
     const principal = requirePrincipal(c);
-    const report = await verifyAuditTrail(db, principal, requestMeta(c));
+    // Against the last checkpoint too (kept in KV, signed by the vault).
+    const anchor = deps.kv && deps.vault
+      ? { kv: deps.kv, vault: deps.vault }
+      : undefined;
+    const report = await verifyAuditTrail(
+      db,
+      principal,
+      requestMeta(c),
+      anchor,
+    );
     const fragment = VerifyResult({ lang: c.get("lang"), ...report });
     if (c.req.header("hx-request")) return c.html(fragment);
     return page(c, translator(c.get("lang"))("audit.title"), fragment);

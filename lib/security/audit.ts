@@ -4,7 +4,8 @@
 // pass through redaction first (§7: no credential in an audit detail). The
 // chain itself lives in the database (db/migrations/0003_audit_chain.sql):
 // audit_append writes, audit_verify checks, row-level security decides who
-// reads which rows.
+// reads which rows. Its anchor lives outside the database: periodic signed
+// checkpoints in KV and the log (audit_checkpoint.ts).
 import { and, desc, eq, gte, lt, type SQL, sql } from "drizzle-orm";
 import { z } from "zod";
 import {
@@ -15,6 +16,11 @@ import {
 } from "../../db/client.ts";
 import { auditEvents } from "../../db/schema.ts";
 import { redact, redactText } from "./redact.ts";
+import {
+  checkAgainstCheckpoint,
+  type CheckpointCheck,
+} from "./audit_checkpoint.ts";
+import type { Vault } from "./vault.ts";
 
 export type AuditOutcome = "success" | "failure" | "denied";
 export type AuditActorType = "staff" | "requester" | "system" | "anonymous";
@@ -79,6 +85,17 @@ export interface AuditChainReport {
   checked: number;
   firstBrokenId: number | null;
   reason: string | null;
+  /**
+   * The trail measured against the last checkpoint kept outside the
+   * database (lib/security/audit_checkpoint.ts), when asked for: null while
+   * none was taken yet.
+   */
+  checkpoint?: CheckpointCheck | null;
+}
+
+/** Whether a report finds the trail intact: chain and checkpoint alike. */
+export function auditChainIntact(report: AuditChainReport): boolean {
+  return report.firstBrokenId === null && !report.checkpoint?.problem;
 }
 
 /** The same rule as the database's audit_events_action_ck constraint. */
@@ -252,12 +269,15 @@ export async function* streamAudit(
 }
 
 /**
- * Recomputes every hash and link of the whole trail (all stores). Only an
- * auditor (`scope.auditAll`) may ask; anyone else gets a database error.
+ * Recomputes every hash and link of the whole trail (all stores), and, given
+ * the KV and vault that keep the checkpoints, compares the trail with the
+ * last one (which finds rows cut at either end and rewritten trails). Only
+ * an auditor (`scope.auditAll`) may ask; anyone else gets a database error.
  */
 export async function verifyAuditChain(
   db: Database,
   scope: Principal,
+  anchor?: { kv: Deno.Kv; vault: Vault; now?: Date },
 ): Promise<AuditChainReport> {
   const [row] = await db.asUser(scope, async (tx) =>
     rowsOf<
@@ -272,6 +292,9 @@ export async function verifyAuditChain(
       ? null
       : Number(row.first_broken_id),
     reason: row.reason,
+    ...(anchor
+      ? { checkpoint: await checkAgainstCheckpoint({ db, ...anchor }, scope) }
+      : {}),
   };
 }
 

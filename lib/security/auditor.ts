@@ -3,6 +3,7 @@
 // verifying its hash chain (recorded with the result).
 import type { Database } from "../../db/client.ts";
 import {
+  auditChainIntact,
   type AuditChainReport,
   auditCsv,
   type AuditFilter,
@@ -51,13 +52,14 @@ export async function verifyAuditTrail(
   db: Database,
   principal: StaffPrincipal,
   meta: RequestMeta,
+  anchor?: Parameters<typeof verifyAuditChain>[2],
 ): Promise<AuditChainReport> {
-  const report = await verifyAuditChain(db, principal);
+  const report = await verifyAuditChain(db, principal, anchor);
   await recordAudit(db, principal, {
     actorType: "staff",
     actorId: principal.userId,
     action: "audit.verify",
-    outcome: report.firstBrokenId === null ? "success" : "failure",
+    outcome: auditChainIntact(report) ? "success" : "failure",
     ip: meta.ip,
     requestId: meta.requestId,
     details: { ...report },

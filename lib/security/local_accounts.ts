@@ -3,12 +3,16 @@
 // sealed by the vault (purpose "totp_secret"), and recovery codes kept only
 // as hashes. Every function takes the caller's scoped transaction (Tx); none
 // logs or returns a password, secret or code except where its signature says.
+// The runtime role cannot read a password hash (0013_least_privilege.sql):
+// sign-in gets the hash's parameters, derives the candidate and lets the
+// database compare; a password is written by local_password_set only.
 import { and, eq, sql } from "drizzle-orm";
-import type { Tx } from "../../db/client.ts";
+import { rowsOf, type Tx } from "../../db/client.ts";
 import { localCredentials } from "../../db/schema.ts";
 import {
   checkPasswordPolicy,
   hashPassword,
+  hashPasswordLike,
   passwordChangeAllowed,
   passwordExpired,
   type PasswordProblem,
@@ -56,10 +60,44 @@ export type LocalSignInResult =
 
 async function credentialsOf(tx: Tx, userId: string, lock = false) {
   if (!UUID.test(userId)) return undefined;
-  const query = tx.select().from(localCredentials)
+  // Every column but password_hash, which the runtime role cannot read.
+  const query = tx.select({
+    userId: localCredentials.userId,
+    passwordChangedAt: localCredentials.passwordChangedAt,
+    totpSecretJwe: localCredentials.totpSecretJwe,
+    totpConfirmedAt: localCredentials.totpConfirmedAt,
+    recoveryCodeHashes: localCredentials.recoveryCodeHashes,
+    updatedAt: localCredentials.updatedAt,
+  }).from(localCredentials)
     .where(eq(localCredentials.userId, userId));
   const [row] = lock ? await query.for("update") : await query;
   return row;
+}
+
+/** Whether `password` is the user's: the database compares, never returns, the hash. */
+async function passwordMatches(
+  tx: Tx,
+  userId: string,
+  password: string,
+): Promise<boolean> {
+  const [p] = rowsOf<{ params: string | null }>(
+    await tx.execute(
+      sql`select local_password_params(${userId}::uuid) as params`,
+    ),
+  );
+  const candidate = p?.params
+    ? await hashPasswordLike(password, p.params)
+    : null;
+  if (candidate === null) {
+    await verifyPassword(password, await timingDummy());
+    return false;
+  }
+  const [m] = rowsOf<{ ok: boolean }>(
+    await tx.execute(
+      sql`select local_password_matches(${userId}::uuid, ${candidate}) as ok`,
+    ),
+  );
+  return m?.ok === true;
 }
 
 /**
@@ -80,15 +118,8 @@ export async function setPassword(
   }
   if (problems.length > 0) return { ok: false, problems };
   const passwordHash = await hashPassword(password);
-  await tx.insert(localCredentials).values({
-    userId,
-    passwordHash,
-    passwordChangedAt: now,
-    updatedAt: now,
-  }).onConflictDoUpdate({
-    target: localCredentials.userId,
-    set: { passwordHash, passwordChangedAt: now, updatedAt: now },
-  });
+  await tx.execute(sql`select local_password_set(${userId}::uuid,
+    ${passwordHash}, ${now.toISOString()}::timestamptz)`);
   return { ok: true };
 }
 
@@ -174,7 +205,7 @@ export async function verifyLocalSignIn(
     await verifyPassword(password, await timingDummy());
     return { ok: false, reason: "no_credentials" };
   }
-  if (!(await verifyPassword(password, row.passwordHash))) {
+  if (!(await passwordMatches(tx, userId, password))) {
     return { ok: false, reason: "bad_password" };
   }
   if (!row.totpSecretJwe || !row.totpConfirmedAt) {
@@ -249,7 +280,7 @@ export async function changePassword(
   now: Date,
 ): Promise<SetPasswordResult | { ok: false; reason: "bad_password" }> {
   const row = await credentialsOf(tx, userId, true);
-  if (!row || !(await verifyPassword(current, row.passwordHash))) {
+  if (!row || !(await passwordMatches(tx, userId, current))) {
     return { ok: false, reason: "bad_password" };
   }
   return await setPassword(tx, userId, next, ctx, now);

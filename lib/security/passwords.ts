@@ -250,6 +250,32 @@ export async function verifyPassword(
   }
 }
 
+/**
+ * The encoded hash `password` has under `params` (a stored hash without its
+ * key: `scrypt$N$r$p$saltB64`), or null for malformed params. Sign-in sends
+ * it to the database to compare, so the stored key never leaves it.
+ */
+export async function hashPasswordLike(
+  password: string,
+  params: string,
+): Promise<string | null> {
+  const parsed = parseHash(`${params}$${b64(new Uint8Array(KEY_BYTES))}`);
+  if (!parsed) return null;
+  try {
+    const key = await scryptKey(
+      password,
+      parsed.salt,
+      parsed.n,
+      parsed.r,
+      parsed.p,
+      KEY_BYTES,
+    );
+    return `${params}$${b64(key)}`;
+  } catch {
+    return null;
+  }
+}
+
 function parseHash(encoded: unknown) {
   if (typeof encoded !== "string") return null;
   const parts = encoded.split("$");

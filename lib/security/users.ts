@@ -384,10 +384,13 @@ export async function changeRole(
       }
       await guardOwner(tx, actor, u);
       const now = opts.now ?? new Date();
-      const [updated] = await tx.update(staffUsers).set({
-        role: role.name,
-        updatedAt: now,
-      }).where(eq(staffUsers.id, u.id)).returning();
+      // The runtime role cannot update staff_users.role: staff_set_role
+      // checks the actor again in the database (0013_least_privilege.sql).
+      await tx.execute(sql`select staff_set_role(${u.id}::uuid, ${role.name},
+        ${now.toISOString()}::timestamptz)`);
+      const [updated] = await tx.select().from(staffUsers).where(
+        eq(staffUsers.id, u.id),
+      );
       await recordAuditInTx(
         tx,
         staffEvent(actor, opts, "user.role.change", u.email, {

@@ -29,6 +29,19 @@ export interface Vault {
   open(jwe: string, purpose: string): Promise<string>;
   /** The kid a ciphertext was written under, without decrypting it. */
   kidOf(jwe: string): string;
+  /**
+   * An HMAC-SHA-256 of `data` under a key derived (HKDF) from the active key
+   * for `purpose`: proof, kept outside the database, that the application
+   * wrote `data` (audit checkpoints). The key never leaves the vault.
+   */
+  sign(data: string, purpose: string): Promise<{ kid: string; mac: string }>;
+  /** Whether `mac` is `sign(data, purpose)` under key `kid`; false for an unknown kid. */
+  verifySigned(
+    data: string,
+    purpose: string,
+    kid: string,
+    mac: string,
+  ): Promise<boolean>;
 }
 
 /**
@@ -83,7 +96,51 @@ export function createVault(ring: readonly VaultKey[]): Vault {
       }
     },
     kidOf: kidOfJwe,
+    async sign(data, purpose) {
+      const key = await macKey(keys.get(activeKid)!, purpose);
+      const mac = await crypto.subtle.sign("HMAC", key, encoder.encode(data));
+      return { kid: activeKid, mac: base64url.encode(new Uint8Array(mac)) };
+    },
+    async verifySigned(data, purpose, kid, mac) {
+      const raw = keys.get(kid);
+      if (!raw) return false;
+      let bytes: Uint8Array<ArrayBuffer>;
+      try {
+        bytes = new Uint8Array(base64url.decode(mac));
+      } catch {
+        return false;
+      }
+      return await crypto.subtle.verify(
+        "HMAC",
+        await macKey(raw, purpose),
+        bytes,
+        encoder.encode(data),
+      );
+    },
   };
+}
+
+/** An HMAC key for one purpose, derived from a vault key (never the key itself). */
+async function macKey(raw: Uint8Array, purpose: string): Promise<CryptoKey> {
+  const base = await crypto.subtle.importKey(
+    "raw",
+    new Uint8Array(raw),
+    "HKDF",
+    false,
+    ["deriveKey"],
+  );
+  return await crypto.subtle.deriveKey(
+    {
+      name: "HKDF",
+      hash: "SHA-256",
+      salt: new Uint8Array(32),
+      info: new TextEncoder().encode(`custodian.vault.mac.v1:${purpose}`),
+    },
+    base,
+    { name: "HMAC", hash: "SHA-256", length: 256 },
+    false,
+    ["sign", "verify"],
+  );
 }
 
 /** A new random 32-byte key, base64url, for VAULT_KEYS or the embedded key file. */

@@ -9,6 +9,7 @@ if (import.meta.main) {
     const config = loadConfig(Deno.env.toObject());
     const db = await openDatabase({
       databaseUrl: config.DATABASE_URL,
+      appPassword: config.DATABASE_APP_PASSWORD,
       pgliteDir: config.pgliteDir,
       poolSize: 1,
     });

@@ -16,6 +16,7 @@ if (import.meta.main) {
     );
     const db = await openDatabase({
       databaseUrl: config.DATABASE_URL,
+      appPassword: config.DATABASE_APP_PASSWORD,
       pgliteDir: config.pgliteDir,
       poolSize: 2,
     });

@@ -49,12 +49,17 @@ export async function openTestDatabase(): Promise<TestDatabase> {
   url.pathname = `/${name}`;
   const db = await openDatabase({ databaseUrl: url.toString(), poolSize: 4 });
   await db.migrate();
+  // The database's own runtime role (custodian_app_<name>) outlives a
+  // dropped database: drop it too. Its name is unique to this database, so
+  // concurrent tests never race for it.
+  const role = await db.runtimeRole();
   return {
     db,
     url: url.toString(),
     async [Symbol.asyncDispose]() {
       await db.close();
       await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.unsafe(`drop role if exists "${role}"`);
       await admin.end();
     },
   };

@@ -2,7 +2,7 @@
 // security, and the application role cannot get around it.
 import assert from "node:assert/strict";
 import { sql } from "drizzle-orm";
-import { APP_ROLE, dbErrorMessage, rowsOf } from "../../db/client.ts";
+import { dbErrorMessage, rowsOf } from "../../db/client.ts";
 import { storeScopedTables } from "../../db/schema.ts";
 import { getTableName } from "drizzle-orm";
 import { openTestDatabase, ownerOf, testEngine } from "../_helpers/test_db.ts";
@@ -87,20 +87,21 @@ Deno.test(`catalog (${testEngine}): stores is isolated by its own id`, async () 
   assert.deepEqual(row, { enabled: true, forced: true, policies: 1 });
 });
 
-Deno.test(`catalog (${testEngine}): the app role is not owner, superuser or BYPASSRLS`, async () => {
+Deno.test(`catalog (${testEngine}): the runtime login is not owner, superuser or BYPASSRLS`, async () => {
   await using t = await openTestDatabase();
+  const app = await t.db.runtimeRole();
   const [role] = rowsOf<
     { super: boolean; bypass: boolean; login: boolean; owns: number }
   >(
     await ownerOf(t.db).execute(sql`
       select r.rolsuper as super, r.rolbypassrls as bypass, r.rolcanlogin as login,
         (select count(*)::int from pg_class c where c.relowner = r.oid) as owns
-      from pg_roles r where r.rolname = ${APP_ROLE}`),
+      from pg_roles r where r.rolname = ${app}`),
   );
   assert.deepEqual(role, {
     super: false,
     bypass: false,
-    login: false,
+    login: true,
     owns: 0,
   });
 });
@@ -122,18 +123,19 @@ Deno.test(`catalog (${testEngine}): views run with the caller's rights`, async (
   }
 });
 
-Deno.test(`catalog (${testEngine}): the app role may only insert and read audit events`, async () => {
+Deno.test(`catalog (${testEngine}): the app role may only read audit events (appends go through audit_append)`, async () => {
   await using t = await openTestDatabase();
+  const app = await t.db.runtimeRole();
   const [p] = rowsOf<Record<string, boolean>>(
     await ownerOf(t.db).execute(sql`
-      select has_table_privilege(${APP_ROLE}, 'audit_events', 'INSERT') as ins,
-             has_table_privilege(${APP_ROLE}, 'audit_events', 'SELECT') as sel,
-             has_table_privilege(${APP_ROLE}, 'audit_events', 'UPDATE') as upd,
-             has_table_privilege(${APP_ROLE}, 'audit_events', 'DELETE') as del,
-             has_table_privilege(${APP_ROLE}, 'audit_events', 'TRUNCATE') as trunc`),
+      select has_table_privilege(${app}, 'audit_events', 'INSERT') as ins,
+             has_table_privilege(${app}, 'audit_events', 'SELECT') as sel,
+             has_table_privilege(${app}, 'audit_events', 'UPDATE') as upd,
+             has_table_privilege(${app}, 'audit_events', 'DELETE') as del,
+             has_table_privilege(${app}, 'audit_events', 'TRUNCATE') as trunc`),
   );
   assert.deepEqual(p, {
-    ins: true,
+    ins: false,
     sel: true,
     upd: false,
     del: false,

@@ -77,6 +77,19 @@ const invalid: [string, Record<string, string>, RegExp][] = [
     /^DATABASE_POOL_SIZE must be at least 1$/,
   ],
   [
+    "DATABASE_APP_PASSWORD short",
+    {
+      DATABASE_URL: "postgres://app@db.internal:5432/custodian",
+      DATABASE_APP_PASSWORD: "hunter2-canary",
+    },
+    /^DATABASE_APP_PASSWORD must be 16 to 128 printable ASCII characters/,
+  ],
+  [
+    "DATABASE_APP_PASSWORD without DATABASE_URL",
+    { DATABASE_APP_PASSWORD: "hunter2-canary-long-enough" },
+    /^DATABASE_APP_PASSWORD applies to PostgreSQL only/,
+  ],
+  [
     "VAULT_KEYS malformed",
     { VAULT_KEYS: "k1:hunter2-canary-not-a-key" },
     /^VAULT_KEYS entry 1 must look like kid:base64key/,

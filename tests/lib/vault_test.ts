@@ -85,3 +85,35 @@ Deno.test("vault: a bad embedded key file is named as such; any other read failu
     await Deno.remove(dir, { recursive: true });
   }
 });
+
+Deno.test("vault: sign and verifySigned, per purpose and key, never the key itself", async () => {
+  const k1 = generateVaultKey();
+  const vault = createVault([{ kid: "k1", key: k1 }]);
+  const signed = await vault.sign("count=3", "audit_checkpoint");
+  assert.equal(signed.kid, "k1");
+  assert.ok(!signed.mac.includes(k1));
+  assert.equal(
+    await vault.verifySigned("count=3", "audit_checkpoint", "k1", signed.mac),
+    true,
+  );
+  for (
+    const [data, purpose, kid, mac] of [
+      ["count=2", "audit_checkpoint", "k1", signed.mac],
+      ["count=3", "other", "k1", signed.mac],
+      ["count=3", "audit_checkpoint", "k0", signed.mac],
+      ["count=3", "audit_checkpoint", "k1", "not base64!"],
+    ]
+  ) {
+    assert.equal(await vault.verifySigned(data, purpose, kid, mac), false);
+  }
+  // After a rotation the old key still verifies what it signed.
+  const rotated = createVault([
+    { kid: "k2", key: generateVaultKey() },
+    { kid: "k1", key: k1 },
+  ]);
+  assert.equal(
+    await rotated.verifySigned("count=3", "audit_checkpoint", "k1", signed.mac),
+    true,
+  );
+  assert.equal((await rotated.sign("x", "audit_checkpoint")).kid, "k2");
+});

@@ -7,6 +7,8 @@ import { makeStaff, makeStore } from "../_helpers/staff.ts";
 import { ownerOf, testEngine } from "../_helpers/test_db.ts";
 import { recordAudit } from "../../lib/security/audit.ts";
 import { rowsOf } from "../../db/client.ts";
+import { createLogger } from "../../lib/log.ts";
+import { takeAuditCheckpoint } from "../../lib/security/audit_checkpoint.ts";
 
 const ORIGIN = "http://127.0.0.1:8000";
 
@@ -86,4 +88,53 @@ Deno.test(`audit page (${testEngine}): an auditor pages through every store's ev
     headers: { cookie: auditor.cookie, origin: ORIGIN, "hx-request": "true" },
   })).text();
   assert.match(broken, /The chain is broken at row #\d+ \(hash mismatch\)/);
+});
+
+Deno.test(`audit page (${testEngine}): verify compares the trail with the last checkpoint`, async () => {
+  await using s = await openTestApp();
+  const auditor = await makeStaff(s, "auditor");
+  for (let i = 0; i < 5; i++) {
+    await recordAudit(s.t.db, null, {
+      actorType: "system",
+      action: "test.event",
+      outcome: "success",
+    });
+  }
+  const verify = async () =>
+    await (await s.app.request(`${ORIGIN}/audit/verify`, {
+      method: "POST",
+      headers: { cookie: auditor.cookie, origin: ORIGIN, "hx-request": "true" },
+    })).text();
+  assert.match(await verify(), /No checkpoint has been taken yet/);
+  const taken = await takeAuditCheckpoint({
+    db: s.t.db,
+    kv: s.kv,
+    vault: s.vault,
+    log: createLogger({ sink: () => {} }),
+  });
+  assert.ok(taken.ok);
+  assert.match(await verify(), /It matches the last checkpoint/);
+
+  // The newest rows go (the verify events included), as the owner could.
+  await ownerOf(s.t.db).transaction(async (tx) => {
+    await tx.execute(
+      sql`alter table audit_events disable trigger audit_events_append_only`,
+    );
+    await tx.execute(
+      sql`delete from audit_events where id >= ${taken.checkpoint.headId}`,
+    );
+    await tx.execute(
+      sql`alter table audit_events enable trigger audit_events_append_only`,
+    );
+  });
+  const fragment = await verify();
+  assert.match(fragment, /does not match the last checkpoint/);
+  assert.match(fragment, /rows were deleted from the end/);
+  const [row] = rowsOf<{ outcome: string }>(
+    await ownerOf(s.t.db).execute(
+      sql`select outcome from audit_events where action = 'audit.verify'
+        order by id desc limit 1`,
+    ),
+  );
+  assert.equal(row.outcome, "failure");
 });

@@ -7,7 +7,6 @@
 import assert from "node:assert/strict";
 import { eq } from "drizzle-orm";
 import { apiRequestLog, searchTerms, syncRuns } from "../../db/schema.ts";
-import type { DocumentLine } from "../../lib/amazon/reports.ts";
 import type { StartOptions } from "../../sandbox/testing.ts";
 import type { SearchTermRow } from "../../lib/ingest/search_terms.ts";
 import { searchTermsDataset } from "../../lib/sync/datasets/search_terms.ts";

@@ -177,18 +177,34 @@ export function VerifyResult(
     checked: number;
     firstBrokenId: number | null;
     reason: string | null;
+    /** The last checkpoint kept outside the database; null when none yet. */
+    checkpoint?: { at: string; problem: string | null } | null;
   },
 ) {
   const t = translator(p.lang);
-  return p.firstBrokenId === null
-    ? (
-      <p class="ok" role="status">
-        {t("audit.verify.ok")} ({p.checked})
-      </p>
-    )
-    : (
+  if (p.firstBrokenId !== null) {
+    return (
       <p class="error" role="alert">
         {t("audit.verify.broken")} #{p.firstBrokenId} ({p.reason})
       </p>
     );
+  }
+  const c = p.checkpoint;
+  if (c?.problem) {
+    return (
+      <p class="error" role="alert">
+        {t("audit.verify.checkpoint.mismatch")} {c.at}: {c.problem}
+      </p>
+    );
+  }
+  return (
+    <p class="ok" role="status">
+      {t("audit.verify.ok")} ({p.checked})
+      {c === undefined
+        ? ""
+        : c === null
+        ? ` ${t("audit.verify.checkpoint.none")}`
+        : ` ${t("audit.verify.checkpoint.ok")} ${c.at}.`}
+    </p>
+  );
 }
