@@ -340,7 +340,7 @@ function planStore(
 ): StorePlan {
   const base = new Rng(rngSeed);
   const r = base.fork("identity");
-  r.uuid(); // was the seed's store id (bench/seed.ts draws it again)
+  r.uuid(); // was the seed's store id (bench/seed_rows.ts draws it again)
   const sellerId = `A${r.chars(13)}`;
   const region: Region = index < 3
     ? (["NA", "EU", "FE"] as const)[index]

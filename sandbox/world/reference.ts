@@ -1,6 +1,8 @@
 // Reference data for the generator: real Amazon marketplace ids with their
 // currency, domain and tax style, plus word lists for fictional products,
 // brands and (obviously fake) buyers. No real person or brand appears here.
+// The sandbox's own copy of the marketplace facts it needs (the portal's are
+// lib/amazon/marketplaces.ts): the two sides are written apart on purpose.
 
 export type Region = "NA" | "EU" | "FE";
 
