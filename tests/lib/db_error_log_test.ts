@@ -117,7 +117,7 @@ params: ${NAME},${EMAIL}`),
   );
 });
 
-Deno.test("db error log: a statement that never reached the server keeps its system code", async () => {
+Deno.test("db error log: a statement that never reached the server keeps its system code", () => {
   const { lines, log } = capture();
   const cause = Object.assign(
     new Error("connect ECONNREFUSED 127.0.0.1:5432"),
