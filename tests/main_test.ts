@@ -1,6 +1,7 @@
 // main.ts as a real process: bad configuration stops it with one message per
 // problem; a good one serves, and SIGTERM shuts it down cleanly.
 import assert from "node:assert/strict";
+import postgres from "postgres";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const FLAGS = [
@@ -42,8 +43,21 @@ Deno.test("main: serves on PORT with embedded defaults and stops gracefully on S
     DATA_DIR: dataDir,
     LOG_LEVEL: "info",
   };
-  const dbUrl = Deno.env.get("DATABASE_URL");
-  if (dbUrl) env.DATABASE_URL = dbUrl;
+  // On PostgreSQL, a database of its own (never the server's admin
+  // database), dropped afterwards with its runtime role.
+  const adminUrl = Deno.env.get("DATABASE_URL");
+  const dbName = `custodian_t_${crypto.randomUUID().replaceAll("-", "")}`;
+  const admin = adminUrl
+    ? postgres(adminUrl, { max: 1, onnotice: () => {} })
+    : null;
+  let dbUrl: string | undefined;
+  if (admin && adminUrl) {
+    await admin.unsafe(`create database ${dbName}`);
+    const url = new URL(adminUrl);
+    url.pathname = `/${dbName}`;
+    dbUrl = url.toString();
+    env.DATABASE_URL = dbUrl;
+  }
   const child = new Deno.Command(Deno.execPath(), {
     args: [...FLAGS, MAIN],
     env,
@@ -86,5 +100,10 @@ Deno.test("main: serves on PORT with embedded defaults and stops gracefully on S
     await lines.cancel().catch(() => {});
     await child.stderr.cancel().catch(() => {});
     await Deno.remove(dataDir, { recursive: true });
+    if (admin) {
+      await admin.unsafe(`drop database if exists ${dbName} with (force)`);
+      await admin.unsafe(`drop role if exists "custodian_app_${dbName}"`);
+      await admin.end();
+    }
   }
 });
