@@ -151,7 +151,11 @@ export async function createFirstOwnerAccount(
   const problems = checkPasswordPolicy(password, { email, displayName });
   if (problems.length > 0) return { kind: "password_problems", problems };
   const spent = await consumeFirstOwnerToken(kv, token);
-  if (!spent) return { kind: "invalid_link" };
+  if (!spent) {
+    // Another submission spent it first (or a newer link replaced it).
+    await refuseLink(deps, "auth.first_owner.refused", req);
+    return { kind: "invalid_link" };
+  }
   let created: Awaited<ReturnType<typeof createFirstOwner>>;
   try {
     created = await createFirstOwner(
@@ -176,7 +180,10 @@ export async function createFirstOwnerAccount(
     await spent.restore();
     return { kind: "email_taken" };
   }
-  if (created.kind === "owner_exists") return { kind: "invalid_link" };
+  if (created.kind === "owner_exists") {
+    await refuseLink(deps, "auth.first_owner.refused", req);
+    return { kind: "invalid_link" };
+  }
   return await enrollAfter(deps, {
     action: "auth.first_owner.created",
     user: created.user,
