@@ -172,6 +172,18 @@ export const configSchema = z.object({
   ).min(1, "must be at least 1").max(24 * 60, "must be at most 1440").default(
     15,
   ),
+  // The slower per-account limit: failures from any address (lib/security/lockout.ts).
+  SIGNIN_ACCOUNT_MAX_FAILURES: z.coerce.number({ error: "must be a number" })
+    .int("must be a whole number").min(1, "must be at least 1").max(
+      10_000,
+      "must be at most 10000",
+    ).default(50),
+  SIGNIN_ACCOUNT_LOCKOUT_MINUTES: z.coerce.number({
+    error: "must be a number",
+  }).int("must be a whole number").min(1, "must be at least 1").max(
+    7 * 24 * 60,
+    "must be at most 10080",
+  ).default(60),
   AMAZON_BASE_URL: z.url({ error: "must be an absolute http(s) URL" }).refine(
     (v) => /^https?:\/\//.test(v),
     "must be an absolute http(s) URL",

@@ -18,7 +18,7 @@ const form = z.object({
   confirm: z.string().max(256),
 });
 
-export function accountRoutes(deps: { db: Database }): Hono {
+export function accountRoutes(deps: { db: Database; kv: Deno.Kv }): Hono {
   const { db } = deps;
   const app = new Hono();
 
@@ -56,7 +56,7 @@ export function accountRoutes(deps: { db: Database }): Hono {
     const { current, password, confirm } = parsed.data;
     if (password !== confirm) return again([t("auth.password.mismatch")]);
     const result = await changeOwnPassword(
-      db,
+      deps,
       principal,
       { current, password },
       requestMeta(c),

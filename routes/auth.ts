@@ -83,6 +83,14 @@ const setupForm = z.object({
 
 const totpCode = z.string().regex(/^\d{6}$/);
 
+/** The first owner's form fields, in the order their messages are shown. */
+const FIRST_OWNER_FIELDS = [
+  "displayName",
+  "email",
+  "password",
+  "confirm",
+] as const;
+
 /** The sign-in routes; providers appear only when configured. */
 export function authRoutes(deps: AuthDeps): Hono {
   const { config } = deps;
@@ -90,8 +98,14 @@ export function authRoutes(deps: AuthDeps): Hono {
   const signIn = {
     ...deps,
     lockout: {
-      maxFailures: config.SIGNIN_MAX_FAILURES,
-      lockoutMs: config.SIGNIN_LOCKOUT_MINUTES * 60_000,
+      address: {
+        maxFailures: config.SIGNIN_MAX_FAILURES,
+        lockoutMs: config.SIGNIN_LOCKOUT_MINUTES * 60_000,
+      },
+      account: {
+        maxFailures: config.SIGNIN_ACCOUNT_MAX_FAILURES,
+        lockoutMs: config.SIGNIN_ACCOUNT_LOCKOUT_MINUTES * 60_000,
+      },
     },
     allowedDomains: config.ALLOWED_EMAIL_DOMAINS,
   };
@@ -259,7 +273,12 @@ export function authRoutes(deps: AuthDeps): Hono {
 
   /** A one-time link that is unknown, used or expired: 410. */
   const invalidLink = (c: Context) =>
-    page(c, "Custodian", InvalidLinkPage({ lang: c.get("lang") }), 410);
+    page(
+      c,
+      translator(c.get("lang"))("app.name"),
+      InvalidLinkPage({ lang: c.get("lang") }),
+      410,
+    );
 
   /** Hands the browser the enrollment's cookie and sends it to enroll. */
   const toEnrollment = (c: Context, enrollId: string) => {
@@ -280,7 +299,11 @@ export function authRoutes(deps: AuthDeps): Hono {
     if (!(await checkFirstOwnerLink(deps, token, requestMeta(c)))) {
       return invalidLink(c);
     }
-    return page(c, "Custodian", FirstOwnerPage({ lang: c.get("lang"), token }));
+    return page(
+      c,
+      translator(c.get("lang"))("auth.first.title"),
+      FirstOwnerPage({ lang: c.get("lang"), token }),
+    );
   });
 
   app.post("/auth/first-owner/:token", async (c) => {
@@ -307,8 +330,12 @@ export function authRoutes(deps: AuthDeps): Hono {
         400,
       );
     if (!parsed.success) {
+      // One catalogue message per field, never the validator's own words.
+      const fields = new Set(parsed.error.issues.map((i) => String(i.path[0])));
       return again(
-        parsed.error.issues.map((i) => `${String(i.path[0])}: ${i.message}`),
+        FIRST_OWNER_FIELDS.filter((f) => fields.has(f)).map((f) =>
+          t(`auth.first.field.${f === "confirm" ? "password" : f}`)
+        ).filter((m, i, all) => all.indexOf(m) === i),
       );
     }
     const { email, displayName, password, confirm } = parsed.data;
@@ -321,9 +348,9 @@ export function authRoutes(deps: AuthDeps): Hono {
     );
     switch (out.kind) {
       case "generic_address":
-        return again([
-          "Use a personal address: shared or generic accounts are not allowed.",
-        ]);
+        return again([t("auth.generic_address")]);
+      case "email_taken":
+        return again([t("auth.first.email_taken")]);
       case "password_problems":
         return again(
           out.problems.map((p) => t(`password.problem.${p.code}`, p.params)),
@@ -388,6 +415,7 @@ export function authRoutes(deps: AuthDeps): Hono {
           out.problems.map((p) => t(`password.problem.${p.code}`, p.params)),
         );
       case "generic_address":
+      case "email_taken":
       case "invalid_link":
         return invalidLink(c);
       case "enroll":
@@ -414,12 +442,12 @@ export function authRoutes(deps: AuthDeps): Hono {
       error ? 400 : 200,
     );
   };
-  const enrollExpired = (c: Context) =>
+  const enrollExpired = (c: Context, refused = false) =>
     page(
       c,
       translator(c.get("lang"))("auth.enroll.title"),
-      EnrollExpiredPage({ lang: c.get("lang") }),
-      410,
+      EnrollExpiredPage({ lang: c.get("lang"), refused }),
+      refused ? 403 : 410,
     );
 
   app.get("/auth/enroll", async (c) => {
@@ -438,6 +466,14 @@ export function authRoutes(deps: AuthDeps): Hono {
       sessionRequest(c),
     );
     if (out.kind === "expired") return enrollExpired(c);
+    if (out.kind === "refused") {
+      deleteCookie(c, ENROLL_COOKIE, {
+        prefix: "host",
+        path: "/",
+        secure: true,
+      });
+      return enrollExpired(c, true);
+    }
     if (out.kind === "bad_code") {
       return enrollPage(c, out.secret, t("auth.enroll.bad_code"));
     }

@@ -55,6 +55,7 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   "POST /users/:id/disable": "users.manage",
   "POST /users/:id/enable": "users.manage",
   "POST /users/:id/signout": "users.manage",
+  "POST /users/:id/unlock": "users.manage",
   "GET /access-review": "access.review",
   "POST /access-review/start": "access.review",
   "POST /access-review/items/:itemId": "access.review",

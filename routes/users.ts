@@ -38,6 +38,7 @@ import {
   listUsers,
   revokeStore,
   signOutUser,
+  unlockSignIn,
   USER_SORTS,
   USER_STATUSES,
   UserAdminError,
@@ -58,6 +59,7 @@ import {
   UsersPage,
 } from "../views/users/pages.tsx";
 import { issueSetupToken } from "../lib/security/staff.ts";
+import { signInLockState } from "../lib/security/lockout.ts";
 import { AccessReviewPage } from "../views/users/review.tsx";
 import { clientIp, requirePrincipal } from "./context.ts";
 import { page } from "./page.ts";
@@ -115,6 +117,7 @@ const DONE = [
   "disable",
   "enable",
   "signout",
+  "unlock",
   "start",
   "decide",
   "complete",
@@ -338,6 +341,9 @@ export function usersRoutes(deps: UsersDeps): Hono {
     const id = userId.safeParse(c.req.param("id"));
     const found = id.success ? await getUser(db, actor, id.data) : null;
     if (!found) throw new HTTPException(404);
+    const lock = found.user.kind === "local"
+      ? await signInLockState(kv, found.user.email, clock().getTime())
+      : null;
     return page(
       c,
       found.user.displayName,
@@ -348,6 +354,15 @@ export function usersRoutes(deps: UsersDeps): Hono {
         grantable: found.grantable,
         isSelf: found.user.id === actor.userId,
         notice: notice(c),
+        signInLock: lock && (lock.accountUntil !== null || lock.addresses > 0)
+          ? {
+            until: lock.accountUntil === null
+              ? null
+              : new Date(lock.accountUntil),
+            addresses: lock.addresses,
+            canUnlock: actor.role === "owner",
+          }
+          : null,
       }),
     );
   });
@@ -439,6 +454,13 @@ export function usersRoutes(deps: UsersDeps): Hono {
     question: (r) => t(lang, "confirm.signout", { name: r.user.displayName }),
     danger: true,
     done: "signout",
+  }));
+
+  userChange("unlock", plainForm, (actor, id, _form, lang) => ({
+    fields: [],
+    run: (o) => unlockSignIn(db, kv, actor, id, o),
+    question: (r) => t(lang, "confirm.unlock", { name: r.user.displayName }),
+    done: "unlock",
   }));
 
   // ── Access review ────────────────────────────────────────────────────────
@@ -550,6 +572,7 @@ function rowView(u: UserRow): UserRowView {
 
 const STATUS_OF: Record<string, number> = {
   local_owner_only: 403,
+  owner_only: 403,
   not_found: 404,
   forbidden: 403,
   role_not_assignable: 403,

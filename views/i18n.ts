@@ -128,7 +128,15 @@ const en = {
     "This one-time link sets up the first owner of this portal. Multi-factor sign-in is mandatory: after this step you add an authenticator app.",
   "auth.first.submit": "Continue",
   "auth.first.invalid":
-    "This sign-in link is not valid: it was used already, expired after 15 minutes, or an owner exists. Restart the server to print a new one if no owner has finished setting up.",
+    "This sign-in link is not valid: it was used already, expired after 15 minutes, a newer one was printed, or an owner exists. Restart the server to print a new one if no owner has finished setting up.",
+  "auth.first.field.displayName":
+    "Enter your name: 2 to 120 characters on one line.",
+  "auth.first.field.email": "Enter a valid e-mail address.",
+  "auth.first.field.password": "Enter the password twice.",
+  "auth.first.email_taken":
+    "That address belongs to an existing account; use another.",
+  "auth.generic_address":
+    "Use a personal address: shared or generic accounts are not allowed.",
   "auth.setup.title": "Set up your local account",
   "auth.setup.intro":
     "An owner created a break-glass account for you. Choose a password; next you add an authenticator app.",
@@ -142,6 +150,8 @@ const en = {
     "That code did not match. Check the app's clock and try the next code.",
   "auth.enroll.expired":
     "This enrollment has expired. Start again from the sign-in link.",
+  "auth.enroll.refused":
+    "This account can no longer be set up: it was disabled or is set up already. Ask an owner.",
   "auth.recovery.title": "Your recovery codes",
   "auth.recovery.intro":
     "Each code signs you in once if you lose your authenticator. Store them somewhere safe now: they are not shown again.",
@@ -457,7 +467,12 @@ const zhCN: Record<MessageKey, string> = {
     "此一次性链接用于设置本门户的首位所有者。必须使用多因素登录：下一步需添加身份验证器应用。",
   "auth.first.submit": "继续",
   "auth.first.invalid":
-    "此登录链接无效：已被使用、已超过 15 分钟或所有者已存在。如尚无所有者完成设置，请重启服务器以打印新链接。",
+    "此登录链接无效：已被使用、已超过 15 分钟、已有更新的链接或所有者已存在。如尚无所有者完成设置，请重启服务器以打印新链接。",
+  "auth.first.field.displayName": "请输入姓名：一行，2 至 120 个字符。",
+  "auth.first.field.email": "请输入有效的邮箱地址。",
+  "auth.first.field.password": "请将密码输入两次。",
+  "auth.first.email_taken": "该邮箱已属于现有账户，请使用其他邮箱。",
+  "auth.generic_address": "请使用个人邮箱：不允许使用共享或通用账户。",
   "auth.setup.title": "设置本地账户",
   "auth.setup.intro":
     "所有者为您创建了应急账户。请设置密码，下一步添加身份验证器应用。",
@@ -469,6 +484,8 @@ const zhCN: Record<MessageKey, string> = {
   "auth.enroll.submit": "确认",
   "auth.enroll.bad_code": "代码不匹配。请检查应用时间并尝试下一个代码。",
   "auth.enroll.expired": "此注册已过期，请从登录链接重新开始。",
+  "auth.enroll.refused":
+    "此账户已无法完成设置：已被停用或已设置完成。请联系所有者。",
   "auth.recovery.title": "您的恢复码",
   "auth.recovery.intro":
     "丢失身份验证器时，每个恢复码可登录一次。请立即妥善保存：它们不会再次显示。",

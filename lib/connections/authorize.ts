@@ -71,7 +71,11 @@ export async function issueState(
 
 /**
  * Spends a state: it must exist, be this session's and this user's, and be
- * of the expected API. Whoever comes first consumes it; replays get null.
+ * of the expected API. The binding is checked before the state is spent: a
+ * callback presented from another session (or user, or for the other API)
+ * is refused and leaves the state to its rightful owner. Of the rightful
+ * callbacks whoever comes first consumes it (an atomic check and delete);
+ * replays get null.
  */
 export async function takeState(
   kv: Deno.Kv,
@@ -81,13 +85,15 @@ export async function takeState(
   if (!/^[0-9a-f]{64}$/.test(state)) return null;
   const key = stateKey(await sha256Hex(state));
   const entry = await kv.get<PendingState>(key);
-  if (!entry.value) return null;
-  const taken = (await kv.atomic().check(entry).delete(key).commit()).ok;
   const p = entry.value;
-  return taken && p.session === expect.session && p.userId === expect.userId &&
-      (p.api ?? "sp-api") === expect.api
-    ? p
-    : null;
+  if (
+    !p || p.session !== expect.session || p.userId !== expect.userId ||
+    (p.api ?? "sp-api") !== expect.api
+  ) {
+    return null;
+  }
+  const taken = (await kv.atomic().check(entry).delete(key).commit()).ok;
+  return taken ? p : null;
 }
 
 export interface ConnectDeps {
@@ -157,18 +163,14 @@ export async function beginWebsiteAuthorization(
   if (!found.store) throw new ConnectError("no_store");
   // The SP-API application must be registered with its application id.
   if (!found.app?.applicationId) throw new ConnectError("no_app");
-  const state = encodeHex(crypto.getRandomValues(new Uint8Array(32)));
-  await deps.kv.set(
-    stateKey(await sha256Hex(state)),
-    {
-      storeId: input.storeId,
-      appId: input.appId,
-      userId: actor.userId,
-      session,
-      redirectUri: input.redirectUri,
-    } satisfies PendingState,
-    { expireIn: STATE_TTL_MS },
-  );
+  const state = await issueState(deps.kv, {
+    storeId: input.storeId,
+    appId: input.appId,
+    userId: actor.userId,
+    session,
+    redirectUri: input.redirectUri,
+    api: "sp-api",
+  });
   const url = new URL(
     "/apps/authorize/consent",
     deps.endpoints.sellerCentral(found.market?.countryCode ?? "US"),
@@ -222,17 +224,13 @@ export async function completeWebsiteAuthorization(
     await audit("denied", { reason: "bad_callback" });
     return { ok: false, reason: "bad_state" };
   }
-  // Single use: the state is deleted atomically, whoever comes first.
-  const key = stateKey(await sha256Hex(q.data.state));
-  const entry = await deps.kv.get<PendingState>(key);
-  const taken = entry.value
-    ? (await deps.kv.atomic().check(entry).delete(key).commit()).ok
-    : false;
-  const pending = entry.value;
-  if (
-    !taken || !pending || pending.session !== session ||
-    pending.userId !== actor.userId
-  ) {
+  // Single use, and only by the session that began it (takeState).
+  const pending = await takeState(deps.kv, q.data.state, {
+    userId: actor.userId,
+    session,
+    api: "sp-api",
+  });
+  if (!pending) {
     await audit("denied", { reason: "bad_state" });
     return { ok: false, reason: "bad_state" };
   }

@@ -3,14 +3,16 @@
 //
 //   link ──(password set, link spent)──► enrollment ──(TOTP code)──► active
 //
-// The first owner's link is printed at start-up; a break-glass account's
-// setup link is issued by an owner. Either link is valid once: the password
-// is checked before the link is spent, so a typo costs nothing. Enrollment
-// lasts 15 minutes, held in KV under the hash of an id the browser keeps in a
-// cookie; its pending TOTP secret is created once and kept sealed, so a
-// reload shows the same one. Confirming it activates the account, starts a
-// session and shows the recovery codes once. Every refusal and step is
-// audited.
+// The first owner's link is printed at start-up (each start's link voids
+// the one before); a break-glass account's setup link is issued by an
+// owner. Either link is valid once: the password is checked before the link
+// is spent, so a typo costs nothing. Enrollment lasts 15 minutes, held in KV
+// under the hash of an id the browser keeps in a cookie; its pending TOTP
+// secret is created once and kept sealed, so a reload shows the same one.
+// Confirming it activates the account, starts a session and shows the
+// recovery codes once. Every step asks again whether the account is still
+// an open invitation (disabled meanwhile: refused, and it stays disabled).
+// Every refusal and step is audited.
 import { sha256Hex } from "./_hex.ts";
 import { encodeHex } from "./_hex.ts";
 import type { RequestMeta } from "./audit.ts";
@@ -19,7 +21,7 @@ import {
   confirmTotpEnrollment,
   setPassword,
 } from "./local_accounts.ts";
-import type { PasswordProblem } from "./passwords.ts";
+import { checkPasswordPolicy, type PasswordProblem } from "./passwords.ts";
 import {
   auditRequest,
   type SessionRequest,
@@ -27,6 +29,7 @@ import {
   startSession,
 } from "./signin.ts";
 import {
+  accountInvited,
   activateLocalAccountTx,
   consumeFirstOwnerToken,
   consumeSetupToken,
@@ -34,9 +37,11 @@ import {
   findStaffById,
   firstOwnerTokenValid,
   isGenericAddress,
+  lockInvitedLocalTx,
   setupTokenUser,
   type StaffUser,
 } from "./staff.ts";
+import { totpReplayGuard } from "./totp.ts";
 
 /** How long an enrollment (and its cookie) lives. */
 export const ENROLL_TTL_MS = 15 * 60_000;
@@ -59,6 +64,8 @@ export type AccountSetupOutcome =
   | { kind: "invalid_link" }
   /** A shared or generic mailbox: accounts are personal. */
   | { kind: "generic_address" }
+  /** The address belongs to an account that exists already. */
+  | { kind: "email_taken" }
   | { kind: "password_problems"; problems: PasswordProblem[] }
   /** The password is set and the link spent: TOTP enrollment follows. */
   | { kind: "enroll"; enrollId: string };
@@ -91,20 +98,12 @@ export async function beginEnrollment(
   return enrollId;
 }
 
-/**
- * The password is set: the one-time link is spent (only one request can),
- * the step is audited, and TOTP enrollment follows.
- */
-async function spendLinkThenEnroll(
+/** Audits a spent link and opens the TOTP enrollment that follows. */
+async function enrollAfter(
   deps: Pick<SignInDeps, "db" | "kv">,
-  step: {
-    spend: () => Promise<boolean>;
-    action: string;
-    user: { id: string; email: string };
-  },
+  step: { action: string; user: { id: string; email: string } },
   req: RequestMeta,
 ): Promise<AccountSetupOutcome> {
-  if (!(await step.spend())) return { kind: "invalid_link" };
   await auditRequest(deps.db, req, {
     actorType: "anonymous",
     actorId: step.user.id,
@@ -133,8 +132,12 @@ export async function checkFirstOwnerLink(
 
 /**
  * Creates the first owner with its password through the link `token`
- * (checked live by checkFirstOwnerLink first), spends the link and opens
- * the TOTP enrollment.
+ * (checked live by checkFirstOwnerLink first) and opens the TOTP
+ * enrollment. The password is checked first, so a typo costs nothing; then
+ * the link is spent, atomically, before anything is written: of two
+ * concurrent submissions only one gets further, and the other leaves
+ * nothing behind. The owner and its password are one transaction; when it
+ * fails, the link is put back.
  */
 export async function createFirstOwnerAccount(
   deps: Pick<SignInDeps, "db" | "kv">,
@@ -145,18 +148,45 @@ export async function createFirstOwnerAccount(
   const { db, kv } = deps;
   const { email, displayName, password } = input;
   if (isGenericAddress(email)) return { kind: "generic_address" };
-  const user = await createFirstOwner(db, { email, displayName });
-  if (!user) return { kind: "invalid_link" };
-  const set = await db.asUser(
-    { userId: user.id, storeIds: [] },
-    (tx) =>
-      setPassword(tx, user.id, password, { email, displayName }, new Date()),
-  );
-  if (!set.ok) return { kind: "password_problems", problems: set.problems };
-  return await spendLinkThenEnroll(deps, {
-    spend: () => consumeFirstOwnerToken(kv, token),
+  const problems = checkPasswordPolicy(password, { email, displayName });
+  if (problems.length > 0) return { kind: "password_problems", problems };
+  const spent = await consumeFirstOwnerToken(kv, token);
+  if (!spent) {
+    // Another submission spent it first (or a newer link replaced it).
+    await refuseLink(deps, "auth.first_owner.refused", req);
+    return { kind: "invalid_link" };
+  }
+  let created: Awaited<ReturnType<typeof createFirstOwner>>;
+  try {
+    created = await createFirstOwner(
+      db,
+      { email, displayName },
+      async (tx, user) => {
+        const set = await setPassword(
+          tx,
+          user.id,
+          password,
+          { email, displayName },
+          new Date(),
+        );
+        if (!set.ok) throw new Error("the first owner's password was refused");
+      },
+    );
+  } catch (err) {
+    await spent.restore();
+    throw err;
+  }
+  if (created.kind === "email_taken") {
+    await spent.restore();
+    return { kind: "email_taken" };
+  }
+  if (created.kind === "owner_exists") {
+    await refuseLink(deps, "auth.first_owner.refused", req);
+    return { kind: "invalid_link" };
+  }
+  return await enrollAfter(deps, {
     action: "auth.first_owner.created",
-    user,
+    user: created.user,
   }, req);
 }
 
@@ -174,14 +204,15 @@ export async function openSetupLink(
 ): Promise<StaffUser | null> {
   const userId = await setupTokenUser(deps.kv, token);
   const user = userId ? await findStaffById(deps.db, userId) : null;
-  if (user && user.kind === "local" && user.status === "invited") return user;
+  if (user && user.kind === "local" && accountInvited(user)) return user;
   await refuseLink(deps, "auth.setup.refused", req);
   return null;
 }
 
 /**
  * Sets the password of `user` (from openSetupLink), spends the link and
- * opens the TOTP enrollment.
+ * opens the TOTP enrollment. The account is locked and checked again in the
+ * password's transaction: disabled meanwhile, nothing is set or spent.
  */
 export async function completeLocalSetup(
   deps: Pick<SignInDeps, "db" | "kv">,
@@ -192,19 +223,33 @@ export async function completeLocalSetup(
 ): Promise<AccountSetupOutcome> {
   const set = await deps.db.asUser(
     { userId: user.id, storeIds: [] },
-    (tx) =>
-      setPassword(tx, user.id, password, {
+    async (tx) => {
+      if (!(await lockInvitedLocalTx(tx, user.id))) return null;
+      const r = await setPassword(tx, user.id, password, {
         email: user.email,
         displayName: user.displayName,
-      }, new Date()),
-  );
+      }, new Date());
+      // Spent inside the transaction: if the link was taken meanwhile, the
+      // password is not changed either.
+      if (r.ok && !(await consumeSetupToken(deps.kv, token))) {
+        throw new LinkTaken();
+      }
+      return r;
+    },
+  ).catch((err) => {
+    if (err instanceof LinkTaken) return null;
+    throw err;
+  });
+  if (!set) {
+    await refuseLink(deps, "auth.setup.refused", req);
+    return { kind: "invalid_link" };
+  }
   if (!set.ok) return { kind: "password_problems", problems: set.problems };
-  return await spendLinkThenEnroll(deps, {
-    spend: () => consumeSetupToken(deps.kv, token),
-    action: "auth.setup.password",
-    user,
-  }, req);
+  return await enrollAfter(deps, { action: "auth.setup.password", user }, req);
 }
+
+/** Rolls a setup back whose link another request spent first. */
+class LinkTaken extends Error {}
 
 // ── TOTP enrollment ─────────────────────────────────────────────────────────
 
@@ -251,28 +296,47 @@ async function pendingSecret(
 
 /**
  * The enrollment's pending TOTP secret (created on first sight), or null
- * when the enrollment `enrollId` is unknown or expired.
+ * when the enrollment `enrollId` is unknown or expired, or its account is
+ * no longer an open invitation (disabled meanwhile: the enrollment ends).
  */
 export async function enrollmentSecret(
   deps: Pick<SignInDeps, "db" | "kv" | "vault">,
   enrollId: string | null | undefined,
 ): Promise<TotpSecret | null> {
   const enrolling = await openEnrollment(deps, enrollId);
-  return enrolling ? await pendingSecret(deps, enrolling) : null;
+  if (!enrolling) return null;
+  if (!enrollable(enrolling.user)) {
+    await deps.kv.delete(enrolling.entry.key);
+    return null;
+  }
+  return await pendingSecret(deps, enrolling);
+}
+
+/** Whether an account may (still) complete its enrollment. */
+function enrollable(user: StaffUser): boolean {
+  return user.kind === "local" && accountInvited(user);
 }
 
 export type EnrollmentOutcome =
   /** The enrollment is unknown or expired. */
   | { kind: "expired" }
+  /** The account was disabled (or activated) meanwhile: nothing happened. */
+  | { kind: "refused" }
   /** A wrong (or no) code: the same secret stays pending. */
   | { kind: "bad_code"; secret: TotpSecret }
   /** Active and signed in; the recovery codes are shown this once. */
   | { kind: "enrolled"; sessionId: string; recoveryCodes: string[] };
 
+/** Rolls an enrollment back whose account may no longer be activated. */
+class NotActivated extends Error {}
+
 /**
  * Confirms the enrollment `enrollId` with a six-digit `code` (null when the
  * form had none): the account becomes active with TOTP, the enrollment ends
- * and a session starts.
+ * and a session starts. The account is checked before, activated only by a
+ * conditional UPDATE (an open invitation, never disabled) in the same
+ * transaction as the TOTP confirmation, and checked again once the session
+ * exists: an account disabled at any point stays disabled, with no session.
  */
 export async function confirmEnrollment(
   deps: SignInDeps,
@@ -284,19 +348,42 @@ export async function confirmEnrollment(
   const enrolling = await openEnrollment(deps, enrollId);
   if (!enrolling) return { kind: "expired" };
   const { user } = enrolling;
-  const result = code !== null
-    ? await db.asUser({ userId: user.id, storeIds: [] }, async (tx) => {
-      const r = await confirmTotpEnrollment(
-        tx,
-        vault,
-        user.id,
-        code,
-        new Date(),
-      );
-      if (r.ok) await activateLocalAccountTx(tx, user.id);
-      return r;
-    })
-    : { ok: false as const };
+  const refuse = async (): Promise<EnrollmentOutcome> => {
+    await kv.delete(enrolling.entry.key);
+    await auditRequest(db, req, {
+      actorType: "anonymous",
+      actorId: user.id,
+      action: "auth.mfa.enroll",
+      target: user.email,
+      outcome: "denied",
+      details: { reason: "account_not_invited" },
+    });
+    return { kind: "refused" };
+  };
+  if (!enrollable(user)) return await refuse();
+  const steps = totpReplayGuard(kv);
+  let result: { ok: true; recoveryCodes: string[] } | { ok: false };
+  try {
+    result = code !== null
+      ? await db.asUser({ userId: user.id, storeIds: [] }, async (tx) => {
+        const r = await confirmTotpEnrollment(
+          tx,
+          vault,
+          user.id,
+          code,
+          new Date(),
+          steps,
+        );
+        if (r.ok && !(await activateLocalAccountTx(tx, user.id))) {
+          throw new NotActivated();
+        }
+        return r;
+      })
+      : { ok: false as const };
+  } catch (err) {
+    if (err instanceof NotActivated) return await refuse();
+    throw err;
+  }
   if (!result.ok) {
     await auditRequest(db, req, {
       actorType: "anonymous",
@@ -309,6 +396,7 @@ export async function confirmEnrollment(
   }
   await kv.delete(enrolling.entry.key);
   const sessionId = await startSession(deps, user.id, req);
+  if (!sessionId) return await refuse();
   await auditRequest(db, req, {
     actorType: "staff",
     actorId: user.id,

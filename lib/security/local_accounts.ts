@@ -24,7 +24,8 @@ import {
   generateRecoveryCodes,
   hashRecoveryCode,
   newTotpSecret,
-  verifyTotp,
+  type TotpReplayGuard,
+  totpStep,
 } from "./totp.ts";
 import type { Vault } from "./vault.ts";
 
@@ -55,7 +56,9 @@ export type LocalSignInResult =
       | "no_credentials"
       | "bad_password"
       | "mfa_not_enrolled"
-      | "bad_second_factor";
+      | "bad_second_factor"
+      /** A right code whose time step was used already. */
+      | "totp_reused";
   };
 
 async function credentialsOf(tx: Tx, userId: string, lock = false) {
@@ -154,7 +157,8 @@ export async function beginTotpEnrollment(
 
 /**
  * Confirms the pending TOTP secret with a code from the authenticator, and
- * issues recovery codes: the plain codes are returned this once only.
+ * issues recovery codes: the plain codes are returned this once only. The
+ * code's time step is used up (`steps`), so it cannot sign in afterwards.
  */
 export async function confirmTotpEnrollment(
   tx: Tx,
@@ -162,11 +166,15 @@ export async function confirmTotpEnrollment(
   userId: string,
   token: string,
   now: Date,
+  steps: TotpReplayGuard,
 ): Promise<ConfirmTotpResult> {
   const row = await credentialsOf(tx, userId, true);
   if (!row || !row.totpSecretJwe || row.totpConfirmedAt) return { ok: false };
   const base32 = await vault.open(row.totpSecretJwe, TOTP_SECRET_PURPOSE);
-  if (!verifyTotp(base32, token, now.getTime())) return { ok: false };
+  const step = totpStep(base32, token, now.getTime());
+  if (step === null || !(await steps.claim(userId, step))) {
+    return { ok: false };
+  }
   const recoveryCodes = generateRecoveryCodes(RECOVERY_CODE_COUNT);
   const recoveryCodeHashes = await Promise.all(
     recoveryCodes.map(hashRecoveryCode),
@@ -189,8 +197,9 @@ function timingDummy(): Promise<string> {
 
 /**
  * Checks a local sign-in: the password (scrypt runs even for an unknown
- * account), then a TOTP code or a single-use recovery code, which is used up
- * in the caller's transaction.
+ * account), then a TOTP code, whose time step is used up (`steps`: one code
+ * signs in once), or a single-use recovery code, which is used up in the
+ * caller's transaction.
  */
 export async function verifyLocalSignIn(
   tx: Tx,
@@ -199,6 +208,7 @@ export async function verifyLocalSignIn(
   password: string,
   secondFactor: { totp?: string; recoveryCode?: string },
   now: Date,
+  steps: TotpReplayGuard,
 ): Promise<LocalSignInResult> {
   const row = await credentialsOf(tx, userId);
   if (!row) {
@@ -214,8 +224,10 @@ export async function verifyLocalSignIn(
   const expired = passwordExpired(row.passwordChangedAt, now);
   if (secondFactor.totp !== undefined) {
     const base32 = await vault.open(row.totpSecretJwe, TOTP_SECRET_PURPOSE);
-    if (!verifyTotp(base32, secondFactor.totp, now.getTime())) {
-      return { ok: false, reason: "bad_second_factor" };
+    const step = totpStep(base32, secondFactor.totp, now.getTime());
+    if (step === null) return { ok: false, reason: "bad_second_factor" };
+    if (!(await steps.claim(userId, step))) {
+      return { ok: false, reason: "totp_reused" };
     }
     return {
       ok: true,

@@ -1,10 +1,13 @@
 // A staff member's own account (Amazon DPP: a local password changes at
 // least every 365 days, not more than once a day): whether they have a local
-// password at all, and changing it, audited whatever the outcome.
+// password at all, and changing it, audited whatever the outcome. A changed
+// password ends every other session of the account (issue #11): whoever
+// knew the old one is signed out; the session that changed it goes on.
 import type { Database } from "../../db/client.ts";
 import { recordAudit, type RequestMeta } from "./audit.ts";
 import { changePassword, hasLocalCredentials } from "./local_accounts.ts";
 import type { StaffPrincipal } from "./principal.ts";
+import { destroyUserSessions } from "./sessions.ts";
 
 /** Whether the principal signs in with a local password (not through SSO). */
 export async function hasOwnPassword(
@@ -21,14 +24,17 @@ export type OwnPasswordChange = Awaited<ReturnType<typeof changePassword>>;
 
 /**
  * Changes the principal's own password: the current one must match, the new
- * one must meet the policy. Audited with the reason or the problems' codes.
+ * one must meet the policy. Every other session of the account ends; this
+ * one (`principal.sessionId`) goes on. Audited with the reason or the
+ * problems' codes, or how many sessions ended.
  */
 export async function changeOwnPassword(
-  db: Database,
+  deps: { db: Database; kv: Deno.Kv },
   principal: StaffPrincipal,
   input: { current: string; password: string },
   meta: RequestMeta,
 ): Promise<OwnPasswordChange> {
+  const { db, kv } = deps;
   const result = await db.asUser(
     principal,
     (tx) =>
@@ -37,6 +43,9 @@ export async function changeOwnPassword(
         displayName: principal.displayName,
       }, new Date()),
   );
+  const sessionsEnded = result.ok
+    ? await destroyUserSessions(kv, principal.userId, principal.sessionId)
+    : 0;
   await recordAudit(db, principal, {
     actorType: "staff",
     actorId: principal.userId,
@@ -46,7 +55,7 @@ export async function changeOwnPassword(
     ip: meta.ip,
     requestId: meta.requestId,
     details: result.ok
-      ? {}
+      ? { otherSessionsEnded: sessionsEnded }
       : "reason" in result
       ? { reason: result.reason }
       : { problems: result.problems.map((p) => p.code) },

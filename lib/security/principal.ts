@@ -24,7 +24,8 @@ export interface StaffPrincipal extends Principal {
 
 /**
  * Loads an active staff user with their role and grants, or null if the user
- * is missing, disabled, or holds an unknown role.
+ * is missing, disabled (by status or by `disabled_at`), or holds an unknown
+ * role.
  */
 export async function loadPrincipal(
   db: Database,
@@ -43,7 +44,13 @@ export async function loadPrincipal(
     ).where(eq(storeGrants.userId, userId));
     return { user, grants: grants.map((g) => g.storeId) };
   });
-  if (!found || found.user.status !== "active") return null;
+  // Active and never disabled since (issue #11: a row left "active" with
+  // disabled_at set is disabled).
+  if (
+    !found || found.user.status !== "active" || found.user.disabledAt !== null
+  ) {
+    return null;
+  }
   const role = roleByName(found.user.role);
   if (!role) return null;
   const storeIds = role.allStores ? await listAllStoreIds(db) : found.grants;

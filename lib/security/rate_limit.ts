@@ -13,14 +13,20 @@ interface Counter {
   lockedUntil: number | null;
 }
 
-const counterKey = (scope: string, id: string) =>
-  ["signin_failures", scope, id.toLowerCase()] as const;
+/** What a counter counts: one value, or several (an account and an address). */
+export type CounterId = string | readonly string[];
+
+const counterKey = (scope: string, id: CounterId): Deno.KvKey => [
+  "signin_failures",
+  scope,
+  ...(typeof id === "string" ? [id] : id).map((part) => part.toLowerCase()),
+];
 
 /** Until when `id` is locked out, or null if it may try now. */
 export async function lockedUntil(
   kv: Deno.Kv,
   scope: string,
-  id: string,
+  id: CounterId,
   now = Date.now(),
 ): Promise<number | null> {
   const c = (await kv.get<Counter>(counterKey(scope, id))).value;
@@ -35,7 +41,7 @@ export async function recordFailure(
   kv: Deno.Kv,
   policy: LockoutPolicy,
   scope: string,
-  id: string,
+  id: CounterId,
   now = Date.now(),
 ): Promise<number | null> {
   const key = counterKey(scope, id);
@@ -62,11 +68,34 @@ export async function recordFailure(
   throw new Error("could not record a sign-in failure");
 }
 
-/** Clears the counter after a successful sign-in. */
+/** Clears a counter (a successful sign-in, an unlock); true if there was one. */
 export async function clearFailures(
   kv: Deno.Kv,
   scope: string,
-  id: string,
-): Promise<void> {
-  await kv.delete(counterKey(scope, id));
+  id: CounterId,
+): Promise<boolean> {
+  const key = counterKey(scope, id);
+  const had = (await kv.get(key)).value !== null;
+  await kv.delete(key);
+  return had;
+}
+
+/**
+ * Every counter of `scope` whose id begins with `prefix` (an account's
+ * counters at every address), with its lockout end (null: not locked).
+ */
+export async function listFailures(
+  kv: Deno.Kv,
+  scope: string,
+  prefix: readonly string[],
+  now = Date.now(),
+): Promise<{ key: Deno.KvKey; lockedUntil: number | null }[]> {
+  const out: { key: Deno.KvKey; lockedUntil: number | null }[] = [];
+  for await (
+    const e of kv.list<Counter>({ prefix: counterKey(scope, prefix) })
+  ) {
+    const until = e.value.lockedUntil;
+    out.push({ key: e.key, lockedUntil: until && until > now ? until : null });
+  }
+  return out;
 }

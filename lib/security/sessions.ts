@@ -90,14 +90,20 @@ export async function destroySession(kv: Deno.Kv, id: string): Promise<void> {
   if (s.value) await deleteByHash(kv, s.value.userId, hash);
 }
 
-/** Signs a user out everywhere; returns how many sessions ended. */
+/**
+ * Signs a user out everywhere, but for the session whose hash is
+ * `exceptHash` (the one asking, when it stays); returns how many ended.
+ */
 export async function destroyUserSessions(
   kv: Deno.Kv,
   userId: string,
+  exceptHash?: string,
 ): Promise<number> {
   let n = 0;
   for await (const e of kv.list({ prefix: userSessionPrefix(userId) })) {
-    await deleteByHash(kv, userId, String(e.key[2]));
+    const hash = String(e.key[2]);
+    if (hash === exceptHash) continue;
+    await deleteByHash(kv, userId, hash);
     n++;
   }
   return n;

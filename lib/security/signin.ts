@@ -3,7 +3,10 @@
 // sign-on through an invited e-mail, and sign-out here or everywhere. Each
 // function runs the whole sequence (checks, counters, session, audit) and
 // returns an outcome; the routes only set or clear the session cookie and
-// render. Every attempt is audited, whatever its outcome.
+// render. Every attempt is audited, whatever its outcome. Every step asks
+// again whether the account may sign in (accountUsable): the lookup, the
+// conditional UPDATE that records the sign-in, and the new session, which
+// is ended at once when the account was disabled meanwhile.
 import type { Database } from "../../db/client.ts";
 import {
   type AuditEventInput,
@@ -11,13 +14,13 @@ import {
   type RequestMeta,
 } from "./audit.ts";
 import { verifyLocalSignIn } from "./local_accounts.ts";
-import type { StaffPrincipal } from "./principal.ts";
 import {
-  clearFailures,
-  lockedUntil,
-  type LockoutPolicy,
-  recordFailure,
-} from "./rate_limit.ts";
+  recordSignInFailure,
+  recordSignInSuccess,
+  signInLocked,
+  type SignInLockoutPolicy,
+} from "./lockout.ts";
+import type { StaffPrincipal } from "./principal.ts";
 import {
   createSession,
   destroySession,
@@ -25,11 +28,15 @@ import {
   type SessionPolicy,
 } from "./sessions.ts";
 import {
+  accountUsable,
   completeSsoSignIn,
   findStaffByEmail,
+  findStaffById,
   normaliseEmail,
   recordLocalSignIn,
+  type StaffUser,
 } from "./staff.ts";
+import { totpReplayGuard } from "./totp.ts";
 import type { Vault } from "./vault.ts";
 
 export interface SignInDeps {
@@ -62,25 +69,37 @@ export function auditRequest(
 /**
  * Starts a session for `userId`; returns its id for the cookie. A new id at
  * every sign-in, and the old one ended: a session id planted earlier is
- * worthless.
+ * worthless. The account is read again once the session exists: if it was
+ * disabled meanwhile, the session ends at once and the result is null (a
+ * disable that commits later ends it too).
  */
 export async function startSession(
-  deps: Pick<SignInDeps, "kv" | "sessions">,
+  deps: Pick<SignInDeps, "db" | "kv" | "sessions">,
   userId: string,
   req: SessionRequest,
-): Promise<string> {
+): Promise<string | null> {
   if (req.previousSessionId) {
     await destroySession(deps.kv, req.previousSessionId);
   }
-  return await createSession(deps.kv, deps.sessions, {
+  const sessionId = await createSession(deps.kv, deps.sessions, {
     userId,
     ip: req.ip,
     userAgent: req.userAgent ?? undefined,
   });
+  const user = await findStaffById(deps.db, userId);
+  if (user && accountUsable(user)) return sessionId;
+  await destroySession(deps.kv, sessionId);
+  return null;
+}
+
+/** Why an account may not sign in now, for the audit row; null if it may. */
+function refusedAccount(user: StaffUser): string | null {
+  if (user.status !== "active") return `account_${user.status}`;
+  return user.disabledAt !== null ? "account_disabled" : null;
 }
 
 export type LocalSignInOutcome =
-  /** The e-mail or the address is locked out after repeated failures. */
+  /** Locked out after repeated failures (here, or everywhere). */
   | { kind: "locked" }
   /** Wrong or unknown, whatever the reason (the audit row says which). */
   | { kind: "failed" }
@@ -92,42 +111,47 @@ export type LocalSignInOutcome =
   };
 
 /**
- * Signs a local account in: refused while the e-mail or the address is
- * locked out; the password and the second factor (six digits: TOTP, else a
- * recovery code) checked with the same work for unknown accounts, so timing
- * tells nothing; a failure counts towards the lockout of both.
+ * Signs a local account in: refused while the account is locked out at this
+ * address, or everywhere (the slower per-account limit; lockout.ts); the
+ * password and the second factor (six digits: TOTP, whose time step is
+ * then used up, else a recovery code) checked with the same work for
+ * unknown accounts, so timing tells nothing; a failure counts towards both
+ * limits.
  */
 export async function signInLocal(
-  deps: SignInDeps & { lockout: LockoutPolicy },
+  deps: SignInDeps & { lockout: SignInLockoutPolicy },
   input: { email: string; password: string; code: string },
   req: SessionRequest,
 ): Promise<LocalSignInOutcome> {
   const { db, kv, vault } = deps;
   const { email, password, code } = input;
-  const ip = req.ip ?? "unknown";
-  const locked = (await lockedUntil(kv, "email", email)) ??
-    (await lockedUntil(kv, "ip", ip));
+  const locked = await signInLocked(kv, email, req.ip);
   if (locked) {
     await auditRequest(db, req, {
       actorType: "anonymous",
       action: "auth.signin.locked",
       target: normaliseEmail(email),
       outcome: "denied",
+      details: { scope: locked.scope },
     });
     return { kind: "locked" };
   }
   const user = await findStaffByEmail(db, email);
-  const result = user && user.kind === "local" && user.status === "active"
+  const local = user && user.kind === "local" ? user : null;
+  const refused = local ? refusedAccount(local) : null;
+  const steps = totpReplayGuard(kv);
+  const result = local && !refused
     ? await db.asUser(
-      { userId: user.id, storeIds: [] },
+      { userId: local.id, storeIds: [] },
       (tx) =>
         verifyLocalSignIn(
           tx,
           vault,
-          user.id,
+          local.id,
           password,
           secondFactor(code),
           new Date(),
+          steps,
         ),
     )
     : await db.asUser({ userId: "", storeIds: [] }, (tx) =>
@@ -139,37 +163,49 @@ export async function signInLocal(
         password,
         {},
         new Date(),
+        steps,
       ));
-  if (
-    !result.ok || !user || user.kind !== "local" || user.status !== "active"
-  ) {
+  // The last check: the sign-in is recorded only while the account is
+  // still active and not disabled (one conditional UPDATE).
+  const recorded = result.ok && local && !refused
+    ? await recordLocalSignIn(db, local.id)
+    : false;
+  const sessionId = recorded && local
+    ? await startSession(deps, local.id, req)
+    : null;
+  if (!local || !sessionId || !result.ok) {
     const reason = !user
       ? "unknown_account"
-      : user.status !== "active"
-      ? `account_${user.status}`
-      : result.ok
+      : !local
       ? "not_local"
-      : result.reason;
-    const lockedNow = (await recordFailure(kv, deps.lockout, "email", email)) ??
-      (await recordFailure(kv, deps.lockout, "ip", ip));
+      : refused ?? (result.ok ? "account_disabled" : result.reason);
+    const lockedNow = await recordSignInFailure(
+      kv,
+      deps.lockout,
+      email,
+      req.ip,
+    );
     await auditRequest(db, req, {
       actorType: "anonymous",
       actorId: user?.id ?? null,
       action: "auth.signin.failed",
       target: normaliseEmail(email),
       outcome: "failure",
-      details: { method: "local", reason, lockedOut: lockedNow !== null },
+      details: {
+        method: "local",
+        reason,
+        lockedOut: lockedNow.address || lockedNow.account,
+        ...(lockedNow.account ? { accountLockedOut: true } : {}),
+      },
     });
     return { kind: "failed" };
   }
-  await clearFailures(kv, "email", email);
-  await recordLocalSignIn(db, user.id);
-  const sessionId = await startSession(deps, user.id, req);
+  await recordSignInSuccess(kv, email, req.ip);
   await auditRequest(db, req, {
     actorType: "staff",
-    actorId: user.id,
+    actorId: local.id,
     action: "auth.signin.succeeded",
-    target: user.email,
+    target: local.email,
     outcome: "success",
     details: {
       method: "local",
@@ -205,17 +241,23 @@ export async function signInSso(
     email,
     allowedDomains: deps.allowedDomains,
   });
-  if (!outcome.ok) {
+  const sessionId = outcome.ok
+    ? await startSession(deps, outcome.user.id, req)
+    : null;
+  if (!outcome.ok || !sessionId) {
     await auditRequest(db, req, {
       actorType: "anonymous",
+      actorId: outcome.ok ? outcome.user.id : null,
       action: "auth.signin.failed",
       target: email ? normaliseEmail(email) : null,
       outcome: "denied",
-      details: { method: provider, reason: outcome.reason },
+      details: {
+        method: provider,
+        reason: outcome.ok ? "disabled" : outcome.reason,
+      },
     });
     return null;
   }
-  const sessionId = await startSession(deps, outcome.user.id, req);
   await auditRequest(db, req, {
     actorType: "staff",
     actorId: outcome.user.id,

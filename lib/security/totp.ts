@@ -7,7 +7,10 @@ import { sha256Hex } from "./_hex.ts";
 
 export const TOTP_ISSUER = "Custodian";
 const TOTP_OPTIONS = { algorithm: "SHA1", digits: 6, period: 30 } as const;
-/** Accept the previous and next step too, for clock drift. */
+/**
+ * Accept the previous and next step too, for clock drift; never a step at
+ * or before the last one accepted (claimTotpStep).
+ */
 const TOTP_WINDOW = 1;
 
 /** A new 160-bit TOTP secret, and its otpauth:// URI for a QR code. */
@@ -25,6 +28,34 @@ export function newTotpSecret(): {
 }
 
 /**
+ * The time step (30-second counter) whose code `token` (exactly 6 digits)
+ * is for `base32`, at most one step before or after `now`; null when none.
+ * A step may be used once: see claimTotpStep.
+ */
+export function totpStep(
+  base32: string,
+  token: string,
+  now: number = Date.now(),
+): number | null {
+  if (typeof token !== "string" || !/^\d{6}$/.test(token)) return null;
+  try {
+    const totp = new TOTP({
+      ...TOTP_OPTIONS,
+      secret: Secret.fromBase32(base32),
+    });
+    const delta = totp.validate({
+      token,
+      timestamp: now,
+      window: TOTP_WINDOW,
+    });
+    return delta === null ? null : totp.counter({ timestamp: now }) + delta;
+  } catch (err) {
+    if (err instanceof TypeError) return null; // not base32
+    throw err;
+  }
+}
+
+/**
  * True when `token` (exactly 6 digits) is the code for `base32` at `now`,
  * give or take one step.
  */
@@ -33,18 +64,53 @@ export function verifyTotp(
   token: string,
   now: number = Date.now(),
 ): boolean {
-  if (typeof token !== "string" || !/^\d{6}$/.test(token)) return false;
-  try {
-    const totp = new TOTP({
-      ...TOTP_OPTIONS,
-      secret: Secret.fromBase32(base32),
-    });
-    return totp.validate({ token, timestamp: now, window: TOTP_WINDOW }) !==
-      null;
-  } catch (err) {
-    if (err instanceof TypeError) return false; // not base32
-    throw err;
+  return totpStep(base32, token, now) !== null;
+}
+
+// ── One use per code ────────────────────────────────────────────────────────
+
+/**
+ * Remembers the last time step accepted for each user, so a code (and any
+ * code of an earlier step) works once. Local sign-in and enrollment take
+ * one; `totpReplayGuard(kv)` is the real one.
+ */
+export interface TotpReplayGuard {
+  /** True, once, for a step later than every step accepted before. */
+  claim(userId: string, step: number): Promise<boolean>;
+}
+
+/**
+ * Long enough to outlive the ±1-step window: once the record expires, every
+ * acceptable step is later than the one it held.
+ */
+const LAST_STEP_TTL_MS = 10 * 60_000;
+const lastStepKey = (userId: string) => ["totp_last_step", userId] as const;
+
+/**
+ * Claims `step` for `userId` in Deno KV: refused when a step at or after it
+ * was accepted already. An atomic check-and-set, so of two concurrent
+ * sign-ins with one code exactly one gets through.
+ */
+export async function claimTotpStep(
+  kv: Deno.Kv,
+  userId: string,
+  step: number,
+): Promise<boolean> {
+  const key = lastStepKey(userId);
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const entry = await kv.get<number>(key);
+    if (entry.value !== null && step <= entry.value) return false;
+    const res = await kv.atomic().check(entry).set(key, step, {
+      expireIn: LAST_STEP_TTL_MS,
+    }).commit();
+    if (res.ok) return true;
   }
+  return false;
+}
+
+/** The replay guard kept in `kv`. */
+export function totpReplayGuard(kv: Deno.Kv): TotpReplayGuard {
+  return { claim: (userId, step) => claimTotpStep(kv, userId, step) };
 }
 
 // ── Recovery codes ─────────────────────────────────────────────────────────

@@ -23,6 +23,7 @@ import { type AuditEventInput, recordAudit, recordAuditInTx } from "./audit.ts";
 import { roleByName, type RoleName, ROLES } from "./permissions.ts";
 import type { StaffPrincipal } from "./principal.ts";
 import { destroyUserSessions } from "./sessions.ts";
+import { clearSignInLockout } from "./lockout.ts";
 import { isGenericAddress, normaliseEmail } from "./staff.ts";
 
 /** Why a change was refused: codes, which the views put into words. */
@@ -46,6 +47,7 @@ export const USER_ADMIN_ERROR_CODES = [
   "already_disabled",
   "not_disabled",
   "local_owner_only",
+  "owner_only",
 ] as const;
 
 export type UserAdminErrorCode = typeof USER_ADMIN_ERROR_CODES[number];
@@ -58,6 +60,7 @@ const DENIALS = new Set<UserAdminErrorCode>([
   "self",
   "last_owner",
   "local_owner_only",
+  "owner_only",
 ]);
 
 /** A refused change. Nothing was changed. */
@@ -606,7 +609,10 @@ export async function enableUser(
   });
 }
 
-/** Ends every session of a user without disabling them. */
+/**
+ * Ends every session of a user without disabling them. An owner's sessions
+ * are ended only by an owner, like every other change to an owner.
+ */
 export async function signOutUser(
   db: Database,
   kv: Deno.Kv,
@@ -622,6 +628,9 @@ export async function signOutUser(
     opts,
     async (tx) => {
       const u = await lockUser(tx, userId);
+      if (u.role === "owner" && actor.role !== "owner") {
+        throw new UserAdminError("owner_protected", undefined, u.email);
+      }
       const sessionsEnded = opts.dryRun
         ? 0
         : await destroyUserSessions(kv, u.id);
@@ -632,6 +641,43 @@ export async function signOutUser(
         }),
       );
       return { user: summary(u), sessionsEnded };
+    },
+  );
+}
+
+/**
+ * Lifts the local sign-in lockout of a user, at every address and the
+ * per-account one (lib/security/lockout.ts). Owners only: the lockout
+ * protects every account, owners' included.
+ */
+export async function unlockSignIn(
+  db: Database,
+  kv: Deno.Kv,
+  actor: StaffPrincipal,
+  userId: string,
+  opts: ChangeOptions = {},
+): Promise<{ user: UserSummary; countersCleared: number }> {
+  return await change(
+    db,
+    actor,
+    "user.signin.unlock",
+    userId,
+    opts,
+    async (tx) => {
+      const u = await lockUser(tx, userId);
+      if (actor.role !== "owner") {
+        throw new UserAdminError("owner_only", undefined, u.email);
+      }
+      const countersCleared = opts.dryRun
+        ? 0
+        : await clearSignInLockout(kv, u.email);
+      await recordAuditInTx(
+        tx,
+        staffEvent(actor, opts, "user.signin.unlock", u.email, {
+          details: { userId: u.id, countersCleared },
+        }),
+      );
+      return { user: summary(u), countersCleared };
     },
   );
 }

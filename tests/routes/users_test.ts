@@ -83,7 +83,7 @@ Deno.test(`users routes (${testEngine}): a viewer is refused every users and acc
   const usersRoutes = Object.keys(ROUTE_ACCESS).filter((r) =>
     / \/(users|access-review)\b/.test(r)
   );
-  assert.equal(usersRoutes.length, 14);
+  assert.equal(usersRoutes.length, 15);
   for (const route of usersRoutes) {
     const [method, pattern] = route.split(" ");
     const path = pattern.replace(":id", target.id).replace(":itemId", "1");

@@ -11,6 +11,7 @@ import {
   totpEnrolled,
   verifyLocalSignIn,
 } from "../../lib/security/local_accounts.ts";
+import { totpReplayGuard } from "../../lib/security/totp.ts";
 import { createVault, generateVaultKey } from "../../lib/security/vault.ts";
 import { openTestDatabase, ownerOf } from "../_helpers/test_db.ts";
 
@@ -74,6 +75,8 @@ async function credentialRow(db: Database, userId: string) {
 Deno.test("local account: password, enrollment and sign-in", async () => {
   await using t = await openTestDatabase();
   const vault = createVault([{ kid: "test", key: generateVaultKey() }]);
+  using kv = await Deno.openKv(":memory:");
+  const steps = totpReplayGuard(kv);
   const userId = await makeLocalUser(t.db);
   const as = <T>(fn: (tx: Tx) => Promise<T>) =>
     t.db.asUser({ userId, storeIds: [] }, fn);
@@ -83,7 +86,7 @@ Deno.test("local account: password, enrollment and sign-in", async () => {
   assert.equal(await as((tx) => totpEnrolled(tx, userId)), false);
   assert.deepEqual(
     await as((tx) =>
-      verifyLocalSignIn(tx, vault, userId, first, { totp: "123456" }, t0)
+      verifyLocalSignIn(tx, vault, userId, first, { totp: "123456" }, t0, steps)
     ),
     { ok: false, reason: "no_credentials" },
   );
@@ -132,7 +135,15 @@ Deno.test("local account: password, enrollment and sign-in", async () => {
   // Password right but no authenticator yet.
   assert.deepEqual(
     await as((tx) =>
-      verifyLocalSignIn(tx, vault, userId, second, { totp: "123456" }, now)
+      verifyLocalSignIn(
+        tx,
+        vault,
+        userId,
+        second,
+        { totp: "123456" },
+        now,
+        steps,
+      )
     ),
     { ok: false, reason: "mfa_not_enrolled" },
   );
@@ -159,9 +170,17 @@ Deno.test("local account: password, enrollment and sign-in", async () => {
   assert.equal(await as((tx) => totpEnrolled(tx, userId)), false);
   assert.deepEqual(
     await as((tx) =>
-      verifyLocalSignIn(tx, vault, userId, second, {
-        totp: tokenAt(secret.base32, now),
-      }, now)
+      verifyLocalSignIn(
+        tx,
+        vault,
+        userId,
+        second,
+        {
+          totp: tokenAt(secret.base32, now),
+        },
+        now,
+        steps,
+      )
     ),
     { ok: false, reason: "mfa_not_enrolled" },
   );
@@ -175,13 +194,21 @@ Deno.test("local account: password, enrollment and sign-in", async () => {
         userId,
         wrongToken(secret.base32, now),
         now,
+        steps,
       )
     ),
     { ok: false },
   );
   assert.equal(await as((tx) => totpEnrolled(tx, userId)), false);
   const confirmed = await as((tx) =>
-    confirmTotpEnrollment(tx, vault, userId, tokenAt(secret.base32, now), now)
+    confirmTotpEnrollment(
+      tx,
+      vault,
+      userId,
+      tokenAt(secret.base32, now),
+      now,
+      steps,
+    )
   );
   assert.ok(confirmed.ok);
   const codes = confirmed.recoveryCodes;
@@ -197,7 +224,14 @@ Deno.test("local account: password, enrollment and sign-in", async () => {
   }
   assert.deepEqual(
     await as((tx) =>
-      confirmTotpEnrollment(tx, vault, userId, tokenAt(secret.base32, now), now)
+      confirmTotpEnrollment(
+        tx,
+        vault,
+        userId,
+        tokenAt(secret.base32, now),
+        now,
+        steps,
+      )
     ),
     { ok: false },
     "an enrollment is confirmed only once",
@@ -208,7 +242,10 @@ Deno.test("local account: password, enrollment and sign-in", async () => {
     password: string,
     factor: { totp?: string; recoveryCode?: string },
     when = now,
-  ) => as((tx) => verifyLocalSignIn(tx, vault, userId, password, factor, when));
+  ) =>
+    as((tx) =>
+      verifyLocalSignIn(tx, vault, userId, password, factor, when, steps)
+    );
   assert.deepEqual(await signIn(first, { totp: tokenAt(secret.base32, now) }), {
     ok: false,
     reason: "bad_password",
@@ -224,14 +261,25 @@ Deno.test("local account: password, enrollment and sign-in", async () => {
     ok: false,
     reason: "bad_second_factor",
   });
+  // The code that confirmed the enrollment does not sign in; the next
+  // step's does, once (issue #11).
   assert.deepEqual(
     await signIn(second, { totp: tokenAt(secret.base32, now) }),
+    { ok: false, reason: "totp_reused" },
+  );
+  const next = new Date(now.getTime() + 30_000);
+  assert.deepEqual(
+    await signIn(second, { totp: tokenAt(secret.base32, next) }, next),
     {
       ok: true,
       passwordExpired: false,
       usedRecoveryCode: false,
       recoveryCodesLeft: 10,
     },
+  );
+  assert.deepEqual(
+    await signIn(second, { totp: tokenAt(secret.base32, next) }, next),
+    { ok: false, reason: "totp_reused" },
   );
 
   // A recovery code works once, in any case and spacing, and not twice.
@@ -280,6 +328,8 @@ Deno.test("local account: password, enrollment and sign-in", async () => {
 Deno.test("local account: a recovery code is used up once under concurrency", async () => {
   await using t = await openTestDatabase();
   const vault = createVault([{ kid: "test", key: generateVaultKey() }]);
+  using kv = await Deno.openKv(":memory:");
+  const steps = totpReplayGuard(kv);
   const userId = await makeLocalUser(t.db);
   const as = <T>(fn: (tx: Tx) => Promise<T>) =>
     t.db.asUser({ userId, storeIds: [] }, fn);
@@ -288,14 +338,29 @@ Deno.test("local account: a recovery code is used up once under concurrency", as
     beginTotpEnrollment(tx, vault, userId, email)
   );
   const confirmed = await as((tx) =>
-    confirmTotpEnrollment(tx, vault, userId, tokenAt(secret.base32, t0), t0)
+    confirmTotpEnrollment(
+      tx,
+      vault,
+      userId,
+      tokenAt(secret.base32, t0),
+      t0,
+      steps,
+    )
   );
   assert.ok(confirmed.ok);
   const code = confirmed.recoveryCodes[0];
   const results = await Promise.all(
     [1, 2, 3].map(() =>
       as((tx) =>
-        verifyLocalSignIn(tx, vault, userId, first, { recoveryCode: code }, t0)
+        verifyLocalSignIn(
+          tx,
+          vault,
+          userId,
+          first,
+          { recoveryCode: code },
+          t0,
+          steps,
+        )
       )
     ),
   );
@@ -309,6 +374,8 @@ Deno.test("local account: a recovery code is used up once under concurrency", as
 Deno.test("local account: unknown or other users have no credentials", async () => {
   await using t = await openTestDatabase();
   const vault = createVault([{ kid: "test", key: generateVaultKey() }]);
+  using kv = await Deno.openKv(":memory:");
+  const steps = totpReplayGuard(kv);
   const userId = await makeLocalUser(t.db);
   const other = await makeLocalUser(t.db, "bo.other@example.com");
   await t.db.asUser(
@@ -319,7 +386,7 @@ Deno.test("local account: unknown or other users have no credentials", async () 
     assert.deepEqual(
       await t.db.asUser(
         { userId: "", storeIds: [] },
-        (tx) => verifyLocalSignIn(tx, vault, id, first, {}, t0),
+        (tx) => verifyLocalSignIn(tx, vault, id, first, {}, t0, steps),
       ),
       { ok: false, reason: "no_credentials" },
     );

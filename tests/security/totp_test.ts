@@ -1,10 +1,12 @@
 import assert from "node:assert/strict";
 import { Secret, TOTP } from "otpauth";
 import {
+  claimTotpStep,
   consumeRecoveryCode,
   generateRecoveryCodes,
   hashRecoveryCode,
   newTotpSecret,
+  totpStep,
   verifyTotp,
 } from "../../lib/security/totp.ts";
 
@@ -103,4 +105,32 @@ Deno.test("a recovery code is single use", async () => {
 
 Deno.test("a secret that is not base32 verifies nothing (and throws nothing)", () => {
   assert.equal(verifyTotp("not base32 at all!", "123456", 59_000), false);
+});
+
+Deno.test("a code names its time step, one step either side at most", () => {
+  const base32 = Secret.fromLatin1("12345678901234567890").base32;
+  const step = Math.floor(at / 30_000);
+  assert.equal(totpStep(base32, tokenFor(base32, at), at), step);
+  assert.equal(totpStep(base32, tokenFor(base32, at - 30_000), at), step - 1);
+  assert.equal(totpStep(base32, tokenFor(base32, at + 30_000), at), step + 1);
+  assert.equal(totpStep(base32, tokenFor(base32, at - 60_000), at), null);
+  assert.equal(totpStep(base32, "12345", at), null);
+});
+
+Deno.test("a time step is claimed once, and never one at or before the last (issue #11)", async () => {
+  using kv = await Deno.openKv(":memory:");
+  const user = "00000000-0000-4000-8000-000000000001";
+  const other = "00000000-0000-4000-8000-000000000002";
+  // A code one step ahead (a fast clock) is used: the current step's code,
+  // and the previous one's, are no good any more.
+  assert.equal(await claimTotpStep(kv, user, 101), true);
+  assert.equal(await claimTotpStep(kv, user, 101), false, "the same code");
+  assert.equal(await claimTotpStep(kv, user, 100), false, "an earlier step");
+  assert.equal(await claimTotpStep(kv, other, 100), true, "per user");
+  assert.equal(await claimTotpStep(kv, user, 102), true, "the next step");
+  // Concurrent sign-ins with one code: exactly one gets through.
+  const results = await Promise.all(
+    Array.from({ length: 5 }, () => claimTotpStep(kv, user, 103)),
+  );
+  assert.equal(results.filter(Boolean).length, 1);
 });

@@ -191,13 +191,16 @@ export function InvalidLinkPage(p: { lang: Lang }) {
   );
 }
 
-/** The enrollment cookie is missing or its 15 minutes are over. */
-export function EnrollExpiredPage(p: { lang: Lang }) {
+/**
+ * The enrollment cookie is missing or its 15 minutes are over, or (refused)
+ * the account may no longer be set up.
+ */
+export function EnrollExpiredPage(p: { lang: Lang; refused?: boolean }) {
   const t = translator(p.lang);
   return (
     <article class="narrow">
       <h1>{t("auth.enroll.title")}</h1>
-      <p>{t("auth.enroll.expired")}</p>
+      <p>{t(p.refused ? "auth.enroll.refused" : "auth.enroll.expired")}</p>
     </article>
   );
 }

@@ -66,6 +66,13 @@ const en = {
   "user.signout": "Sign out everywhere",
   "user.signout.help":
     "Ends every session of this person now; they can sign in again.",
+  "user.locked": "Local sign-in locked",
+  "user.locked.until": "Every new address is locked out until",
+  "user.locked.addresses":
+    "Locked at {count} address(es) after failed attempts.",
+  "user.unlock": "Unlock sign-in",
+  "user.unlock.help":
+    "Lifts the lockout after failed sign-in attempts, at every address. Owners only.",
   "invite.title": "Invite a user",
   "invite.intro":
     "Invite one person by their own work e-mail address. They sign in with single sign-on; shared or generic addresses (admin@, info@, team@) are refused, as Amazon requires unique accounts.",
@@ -94,6 +101,8 @@ const en = {
   "confirm.enable": "Re-enable {name}? They can sign in again as {role}.",
   "confirm.signout":
     "Sign {name} out everywhere? Every session they have ends now.",
+  "confirm.unlock":
+    "Unlock {name}'s local sign-in? Failed attempts are forgotten at every address.",
   "confirm.review.start":
     "Start an access review? It lists {lines} lines (every user's role and store grants) for you to confirm or revoke; {flagged} are flagged as unused.",
   "confirm.review.confirmRole": "Confirm that {name} keeps the role {role}?",
@@ -107,6 +116,7 @@ const en = {
   "done.disable": "The user was disabled and signed out.",
   "done.enable": "The user was re-enabled.",
   "done.signout": "Every session of the user has ended.",
+  "done.unlock": "The sign-in lockout was lifted.",
   "done.start": "The access review has started.",
   "done.decide": "The decision was recorded.",
   "done.complete": "The access review is complete.",
@@ -117,6 +127,7 @@ const en = {
     "The form was not filled in correctly. Check: {fields}.",
   "error.local_owner_only":
     "Only an owner may create a break-glass local account.",
+  "error.owner_only": "Only an owner may do this.",
   "invite.kind": "Account type",
   "invite.kind.sso": "Single sign-on (Google, Microsoft, GitHub)",
   "invite.kind.local": "Break-glass local account (password and authenticator)",
@@ -261,6 +272,11 @@ const zhCN: Record<UsersMessageKey, string> = {
   "user.enable": "重新启用",
   "user.signout": "退出所有设备",
   "user.signout.help": "立即结束此人的所有会话；其仍可再次登录。",
+  "user.locked": "本地登录已锁定",
+  "user.locked.until": "所有新地址均被锁定，直至",
+  "user.locked.addresses": "因登录失败，已有 {count} 个地址被锁定。",
+  "user.unlock": "解除登录锁定",
+  "user.unlock.help": "解除因登录失败造成的锁定（所有地址）。仅限所有者。",
   "invite.title": "邀请用户",
   "invite.intro":
     "请使用本人的工作邮箱邀请一位同事。对方通过单点登录进入；共享或通用邮箱（admin@、info@、team@）将被拒绝，因为亚马逊要求账户唯一。",
@@ -287,6 +303,7 @@ const zhCN: Record<UsersMessageKey, string> = {
   "confirm.disable": "停用 {name}？其将被立即退出登录。",
   "confirm.enable": "重新启用 {name}？其可再次以 {role} 身份登录。",
   "confirm.signout": "让 {name} 退出所有设备？其所有会话将立即结束。",
+  "confirm.unlock": "解除 {name} 的本地登录锁定？所有地址的失败记录都将清除。",
   "confirm.review.start":
     "开始访问审查？将列出 {lines} 行（每位用户的角色和店铺授权）供您确认或撤销；其中 {flagged} 行被标记为未使用。",
   "confirm.review.confirmRole": "确认 {name} 保留角色 {role}？",
@@ -300,6 +317,7 @@ const zhCN: Record<UsersMessageKey, string> = {
   "done.disable": "用户已停用并退出登录。",
   "done.enable": "用户已重新启用。",
   "done.signout": "该用户的所有会话均已结束。",
+  "done.unlock": "登录锁定已解除。",
   "done.start": "访问审查已开始。",
   "done.decide": "决定已记录。",
   "done.complete": "访问审查已完成。",
@@ -308,6 +326,7 @@ const zhCN: Record<UsersMessageKey, string> = {
   "error.invalid_input": "表单填写不正确。",
   "error.invalid_fields": "表单填写不正确。请检查：{fields}。",
   "error.local_owner_only": "只有所有者可以创建应急本地账户。",
+  "error.owner_only": "只有所有者可以执行此操作。",
   "invite.kind": "账户类型",
   "invite.kind.sso": "单点登录（Google、Microsoft、GitHub）",
   "invite.kind.local": "应急本地账户（密码与身份验证器）",

@@ -207,6 +207,15 @@ export interface UserDetailProps {
   /** The viewer is looking at their own account. */
   isSelf: boolean;
   notice?: string | null;
+  /** A local account's sign-in lockout, when there is one. */
+  signInLock?: {
+    /** The per-account lock's end (null: only some addresses are locked). */
+    until: Date | null;
+    /** How many client addresses are locked out. */
+    addresses: number;
+    /** Whether the viewer (an owner) may lift it. */
+    canUnlock: boolean;
+  } | null;
 }
 
 /** One user: account, role, store grants and the access actions. */
@@ -355,6 +364,36 @@ export function UserDetailPage(p: UserDetailProps) {
 
       <section aria-labelledby="access-h">
         <h2 id="access-h">{t(p.lang, "user.access")}</h2>
+        {p.signInLock && (
+          <div class="notice" data-testid="signin-locked">
+            <p>
+              <strong>{t(p.lang, "user.locked")}</strong>
+              {p.signInLock.until && (
+                <>
+                  {" "}
+                  {t(p.lang, "user.locked.until")}{" "}
+                  <Time lang={p.lang} at={p.signInLock.until} />
+                </>
+              )}
+              {p.signInLock.addresses > 0 && (
+                <>
+                  {" "}
+                  {t(p.lang, "user.locked.addresses", {
+                    count: p.signInLock.addresses,
+                  })}
+                </>
+              )}
+            </p>
+            {p.signInLock.canUnlock && (
+              <form method="post" action={`${base}/unlock`}>
+                <p>
+                  <small>{t(p.lang, "user.unlock.help")}</small>
+                </p>
+                <button type="submit">{t(p.lang, "user.unlock")}</button>
+              </form>
+            )}
+          </div>
+        )}
         <form method="post" action={`${base}/signout`}>
           <p>
             <small>{t(p.lang, "user.signout.help")}</small>
