@@ -16,7 +16,7 @@ import type { Database } from "../db/client.ts";
 import type { Logger } from "../lib/log.ts";
 import { HomePage } from "../views/pages/home.tsx";
 import { RolesPage } from "../views/pages/roles.tsx";
-import { ErrorPage } from "../views/pages/error.tsx";
+import { ErrorPage, errorTitle } from "../views/pages/error.tsx";
 import { LANGS, pickLang, translator } from "../views/i18n.ts";
 import { healthRoutes } from "./health.ts";
 import type { Vault } from "../lib/security/vault.ts";
@@ -185,6 +185,22 @@ export function createApp(deps: AppDeps): Hono {
     denials,
   }));
 
+  // The layout's store switcher reads the stores only when it draws a page.
+  app.use(async function storeSwitcher(c, next) {
+    const principal = c.get("principal");
+    c.set(
+      "visibleStores",
+      async () =>
+        principal
+          ? (await listVisibleStores(deps.db, principal)).map((s) => ({
+            id: s.id,
+            name: s.name,
+          }))
+          : [],
+    );
+    await next();
+  });
+
   // Data Policy §5: the access review sees each grant's real last use.
   app.use(async function grantUse(c, next) {
     const principal = c.get("principal");
@@ -225,7 +241,7 @@ export function createApp(deps: AppDeps): Hono {
     const deadlines = principal.permissions.has("credentials.manage")
       ? await credentialDeadlines(deps.db, principal)
       : [];
-    return page(c, "Dashboard", [
+    return page(c, translator(c.get("lang"))("home.title"), [
       CredentialWarnings({
         lang: c.get("lang"),
         warnings: deadlines.map((w) => ({
@@ -305,7 +321,7 @@ export function createApp(deps: AppDeps): Hono {
   app.notFound((c) =>
     page(
       c,
-      "404",
+      errorTitle(c.get("lang") ?? "en", 404),
       ErrorPage({
         lang: c.get("lang") ?? "en",
         status: 404,
@@ -315,7 +331,7 @@ export function createApp(deps: AppDeps): Hono {
     )
   );
   app.onError((err, c) => {
-    const { status, reason, sqlState } = classifyError(err);
+    const { status, reason, sqlState, forbidden } = classifyError(err);
     if (status >= 500) {
       (c.get("log") ?? log).error("http.error", {
         status,
@@ -333,12 +349,14 @@ export function createApp(deps: AppDeps): Hono {
     }
     return page(
       c,
-      String(status),
+      errorTitle(c.get("lang") ?? "en", status),
       ErrorPage({
         lang: c.get("lang") ?? "en",
         status,
         requestId: c.get("requestId") ?? "",
         reason,
+        forbidden,
+        role: c.get("principal")?.role ?? null,
       }),
       status,
     );

@@ -68,6 +68,7 @@ const en = {
   "nav.allStores": "All my stores",
   "nav.language": "Language",
   "nav.switch": "Switch",
+  "nav.skip": "Skip to content",
   "home.title": "Dashboard",
   "home.intro":
     "Custodian syncs the company's own Amazon stores and shows that data to staff by job role, enforcing every promise of the Data Policy.",
@@ -77,6 +78,17 @@ const en = {
   "policy.vault": "Credentials and buyer data encrypted in the vault",
   "policy.retention": "Retention and purge on the policy's clock",
   "policy.audit": "An append-only, hash-chained audit trail",
+  "error.403.title": "You do not have permission",
+  "error.403.body":
+    "This is a permission problem: the portal does not allow this request for your account.",
+  "error.403.permission":
+    "This is a permission problem: this page or action needs the permission “{permission}” ({code}), which your role, {role}, does not include. Ask an owner or an administrator if your job needs it.",
+  "error.403.permission.noRole":
+    "This is a permission problem: this page or action needs the permission “{permission}” ({code}).",
+  "error.403.network":
+    "This is a network restriction: your address is not on the staff IP allow-list, so the staff area is closed to it. Connect from an allowed network (for example the company VPN).",
+  "error.403.csrf":
+    "The form was sent from another site, or from a page that is no longer current. Reload the page and send the form again.",
   "error.404.title": "Page not found",
   "error.404.body":
     "There is no page at this address, or you do not have access to it.",
@@ -150,7 +162,12 @@ const en = {
   "auth.signout.everywhere": "Sign out everywhere",
   "roles.title": "Roles and permissions",
   "roles.intro":
-    "Access by job role (Data Policy §5). Rows are permissions, columns are roles; below, what each address requires.",
+    "Access by job role (Data Policy §5). Rows are permissions, columns are roles; hover a role for what it is for.",
+  "roles.auditorDetails": "Details for auditors",
+  "roles.auditorDetails.intro":
+    "Every address of the portal and the permission it requires, as the access guard enforces them (routes/route_access.ts). An address missing from this table is served to nobody.",
+  "roles.yes": "yes",
+  "roles.no": "no",
   "roles.permission": "Permission",
   "roles.allStores": "Every store without a grant",
   "roles.routes": "Routes",
@@ -397,6 +414,7 @@ const zhCN: Record<MessageKey, string> = {
   "nav.allStores": "我的全部店铺",
   "nav.language": "语言",
   "nav.switch": "切换",
+  "nav.skip": "跳到正文",
   "home.title": "仪表盘",
   "home.intro":
     "Custodian 同步公司自有的亚马逊店铺，并按岗位角色向员工展示数据，落实数据政策的每一项承诺。",
@@ -406,6 +424,15 @@ const zhCN: Record<MessageKey, string> = {
   "policy.vault": "凭证与买家数据在保险库中加密",
   "policy.retention": "按政策时限保留与清除",
   "policy.audit": "只可追加、哈希链接的审计记录",
+  "error.403.title": "您没有权限",
+  "error.403.body": "这是权限问题：门户不允许您的账户发出此请求。",
+  "error.403.permission":
+    "这是权限问题：此页面或操作需要权限“{permission}”（{code}），而您的角色“{role}”不包含该权限。如工作需要，请联系所有者或管理员。",
+  "error.403.permission.noRole":
+    "这是权限问题：此页面或操作需要权限“{permission}”（{code}）。",
+  "error.403.network":
+    "这是网络限制：您的地址不在员工 IP 允许列表中，因此无法访问员工区域。请从允许的网络（例如公司 VPN）连接。",
+  "error.403.csrf": "表单来自其他网站或已过期的页面。请刷新页面后重新提交。",
   "error.404.title": "页面不存在",
   "error.404.body": "此地址没有页面，或您无权访问。",
   "error.500.title": "出现错误",
@@ -470,7 +497,12 @@ const zhCN: Record<MessageKey, string> = {
   "auth.signout.everywhere": "退出所有设备",
   "roles.title": "角色与权限",
   "roles.intro":
-    "按岗位角色授权（数据政策第 5 条）。行为权限，列为角色；下方为每个地址所需的权限。",
+    "按岗位角色授权（数据政策第 5 条）。行为权限，列为角色；将鼠标悬停在角色上可查看其用途。",
+  "roles.auditorDetails": "审计详情",
+  "roles.auditorDetails.intro":
+    "门户的每个地址及其所需权限，由访问守卫强制执行（routes/route_access.ts）。未列入此表的地址不向任何人提供。",
+  "roles.yes": "是",
+  "roles.no": "否",
   "roles.permission": "权限",
   "roles.allStores": "无需授权即可访问所有店铺",
   "roles.routes": "路由",
