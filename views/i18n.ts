@@ -277,6 +277,9 @@ const en = {
   "stores.marketplaces": "Marketplaces",
   "stores.noMarketplaces": "No marketplace registered.",
   "stores.data": "Data held (row counts)",
+  "stores.data.rows": "Rows held",
+  "stores.data.note":
+    "The rows this store holds now, per data category. A sync run counts the rows it wrote, updates included, so the numbers on the Sync pages add up to more than what is held.",
   "stores.brand": "Brand (if registered)",
   "stores.register.title": "Register an own seller account",
   "stores.register.intro":
@@ -303,6 +306,29 @@ const en = {
   "disconnect.choice.delete": "Delete now",
   "disconnect.choice.archive": "Archive (encrypted)",
   "disconnect.choice.keep": "Keep until its retention rule",
+  "disconnect.explain.delete":
+    "The rows are deleted from the database now; nothing of them remains to read.",
+  "disconnect.explain.archive":
+    "The rows are written to an encrypted file and deleted from the database; only an owner can download the file, giving a reason that is recorded.",
+  "disconnect.explain.keep":
+    "The rows stay, readable as before by those granted the store, and are deleted automatically when the Data Policy's retention rule for them ends (§9): buyer personal data at most 30 days after delivery, API logs after at least 90 days, everything else once no longer needed for business, audit, reconciliation or legal reasons.",
+  "disconnect.retention.pii":
+    "Retention: at most 30 days after delivery; never archived.",
+  "disconnect.retention.logs":
+    "Retention: at least 90 days, then purged; always kept until then.",
+  "disconnect.retention.need":
+    "Retention: while needed for business, audit, reconciliation or legal compliance.",
+  "disconnect.confirm.category": "{category}: {action} ({rows} rows)",
+  "disconnect.step.syncs":
+    "Synchronisation stopped at {at}; {cancelled} queued runs cancelled.",
+  "disconnect.step.tokens": "{count} stored tokens deleted at {at}.",
+  "disconnect.step.delete": "{category}: {rows} rows deleted at {at}.",
+  "disconnect.step.archive":
+    "{category}: {rows} rows archived (encrypted) and deleted at {at}.",
+  "disconnect.step.keep":
+    "{category}: {rows} rows kept until their retention rule ({at}).",
+  "disconnect.step.backups":
+    "Backups containing the store marked restricted at {at}.",
   "disconnect.reason": "Reason",
   "disconnect.review": "Review",
   "disconnect.confirm.title": "Confirm the disconnection",
@@ -322,6 +348,7 @@ const en = {
   "disconnect.problem.already_disconnected":
     "The store is disconnected already.",
   "disconnect.records": "Disconnection records",
+  "disconnect.records.none": "This store has never been disconnected.",
   "disconnect.start": "Disconnect this store",
   "apps.problem.api": "API: choose SP-API or Ads API.",
   "apps.problem.name": "Name: 2 to 80 characters.",
@@ -603,6 +630,9 @@ const zhCN: Record<MessageKey, string> = {
   "stores.marketplaces": "站点",
   "stores.noMarketplaces": "未登记站点。",
   "stores.data": "持有数据（行数）",
+  "stores.data.rows": "持有行数",
+  "stores.data.note":
+    "此店铺当前按数据类别持有的行数。同步运行计的是写入的行数（包括更新），因此同步页面上的数字合计会大于持有的行数。",
   "stores.brand": "品牌（如已注册）",
   "stores.register.title": "登记自有卖家账户",
   "stores.register.intro":
@@ -628,6 +658,23 @@ const zhCN: Record<MessageKey, string> = {
   "disconnect.choice.delete": "立即删除",
   "disconnect.choice.archive": "归档（加密）",
   "disconnect.choice.keep": "保留至保留期规则",
+  "disconnect.explain.delete": "立即从数据库删除这些行，不再保留可读取的内容。",
+  "disconnect.explain.archive":
+    "这些行写入加密文件后从数据库删除；只有所有者说明理由（将被记录）后才能下载该文件。",
+  "disconnect.explain.keep":
+    "这些行继续保留，已获授权的人员仍可照常查看，并在数据政策规定的保留期结束时自动删除（第 9 条）：买家个人数据最多保留至送达后 30 天，API 日志至少保留 90 天，其他数据在业务、审计、对账或法律上不再需要时删除。",
+  "disconnect.retention.pii": "保留期：最多至送达后 30 天；不可归档。",
+  "disconnect.retention.logs": "保留期：至少 90 天后清除；在此之前始终保留。",
+  "disconnect.retention.need": "保留期：业务、审计、对账或法律合规需要期间。",
+  "disconnect.confirm.category": "{category}：{action}（{rows} 行）",
+  "disconnect.step.syncs":
+    "同步已于 {at} 停止；已取消 {cancelled} 个排队的运行。",
+  "disconnect.step.tokens": "已于 {at} 删除 {count} 个存储的令牌。",
+  "disconnect.step.delete": "{category}：已于 {at} 删除 {rows} 行。",
+  "disconnect.step.archive":
+    "{category}：已于 {at} 将 {rows} 行加密归档并删除。",
+  "disconnect.step.keep": "{category}：{rows} 行保留至其保留期规则（{at}）。",
+  "disconnect.step.backups": "包含该店铺的备份已于 {at} 标记为受限。",
   "disconnect.reason": "原因",
   "disconnect.review": "检查",
   "disconnect.confirm.title": "确认断开连接",
@@ -643,6 +690,7 @@ const zhCN: Record<MessageKey, string> = {
   "disconnect.problem.reason_text": "原因不能包含控制字符（例如 NUL）。",
   "disconnect.problem.already_disconnected": "该店铺已断开连接。",
   "disconnect.records": "断开连接记录",
+  "disconnect.records.none": "此店铺从未断开连接。",
   "disconnect.start": "断开此店铺",
   "apps.problem.api": "API：请选择 SP-API 或广告 API。",
   "apps.problem.name": "名称：2 至 80 个字符。",
