@@ -1,7 +1,8 @@
 // The one badge of the portal: a state as a few fixed colours, each with its
 // own icon and a word, so states are told apart without colour (WCAG 1.4.1)
 // and in both languages. Every page that shows a sync run's, a store's, a
-// job's, a disconnection's or an audit event's state draws it with this.
+// job's, a user's, a disconnection's or an audit event's state draws it
+// with this.
 import type { Lang } from "./i18n.ts";
 import { word } from "./words.ts";
 
@@ -37,6 +38,11 @@ const STATES = {
   job: {
     enabled: ["green", "◷"],
     paused: ["grey", "‖"],
+  },
+  user: {
+    active: ["green", "✓"],
+    invited: ["blue", "✉"],
+    disabled: ["grey", "⊘"],
   },
 } as const satisfies Record<string, Record<string, readonly [Tone, string]>>;
 

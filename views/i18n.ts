@@ -106,6 +106,8 @@ const en = {
   "auth.signin.sso": "Single sign-on",
   "auth.signin.with": "Sign in with",
   "auth.signin.local": "Break-glass local account",
+  "auth.signin.localHelp":
+    "For emergencies, when single sign-on is unavailable, and for the first owner: an account an owner created, signed in with a password and an authenticator app (or a recovery code).",
   "auth.signin.submit": "Sign in",
   "auth.signin.failed":
     "Sign-in failed. Check the e-mail, password and code, or ask an administrator for an invitation.",
@@ -475,6 +477,8 @@ const zhCN: Record<MessageKey, string> = {
   "auth.signin.sso": "单点登录",
   "auth.signin.with": "使用以下方式登录：",
   "auth.signin.local": "应急本地账户",
+  "auth.signin.localHelp":
+    "用于单点登录不可用时的紧急情况，以及首位所有者：由所有者创建的账户，使用密码和身份验证器应用（或恢复码）登录。",
   "auth.signin.submit": "登录",
   "auth.signin.failed":
     "登录失败。请检查邮箱、密码和验证码，或请管理员发送邀请。",

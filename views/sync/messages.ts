@@ -99,6 +99,8 @@ const en = {
     "This schedule does not fire within the next year.",
   "schedule.problem.tooOften":
     "This schedule runs every {n} minutes; {dataset} needs at least {min} minutes between runs.",
+  "schedule.problem.everyMinute":
+    "This schedule runs every minute; {dataset} needs at least {min} minutes between runs.",
   "jobs.col.state": "State",
   "jobs.col.cron": "Cron expression (UTC)",
   "jobs.cron.title": "Cron expression (UTC): {cron}",
@@ -252,6 +254,8 @@ const zhCN: Record<SyncMessageKey, string> = {
   "schedule.problem.notThisYear": "此计划在未来一年内不会触发。",
   "schedule.problem.tooOften":
     "此计划每 {n} 分钟运行一次；{dataset}两次运行之间至少需要 {min} 分钟。",
+  "schedule.problem.everyMinute":
+    "此计划每分钟运行一次；{dataset}两次运行之间至少需要 {min} 分钟。",
   "jobs.col.state": "状态",
   "jobs.col.cron": "Cron 表达式（UTC）",
   "jobs.cron.title": "Cron 表达式（UTC）：{cron}",

@@ -81,11 +81,16 @@ export function scheduleProblemText(
 ): string {
   const often = RUNS_TOO_OFTEN.exec(problem);
   if (often) {
-    return t(lang, "schedule.problem.tooOften", {
-      n: Number(often[1]),
-      dataset: datasetLabel(often[2]),
-      min: Number(often[3]),
-    });
+    const n = Number(often[1]);
+    return t(
+      lang,
+      n === 1 ? "schedule.problem.everyMinute" : "schedule.problem.tooOften",
+      {
+        n,
+        dataset: datasetLabel(often[2]),
+        min: Number(often[3]),
+      },
+    );
   }
   const key = PROBLEMS[problem];
   return key && hasSyncMessage(key)
