@@ -5,8 +5,12 @@ import { stream } from "hono/streaming";
 import { z } from "zod";
 import { calendarDate, plainText } from "../lib/validation.ts";
 import type { Database } from "../db/client.ts";
-import { type AuditFilter, listAudit } from "../lib/security/audit.ts";
-import { exportAuditCsv, verifyAuditTrail } from "../lib/security/auditor.ts";
+import type { AuditFilter } from "../lib/security/audit.ts";
+import {
+  auditPageFor,
+  exportAuditCsv,
+  verifyAuditTrail,
+} from "../lib/security/auditor.ts";
 import { listVisibleStores } from "../lib/stores.ts";
 import { AuditPage, VerifyResult } from "../views/audit/page.tsx";
 import { translator } from "../views/i18n.ts";
@@ -65,6 +69,7 @@ export function auditRoutes(deps: { db: Database }): Hono {
           lang: c.get("lang"),
           filter: {},
           stores,
+          people: [],
           rows: [],
           nextQuery: null,
           exportQuery: "",
@@ -74,10 +79,12 @@ export function auditRoutes(deps: { db: Database }): Hono {
       );
     }
     const q = parsed.data;
-    const { rows, nextBefore } = await listAudit(db, principal, toFilter(q), {
-      before: q.before,
-      limit: PAGE_SIZE,
-    });
+    const { rows, nextBefore, people } = await auditPageFor(
+      db,
+      principal,
+      toFilter(q),
+      { before: q.before, limit: PAGE_SIZE },
+    );
     const names = new Map(stores.map((s) => [s.id, s.name]));
     return page(
       c,
@@ -86,6 +93,7 @@ export function auditRoutes(deps: { db: Database }): Hono {
         lang: c.get("lang"),
         filter: q,
         stores,
+        people,
         rows: rows.map((r) => ({
           id: r.id,
           at: r.at.toISOString(),
