@@ -102,7 +102,7 @@ export function ConnectionSection(p: ConnectionProps) {
           {consentApps.length > 0 && (
             <form method="post" action={`/stores/${p.storeId}/connect/website`}>
               <fieldset role="group">
-                <select name="appId" aria-label={t("connect.app")} required>
+                <select name="appId" aria-label={t("connect.app")}>
                   {consentApps.map((a) => (
                     <option value={a.id}>{a.name}</option>
                   ))}
@@ -126,7 +126,7 @@ export function ConnectionSection(p: ConnectionProps) {
                   />
                   <small id="self-help">{t("connect.selfHelp")}</small>
                 </label>
-                <select name="appId" aria-label={t("connect.app")} required>
+                <select name="appId" aria-label={t("connect.app")}>
                   {p.apps.map((a) => <option value={a.id}>{a.name}</option>)}
                 </select>
                 <button type="submit" class="secondary">

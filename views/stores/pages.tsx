@@ -192,7 +192,7 @@ export function RegisterStorePage(p: RegisterStoreProps) {
         </label>
         <label>
           {t("stores.region")}
-          <select name="region" required>
+          <select name="region">
             {p.regions.map((r) => (
               <option value={r.region} selected={v.region === r.region}>
                 {r.region}

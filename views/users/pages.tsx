@@ -156,7 +156,7 @@ export function InvitePage(p: InvitePageProps) {
         </label>
         <label>
           {t(p.lang, "invite.role")}
-          <select name="role" required aria-describedby="role-help">
+          <select name="role" aria-describedby="role-help">
             {p.roles.map((r) => (
               <option value={r} selected={(v.role ?? "viewer") === r}>
                 {roleName(p.lang, r)}
@@ -297,7 +297,7 @@ export function UserDetailPage(p: UserDetailProps) {
         <form method="post" action={`${base}/role`}>
           <label>
             {t(p.lang, "user.role.new")}
-            <select name="role" required>
+            <select name="role">
               {!p.roles.includes(u.role) && (
                 <option value={u.role} selected disabled>
                   {roleName(p.lang, u.role)}
@@ -367,7 +367,7 @@ export function UserDetailPage(p: UserDetailProps) {
             <form method="post" action={`${base}/grant`}>
               <label>
                 {t(p.lang, "user.grant.store")}
-                <select name="storeId" required>
+                <select name="storeId">
                   {p.grantable.map((s) => (
                     <option value={s.id}>{s.name}</option>
                   ))}
