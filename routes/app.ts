@@ -26,7 +26,7 @@ import {
   permissionsGating,
   ROLES,
 } from "../lib/security/permissions.ts";
-import { accessGuard, auditedCsrf } from "./access.ts";
+import { accessGuard, auditedCsrf, routeKey } from "./access.ts";
 import { ROUTE_ACCESS } from "./route_access.ts";
 import { authRoutes } from "./auth.ts";
 import { auditRoutes } from "./audit.ts";
@@ -185,13 +185,16 @@ export function createApp(deps: AppDeps): Hono {
     denials,
   }));
 
-  // The layout's store switcher reads the stores only when it draws a page.
+  // The layout's store switcher reads the stores only when it draws a page,
+  // and never on a public page (sign-in, one-time links), signed in or not.
   app.use(async function storeSwitcher(c, next) {
     const principal = c.get("principal");
+    const key = routeKey(c);
+    const publicPage = key !== null && ROUTE_ACCESS[key] === "public";
     c.set(
       "visibleStores",
       async () =>
-        principal
+        principal && !publicPage
           ? (await listVisibleStores(deps.db, principal)).map((s) => ({
             id: s.id,
             name: s.name,

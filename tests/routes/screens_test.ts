@@ -129,6 +129,8 @@ Deno.test(`store switcher (${testEngine}): hidden with one store and on public p
   assert.doesNotMatch(html, /store-switcher|name="store"/);
   html = await (await get(s, null, "/auth/signin")).text();
   assert.doesNotMatch(html, /store-switcher|name="store"/);
+  html = await (await get(s, two, "/auth/signin")).text();
+  assert.doesNotMatch(html, /store-switcher/, "a public page, even signed in");
   html = await (await get(s, two, `/stores/${b}`)).text();
   const switcher = html.match(
     /<details class="dropdown" id="store-switcher">.*?<\/details>/s,
