@@ -6,7 +6,7 @@ import { registerStore, sellerRegistered } from "../db/maintenance.ts";
 import { z } from "zod";
 import { plainText } from "./validation.ts";
 import { REGION_MARKETPLACES } from "./amazon/marketplaces.ts";
-import { countStoreRows } from "./row_counts.ts";
+import { countCategoriesTx } from "./policy/disconnection.ts";
 import { recordAudit } from "./security/audit.ts";
 
 export interface StoreSummary {
@@ -41,25 +41,12 @@ export interface StoreDetail extends StoreSummary {
     defaultCurrency: string;
     domain: string;
   }[];
-  /** Rows held per data category (counts only, never content). */
+  /**
+   * Rows held now per data category of Data Policy §3 (counts only, never
+   * content): the same categories a disconnection deletes or keeps.
+   */
   counts: Record<string, number>;
 }
-
-const COUNTED = [
-  "products",
-  "listings",
-  "inventory_snapshots",
-  "orders",
-  "order_items",
-  "returns",
-  "sales_traffic_daily",
-  "ad_campaigns",
-  "ad_metrics_daily",
-  "settlements",
-  "financial_events",
-  "search_terms",
-  "sync_runs",
-] as const;
 
 /**
  * One store as `principal` sees it, or null when it does not exist or is
@@ -82,7 +69,7 @@ export async function getStoreDetail(
       domain: storeMarketplaces.domain,
     }).from(storeMarketplaces).where(eq(storeMarketplaces.storeId, storeId))
       .orderBy(asc(storeMarketplaces.marketplaceId));
-    const counts = await countStoreRows(tx, storeId, COUNTED);
+    const counts = await countCategoriesTx(tx, storeId);
     return {
       id: store.id,
       name: store.name,

@@ -18,6 +18,7 @@ import { clientIp, SESSION_COOKIE } from "./context.ts";
 import { ROUTE_ACCESS } from "./route_access.ts";
 import type { DenialAggregator } from "../lib/security/denials.ts";
 import { loggablePath } from "./middleware/access_log.ts";
+import { Forbidden } from "./middleware/errors.ts";
 
 /** Public routes outside the staff area: the IP allow-list does not apply. */
 const OUTSIDE_STAFF_AREA = new Set([
@@ -50,27 +51,27 @@ export function accessGuard(deps: GuardDeps): MiddlewareHandler {
   return async function accessGuard(c, next) {
     c.set("principal", null);
     const key = routeKey(c);
-    if (key === null) return await next();
+    if (key === null) {
+      // No route answers: the 404 page keeps a signed-in person's
+      // navigation, so the principal is still loaded (nothing is granted).
+      const { principal } = await signedIn(c, deps);
+      c.set("principal", principal);
+      return await next();
+    }
     const access = ROUTE_ACCESS[key];
     if (access === undefined) {
       // Fail closed: a route nobody declared is served to nobody.
       c.get("log").error("access.undeclared_route", { route: key });
-      throw new HTTPException(403);
+      throw new Forbidden("undeclared");
     }
-    const sessionId = getCookie(c, SESSION_COOKIE, "host") ?? "";
-    const session = sessionId
-      ? await readSession(deps.kv, deps.sessions, sessionId)
-      : null;
-    const principal = session
-      ? await loadPrincipal(deps.db, session.userId, session.hash)
-      : null;
+    const { session, principal } = await signedIn(c, deps);
     c.set("principal", principal);
     if (
       deps.ipAllowlist?.length && !OUTSIDE_STAFF_AREA.has(key) &&
       !ipAllowed(clientIp(c), deps.ipAllowlist)
     ) {
       await deny(c, deps, principal, "access.denied.network", key);
-      throw new HTTPException(403);
+      throw new Forbidden("network");
     }
     if (access === "public") return await next();
 
@@ -100,10 +101,22 @@ export function accessGuard(deps: GuardDeps): MiddlewareHandler {
       await deny(c, deps, principal, "access.denied.permission", key, {
         permission: access,
       });
-      throw new HTTPException(403);
+      throw new Forbidden("permission", access);
     }
     await next();
   };
+}
+
+/** The request's session and its active staff member, if any. */
+async function signedIn(c: Context, deps: GuardDeps) {
+  const sessionId = getCookie(c, SESSION_COOKIE, "host") ?? "";
+  const session = sessionId
+    ? await readSession(deps.kv, deps.sessions, sessionId)
+    : null;
+  const principal = session
+    ? await loadPrincipal(deps.db, session.userId, session.hash)
+    : null;
+  return { session, principal };
 }
 
 async function deny(
@@ -159,6 +172,7 @@ export function auditedCsrf(
             origin: c.req.header("origin") ?? null,
           },
         );
+        throw new Forbidden("csrf");
       }
       throw err;
     }

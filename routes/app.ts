@@ -16,7 +16,7 @@ import type { Database } from "../db/client.ts";
 import type { Logger } from "../lib/log.ts";
 import { HomePage } from "../views/pages/home.tsx";
 import { RolesPage } from "../views/pages/roles.tsx";
-import { ErrorPage } from "../views/pages/error.tsx";
+import { ErrorPage, errorTitle } from "../views/pages/error.tsx";
 import { LANGS, pickLang, translator } from "../views/i18n.ts";
 import { healthRoutes } from "./health.ts";
 import type { Vault } from "../lib/security/vault.ts";
@@ -26,7 +26,7 @@ import {
   permissionsGating,
   ROLES,
 } from "../lib/security/permissions.ts";
-import { accessGuard, auditedCsrf } from "./access.ts";
+import { accessGuard, auditedCsrf, routeKey } from "./access.ts";
 import { ROUTE_ACCESS } from "./route_access.ts";
 import { authRoutes } from "./auth.ts";
 import { auditRoutes } from "./audit.ts";
@@ -185,6 +185,25 @@ export function createApp(deps: AppDeps): Hono {
     denials,
   }));
 
+  // The layout's store switcher reads the stores only when it draws a page,
+  // and never on a public page (sign-in, one-time links), signed in or not.
+  app.use(async function storeSwitcher(c, next) {
+    const principal = c.get("principal");
+    const key = routeKey(c);
+    const publicPage = key !== null && ROUTE_ACCESS[key] === "public";
+    c.set(
+      "visibleStores",
+      async () =>
+        principal && !publicPage
+          ? (await listVisibleStores(deps.db, principal)).map((s) => ({
+            id: s.id,
+            name: s.name,
+          }))
+          : [],
+    );
+    await next();
+  });
+
   // Data Policy §5: the access review sees each grant's real last use.
   app.use(async function grantUse(c, next) {
     const principal = c.get("principal");
@@ -225,7 +244,7 @@ export function createApp(deps: AppDeps): Hono {
     const deadlines = principal.permissions.has("credentials.manage")
       ? await credentialDeadlines(deps.db, principal)
       : [];
-    return page(c, "Dashboard", [
+    return page(c, translator(c.get("lang"))("home.title"), [
       CredentialWarnings({
         lang: c.get("lang"),
         warnings: deadlines.map((w) => ({
@@ -305,7 +324,7 @@ export function createApp(deps: AppDeps): Hono {
   app.notFound((c) =>
     page(
       c,
-      "404",
+      errorTitle(c.get("lang") ?? "en", 404),
       ErrorPage({
         lang: c.get("lang") ?? "en",
         status: 404,
@@ -315,7 +334,7 @@ export function createApp(deps: AppDeps): Hono {
     )
   );
   app.onError((err, c) => {
-    const { status, reason, sqlState } = classifyError(err);
+    const { status, reason, sqlState, forbidden } = classifyError(err);
     if (status >= 500) {
       (c.get("log") ?? log).error("http.error", {
         status,
@@ -333,12 +352,14 @@ export function createApp(deps: AppDeps): Hono {
     }
     return page(
       c,
-      String(status),
+      errorTitle(c.get("lang") ?? "en", status),
       ErrorPage({
         lang: c.get("lang") ?? "en",
         status,
         requestId: c.get("requestId") ?? "",
         reason,
+        forbidden,
+        role: c.get("principal")?.role ?? null,
       }),
       status,
     );

@@ -5,8 +5,12 @@ import { stream } from "hono/streaming";
 import { z } from "zod";
 import { calendarDate, plainText } from "../lib/validation.ts";
 import type { Database } from "../db/client.ts";
-import { type AuditFilter, listAudit } from "../lib/security/audit.ts";
-import { exportAuditCsv, verifyAuditTrail } from "../lib/security/auditor.ts";
+import type { AuditFilter } from "../lib/security/audit.ts";
+import {
+  auditPageFor,
+  exportAuditCsv,
+  verifyAuditTrail,
+} from "../lib/security/auditor.ts";
 import { listVisibleStores } from "../lib/stores.ts";
 import type { Vault } from "../lib/security/vault.ts";
 import { AuditPage, VerifyResult } from "../views/audit/page.tsx";
@@ -68,6 +72,7 @@ export function auditRoutes(
           lang: c.get("lang"),
           filter: {},
           stores,
+          people: [],
           rows: [],
           nextQuery: null,
           exportQuery: "",
@@ -77,10 +82,12 @@ export function auditRoutes(
       );
     }
     const q = parsed.data;
-    const { rows, nextBefore } = await listAudit(db, principal, toFilter(q), {
-      before: q.before,
-      limit: PAGE_SIZE,
-    });
+    const { rows, nextBefore, people } = await auditPageFor(
+      db,
+      principal,
+      toFilter(q),
+      { before: q.before, limit: PAGE_SIZE },
+    );
     const names = new Map(stores.map((s) => [s.id, s.name]));
     return page(
       c,
@@ -89,6 +96,7 @@ export function auditRoutes(
         lang: c.get("lang"),
         filter: q,
         stores,
+        people,
         rows: rows.map((r) => ({
           id: r.id,
           at: r.at.toISOString(),

@@ -17,6 +17,11 @@ declare module "hono" {
     lang: Lang;
     /** Set by the access guard for every request; null when signed out. */
     principal: StaffPrincipal | null;
+    /**
+     * The stores the signed-in person may open, for the layout's store
+     * switcher; read only when a full page is drawn (routes/app.ts sets it).
+     */
+    visibleStores: () => Promise<{ id: string; name: string }[]>;
   }
 }
 

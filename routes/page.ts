@@ -27,13 +27,29 @@ const NAV: { href: string; label: MessageKey; permission: Permission }[] = [
   },
 ];
 
+const STORE_PATH = /^\/stores\/([0-9a-f-]{36})(?:\/|$)/i;
+
 /** Renders `body` as a full page with status `status`. */
-export function page(c: Context, title: string, body: Child, status = 200) {
+export async function page(
+  c: Context,
+  title: string,
+  body: Child,
+  status = 200,
+): Promise<Response> {
   const principal = c.get("principal") ?? null;
   const nav: NavItem[] = principal
     ? NAV.filter((n) => principal.permissions.has(n.permission))
     : [];
-  return c.html(
+  // The switcher offers a choice only to someone with more than one store.
+  const loadStores = c.get("visibleStores");
+  const stores = principal && principal.storeIds.length > 1 && loadStores
+    ? await loadStores().catch((error) => {
+      // An error page must still render when the database is the problem.
+      c.get("log")?.warn("page.stores_unavailable", { error });
+      return [];
+    })
+    : [];
+  return await c.html(
     Layout({
       title,
       lang: c.get("lang") ?? "en",
@@ -43,6 +59,8 @@ export function page(c: Context, title: string, body: Child, status = 200) {
       user: principal
         ? { displayName: principal.displayName, role: principal.role }
         : null,
+      stores,
+      currentStoreId: STORE_PATH.exec(c.req.path)?.[1] ?? null,
       children: body,
     }),
     status as 200,

@@ -32,7 +32,7 @@ import {
   listDisconnections,
   openArchiveForDownload,
   requestDisconnection,
-  stepsForDisplay,
+  summarizeSteps,
 } from "../lib/policy/disconnection.ts";
 import { stream } from "hono/streaming";
 import type { Vault } from "../lib/security/vault.ts";
@@ -42,8 +42,10 @@ import {
   DisconnectConfirm,
   DisconnectForm,
   DisconnectionRecords,
+  DisconnectionsHeader,
   type DisconnectionView,
 } from "../views/stores/disconnect.tsx";
+import { word } from "../views/words.ts";
 import { translator } from "../views/i18n.ts";
 import { clientIp, requirePrincipal } from "./context.ts";
 import { page } from "./page.ts";
@@ -136,7 +138,7 @@ export function storeRoutes(deps: {
           requestedAt: r.requestedAt.toISOString(),
           completedAt: r.completedAt?.toISOString() ?? null,
           reason: r.reason,
-          steps: JSON.stringify(stepsForDisplay(r.steps), null, 2),
+          steps: summarizeSteps(r.steps),
         }),
       ),
     });
@@ -146,8 +148,12 @@ export function storeRoutes(deps: {
     const principal = requirePrincipal(c);
     const store = await getStoreDetail(deps.db, principal, id);
     if (!store) throw new HTTPException(404);
+    // A store that was never connected and holds nothing has nothing to
+    // disconnect; one that was connected (or holds data) does.
+    const holdsData = Object.values(store.counts).some((n) => n > 0);
     const canDisconnect = principal.permissions.has("stores.manage") &&
-      store.status !== "disconnected" && store.status !== "disconnecting";
+      (store.status === "connected" || store.status === "revoked" ||
+        (store.status === "registered" && holdsData));
     const connection = await connectionStatus(deps.db, principal, id);
     const day = (d: Date | null) => d ? d.toISOString().slice(0, 10) : null;
     return page(c, store.name, [
@@ -222,10 +228,28 @@ export function storeRoutes(deps: {
 
   app.get("/stores/:id/disconnections", async (c) => {
     const id = storeId(c.req.param("id"));
-    if (!(await storeVisible(deps.db, requirePrincipal(c), id))) {
-      throw new HTTPException(404);
+    const principal = requirePrincipal(c);
+    c.header("Vary", "HX-Request");
+    // htmx polls the section; a person who opens the address gets a page.
+    if (c.req.header("hx-request") === "true") {
+      if (!(await storeVisible(deps.db, principal, id))) {
+        throw new HTTPException(404);
+      }
+      return c.html(await records(c, id));
     }
-    return c.html(await records(c, id));
+    const store = await getStoreDetail(deps.db, principal, id);
+    if (!store) throw new HTTPException(404);
+    const t = translator(c.get("lang"));
+    const list = await listDisconnections(deps.db, principal, id);
+    return page(c, `${t("disconnect.records")} — ${store.name}`, [
+      DisconnectionsHeader({
+        lang: c.get("lang"),
+        storeId: id,
+        storeName: store.name,
+        empty: list.length === 0,
+      }),
+      await records(c, id),
+    ]);
   });
 
   const formView = async (
@@ -290,7 +314,9 @@ export function storeRoutes(deps: {
             ...(missing.length
               ? [
                 t("disconnect.problem.choices", {
-                  categories: missing.join(", "),
+                  categories: missing.map((m) =>
+                    word(c.get("lang"), "category", m)
+                  ).join(", "),
                 }),
               ]
               : []),

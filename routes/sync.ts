@@ -15,11 +15,14 @@ import { storeApiLog } from "../lib/sync/api_log.ts";
 import { datasetSchedule, jobName, listJobs } from "../lib/sync/schedules.ts";
 import { findRun, syncOverview, syncStatus } from "../lib/sync/status.ts";
 import {
+  datasetLabel,
+  type InvalidSchedule,
   JobsPage,
   SyncPage,
   SyncRunPage,
   SyncStatusTable,
 } from "../views/sync/pages.tsx";
+import { scheduleProblemText } from "../views/sync/schedule_words.ts";
 import { t } from "../views/sync/messages.ts";
 import { ApiLogPage } from "../views/sync/api_log.tsx";
 import { requestMeta, requirePrincipal } from "./context.ts";
@@ -37,6 +40,11 @@ const filterSchema = z.object({
     .optional().or(z.literal("").transform(() => undefined)),
   before: z.string().max(200).optional(),
 });
+const invalidQuery = z.object({
+  invalid: z.string().max(80),
+  schedule: z.string().max(200),
+  enabled: z.enum(["0", "1"]).catch("0"),
+});
 const apiLogFilter = z.object({
   api: z.enum(["sp-api", "ads-api", "lwa", "report-document"]).optional()
     .catch(undefined),
@@ -44,7 +52,9 @@ const apiLogFilter = z.object({
     .optional().catch(undefined),
   operation: z.string().trim().max(80).regex(/^[A-Za-z0-9_.-]*$/)
     .optional().catch(undefined).transform((v) => v || undefined),
-  before: z.coerce.number().int().positive().optional().catch(undefined),
+  /** Keyset: calls before this one, `<ISO time>_<id>`. */
+  before: z.string().max(80).regex(/^[0-9T:.Z-]+_\d{1,18}$/).optional()
+    .catch(undefined),
 });
 
 export function syncRoutes(deps: {
@@ -188,11 +198,17 @@ export function syncRoutes(deps: {
   app.get("/stores/:id/api-log", async (c) => {
     const id = uuid(c.req.param("id"));
     const f = apiLogFilter.parse(c.req.query());
+    let before: { at: Date; id: number } | undefined;
+    if (f.before) {
+      const [at, rid] = f.before.split("_");
+      const when = z.iso.datetime().safeParse(at);
+      if (when.success) before = { at: new Date(when.data), id: Number(rid) };
+    }
     const view = await storeApiLog(deps.db, requirePrincipal(c), id, {
       api: f.api,
       outcome: f.outcome,
       operation: f.operation,
-      beforeId: f.before,
+      before,
       limit: 50,
     });
     if (!view) throw new HTTPException(404);
@@ -201,7 +217,7 @@ export function syncRoutes(deps: {
     if (f.api) q.set("api", f.api);
     if (f.outcome) q.set("outcome", f.outcome);
     if (f.operation) q.set("operation", f.operation);
-    if (next) q.set("before", String(next));
+    if (next) q.set("before", `${next.at.toISOString()}_${next.id}`);
     return page(
       c,
       t(c.get("lang"), "apilog.title"),
@@ -216,32 +232,45 @@ export function syncRoutes(deps: {
     );
   });
 
-  const jobsPage = async (
-    c: Context,
-    msg: { notice?: string; error?: string } = {},
-    status = 200,
-  ) =>
-    page(
-      c,
-      t(c.get("lang"), "jobs.title"),
-      JobsPage({
-        lang: c.get("lang"),
-        jobs: await listJobs(
-          deps.db,
-          requirePrincipal(c),
-          deps.datasets,
-          new Date(),
-        ),
-        ...msg,
-      }),
-      status,
-    );
-
-  app.get("/admin/jobs", (c) => {
+  app.get("/admin/jobs", async (c) => {
+    const lang = c.get("lang");
+    const principal = requirePrincipal(c);
     const notice = c.req.query("saved") === "1"
-      ? t(c.get("lang"), "jobs.saved")
+      ? t(lang, "jobs.saved")
       : undefined;
-    return jobsPage(c, { notice });
+    // A schedule that was refused comes back here (the address is the jobs
+    // page again): checked once more, shown beside its field as typed.
+    const q = invalidQuery.safeParse(c.req.query());
+    let invalid: InvalidSchedule | null = null;
+    const dataset = q.success
+      ? deps.datasets.find((d) => jobName(d.name) === q.data.invalid)
+      : undefined;
+    if (q.success && dataset) {
+      const checked = datasetSchedule(dataset.name).safeParse(q.data.schedule);
+      if (!checked.success) {
+        invalid = {
+          name: jobName(dataset.name),
+          schedule: q.data.schedule,
+          enabled: q.data.enabled === "1",
+          problem: scheduleProblemText(
+            lang,
+            checked.error.issues[0]?.message ?? "",
+            (name) => datasetLabel(lang, name),
+          ),
+        };
+      }
+    }
+    return page(
+      c,
+      t(lang, "jobs.title"),
+      JobsPage({
+        lang,
+        jobs: await listJobs(deps.db, principal, deps.datasets, new Date()),
+        canEdit: principal.permissions.has("stores.manage"),
+        invalid,
+        notice,
+      }),
+    );
   });
 
   app.post("/admin/jobs/:name", async (c) => {
@@ -250,16 +279,17 @@ export function syncRoutes(deps: {
     if (!dataset) throw new HTTPException(404);
     const body = await c.req.parseBody();
     const reset = body.reset === "1";
-    const schedule = datasetSchedule(dataset.name).safeParse(
-      typeof body.schedule === "string" ? body.schedule : "",
-    );
+    const typed = typeof body.schedule === "string" ? body.schedule : "";
+    const schedule = datasetSchedule(dataset.name).safeParse(typed);
     if (!reset && !schedule.success) {
-      return jobsPage(c, {
-        error: t(c.get("lang"), "jobs.error", {
-          job: name,
-          problem: schedule.error.issues[0]?.message ?? "is not valid",
-        }),
-      }, 400);
+      // Back to the jobs page, with the value as typed and the problem
+      // beside its field (Post/Redirect/Get: the address stays the page's).
+      const q = new URLSearchParams({
+        invalid: name,
+        schedule: typed.slice(0, 200),
+        enabled: body.enabled === "on" ? "1" : "0",
+      });
+      return c.redirect(`/admin/jobs?${q}#job-${dataset.name}`, 303);
     }
     await saveSchedule(
       deps.db,

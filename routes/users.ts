@@ -61,6 +61,8 @@ import {
 import { issueSetupToken } from "../lib/security/staff.ts";
 import { signInLockState } from "../lib/security/lockout.ts";
 import { AccessReviewPage } from "../views/users/review.tsx";
+import { roleName } from "../views/words.ts";
+import { configuredProviders } from "./auth.ts";
 import { clientIp, requirePrincipal } from "./context.ts";
 import { page } from "./page.ts";
 
@@ -129,6 +131,8 @@ export function usersRoutes(deps: UsersDeps): Hono {
   const { db, kv, config } = deps;
   const clock = deps.clock ?? (() => new Date());
   const interval = config.ACCESS_REVIEW_INTERVAL_DAYS;
+  // Invitations to single sign-on need a provider to sign in with.
+  const ssoProviders = configuredProviders(config);
   const app = new Hono();
 
   const meta = (c: Context, dryRun: boolean): ChangeOptions => ({
@@ -241,6 +245,7 @@ export function usersRoutes(deps: UsersDeps): Hono {
         roles: assignableRoles(actor),
         stores: await listGrantableStores(db, actor),
         canCreateLocal: actor.role === "owner",
+        ssoProviders,
       }),
     );
   });
@@ -259,6 +264,7 @@ export function usersRoutes(deps: UsersDeps): Hono {
           roles: assignableRoles(actor),
           stores: await listGrantableStores(db, actor),
           canCreateLocal: actor.role === "owner",
+          ssoProviders,
           values: {
             displayName: typeof body.displayName === "string"
               ? body.displayName
@@ -279,6 +285,16 @@ export function usersRoutes(deps: UsersDeps): Hono {
     }
     const v = parsed.data;
     const confirmed = v.confirm === "yes";
+    if (v.kind === "sso" && ssoProviders.length === 0) {
+      // Nobody could sign in with the invitation: say so, change nothing.
+      return await formAgain(
+        409,
+        t(
+          lang,
+          actor.role === "owner" ? "error.no_sso.owner" : "error.no_sso",
+        ),
+      );
+    }
     let result: Awaited<ReturnType<typeof inviteUser>>;
     try {
       result = await inviteUser(db, actor, {
@@ -317,11 +333,16 @@ export function usersRoutes(deps: UsersDeps): Hono {
       t(lang, "confirm.title"),
       ConfirmPage({
         lang,
-        question: t(lang, "confirm.invite", {
-          name: result.user.displayName,
-          email: result.user.email,
-          role: result.user.role,
-        }),
+        question: t(
+          lang,
+          v.kind === "local" ? "confirm.invite.local" : "confirm.invite",
+          {
+            name: result.user.displayName,
+            email: result.user.email,
+            role: roleName(lang, result.user.role),
+            providers: ssoProviders.map((p) => p.label).join(", "),
+          },
+        ),
         notes: stores ? [t(lang, "confirm.invite.stores", { stores })] : [],
         action: "/users/invite",
         fields: [
@@ -405,8 +426,8 @@ export function usersRoutes(deps: UsersDeps): Hono {
     question: (r) =>
       t(lang, "confirm.role", {
         name: r.user.displayName,
-        from: r.from,
-        to: r.to,
+        from: roleName(lang, r.from),
+        to: roleName(lang, r.to),
       }),
     done: "role",
   }));
@@ -444,7 +465,7 @@ export function usersRoutes(deps: UsersDeps): Hono {
     question: (r) =>
       t(lang, "confirm.enable", {
         name: r.user.displayName,
-        role: r.user.role,
+        role: roleName(lang, r.user.role),
       }),
     done: "enable",
   }));
@@ -525,7 +546,10 @@ export function usersRoutes(deps: UsersDeps): Hono {
         }
         return line.storeId
           ? t(lang, "confirm.review.confirmGrant", { name, store })
-          : t(lang, "confirm.review.confirmRole", { name, role: line.role });
+          : t(lang, "confirm.review.confirmRole", {
+            name,
+            role: roleName(lang, line.role),
+          });
       },
       danger: decision === "revoke",
       done: () => "/access-review?done=decide",

@@ -68,6 +68,7 @@ const en = {
   "nav.allStores": "All my stores",
   "nav.language": "Language",
   "nav.switch": "Switch",
+  "nav.skip": "Skip to content",
   "home.title": "Dashboard",
   "home.intro":
     "Custodian syncs the company's own Amazon stores and shows that data to staff by job role, enforcing every promise of the Data Policy.",
@@ -77,6 +78,17 @@ const en = {
   "policy.vault": "Credentials and buyer data encrypted in the vault",
   "policy.retention": "Retention and purge on the policy's clock",
   "policy.audit": "An append-only, hash-chained audit trail",
+  "error.403.title": "You do not have permission",
+  "error.403.body":
+    "This is a permission problem: the portal does not allow this request for your account.",
+  "error.403.permission":
+    "This is a permission problem: this page or action needs the permission “{permission}” ({code}), which your role, {role}, does not include. Ask an owner or an administrator if your job needs it.",
+  "error.403.permission.noRole":
+    "This is a permission problem: this page or action needs the permission “{permission}” ({code}).",
+  "error.403.network":
+    "This is a network restriction: your address is not on the staff IP allow-list, so the staff area is closed to it. Connect from an allowed network (for example the company VPN).",
+  "error.403.csrf":
+    "The form was sent from another site, or from a page that is no longer current. Reload the page and send the form again.",
   "error.404.title": "Page not found",
   "error.404.body":
     "There is no page at this address, or you do not have access to it.",
@@ -94,6 +106,8 @@ const en = {
   "auth.signin.sso": "Single sign-on",
   "auth.signin.with": "Sign in with",
   "auth.signin.local": "Break-glass local account",
+  "auth.signin.localHelp":
+    "For emergencies, when single sign-on is unavailable, and for the first owner: an account an owner created, signed in with a password and an authenticator app (or a recovery code).",
   "auth.signin.submit": "Sign in",
   "auth.signin.failed":
     "Sign-in failed. Check the e-mail, password and code, or ask an administrator for an invitation.",
@@ -160,7 +174,12 @@ const en = {
   "auth.signout.everywhere": "Sign out everywhere",
   "roles.title": "Roles and permissions",
   "roles.intro":
-    "Access by job role (Data Policy §5). Rows are permissions, columns are roles; below, what each address requires.",
+    "Access by job role (Data Policy §5). Rows are permissions, columns are roles; hover a role for what it is for.",
+  "roles.auditorDetails": "Details for auditors",
+  "roles.auditorDetails.intro":
+    "Every address of the portal and the permission it requires, as the access guard enforces them (routes/route_access.ts). An address missing from this table is served to nobody.",
+  "roles.yes": "yes",
+  "roles.no": "no",
   "roles.permission": "Permission",
   "roles.allStores": "Every store without a grant",
   "roles.routes": "Routes",
@@ -233,6 +252,7 @@ const en = {
   "audit.action": "Action",
   "audit.store": "Store",
   "audit.anyStore": "Any store",
+  "audit.anyActor": "Anyone",
   "audit.from": "From",
   "audit.to": "To",
   "audit.filter": "Filter",
@@ -274,6 +294,9 @@ const en = {
   "stores.marketplaces": "Marketplaces",
   "stores.noMarketplaces": "No marketplace registered.",
   "stores.data": "Data held (row counts)",
+  "stores.data.rows": "Rows held",
+  "stores.data.note":
+    "The rows this store holds now, per data category. A sync run counts the rows it wrote, updates included, so the numbers on the Sync pages add up to more than what is held.",
   "stores.brand": "Brand (if registered)",
   "stores.register.title": "Register an own seller account",
   "stores.register.intro":
@@ -302,6 +325,29 @@ const en = {
   "disconnect.choice.delete": "Delete now",
   "disconnect.choice.archive": "Archive (encrypted)",
   "disconnect.choice.keep": "Keep until its retention rule",
+  "disconnect.explain.delete":
+    "The rows are deleted from the database now; nothing of them remains to read.",
+  "disconnect.explain.archive":
+    "The rows are written to an encrypted file and deleted from the database; only an owner can download the file, giving a reason that is recorded.",
+  "disconnect.explain.keep":
+    "The rows stay, readable as before by those granted the store, and are deleted automatically when the Data Policy's retention rule for them ends (§9): buyer personal data at most 30 days after delivery, API logs after at least 90 days, everything else once no longer needed for business, audit, reconciliation or legal reasons.",
+  "disconnect.retention.pii":
+    "Retention: at most 30 days after delivery; never archived.",
+  "disconnect.retention.logs":
+    "Retention: at least 90 days, then purged; always kept until then.",
+  "disconnect.retention.need":
+    "Retention: while needed for business, audit, reconciliation or legal compliance.",
+  "disconnect.confirm.category": "{category}: {action} ({rows} rows)",
+  "disconnect.step.syncs":
+    "Synchronisation stopped at {at}; {cancelled} queued runs cancelled.",
+  "disconnect.step.tokens": "{count} stored tokens deleted at {at}.",
+  "disconnect.step.delete": "{category}: {rows} rows deleted at {at}.",
+  "disconnect.step.archive":
+    "{category}: {rows} rows archived (encrypted) and deleted at {at}.",
+  "disconnect.step.keep":
+    "{category}: {rows} rows kept until their retention rule ({at}).",
+  "disconnect.step.backups":
+    "Backups containing the store marked restricted at {at}.",
   "disconnect.reason": "Reason",
   "disconnect.review": "Review",
   "disconnect.confirm.title": "Confirm the disconnection",
@@ -321,6 +367,7 @@ const en = {
   "disconnect.problem.already_disconnected":
     "The store is disconnected already.",
   "disconnect.records": "Disconnection records",
+  "disconnect.records.none": "This store has never been disconnected.",
   "disconnect.start": "Disconnect this store",
   "apps.problem.api": "API: choose SP-API or Ads API.",
   "apps.problem.name": "Name: 2 to 80 characters, without control characters.",
@@ -414,6 +461,7 @@ const zhCN: Record<MessageKey, string> = {
   "nav.allStores": "我的全部店铺",
   "nav.language": "语言",
   "nav.switch": "切换",
+  "nav.skip": "跳到正文",
   "home.title": "仪表盘",
   "home.intro":
     "Custodian 同步公司自有的亚马逊店铺，并按岗位角色向员工展示数据，落实数据政策的每一项承诺。",
@@ -423,6 +471,15 @@ const zhCN: Record<MessageKey, string> = {
   "policy.vault": "凭证与买家数据在保险库中加密",
   "policy.retention": "按政策时限保留与清除",
   "policy.audit": "只可追加、哈希链接的审计记录",
+  "error.403.title": "您没有权限",
+  "error.403.body": "这是权限问题：门户不允许您的账户发出此请求。",
+  "error.403.permission":
+    "这是权限问题：此页面或操作需要权限“{permission}”（{code}），而您的角色“{role}”不包含该权限。如工作需要，请联系所有者或管理员。",
+  "error.403.permission.noRole":
+    "这是权限问题：此页面或操作需要权限“{permission}”（{code}）。",
+  "error.403.network":
+    "这是网络限制：您的地址不在员工 IP 允许列表中，因此无法访问员工区域。请从允许的网络（例如公司 VPN）连接。",
+  "error.403.csrf": "表单来自其他网站或已过期的页面。请刷新页面后重新提交。",
   "error.404.title": "页面不存在",
   "error.404.body": "此地址没有页面，或您无权访问。",
   "error.500.title": "出现错误",
@@ -438,6 +495,8 @@ const zhCN: Record<MessageKey, string> = {
   "auth.signin.sso": "单点登录",
   "auth.signin.with": "使用以下方式登录：",
   "auth.signin.local": "应急本地账户",
+  "auth.signin.localHelp":
+    "用于单点登录不可用时的紧急情况，以及首位所有者：由所有者创建的账户，使用密码和身份验证器应用（或恢复码）登录。",
   "auth.signin.submit": "登录",
   "auth.signin.failed":
     "登录失败。请检查邮箱、密码和验证码，或请管理员发送邀请。",
@@ -494,7 +553,12 @@ const zhCN: Record<MessageKey, string> = {
   "auth.signout.everywhere": "退出所有设备",
   "roles.title": "角色与权限",
   "roles.intro":
-    "按岗位角色授权（数据政策第 5 条）。行为权限，列为角色；下方为每个地址所需的权限。",
+    "按岗位角色授权（数据政策第 5 条）。行为权限，列为角色；将鼠标悬停在角色上可查看其用途。",
+  "roles.auditorDetails": "审计详情",
+  "roles.auditorDetails.intro":
+    "门户的每个地址及其所需权限，由访问守卫强制执行（routes/route_access.ts）。未列入此表的地址不向任何人提供。",
+  "roles.yes": "是",
+  "roles.no": "否",
   "roles.permission": "权限",
   "roles.allStores": "无需授权即可访问所有店铺",
   "roles.routes": "路由",
@@ -560,6 +624,7 @@ const zhCN: Record<MessageKey, string> = {
   "audit.action": "操作",
   "audit.store": "店铺",
   "audit.anyStore": "全部店铺",
+  "audit.anyActor": "所有人",
   "audit.from": "开始",
   "audit.to": "结束",
   "audit.filter": "筛选",
@@ -598,6 +663,9 @@ const zhCN: Record<MessageKey, string> = {
   "stores.marketplaces": "站点",
   "stores.noMarketplaces": "未登记站点。",
   "stores.data": "持有数据（行数）",
+  "stores.data.rows": "持有行数",
+  "stores.data.note":
+    "此店铺当前按数据类别持有的行数。同步运行计的是写入的行数（包括更新），因此同步页面上的数字合计会大于持有的行数。",
   "stores.brand": "品牌（如已注册）",
   "stores.register.title": "登记自有卖家账户",
   "stores.register.intro":
@@ -623,6 +691,23 @@ const zhCN: Record<MessageKey, string> = {
   "disconnect.choice.delete": "立即删除",
   "disconnect.choice.archive": "归档（加密）",
   "disconnect.choice.keep": "保留至保留期规则",
+  "disconnect.explain.delete": "立即从数据库删除这些行，不再保留可读取的内容。",
+  "disconnect.explain.archive":
+    "这些行写入加密文件后从数据库删除；只有所有者说明理由（将被记录）后才能下载该文件。",
+  "disconnect.explain.keep":
+    "这些行继续保留，已获授权的人员仍可照常查看，并在数据政策规定的保留期结束时自动删除（第 9 条）：买家个人数据最多保留至送达后 30 天，API 日志至少保留 90 天，其他数据在业务、审计、对账或法律上不再需要时删除。",
+  "disconnect.retention.pii": "保留期：最多至送达后 30 天；不可归档。",
+  "disconnect.retention.logs": "保留期：至少 90 天后清除；在此之前始终保留。",
+  "disconnect.retention.need": "保留期：业务、审计、对账或法律合规需要期间。",
+  "disconnect.confirm.category": "{category}：{action}（{rows} 行）",
+  "disconnect.step.syncs":
+    "同步已于 {at} 停止；已取消 {cancelled} 个排队的运行。",
+  "disconnect.step.tokens": "已于 {at} 删除 {count} 个存储的令牌。",
+  "disconnect.step.delete": "{category}：已于 {at} 删除 {rows} 行。",
+  "disconnect.step.archive":
+    "{category}：已于 {at} 将 {rows} 行加密归档并删除。",
+  "disconnect.step.keep": "{category}：{rows} 行保留至其保留期规则（{at}）。",
+  "disconnect.step.backups": "包含该店铺的备份已于 {at} 标记为受限。",
   "disconnect.reason": "原因",
   "disconnect.review": "检查",
   "disconnect.confirm.title": "确认断开连接",
@@ -638,6 +723,7 @@ const zhCN: Record<MessageKey, string> = {
   "disconnect.problem.reason_text": "原因不能包含控制字符（例如 NUL）。",
   "disconnect.problem.already_disconnected": "该店铺已断开连接。",
   "disconnect.records": "断开连接记录",
+  "disconnect.records.none": "此店铺从未断开连接。",
   "disconnect.start": "断开此店铺",
   "apps.problem.api": "API：请选择 SP-API 或广告 API。",
   "apps.problem.name": "名称：2 至 80 个字符，不含控制字符。",

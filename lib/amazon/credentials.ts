@@ -150,6 +150,8 @@ export async function saveStoreRefreshToken(
     issuedAt: input.issuedAt,
     authorizationExpiresAt,
     lastRotatedAt: input.issuedAt,
+    // Saved right after Amazon accepted it (code exchange or check): used.
+    lastUsedAt: input.issuedAt,
   };
   await tx.insert(storeCredentials).values(values).onConflictDoUpdate({
     target: [storeCredentials.storeId, storeCredentials.api],

@@ -7,7 +7,12 @@ import { cancelQueuedRunsTx } from "../sync/runs.ts";
 import { and, eq, sql } from "drizzle-orm";
 import { z } from "zod";
 import { isPlainText } from "../validation.ts";
-import { type Database, type Principal, rowsOf } from "../../db/client.ts";
+import {
+  type Database,
+  type Principal,
+  rowsOf,
+  type Tx,
+} from "../../db/client.ts";
 import { storeDisconnections, stores } from "../../db/schema.ts";
 import { deleteStoreCredentials } from "../amazon/credentials.ts";
 import { recordAuditInTx } from "../security/audit.ts";
@@ -463,25 +468,39 @@ export async function disconnectionPreview(
       eq(stores.id, storeId),
     );
     if (!store) return null;
-    const counts = await countStoreRows(
-      tx,
-      storeId,
-      CATEGORY_NAMES.flatMap((c) => DATA_CATEGORIES[c]),
-    );
-    const categories = [];
-    for (const category of CATEGORY_NAMES) {
-      const rows = DATA_CATEGORIES[category].reduce(
-        (sum, table) => sum + counts[table],
-        0,
-      );
-      categories.push({
-        category,
-        tables: [...DATA_CATEGORIES[category]],
-        rows,
-      });
-    }
+    const rows = await countCategoriesTx(tx, storeId);
+    const categories = CATEGORY_NAMES.map((category) => ({
+      category,
+      tables: [...DATA_CATEGORIES[category]],
+      rows: rows[category],
+    }));
     return { storeName: store.name, categories };
   });
+}
+
+/**
+ * The rows a store holds now, per data category (the sum over the
+ * category's tables), in the caller's RLS-scoped transaction: counts only,
+ * one statement.
+ */
+export async function countCategoriesTx(
+  tx: Tx,
+  storeId: string,
+): Promise<Record<DataCategory, number>> {
+  const counts = await countStoreRows(
+    tx,
+    storeId,
+    CATEGORY_NAMES.flatMap((c) => DATA_CATEGORIES[c]),
+  );
+  return Object.fromEntries(
+    CATEGORY_NAMES.map((category) => [
+      category,
+      DATA_CATEGORIES[category].reduce(
+        (sum, table) => sum + counts[table],
+        0,
+      ),
+    ]),
+  ) as Record<DataCategory, number>;
 }
 
 /** The actions each category allows, from choicesSchema. */
@@ -560,6 +579,50 @@ export function stepsForDisplay(steps: unknown): unknown {
     ]),
   );
   return { ...s, categories };
+}
+
+/** A record's steps as plain data for the pages: what was done, when. */
+export interface DisconnectionSummary {
+  syncsStoppedAt: string | null;
+  queuedCancelled: number;
+  tokensDeletedAt: string | null;
+  tokensDeleted: number;
+  categories: {
+    category: DataCategory;
+    action: string;
+    at: string;
+    /** Rows the step touched, summed over the category's tables. */
+    rows: number;
+    /** The archive's file name (never its path). */
+    file: string | null;
+  }[];
+  backupsRestrictedAt: string | null;
+}
+
+/**
+ * The steps of a disconnection, summed per category, for people to read
+ * (counts only; an archive by its file name, never its path).
+ */
+export function summarizeSteps(steps: unknown): DisconnectionSummary {
+  const s = (steps ?? {}) as Steps;
+  return {
+    syncsStoppedAt: s.syncsStopped?.at ?? null,
+    queuedCancelled: s.syncsStopped?.queuedCancelled ?? 0,
+    tokensDeletedAt: s.tokens?.at ?? null,
+    tokensDeleted: s.tokens?.deleted ?? 0,
+    categories: CATEGORY_NAMES.flatMap((category) => {
+      const c = s.categories?.[category];
+      if (!c) return [];
+      return [{
+        category,
+        action: c.action,
+        at: c.at,
+        rows: Object.values(c.rows ?? {}).reduce((a, b) => a + b, 0),
+        file: c.file ? c.file.slice(c.file.lastIndexOf("/") + 1) : null,
+      }];
+    }),
+    backupsRestrictedAt: s.backups?.at ?? null,
+  };
 }
 
 /** The archived categories of a record. */

@@ -414,8 +414,11 @@ const touchKey = (userId: string) => ["grant_use_touch", userId] as const;
 /**
  * Records that `principal` used their access today: stamps last_used_at on
  * each of their store grants and last_seen_at on their account, at most
- * once per user per UTC day (a KV key throttles it), so that the review's
- * "unused for 90 days" reflects real use. Returns whether it wrote.
+ * once per user per UTC day and set of stores (a KV key throttles it), so
+ * that the review's "unused for 90 days" reflects real use. A grant made
+ * after today's first request changes the set, so its first use is
+ * recorded too (not "Never" until tomorrow). The pages show these as a
+ * day. Returns whether it wrote.
  *
  * @example
  * app.use(async (c, next) => {
@@ -430,7 +433,9 @@ export async function touchGrantUse(
   principal: StaffPrincipal,
   now: Date,
 ): Promise<boolean> {
-  const day = now.toISOString().slice(0, 10);
+  const day = `${now.toISOString().slice(0, 10)}|${
+    storeSetHash(principal.storeIds)
+  }`;
   const key = touchKey(principal.userId);
   const seen = await kv.get<string>(key);
   if (seen.value === day) return false;
@@ -450,6 +455,16 @@ export async function touchGrantUse(
 }
 
 // ── Internals ───────────────────────────────────────────────────────────────
+
+/** A short fingerprint of a set of store ids (FNV-1a over the sorted ids). */
+function storeSetHash(storeIds: readonly string[]): string {
+  let h = 0x811c9dc5;
+  for (const ch of [...storeIds].sort().join(",")) {
+    h ^= ch.charCodeAt(0);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return `${storeIds.length}.${h.toString(36)}`;
+}
 
 function requireReview(actor: StaffPrincipal) {
   if (!actor.permissions.has("access.review")) {

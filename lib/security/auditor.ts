@@ -1,12 +1,17 @@
 // What an auditor does with the trail (Data Policy §8), each act itself
 // audited: exporting it as CSV (recorded before any row leaves) and
-// verifying its hash chain (recorded with the result).
+// verifying its hash chain (recorded with the result); and the page's read
+// model, which names people instead of ids.
+import { asc } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
+import { staffUsers } from "../../db/schema.ts";
 import {
   auditChainIntact,
   type AuditChainReport,
   auditCsv,
   type AuditFilter,
+  type AuditRow,
+  listAudit,
   recordAudit,
   type RequestMeta,
   streamAudit,
@@ -65,4 +70,37 @@ export async function verifyAuditTrail(
     details: { ...report },
   });
   return report;
+}
+
+/** A staff member as the audit page names them. */
+export interface AuditPerson {
+  id: string;
+  displayName: string;
+  email: string;
+}
+
+/**
+ * A page of the trail for people to read: the events (as listAudit), the
+ * staff members they name — as actor, as target or in a detail — so the page
+ * shows names and e-mail addresses instead of ids, and every staff member
+ * for the actor filter.
+ */
+export async function auditPageFor(
+  db: Database,
+  principal: StaffPrincipal,
+  filter: AuditFilter,
+  page: { before?: number; limit: number },
+): Promise<{
+  rows: AuditRow[];
+  nextBefore: number | null;
+  people: AuditPerson[];
+}> {
+  const { rows, nextBefore } = await listAudit(db, principal, filter, page);
+  const people = await db.asUser(principal, (tx) =>
+    tx.select({
+      id: staffUsers.id,
+      displayName: staffUsers.displayName,
+      email: staffUsers.email,
+    }).from(staffUsers).orderBy(asc(staffUsers.displayName)));
+  return { rows, nextBefore, people };
 }

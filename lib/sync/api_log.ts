@@ -1,7 +1,7 @@
 // The API log as staff read it (Data Policy §8 abuse monitoring, §9 logs
 // kept ≥ 90 days): one row per outbound call — time, API, operation, HTTP
 // status, latency, attempts, request id, rate limit, error code; never a
-// token or a body. Newest first, keyset pages on id, in the caller's
+// token or a body. Newest first, keyset pages on (time, id), in the caller's
 // RLS-scoped transaction.
 import { and, desc, eq, gte, isNull, lt, or, type SQL } from "drizzle-orm";
 import type { Database, Principal, Tx } from "../../db/client.ts";
@@ -15,21 +15,42 @@ export interface ApiLogFilter {
   /** "ok" (2xx), "client" (4xx), "throttled" (429), "server" (5xx), "failed" (no answer). */
   outcome?: "ok" | "client" | "throttled" | "server" | "failed";
   operation?: string;
-  beforeId?: number;
+  /** Keyset: calls strictly before this one in (time, id) order. */
+  before?: ApiLogCursor;
   limit: number;
 }
 
-/** A page of log rows and the id to continue before. */
+/** Where a page of the log ends: the last call's time and id. */
+export interface ApiLogCursor {
+  at: Date;
+  id: number;
+}
+
+/**
+ * A page of log rows, newest first in strict (time, id) order, and the
+ * cursor of the next (older) page. Calls are logged in batches after they
+ * end, so ids do not follow time: the order and the cursor are on both.
+ */
 export async function listApiLog(
   tx: Tx,
   storeId: string,
   f: ApiLogFilter,
-): Promise<{ rows: ApiLogRow[]; next: number | null }> {
+): Promise<{ rows: ApiLogRow[]; next: ApiLogCursor | null }> {
   const s = apiRequestLog.httpStatus;
   const where: SQL[] = [eq(apiRequestLog.storeId, storeId)];
   if (f.api) where.push(eq(apiRequestLog.api, f.api));
   if (f.operation) where.push(eq(apiRequestLog.operation, f.operation));
-  if (f.beforeId) where.push(lt(apiRequestLog.id, f.beforeId));
+  if (f.before) {
+    where.push(
+      or(
+        lt(apiRequestLog.at, f.before.at),
+        and(
+          eq(apiRequestLog.at, f.before.at),
+          lt(apiRequestLog.id, f.before.id),
+        ),
+      )!,
+    );
+  }
   switch (f.outcome) {
     case "ok":
       where.push(and(gte(s, 200), lt(s, 300))!);
@@ -48,11 +69,13 @@ export async function listApiLog(
       break;
   }
   const rows = await tx.select().from(apiRequestLog).where(and(...where))
-    .orderBy(desc(apiRequestLog.id)).limit(f.limit + 1);
+    .orderBy(desc(apiRequestLog.at), desc(apiRequestLog.id))
+    .limit(f.limit + 1);
   const page = rows.slice(0, f.limit);
+  const last = page.at(-1);
   return {
     rows: page,
-    next: rows.length > f.limit ? page[page.length - 1].id : null,
+    next: rows.length > f.limit && last ? { at: last.at, id: last.id } : null,
   };
 }
 
@@ -66,7 +89,7 @@ export async function storeApiLog(
   storeId: string,
   f: ApiLogFilter,
 ): Promise<
-  { store: SyncStore; rows: ApiLogRow[]; next: number | null } | null
+  { store: SyncStore; rows: ApiLogRow[]; next: ApiLogCursor | null } | null
 > {
   return await db.asUser(principal, async (tx) => {
     const store = await findSyncStoreTx(tx, storeId);

@@ -20,6 +20,24 @@ export class ClientError extends HTTPException {
   }
 }
 
+/** Why a request was forbidden (403); the error page says it in words. */
+export type ForbiddenReason = "permission" | "network" | "csrf" | "undeclared";
+
+/**
+ * A 403 with its reason: a permission the person's role lacks (named), an
+ * address outside the staff IP allow-list, a cross-site form, or a route
+ * nobody declared.
+ */
+export class Forbidden extends HTTPException {
+  constructor(
+    readonly reason: ForbiddenReason,
+    readonly permission?: string,
+  ) {
+    super(403, { message: `forbidden: ${reason}` });
+    this.name = "Forbidden";
+  }
+}
+
 /** The SQLSTATE of a database error, looked for along the `cause` chain. */
 export function sqlStateOf(err: unknown): string | null {
   let e: unknown = err;
@@ -34,6 +52,8 @@ export function sqlStateOf(err: unknown): string | null {
 export interface ErrorAnswer {
   status: number;
   reason?: ClientErrorReason;
+  /** Set for a 403: why, and the permission that was missing. */
+  forbidden?: { reason: ForbiddenReason; permission?: string };
   /** Set when a database data exception was turned into a 400. */
   sqlState?: string;
 }
@@ -48,6 +68,12 @@ export interface ErrorAnswer {
 export function classifyError(err: unknown): ErrorAnswer {
   if (err instanceof ClientError) {
     return { status: err.status, reason: err.reason };
+  }
+  if (err instanceof Forbidden) {
+    return {
+      status: 403,
+      forbidden: { reason: err.reason, permission: err.permission },
+    };
   }
   if (err instanceof HTTPException) return { status: err.status };
   const state = sqlStateOf(err);

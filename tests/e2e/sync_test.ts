@@ -62,7 +62,9 @@ Deno.test(`browser (${testEngine}): run a sync now and watch it finish`, async (
     await row.getByRole("button", { name: "Run now" }).click();
     await page.getByText("Queued. The run starts in a moment.").waitFor();
     // htmx polls the status table until the run has finished.
-    await row.locator("mark.status-succeeded").waitFor({ timeout: 60_000 });
+    await row.locator('.badge[data-state="succeeded"]').waitFor({
+      timeout: 60_000,
+    });
     await row.getByRole("link").click();
     await page.locator("h1").getByText("Orders and items").waitFor();
     const detail = (await page.locator("main").textContent())!;
@@ -74,7 +76,9 @@ Deno.test(`browser (${testEngine}): run a sync now and watch it finish`, async (
     );
     assert.ok(
       detail.includes(
-        `${run.rowsInserted} / ${run.rowsUpdated} / ${run.rowsSkipped}`,
+        [run.rowsInserted, run.rowsUpdated, run.rowsSkipped].map((n) =>
+          n.toLocaleString("en")
+        ).join(" / "),
       ),
       "the page shows the run's counters",
     );

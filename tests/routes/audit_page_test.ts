@@ -40,7 +40,9 @@ Deno.test(`audit page (${testEngine}): an auditor pages through every store's ev
   assert.ok(next, "a link to older events");
   const second = await (await get(`?${next.replaceAll("&amp;", "&")}`)).text();
   const ids = (text: string) =>
-    [...text.matchAll(/<tr><td>(\d+)<\/td>/g)].map((m) => Number(m[1]));
+    [...text.matchAll(/<tr><td class="num">([\d,]+)<\/td>/g)].map((m) =>
+      Number(m[1].replaceAll(",", ""))
+    );
   const all = [...ids(html), ...ids(second)];
   assert.equal(new Set(all).size, all.length, "no row twice");
   assert.equal(all.length, 60);
@@ -137,4 +139,53 @@ Deno.test(`audit page (${testEngine}): verify compares the trail with the last c
     ),
   );
   assert.equal(row.outcome, "failure");
+});
+
+Deno.test(`audit page (${testEngine}): actors and the people an event names by name and e-mail, outcomes in words, never a user id`, async () => {
+  await using s = await openTestApp();
+  const auditor = await makeStaff(s, "auditor");
+  const admin = await makeStaff(s, "admin", { email: "mei.chen@example.test" });
+  const person = await makeStaff(s, "viewer", {
+    email: "li.wei@example.test",
+  });
+  await recordAudit(s.t.db, { userId: admin.id, storeIds: [] }, {
+    actorType: "staff",
+    actorId: admin.id,
+    action: "user.role.change",
+    target: person.id,
+    outcome: "success",
+    details: { userId: person.id, from: "viewer", to: "finance" },
+  });
+  await recordAudit(s.t.db, null, {
+    actorType: "anonymous",
+    action: "access.denied.anonymous",
+    target: "GET /audit",
+    outcome: "denied",
+  });
+  for (
+    const [lang, words] of [
+      ["en", ["Succeeded", "Denied", "Not signed in", "Anyone"]],
+      ["zh-CN", ["成功", "已拒绝", "未登录", "所有人"]],
+    ] as const
+  ) {
+    const html = await (await s.app.request(`${ORIGIN}/audit`, {
+      headers: { cookie: auditor.cookie, "accept-language": lang },
+    })).text();
+    const table = html.slice(html.indexOf("<table"));
+    assert.match(table, /mei\.chen@example\.test/);
+    assert.match(table, /li\.wei@example\.test/);
+    for (const id of [admin.id, person.id]) {
+      assert.ok(!table.includes(id), `${lang}: no user id in the table`);
+    }
+    for (const w of words) assert.ok(html.includes(w), `${lang}: ${w}`);
+  }
+  // The actor filter chooses people by name; it filters by their id.
+  const html = await (await s.app.request(`${ORIGIN}/audit?actor=${admin.id}`, {
+    headers: { cookie: auditor.cookie },
+  })).text();
+  assert.match(
+    html,
+    new RegExp(`<option value="${admin.id}" selected>Test admin \\d+ &lt;mei`),
+  );
+  assert.doesNotMatch(html.slice(html.indexOf("<table")), /Not signed in/);
 });

@@ -58,6 +58,11 @@ Deno.test(`connect pages (${testEngine}): Seller Central round trip and a refuse
     const storePage = await (await get(`/stores/${storeId}`)).text();
     assert.match(storePage, /Authorize in Seller Central/);
     assert.match(storePage, /Inventory and Order Tracking/);
+    assert.doesNotMatch(
+      storePage,
+      /Disconnect this store/,
+      "never connected, holds nothing: nothing to disconnect",
+    );
 
     const start = await get(
       `/stores/${storeId}/connect/website?appId=${appId}`,
@@ -78,7 +83,11 @@ Deno.test(`connect pages (${testEngine}): Seller Central round trip and a refuse
     assert.match(await replay.text(), /not valid/);
 
     const after = await (await get(`/stores/${storeId}`)).text();
-    assert.match(after, /<td>website<\/td>/);
+    assert.match(after, /<td>Authorized in Seller Central<\/td>/);
+    // Connected: the connect forms are gone, Disconnect is offered.
+    assert.doesNotMatch(after, /Authorize in Seller Central</);
+    assert.doesNotMatch(after, /name="refreshToken"/);
+    assert.match(after, /Disconnect this store/);
     assert.ok(!after.includes(creds.refreshToken), "no token on the page");
     assert.doesNotMatch(after, /Atza\|/);
 

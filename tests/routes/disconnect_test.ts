@@ -59,7 +59,10 @@ Deno.test(`disconnect page (${testEngine}): choose, confirm, and the queued job 
       });
     const bad = await post({ buyer_pii: "archive" });
     assert.equal(bad.status, 400);
-    assert.match(await bad.text(), /Choose an allowed action for: buyer_pii/);
+    assert.match(
+      await bad.text(),
+      /Choose an allowed action for: Buyer personal data/,
+    );
 
     const review = await post({});
     assert.equal(review.status, 200);

@@ -32,12 +32,9 @@ Deno.test("permissionsGating: the permissions some route requires, nothing else"
 /** The matrix row of each permission, as HTML. */
 function rows(html: string): Map<string, string> {
   const out = new Map<string, string>();
-  for (
-    const m of html.matchAll(
-      /<th scope="row"><code>([^<]+)<\/code>(.*?)<\/th>/gs,
-    )
-  ) {
-    out.set(m[1], m[2]);
+  for (const m of html.matchAll(/<th scope="row">(.*?)<\/th>/gs)) {
+    const code = /<code>([^<]+)<\/code>/.exec(m[1]);
+    if (code) out.set(code[1], m[1]);
   }
   return out;
 }
@@ -66,6 +63,32 @@ Deno.test(`roles page (${testEngine}): permissions no route requires are "not us
     assert.equal(
       incidents[1],
       lang === "en" ? "incident response" : "事件响应",
+    );
+  }
+});
+
+Deno.test(`roles page (${testEngine}): the matrix first, in words; the route table behind "Details for auditors"`, async () => {
+  await using s = await openTestApp();
+  const owner = await makeStaff(s, "owner");
+  for (
+    const [lang, words] of [
+      ["en", ["Owner", "Customer support", "Details for auditors"]],
+      ["zh-CN", ["所有者", "客户支持", "审计详情"]],
+    ] as const
+  ) {
+    const res = await s.app.request("http://127.0.0.1:8000/admin/roles", {
+      headers: { cookie: owner.cookie, "accept-language": lang },
+    });
+    const html = await res.text();
+    for (const w of words) assert.ok(html.includes(w), `${lang}: ${w}`);
+    const matrix = html.indexOf('class="striped matrix"');
+    const details = html.indexOf('<details id="auditor-details">');
+    const routes = html.indexOf("<code>GET /admin/roles</code>");
+    assert.ok(matrix > 0 && matrix < details, "the matrix comes first");
+    assert.ok(details < routes, "the route table is inside the disclosure");
+    assert.ok(
+      !/<details id="auditor-details" open/.test(html),
+      "closed by default",
     );
   }
 });

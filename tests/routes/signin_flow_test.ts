@@ -15,7 +15,7 @@ import { rowsOf } from "../../db/client.ts";
 import { registerStore } from "../../db/maintenance.ts";
 import { localCredentials, staffUsers } from "../../db/schema.ts";
 import { saveApp } from "../../lib/amazon/credentials.ts";
-import { startSandbox } from "../../lib/amazon/sandbox/server.ts";
+import { startSandbox } from "../../sandbox/testing.ts";
 import { createSession } from "../../lib/security/sessions.ts";
 import { setPassword } from "../../lib/security/local_accounts.ts";
 import { issueFirstOwnerToken } from "../../lib/security/staff.ts";

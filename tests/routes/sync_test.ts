@@ -154,13 +154,63 @@ Deno.test(`jobs page (${testEngine}): admins change, pause and reset schedules; 
   assert.equal(res.status, 200);
   assert.match(await res.text(), /sync\.inventory/);
 
+  // A bad schedule: back to the jobs page (its address), the value as
+  // typed in its field and the problem beside it; nothing saved.
   res = await s.app.request(
     `${ORIGIN}/admin/jobs/sync.inventory`,
     form(admin.cookie, { schedule: "99 * * * *", enabled: "on" }),
   );
-  assert.equal(res.status, 400);
-  assert.match(await res.text(), /not a valid cron expression/);
+  assert.equal(res.status, 303);
+  const back = res.headers.get("location")!;
+  assert.match(back, /^\/admin\/jobs\?/);
   assert.equal((await ownerOf(s.t.db).select().from(jobSchedules)).length, 0);
+  res = await s.app.request(`${ORIGIN}${back}`, {
+    headers: { cookie: admin.cookie },
+  });
+  assert.equal(res.status, 200);
+  let html = await res.text();
+  const jobRow = html.match(/<tr id="job-inventory".*?<\/tr>/s)![0];
+  assert.match(jobRow, /name="schedule" value="99 \* \* \* \*"/);
+  assert.match(
+    jobRow,
+    /aria-invalid="true" aria-describedby="job-inventory-error"/,
+  );
+  assert.match(
+    jobRow,
+    /id="job-inventory-error"[^>]*>Not saved: This is not a valid cron expression\./,
+  );
+  assert.doesNotMatch(
+    html.replace(jobRow, ""),
+    /aria-invalid/,
+    "only that job's field",
+  );
+  res = await s.app.request(
+    `${ORIGIN}/admin/jobs/sync.sales_traffic`,
+    form(admin.cookie, { schedule: "*/5 * * * *" }),
+  );
+  res = await s.app.request(`${ORIGIN}${res.headers.get("location")}`, {
+    headers: { cookie: admin.cookie, "accept-language": "zh-CN" },
+  });
+  assert.match(
+    await res.text(),
+    /此计划每 5 分钟运行一次；销售和流量两次运行之间至少需要 60 分钟。/,
+  );
+
+  // Schedules in words; the cron expression only for those who edit it.
+  html = await (await s.app.request(`${ORIGIN}/admin/jobs`, {
+    headers: { cookie: admin.cookie },
+  })).text();
+  assert.match(
+    html,
+    /title="Cron expression \(UTC\): \*\/15 \* \* \* \*">Every 15 minutes</,
+  );
+  assert.match(html, />Every Monday at 07:30 UTC</);
+  html = await (await s.app.request(`${ORIGIN}/admin/jobs`, {
+    headers: { cookie: ops.cookie },
+  })).text();
+  assert.match(html, />Every 15 minutes</);
+  assert.doesNotMatch(html, /\*\/15 \* \* \* \*/, "no cron for non-admins");
+  assert.doesNotMatch(html, /name="schedule"/);
 
   res = await s.app.request(
     `${ORIGIN}/admin/jobs/sync.inventory`,
@@ -223,12 +273,14 @@ Deno.test(`api log page (${testEngine}): filters, pages, other stores 404, nothi
   assert.equal(r.status, 200);
   assert.equal(r.html.match(/req-\d+/g)?.length, 50, "a page holds 50");
   assert.match(r.html, /req-59/); // newest first
-  const next = r.html.match(/href="([^"]*before=\d+)"/)?.[1];
+  const next = r.html.match(/href="([^"]*before=[^"]+)" rel="next">Older calls/)
+    ?.[1];
   assert.ok(next);
   r = await get(
     next!.replace(`/stores/${a}/api-log`, "").replaceAll("&amp;", "&"),
   );
   assert.equal(r.html.match(/req-\d+/g)?.length, 10);
+  assert.doesNotMatch(r.html, /Older calls/, "the last page");
 
   r = await get("?outcome=throttled");
   const ids = [...r.html.matchAll(/req-(\d+)/g)].map((m) => Number(m[1]));
@@ -240,5 +292,51 @@ Deno.test(`api log page (${testEngine}): filters, pages, other stores 404, nothi
   );
   // Nonsense filters are ignored, not errors.
   assert.equal((await get("?api=ftp&outcome=<x>&before=-3")).status, 200);
+  assert.equal((await get("?before=2026-99-01T00:00:00Z_3")).status, 200);
   assert.equal((await get("", b)).status, 404);
+});
+
+Deno.test(`api log page (${testEngine}): strictly by time, then id, across pages, though ids do not follow time`, async () => {
+  await using s = await openTestApp();
+  const a = await makeStore(s, "Store A");
+  const ops = await makeStaff(s, "operations", { storeIds: [a] });
+  // Logged after each call ends: a long call started first gets a later id.
+  // 120 calls at 40 distinct times, inserted in a shuffled order.
+  const calls = Array.from({ length: 120 }, (_, i) => ({
+    storeId: a,
+    at: new Date(Date.UTC(2026, 10, 1, 0, 0, Math.floor(i / 3))),
+    api: "sp-api" as const,
+    operation: "searchOrders",
+    httpStatus: 200,
+    latencyMs: 100,
+    attempts: 1,
+    requestId: `call-${String(i).padStart(3, "0")}`,
+    rateLimit: null,
+    errorCode: null,
+  }));
+  const shuffled = calls.map((c, i) => ({ c, k: (i * 37) % 120 }))
+    .sort((x, y) => x.k - y.k).map((x) => x.c);
+  await s.t.db.asJob(a, (tx) => appendApiRequestLog(tx, shuffled));
+
+  const seen: { at: string; id: string }[] = [];
+  let href: string | null = `/stores/${a}/api-log`;
+  for (let pages = 0; href && pages < 10; pages++) {
+    const html: string = await (await s.app.request(`${ORIGIN}${href}`, {
+      headers: { cookie: ops.cookie },
+    })).text();
+    for (
+      const m of html.matchAll(
+        /<time datetime="([^"]+)">.*?<code>(call-\d+)<\/code>/gs,
+      )
+    ) seen.push({ at: m[1], id: m[2] });
+    href = html.match(/href="([^"]+)" rel="next"/)?.[1]?.replaceAll(
+      "&amp;",
+      "&",
+    ) ?? null;
+  }
+  assert.equal(seen.length, 120, "every call once, over three pages");
+  assert.equal(new Set(seen.map((x) => x.id)).size, 120);
+  for (let i = 1; i < seen.length; i++) {
+    assert.ok(seen[i - 1].at >= seen[i].at, `newest first at ${i}`);
+  }
 });

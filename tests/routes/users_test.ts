@@ -18,8 +18,12 @@ import { ReviewReminder } from "../../views/users/review_reminder.tsx";
 
 const ORIGIN = "http://127.0.0.1:8000";
 
+/** Single sign-on configured: invitations to it can be signed in with. */
 async function openUsersApp(): Promise<TestApp> {
-  return await openTestApp();
+  return await openTestApp({
+    GOOGLE_CLIENT_ID: "fake-google-client",
+    GOOGLE_CLIENT_SECRET: "fake-google-secret",
+  });
 }
 
 function get(s: TestApp, who: TestStaff | null, path: string, more = {}) {
@@ -231,7 +235,7 @@ Deno.test(`users routes (${testEngine}): invitation: form, refusal of a shared a
   const html = await ask.text();
   assert.match(
     html,
-    /Invite Li Wei &lt;li\.wei@example\.com&gt; as finance\?/,
+    /Invite Li Wei &lt;li\.wei@example\.com&gt; as Finance\? They sign in with single sign-on \(Google\)/,
   );
   assert.match(html, /Stores granted: Store A\./);
   const count = async () =>
@@ -281,7 +285,7 @@ Deno.test(`users routes (${testEngine}): role, grant and revoke are each confirm
   const ask = await post(s, admin, `${base}/role`, { role: "operations" });
   assert.match(
     await ask.text(),
-    /Change Test viewer \d+&#39;s role from viewer to operations\?/,
+    /Change Test viewer \d+&#39;s role from Viewer to Operations\?/,
   );
   assert.equal((await userRow(s, person.id)).role, "viewer");
   const ok = await post(s, admin, `${base}/role`, {

@@ -24,6 +24,18 @@ import {
   translator,
 } from "../../views/i18n.ts";
 import { syncMessages } from "../../views/sync/messages.ts";
+import { hasWord, word, wordMessages } from "../../views/words.ts";
+import {
+  apiRequestLog,
+  auditEvents,
+  staffUsers,
+  storeCredentials,
+  storeDisconnections,
+  stores,
+  syncRuns,
+} from "../../db/schema.ts";
+import { CATEGORY_NAMES } from "../../lib/policy/disconnection.ts";
+import { DATASETS } from "../../lib/sync/datasets/mod.ts";
 import {
   hasMessage as hasUsersMessage,
   t as usersT,
@@ -63,6 +75,7 @@ Deno.test("every catalogue: each English message in Chinese, same placeholders",
       general: catalogue.messages,
       users: usersMessages,
       sync: syncMessages,
+      words: wordMessages,
     })
   ) {
     const en = messages.en as Record<string, string>;
@@ -179,4 +192,33 @@ Deno.test("permissions, roles, features and SP-API role uses are words of the vi
   for (const r of SP_API_ROLES) {
     sayable((lang) => translator(lang)(`connect.why.${r.why}`), r.why);
   }
+});
+
+Deno.test("every state, trigger, role, data category and API has a word in both languages", () => {
+  const groups: Record<string, readonly string[]> = {
+    // "interrupted": a run cut short by a stop or a crash (issue #13).
+    run: [...syncRuns.status.enumValues, "interrupted"],
+    trigger: syncRuns.trigger.enumValues,
+    store: stores.status.enumValues,
+    disconnection: storeDisconnections.status.enumValues,
+    user: staffUsers.status.enumValues,
+    outcome: auditEvents.outcome.enumValues,
+    roleName: ROLES.map((r) => r.name),
+    category: CATEGORY_NAMES,
+    api: [
+      ...new Set([
+        ...DATASETS.map((d) => d.api),
+        ...apiRequestLog.api.enumValues,
+      ]),
+    ],
+    method: storeCredentials.method.enumValues,
+  };
+  for (const [group, codes] of Object.entries(groups)) {
+    for (const code of codes) {
+      assert.ok(hasWord(`${group}.${code}`), `${group}.${code}`);
+      sayable((lang) => word(lang, group, code), `${group}.${code}`);
+    }
+  }
+  assert.equal(word("zh-CN", "run", "interrupted"), "已中断");
+  assert.equal(word("en", "run", "later_state"), "later_state");
 });

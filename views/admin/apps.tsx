@@ -1,6 +1,7 @@
 // Amazon app credentials: status only. Values go in, and never come out.
 import type { Lang } from "../i18n.ts";
 import { translator } from "../i18n.ts";
+import { word } from "../words.ts";
 
 export interface AppRowView {
   id: string;
@@ -58,7 +59,7 @@ export function AppsPage(p: AppsPageProps) {
                     {a.applicationId && <br />}
                     {a.applicationId && <small>{a.applicationId}</small>}
                   </td>
-                  <td>{a.api}</td>
+                  <td>{word(p.lang, "api", a.api)}</td>
                   <td>{a.secretIssuedAt}</td>
                   <td class={a.dueSoon ? "error" : ""}>
                     {a.secretDueAt}
@@ -104,12 +105,12 @@ export function AppsPage(p: AppsPageProps) {
         <div class="grid">
           <label>
             API
-            <select name="api" required>
+            <select name="api">
               <option value="sp-api" selected={p.values?.api !== "ads"}>
-                Selling Partner API
+                {word(p.lang, "api", "sp-api")}
               </option>
               <option value="ads" selected={p.values?.api === "ads"}>
-                Advertising API
+                {word(p.lang, "api", "ads")}
               </option>
             </select>
           </label>

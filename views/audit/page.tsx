@@ -2,6 +2,16 @@
 // export what is shown as CSV.
 import type { Lang } from "../i18n.ts";
 import { translator } from "../i18n.ts";
+import { StateBadge } from "../badge.tsx";
+import { formatNumber } from "../format.ts";
+import { word } from "../words.ts";
+
+/** A staff member, as the page names them. */
+export interface AuditPersonView {
+  id: string;
+  displayName: string;
+  email: string;
+}
 
 export interface AuditRowView {
   id: number;
@@ -27,6 +37,8 @@ export interface AuditPageProps {
     to?: string;
   };
   stores: { id: string; name: string }[];
+  /** Every staff member: names for ids, and the actor filter's choices. */
+  people: AuditPersonView[];
   rows: AuditRowView[];
   /** Query string for the next (older) page, or null at the end. */
   nextQuery: string | null;
@@ -34,8 +46,21 @@ export interface AuditPageProps {
   error?: string | null;
 }
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const UUIDS = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
+
 export function AuditPage(p: AuditPageProps) {
   const t = translator(p.lang);
+  const people = new Map(p.people.map((x) => [x.id, x]));
+  const stores = new Map(p.stores.map((x) => [x.id, x.name]));
+  /** An id as a person or a store names it; anything else as it is. */
+  const named = (text: string) =>
+    text.replace(UUIDS, (id) => {
+      const person = people.get(id.toLowerCase());
+      if (person) return `${person.displayName} <${person.email}>`;
+      return stores.get(id.toLowerCase()) ?? id;
+    });
+  const actorKnown = !p.filter.actor || people.has(p.filter.actor);
   return (
     <>
       <hgroup>
@@ -46,7 +71,19 @@ export function AuditPage(p: AuditPageProps) {
         <fieldset class="grid">
           <label>
             {t("audit.actor")}
-            <input name="actor" value={p.filter.actor ?? ""} maxlength={64} />
+            <select name="actor">
+              <option value="">{t("audit.anyActor")}</option>
+              {p.people.map((x) => (
+                <option value={x.id} selected={p.filter.actor === x.id}>
+                  {x.displayName} &lt;{x.email}&gt;
+                </option>
+              ))}
+              {!actorKnown && (
+                <option value={p.filter.actor} selected>
+                  {p.filter.actor}
+                </option>
+              )}
+            </select>
           </label>
           <label>
             {t("audit.action")}
@@ -96,9 +133,9 @@ export function AuditPage(p: AuditPageProps) {
         <form
           method="post"
           action="/audit/verify"
-          hx-post="/audit/verify"
-          hx-target="#verify-result"
-          hx-swap="innerHTML"
+          data-hx-post="/audit/verify"
+          data-hx-target="#verify-result"
+          data-hx-swap="innerHTML"
         >
           <button type="submit" class="secondary">
             {t("audit.verify")}
@@ -128,29 +165,39 @@ export function AuditPage(p: AuditPageProps) {
               <tbody>
                 {p.rows.map((r) => (
                   <tr>
-                    <td>{r.id}</td>
+                    <td class="num">{formatNumber(p.lang, r.id)}</td>
                     <td>
                       <time datetime={r.at}>
                         {r.at.replace("T", " ").slice(0, 19)}
                       </time>
                     </td>
                     <td>
-                      {r.actorType}
-                      {r.actorId && <br />}
-                      {r.actorId && <small>{r.actorId}</small>}
+                      <Actor
+                        lang={p.lang}
+                        row={r}
+                        person={r.actorId ? people.get(r.actorId) : undefined}
+                      />
                     </td>
                     <td>
                       <code>{r.action}</code>
                     </td>
-                    <td>{r.target ?? ""}</td>
+                    <td>
+                      {r.target && UUID.test(r.target)
+                        ? named(r.target)
+                        : r.target ?? ""}
+                    </td>
                     <td>{r.storeName ?? ""}</td>
                     <td>
-                      <span class={`badge ${r.outcome}`}>{r.outcome}</span>
+                      <StateBadge
+                        lang={p.lang}
+                        kind="outcome"
+                        state={r.outcome}
+                      />
                     </td>
                     <td>{r.ip ?? ""}</td>
                     <td>
                       <small>
-                        <code>{r.details}</code>
+                        <code>{named(r.details)}</code>
                       </small>
                     </td>
                   </tr>
@@ -165,6 +212,35 @@ export function AuditPage(p: AuditPageProps) {
             {t("audit.older")}
           </a>
         </nav>
+      )}
+    </>
+  );
+}
+
+/** Who acted: a staff member by name and e-mail, or what kind of actor. */
+function Actor(
+  p: { lang: Lang; row: AuditRowView; person?: AuditPersonView },
+) {
+  const r = p.row;
+  if (r.actorType === "staff") {
+    return p.person
+      ? (
+        <>
+          {p.person.displayName}
+          <br />
+          <small>{p.person.email}</small>
+        </>
+      )
+      : <>{word(p.lang, "actor", "unknown")}</>;
+  }
+  return (
+    <>
+      {word(p.lang, "actor", r.actorType)}
+      {r.actorId && r.actorType === "system" && (
+        <>
+          <br />
+          <small>{r.actorId}</small>
+        </>
       )}
     </>
   );
@@ -199,7 +275,7 @@ export function VerifyResult(
   }
   return (
     <p class="ok" role="status">
-      {t("audit.verify.ok")} ({p.checked})
+      {t("audit.verify.ok")} ({formatNumber(p.lang, p.checked)})
       {c === undefined
         ? ""
         : c === null

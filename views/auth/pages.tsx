@@ -33,6 +33,9 @@ export function SignInPage(p: SignInProps) {
       )}
       <details open={p.providers.length === 0}>
         <summary>{t("auth.signin.local")}</summary>
+        <p>
+          <small>{t("auth.signin.localHelp")}</small>
+        </p>
         <form method="post" action="/auth/local">
           <input type="hidden" name="next" value={p.next} />
           <label>

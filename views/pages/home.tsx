@@ -1,5 +1,7 @@
 import type { Lang } from "../i18n.ts";
 import { translator } from "../i18n.ts";
+import { formatNumber } from "../format.ts";
+import { roleName } from "../words.ts";
 
 export interface HomeProps {
   lang: Lang;
@@ -22,7 +24,8 @@ export function HomePage(props: HomeProps) {
       </hgroup>
       <p>
         {t("home.signedInAs")} <strong>{props.displayName}</strong> ·{" "}
-        <code>{props.role}</code> · {t("home.stores")}: {props.storeCount}
+        {roleName(props.lang, props.role)} · {t("home.stores")}:{" "}
+        {formatNumber(props.lang, props.storeCount)}
       </p>
       {props.storeCount === 0 && <p class="notice">{t("home.noStores")}</p>}
       {(props.revokedStores ?? []).length > 0 && (

@@ -1,8 +1,10 @@
-// The permission matrix and the route table, as one overview (PocketBase's
-// rules page): who may do what, and what each address requires. A
-// permission that no route requires yet says so, and which feature brings it.
+// The permission matrix, as one overview (PocketBase's rules page): who may
+// do what. A permission that no route requires yet says so, and which
+// feature brings it. What each address requires is there for auditors,
+// behind a disclosure.
 import type { Lang } from "../i18n.ts";
 import { translator } from "../i18n.ts";
+import { roleName } from "../words.ts";
 
 export interface RolesProps {
   lang: Lang;
@@ -35,21 +37,32 @@ export function RolesPage(p: RolesProps) {
             <tr>
               <th scope="col">{t("roles.permission")}</th>
               {p.roles.map((r) => (
-                <th scope="col" title={r.description}>{r.name}</th>
+                <th scope="col" title={r.description}>
+                  {roleName(p.lang, r.name)}
+                </th>
               ))}
             </tr>
           </thead>
           <tbody>
             <tr>
               <th scope="row">{t("roles.allStores")}</th>
-              {p.roles.map((r) => <td>{r.allStores ? "✓" : "—"}</td>)}
+              {p.roles.map((r) => (
+                <td>
+                  <span aria-hidden="true">{r.allStores ? "✓" : "—"}</span>
+                  <span class="visually-hidden">
+                    {r.allStores ? t("roles.yes") : t("roles.no")}
+                  </span>
+                </td>
+              ))}
             </tr>
             {p.permissions.map((perm) => (
               <tr>
                 <th scope="row">
-                  <code>{perm.name}</code>
+                  {perm.description}
                   <br />
-                  <small>{perm.description}</small>
+                  <small>
+                    <code>{perm.name}</code>
+                  </small>
                   {perm.notUsedYet && (
                     <>
                       <br />
@@ -60,12 +73,15 @@ export function RolesPage(p: RolesProps) {
                   )}
                 </th>
                 {p.roles.map((r) => (
-                  <td
-                    aria-label={`${r.name} ${perm.name}: ${
-                      r.permissions.includes(perm.name) ? "yes" : "no"
-                    }`}
-                  >
-                    {r.permissions.includes(perm.name) ? "✓" : "—"}
+                  <td>
+                    <span aria-hidden="true">
+                      {r.permissions.includes(perm.name) ? "✓" : "—"}
+                    </span>
+                    <span class="visually-hidden">
+                      {r.permissions.includes(perm.name)
+                        ? t("roles.yes")
+                        : t("roles.no")}
+                    </span>
                   </td>
                 ))}
               </tr>
@@ -73,27 +89,33 @@ export function RolesPage(p: RolesProps) {
           </tbody>
         </table>
       </div>
-      <h2>{t("roles.routes")}</h2>
-      <table class="striped">
-        <thead>
-          <tr>
-            <th scope="col">{t("roles.route")}</th>
-            <th scope="col">{t("roles.requires")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {p.routes.map((r) => (
-            <tr>
-              <td>
-                <code>{r.route}</code>
-              </td>
-              <td>
-                <code>{r.access}</code>
-              </td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <details id="auditor-details">
+        <summary>{t("roles.auditorDetails")}</summary>
+        <p>{t("roles.auditorDetails.intro")}</p>
+        <h2>{t("roles.routes")}</h2>
+        <div class="overflow-auto">
+          <table class="striped">
+            <thead>
+              <tr>
+                <th scope="col">{t("roles.route")}</th>
+                <th scope="col">{t("roles.requires")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {p.routes.map((r) => (
+                <tr>
+                  <td>
+                    <code>{r.route}</code>
+                  </td>
+                  <td>
+                    <code>{r.access}</code>
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      </details>
     </>
   );
 }

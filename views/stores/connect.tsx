@@ -2,6 +2,8 @@
 // and why), and the official ways to connect (Data Policy §2, §5, §7).
 import type { Lang } from "../i18n.ts";
 import { translator } from "../i18n.ts";
+import { StateBadge } from "../badge.tsx";
+import { word } from "../words.ts";
 
 export interface ConnectionProps {
   lang: Lang;
@@ -26,11 +28,17 @@ export interface ConnectionProps {
 export function ConnectionSection(p: ConnectionProps) {
   const t = translator(p.lang);
   const consentApps = p.apps.filter((a) => a.hasApplicationId);
+  // A connected store is not offered the SP-API connection again (a revoked
+  // one is, to reconnect); the Advertising API until it is authorized.
+  const offerSpApi = p.canConnect && p.status !== "connected";
+  const offerAds = p.canConnect &&
+    !p.credentials.some((c) => c.api === "ads");
   return (
     <section id="connection">
       <h2>{t("connect.title")}</h2>
       <p>
-        {t("connect.status")}: <span class="badge">{p.status}</span>
+        {t("connect.status")}:{" "}
+        <StateBadge lang={p.lang} kind="store" state={p.status} />
       </p>
       {p.credentials.length === 0
         ? <p class="empty">{t("connect.none")}</p>
@@ -49,9 +57,9 @@ export function ConnectionSection(p: ConnectionProps) {
             <tbody>
               {p.credentials.map((c) => (
                 <tr>
-                  <td>{c.api}</td>
+                  <td>{word(p.lang, "api", c.api)}</td>
                   <td>
-                    {c.method}
+                    {word(p.lang, "method", c.method)}
                     {(c.scopes ?? []).length > 0 && (
                       <>
                         <br />
@@ -78,12 +86,23 @@ export function ConnectionSection(p: ConnectionProps) {
           ))}
         </ul>
       </details>
-      {p.canConnect && (
+      {offerAds && (p.adsApps ?? []).map((a) => (
+        <p>
+          <a
+            role="button"
+            class="secondary"
+            href={`/stores/${p.storeId}/connect/ads?appId=${a.id}`}
+          >
+            {t("connect.ads")} ({a.name})
+          </a>
+        </p>
+      ))}
+      {offerSpApi && (
         <>
           {consentApps.length > 0 && (
             <form method="post" action={`/stores/${p.storeId}/connect/website`}>
               <fieldset role="group">
-                <select name="appId" aria-label={t("connect.app")} required>
+                <select name="appId" aria-label={t("connect.app")}>
                   {consentApps.map((a) => (
                     <option value={a.id}>{a.name}</option>
                   ))}
@@ -92,17 +111,6 @@ export function ConnectionSection(p: ConnectionProps) {
               </fieldset>
             </form>
           )}
-          {(p.adsApps ?? []).map((a) => (
-            <p>
-              <a
-                role="button"
-                class="secondary"
-                href={`/stores/${p.storeId}/connect/ads?appId=${a.id}`}
-              >
-                {t("connect.ads")} ({a.name})
-              </a>
-            </p>
-          ))}
           {p.apps.length > 0
             ? (
               <form method="post" action={`/stores/${p.storeId}/connect/self`}>
@@ -118,7 +126,7 @@ export function ConnectionSection(p: ConnectionProps) {
                   />
                   <small id="self-help">{t("connect.selfHelp")}</small>
                 </label>
-                <select name="appId" aria-label={t("connect.app")} required>
+                <select name="appId" aria-label={t("connect.app")}>
                   {p.apps.map((a) => <option value={a.id}>{a.name}</option>)}
                 </select>
                 <button type="submit" class="secondary">

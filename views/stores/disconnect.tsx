@@ -1,7 +1,12 @@
-// Disconnecting a store (Data Policy §10): the choice per data category, a
-// confirmation that says exactly what will happen, and the record.
+// Disconnecting a store (Data Policy §10): the choice per data category,
+// made explicitly (nothing is chosen in advance but what has no
+// alternative), a confirmation that says exactly what will happen, and the
+// record, in words.
 import type { Lang } from "../i18n.ts";
 import { translator } from "../i18n.ts";
+import { StateBadge } from "../badge.tsx";
+import { formatNumber } from "../format.ts";
+import { word } from "../words.ts";
 
 export interface CategoryOption {
   category: string;
@@ -20,7 +25,14 @@ export interface DisconnectFormProps {
   errors?: string[];
 }
 
-const DEFAULT: Record<string, string> = { api_logs: "keep" };
+/** The retention rule of each category (Data Policy §9), as a message. */
+const RETENTION: Record<
+  string,
+  "disconnect.retention.pii" | "disconnect.retention.logs"
+> = {
+  buyer_pii: "disconnect.retention.pii",
+  api_logs: "disconnect.retention.logs",
+};
 
 export function DisconnectForm(p: DisconnectFormProps) {
   const t = translator(p.lang);
@@ -32,6 +44,14 @@ export function DisconnectForm(p: DisconnectFormProps) {
         </h1>
         <p>{t("disconnect.intro")}</p>
       </hgroup>
+      <dl id="disconnect-choices">
+        <dt>{t("disconnect.choice.delete")}</dt>
+        <dd>{t("disconnect.explain.delete")}</dd>
+        <dt>{t("disconnect.choice.archive")}</dt>
+        <dd>{t("disconnect.explain.archive")}</dd>
+        <dt>{t("disconnect.choice.keep")}</dt>
+        <dd>{t("disconnect.explain.keep")}</dd>
+      </dl>
       {p.errors && p.errors.length > 0 && (
         <ul role="alert" class="error">
           {p.errors.map((e) => <li>{e}</li>)}
@@ -42,41 +62,48 @@ export function DisconnectForm(p: DisconnectFormProps) {
           <thead>
             <tr>
               <th scope="col">{t("disconnect.category")}</th>
-              <th scope="col">{t("disconnect.rows")}</th>
+              <th scope="col" class="num">{t("disconnect.rows")}</th>
               <th scope="col">{t("disconnect.action")}</th>
             </tr>
           </thead>
           <tbody>
-            {p.categories.map((c) => (
-              <tr>
-                <th scope="row">
-                  {c.category}
-                  <br />
-                  <small>{c.tables.join(", ")}</small>
-                </th>
-                <td>{c.rows}</td>
-                <td>
-                  <fieldset class="inline-choices">
-                    <legend class="visually-hidden">{c.category}</legend>
-                    {c.allowed.map((a) => (
-                      <label>
-                        <input
-                          type="radio"
-                          name={c.category}
-                          value={a}
-                          required
-                          checked={(p.values?.[c.category] ??
-                            DEFAULT[c.category] ?? "delete") === a}
-                        />
-                        {t(
-                          `disconnect.choice.${a}` as "disconnect.choice.delete",
-                        )}
-                      </label>
-                    ))}
-                  </fieldset>
-                </td>
-              </tr>
-            ))}
+            {p.categories.map((c) => {
+              const label = word(p.lang, "category", c.category);
+              // Only a category with a single allowed action comes chosen.
+              const chosen = p.values?.[c.category] ??
+                (c.allowed.length === 1 ? c.allowed[0] : undefined);
+              return (
+                <tr data-category={c.category}>
+                  <th scope="row">
+                    {label}
+                    <br />
+                    <small>
+                      {t(RETENTION[c.category] ?? "disconnect.retention.need")}
+                    </small>
+                  </th>
+                  <td class="num">{formatNumber(p.lang, c.rows)}</td>
+                  <td>
+                    <fieldset class="inline-choices">
+                      <legend class="visually-hidden">{label}</legend>
+                      {c.allowed.map((a) => (
+                        <label>
+                          <input
+                            type="radio"
+                            name={c.category}
+                            value={a}
+                            required
+                            checked={chosen === a}
+                          />
+                          {t(
+                            `disconnect.choice.${a}` as "disconnect.choice.delete",
+                          )}
+                        </label>
+                      ))}
+                    </fieldset>
+                  </td>
+                </tr>
+              );
+            })}
           </tbody>
         </table>
         <label>
@@ -112,9 +139,13 @@ export function DisconnectConfirm(p: DisconnectConfirmProps) {
         <li>{t("disconnect.confirm.tokens")}</li>
         {p.plan.map((x) => (
           <li>
-            <code>{x.category}</code>: {t(
-              `disconnect.choice.${x.action}` as "disconnect.choice.delete",
-            )} ({x.rows})
+            {t("disconnect.confirm.category", {
+              category: word(p.lang, "category", x.category),
+              action: t(
+                `disconnect.choice.${x.action}` as "disconnect.choice.delete",
+              ),
+              rows: formatNumber(p.lang, x.rows),
+            })}
           </li>
         ))}
         <li>{t("disconnect.confirm.backups")}</li>
@@ -135,6 +166,7 @@ export function DisconnectConfirm(p: DisconnectConfirmProps) {
   );
 }
 
+/** One disconnection as the store page shows it (plain data). */
 export interface DisconnectionView {
   id: string;
   /** Categories archived, when the viewer may download them. */
@@ -143,8 +175,23 @@ export interface DisconnectionView {
   requestedAt: string;
   completedAt: string | null;
   reason: string;
-  steps: string;
+  steps: {
+    syncsStoppedAt: string | null;
+    queuedCancelled: number;
+    tokensDeletedAt: string | null;
+    tokensDeleted: number;
+    categories: {
+      category: string;
+      action: string;
+      at: string;
+      rows: number;
+      file: string | null;
+    }[];
+    backupsRestrictedAt: string | null;
+  };
 }
+
+const when = (iso: string) => `${iso.replace("T", " ").slice(0, 16)} UTC`;
 
 /** The records on the store page; polled by htmx while one is running. */
 export function DisconnectionRecords(
@@ -156,19 +203,65 @@ export function DisconnectionRecords(
   return (
     <section
       id="disconnections"
-      hx-get={running ? `/stores/${p.storeId}/disconnections` : undefined}
-      hx-trigger={running ? "every 2s" : undefined}
-      hx-swap="outerHTML"
+      data-hx-get={running ? `/stores/${p.storeId}/disconnections` : undefined}
+      data-hx-trigger={running ? "every 2s" : undefined}
+      data-hx-swap="outerHTML"
     >
       <h2>{t("disconnect.records")}</h2>
       {p.records.map((r) => (
         <article>
           <header>
-            <span class="badge">{r.status}</span> {r.requestedAt}
-            {r.completedAt ? ` → ${r.completedAt}` : ""}
+            <StateBadge lang={p.lang} kind="disconnection" state={r.status} />
+            {" "}
+            <time datetime={r.requestedAt}>{when(r.requestedAt)}</time>
+            {r.completedAt && (
+              <>
+                {" → "}
+                <time datetime={r.completedAt}>{when(r.completedAt)}</time>
+              </>
+            )}
           </header>
           <p>{r.reason}</p>
-          <pre><code>{r.steps}</code></pre>
+          <ul>
+            {r.steps.syncsStoppedAt && (
+              <li>
+                {t("disconnect.step.syncs", {
+                  at: when(r.steps.syncsStoppedAt),
+                  cancelled: formatNumber(p.lang, r.steps.queuedCancelled),
+                })}
+              </li>
+            )}
+            {r.steps.tokensDeletedAt && (
+              <li>
+                {t("disconnect.step.tokens", {
+                  at: when(r.steps.tokensDeletedAt),
+                  count: formatNumber(p.lang, r.steps.tokensDeleted),
+                })}
+              </li>
+            )}
+            {r.steps.categories.map((c) => (
+              <li data-category={c.category}>
+                {t(`disconnect.step.${c.action}` as "disconnect.step.delete", {
+                  category: word(p.lang, "category", c.category),
+                  rows: formatNumber(p.lang, c.rows),
+                  at: when(c.at),
+                })}
+                {c.file && (
+                  <>
+                    {" "}
+                    <code>{c.file}</code>
+                  </>
+                )}
+              </li>
+            ))}
+            {r.steps.backupsRestrictedAt && (
+              <li>
+                {t("disconnect.step.backups", {
+                  at: when(r.steps.backupsRestrictedAt),
+                })}
+              </li>
+            )}
+          </ul>
           {r.archives && r.archives.length > 0 && (
             <form
               method="post"
@@ -176,7 +269,9 @@ export function DisconnectionRecords(
             >
               <fieldset role="group">
                 <select name="category" aria-label={t("archive.category")}>
-                  {r.archives.map((a) => <option value={a}>{a}</option>)}
+                  {r.archives.map((a) => (
+                    <option value={a}>{word(p.lang, "category", a)}</option>
+                  ))}
                 </select>
                 <input
                   name="reason"
@@ -195,6 +290,27 @@ export function DisconnectionRecords(
         </article>
       ))}
     </section>
+  );
+}
+
+/** The heading of the records' own page (/stores/:id/disconnections). */
+export function DisconnectionsHeader(
+  p: { lang: Lang; storeId: string; storeName: string; empty: boolean },
+) {
+  const t = translator(p.lang);
+  return (
+    <>
+      <nav aria-label="breadcrumb">
+        <ul>
+          <li>
+            <a href={`/stores/${p.storeId}`}>{p.storeName}</a>
+          </li>
+          <li>{t("disconnect.records")}</li>
+        </ul>
+      </nav>
+      <h1>{p.storeName}</h1>
+      {p.empty && <p class="empty">{t("disconnect.records.none")}</p>}
+    </>
   );
 }
 

@@ -1,6 +1,9 @@
 // The stores a principal may see, and one store's overview.
 import type { Lang } from "../i18n.ts";
 import { translator } from "../i18n.ts";
+import { StateBadge } from "../badge.tsx";
+import { formatNumber } from "../format.ts";
+import { word } from "../words.ts";
 
 export interface StoreListProps {
   lang: Lang;
@@ -46,7 +49,7 @@ export function StoreListPage(p: StoreListProps & { canRegister?: boolean }) {
                   </td>
                   <td>{s.region}</td>
                   <td>
-                    <span class="badge">{s.status}</span>
+                    <StateBadge lang={p.lang} kind="store" state={s.status} />
                   </td>
                 </tr>
               ))}
@@ -87,7 +90,8 @@ export function StoreDetailPage(p: StoreDetailProps) {
       <hgroup>
         <h1>{s.name}</h1>
         <p>
-          <code>{s.sellerId}</code> · {s.region} · {s.status}
+          <StateBadge lang={p.lang} kind="store" state={s.status} /> ·{" "}
+          <code>{s.sellerId}</code> · {s.region}
           {s.brand ? ` · ${s.brand}` : ""}
         </p>
       </hgroup>
@@ -112,14 +116,21 @@ export function StoreDetailPage(p: StoreDetailProps) {
           </ul>
         )}
       <h2>{t("stores.data")}</h2>
-      <table class="striped">
+      <p>
+        <small>{t("stores.data.note")}</small>
+      </p>
+      <table class="striped" id="rows-held">
+        <thead>
+          <tr>
+            <th scope="col">{t("disconnect.category")}</th>
+            <th scope="col" class="num">{t("stores.data.rows")}</th>
+          </tr>
+        </thead>
         <tbody>
-          {Object.entries(s.counts).map(([table, n]) => (
-            <tr>
-              <th scope="row">
-                <code>{table}</code>
-              </th>
-              <td>{n.toLocaleString(p.lang)}</td>
+          {Object.entries(s.counts).map(([category, n]) => (
+            <tr data-category={category}>
+              <th scope="row">{word(p.lang, "category", category)}</th>
+              <td class="num">{formatNumber(p.lang, n)}</td>
             </tr>
           ))}
         </tbody>
@@ -181,7 +192,7 @@ export function RegisterStorePage(p: RegisterStoreProps) {
         </label>
         <label>
           {t("stores.region")}
-          <select name="region" required>
+          <select name="region">
             {p.regions.map((r) => (
               <option value={r.region} selected={v.region === r.region}>
                 {r.region}

@@ -1,6 +1,9 @@
-// The API log page: filters (API, outcome, operation), newest first, keyset
-// pages. What a row holds is what the log may hold: no token, no body.
+// The API log page: filters (API, outcome, operation), newest first in
+// strict (time, id) order, keyset pages. What a row holds is what the log
+// may hold: no token, no body.
 import type { Lang } from "../i18n.ts";
+import { formatNumber } from "../format.ts";
+import { word } from "../words.ts";
 import { type SyncMessageKey, t } from "./messages.ts";
 
 export interface ApiLogRowView {
@@ -50,7 +53,9 @@ export function ApiLogPage(p: {
           <select name="api" aria-label={t(p.lang, "apilog.filter.api")}>
             <option value="">{t(p.lang, "sync.filter.any")}</option>
             {APIS.map((a) => (
-              <option value={a} selected={p.filter.api === a}>{a}</option>
+              <option value={a} selected={p.filter.api === a}>
+                {word(p.lang, "api", a)}
+              </option>
             ))}
           </select>
           <select
@@ -108,15 +113,23 @@ export function ApiLogPage(p: {
               <tbody>
                 {p.rows.map((r) => (
                   <tr>
-                    <td>{r.at.toISOString().replace("T", " ").slice(0, 23)}</td>
-                    <td>{r.api}</td>
+                    <td>
+                      <time datetime={r.at.toISOString()}>
+                        {r.at.toISOString().replace("T", " ").slice(0, 23)}
+                      </time>
+                    </td>
+                    <td>{word(p.lang, "api", r.api)}</td>
                     <td>
                       <code>{r.operation}</code>
                     </td>
-                    <td>{r.httpStatus ?? "—"}</td>
-                    <td>{r.latencyMs}</td>
-                    <td>{r.attempts}</td>
-                    <td>{r.rateLimit ?? ""}</td>
+                    <td class="num">{r.httpStatus ?? "—"}</td>
+                    <td class="num">{formatNumber(p.lang, r.latencyMs)}</td>
+                    <td class="num">{formatNumber(p.lang, r.attempts)}</td>
+                    <td class="num">
+                      {r.rateLimit === null
+                        ? ""
+                        : formatNumber(p.lang, Number(r.rateLimit))}
+                    </td>
                     <td>
                       <small>
                         <code>{r.requestId ?? ""}</code>
@@ -131,7 +144,7 @@ export function ApiLogPage(p: {
         )}
       {p.nextHref && (
         <p>
-          <a href={p.nextHref}>{t(p.lang, "sync.more")} →</a>
+          <a href={p.nextHref} rel="next">{t(p.lang, "apilog.more")} →</a>
         </p>
       )}
     </>

@@ -3,7 +3,12 @@
 // history with filters and keyset pages, one run with its bad rows, and
 // the admins' schedule editor.
 import type { Lang } from "../i18n.ts";
+import { StateBadge, statesOf } from "../badge.tsx";
+import { formatNumber, formatUtcSeconds } from "../format.ts";
+import { word } from "../words.ts";
 import { hasSyncMessage, type SyncMessageKey, t } from "./messages.ts";
+import { stepInWords } from "./progress_words.ts";
+import { scheduleInWords } from "./schedule_words.ts";
 
 /** What the pages show of a run (lib/sync/status.ts SyncRun fits). */
 export interface SyncRun {
@@ -47,13 +52,10 @@ export interface JobSchedule {
   custom: boolean;
 }
 
-const STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"];
+const time = formatUtcSeconds;
 
-function time(d: Date | null | undefined): string {
-  return d ? d.toISOString().replace("T", " ").slice(0, 19) + " UTC" : "—";
-}
-
-function datasetLabel(lang: Lang, name: string): string {
+/** A dataset's name in `lang` ("Orders and items" for `orders`). */
+export function datasetLabel(lang: Lang, name: string): string {
   const key = `dataset.${name}`;
   return hasSyncMessage(key) ? t(lang, key) : name;
 }
@@ -67,12 +69,7 @@ function emptyText(lang: Lang, reason: string | null): string | null {
 }
 
 function StatusBadge(p: { lang: Lang; status: string }) {
-  const key = `status.${p.status}`;
-  return (
-    <mark class={`status status-${p.status}`}>
-      {hasSyncMessage(key) ? t(p.lang, key as SyncMessageKey) : p.status}
-    </mark>
-  );
+  return <StateBadge lang={p.lang} kind="run" state={p.status} />;
 }
 
 function Progress(p: { lang: Lang; run: SyncRun }) {
@@ -90,24 +87,41 @@ function Progress(p: { lang: Lang; run: SyncRun }) {
             value={pr.done}
             max={pr.total}
             aria-label={t(p.lang, "sync.progress", {
-              done: pr.done,
-              total: pr.total,
+              done: formatNumber(p.lang, pr.done),
+              total: formatNumber(p.lang, pr.total),
             })}
           />
         )
         : <progress aria-label={t(p.lang, "sync.running")} />}
       <small>
-        {pr.step ? `${pr.step} · ` : ""}
-        {p.run.rowsInserted + p.run.rowsUpdated} rows · {p.run.apiCalls} calls
+        {pr.step ? `${stepInWords(p.lang, pr.step)} · ` : ""}
+        {t(p.lang, "sync.progress.rows", {
+          rows: formatNumber(p.lang, p.run.rowsInserted + p.run.rowsUpdated),
+          calls: formatNumber(p.lang, p.run.apiCalls),
+        })}
       </small>
     </div>
   );
 }
 
-function Rows(p: { run: SyncRun }) {
+function Rows(p: { lang: Lang; run: SyncRun }) {
+  const n = (v: number) => formatNumber(p.lang, v);
   return (
     <>
-      {p.run.rowsInserted} / {p.run.rowsUpdated} / {p.run.rowsSkipped}
+      {n(p.run.rowsInserted)} / {n(p.run.rowsUpdated)} /{" "}
+      <abbr title={t(p.lang, "sync.rows.skippedHelp")}>
+        {n(p.run.rowsSkipped)}
+      </abbr>
+    </>
+  );
+}
+
+/** Calls and, in brackets, how many were throttled. */
+function Calls(p: { lang: Lang; run: SyncRun }) {
+  return (
+    <>
+      {formatNumber(p.lang, p.run.apiCalls)} (
+      {formatNumber(p.lang, p.run.throttles)})
     </>
   );
 }
@@ -126,9 +140,9 @@ export function SyncStatusTable(p: SyncStatusProps) {
   return (
     <section
       id="sync-status"
-      hx-get={active ? `/stores/${p.storeId}/sync/status` : undefined}
-      hx-trigger={active ? "every 2s" : undefined}
-      hx-swap="outerHTML"
+      data-hx-get={active ? `/stores/${p.storeId}/sync/status` : undefined}
+      data-hx-trigger={active ? "every 2s" : undefined}
+      data-hx-swap="outerHTML"
       aria-live="polite"
     >
       <div class="overflow-auto">
@@ -148,7 +162,9 @@ export function SyncStatusTable(p: SyncStatusProps) {
                   {datasetLabel(p.lang, s.dataset)}
                   <br />
                   <small>
-                    <code>{s.dataset}</code> · {s.api}
+                    {t(p.lang, "sync.api", {
+                      api: word(p.lang, "api", s.api),
+                    })}
                   </small>
                 </th>
                 <td>
@@ -187,7 +203,7 @@ export function SyncStatusTable(p: SyncStatusProps) {
                     )
                     : <span class="empty">{t(p.lang, "sync.never")}</span>}
                 </td>
-                <td>{s.last ? <Rows run={s.last} /> : "—"}</td>
+                <td>{s.last ? <Rows lang={p.lang} run={s.last} /> : "—"}</td>
                 <td>
                   {p.canRun && p.connected && !s.active && (
                     <form
@@ -209,6 +225,9 @@ export function SyncStatusTable(p: SyncStatusProps) {
           </tbody>
         </table>
       </div>
+      <p>
+        <small>{t(p.lang, "sync.rows.note")}</small>
+      </p>
     </section>
   );
 }
@@ -243,7 +262,9 @@ export function SyncPage(p: SyncPageProps) {
       </p>
       {!p.connected && (
         <p role="alert">
-          {t(p.lang, "sync.notConnected", { status: p.storeStatus })}
+          {t(p.lang, "sync.notConnected", {
+            status: word(p.lang, "store", p.storeStatus),
+          })}
         </p>
       )}
       {p.notice && <p role="status">{p.notice}</p>}
@@ -262,9 +283,9 @@ export function SyncPage(p: SyncPageProps) {
           </select>
           <select name="status" aria-label={t(p.lang, "sync.filter.status")}>
             <option value="">{t(p.lang, "sync.filter.any")}</option>
-            {STATUSES.map((s) => (
+            {statesOf("run").map((s) => (
               <option value={s} selected={p.filter.status === s}>
-                {t(p.lang, `status.${s}` as SyncMessageKey)}
+                {word(p.lang, "run", s)}
               </option>
             ))}
           </select>
@@ -305,16 +326,16 @@ export function SyncPage(p: SyncPageProps) {
                       </a>
                     </td>
                     <td>{datasetLabel(p.lang, r.dataset)}</td>
-                    <td>{r.trigger}</td>
+                    <td>{word(p.lang, "trigger", r.trigger)}</td>
                     <td>
                       <StatusBadge lang={p.lang} status={r.status} />
                     </td>
-                    <td>{r.pages}</td>
-                    <td>
-                      <Rows run={r} />
+                    <td class="num">{formatNumber(p.lang, r.pages)}</td>
+                    <td class="num">
+                      <Rows lang={p.lang} run={r} />
                     </td>
-                    <td>
-                      {r.apiCalls} ({r.throttles})
+                    <td class="num">
+                      <Calls lang={p.lang} run={r} />
                     </td>
                   </tr>
                 ))}
@@ -366,22 +387,22 @@ export function SyncRunPage(
           </tr>
           <tr>
             <th scope="row">{t(p.lang, "sync.col.trigger")}</th>
-            <td>{r.trigger}</td>
+            <td>{word(p.lang, "trigger", r.trigger)}</td>
           </tr>
           <tr>
             <th scope="row">{t(p.lang, "sync.col.pages")}</th>
-            <td>{r.pages}</td>
+            <td>{formatNumber(p.lang, r.pages)}</td>
           </tr>
           <tr>
             <th scope="row">{t(p.lang, "sync.col.rows")}</th>
             <td>
-              <Rows run={r} />
+              <Rows lang={p.lang} run={r} />
             </td>
           </tr>
           <tr>
             <th scope="row">{t(p.lang, "sync.col.calls")}</th>
             <td>
-              {r.apiCalls} ({r.throttles})
+              <Calls lang={p.lang} run={r} />
             </td>
           </tr>
           {r.error && (
@@ -399,11 +420,16 @@ export function SyncRunPage(
         </tbody>
       </table>
       {r.status === "running" && <Progress lang={p.lang} run={r} />}
+      <p>
+        <small>{t(p.lang, "sync.rows.note")}</small>
+      </p>
       {r.badRowCount > 0 && (
         <>
           <h2>{t(p.lang, "sync.run.badRows")}</h2>
           <p>
-            {t(p.lang, "sync.run.badRows.note", { count: r.badRowCount })}
+            {t(p.lang, "sync.run.badRows.note", {
+              count: formatNumber(p.lang, r.badRowCount),
+            })}
           </p>
           <table class="striped" id="bad-rows">
             <thead>
@@ -419,7 +445,7 @@ export function SyncRunPage(
                   <td>
                     <code>{b.source}</code>
                   </td>
-                  <td>{b.line}</td>
+                  <td class="num">{formatNumber(p.lang, b.line)}</td>
                   <td>{b.reason}</td>
                 </tr>
               ))}
@@ -434,11 +460,23 @@ export function SyncRunPage(
   );
 }
 
+/** A schedule that was not saved: what was typed, and why. */
+export interface InvalidSchedule {
+  name: string;
+  schedule: string;
+  enabled: boolean;
+  problem: string;
+}
+
 /** /admin/jobs */
 export function JobsPage(
   p: {
     lang: Lang;
     jobs: (JobSchedule & { next: Date | null })[];
+    /** Whether the reader may change schedules (and so sees the cron). */
+    canEdit: boolean;
+    /** The schedule just refused, shown beside its field. */
+    invalid?: InvalidSchedule | null;
     notice?: string;
     error?: string;
   },
@@ -449,75 +487,116 @@ export function JobsPage(
       <p>{t(p.lang, "jobs.intro")}</p>
       {p.notice && <p role="status">{p.notice}</p>}
       {p.error && <p role="alert">{p.error}</p>}
+      {p.canEdit && (
+        <p>
+          <small>{t(p.lang, "jobs.cron.help")}</small>
+        </p>
+      )}
       <div class="overflow-auto">
         <table class="striped" id="jobs">
           <thead>
             <tr>
               <th scope="col">{t(p.lang, "jobs.col.job")}</th>
               <th scope="col">{t(p.lang, "jobs.col.schedule")}</th>
+              <th scope="col">{t(p.lang, "jobs.col.state")}</th>
               <th scope="col">{t(p.lang, "jobs.col.next")}</th>
             </tr>
           </thead>
           <tbody>
             {p.jobs.map((j) => (
-              <tr>
-                <th scope="row">
-                  {datasetLabel(p.lang, j.dataset)}
-                  <br />
-                  <small>
-                    <code>{j.name}</code>
-                  </small>
-                </th>
-                <td>
-                  <form method="post" action={`/admin/jobs/${j.name}`}>
-                    <fieldset role="group">
-                      <input
-                        name="schedule"
-                        value={j.schedule}
-                        required
-                        aria-label={`${
-                          t(p.lang, "jobs.col.schedule")
-                        } ${j.name}`}
-                      />
-                      <label>
-                        <input
-                          type="checkbox"
-                          role="switch"
-                          name="enabled"
-                          value="on"
-                          checked={j.enabled}
-                        />
-                        {t(p.lang, "jobs.col.enabled")}
-                      </label>
-                      <button type="submit">{t(p.lang, "jobs.save")}</button>
-                    </fieldset>
-                    <small>
-                      {t(p.lang, "jobs.col.default")}:{" "}
-                      <code>{j.defaultSchedule}</code>
-                      {j.custom && (
-                        <>
-                          {" "}
-                          <button
-                            type="submit"
-                            name="reset"
-                            value="1"
-                            class="secondary outline"
-                          >
-                            {t(p.lang, "jobs.reset")}
-                          </button>
-                        </>
-                      )}
-                    </small>
-                  </form>
-                </td>
-                <td>
-                  {j.enabled ? time(j.next) : t(p.lang, "jobs.paused")}
-                </td>
-              </tr>
+              <JobRow
+                lang={p.lang}
+                job={j}
+                canEdit={p.canEdit}
+                invalid={p.invalid?.name === j.name ? p.invalid : null}
+              />
             ))}
           </tbody>
         </table>
       </div>
     </>
+  );
+}
+
+function JobRow(
+  p: {
+    lang: Lang;
+    job: JobSchedule & { next: Date | null };
+    canEdit: boolean;
+    invalid: InvalidSchedule | null;
+  },
+) {
+  const j = p.job;
+  const id = `job-${j.dataset}`;
+  const label = datasetLabel(p.lang, j.dataset);
+  const words = (cron: string) => (
+    <span
+      title={p.canEdit ? t(p.lang, "jobs.cron.title", { cron }) : undefined}
+    >
+      {scheduleInWords(p.lang, cron)}
+    </span>
+  );
+  return (
+    <tr id={id} data-job={j.name}>
+      <th scope="row">{label}</th>
+      <td>
+        {words(j.schedule)}
+        {p.canEdit && (
+          <form method="post" action={`/admin/jobs/${j.name}`}>
+            <fieldset role="group">
+              <input
+                name="schedule"
+                value={p.invalid?.schedule ?? j.schedule}
+                required
+                maxlength={100}
+                aria-label={`${t(p.lang, "jobs.col.cron")}: ${label}`}
+                aria-invalid={p.invalid ? "true" : undefined}
+                aria-describedby={p.invalid ? `${id}-error` : undefined}
+              />
+              <label>
+                <input
+                  type="checkbox"
+                  role="switch"
+                  name="enabled"
+                  value="on"
+                  checked={p.invalid ? p.invalid.enabled : j.enabled}
+                />
+                {t(p.lang, "jobs.col.enabled")}
+              </label>
+              <button type="submit">{t(p.lang, "jobs.save")}</button>
+            </fieldset>
+            {p.invalid && (
+              <small id={`${id}-error`} class="field-error" role="alert">
+                {t(p.lang, "jobs.notSaved", { problem: p.invalid.problem })}
+              </small>
+            )}
+            <small>
+              {t(p.lang, "jobs.col.default")}: {words(j.defaultSchedule)}
+              {j.custom && (
+                <>
+                  {" "}
+                  <button
+                    type="submit"
+                    name="reset"
+                    value="1"
+                    class="secondary outline"
+                  >
+                    {t(p.lang, "jobs.reset")}
+                  </button>
+                </>
+              )}
+            </small>
+          </form>
+        )}
+      </td>
+      <td>
+        <StateBadge
+          lang={p.lang}
+          kind="job"
+          state={j.enabled ? "enabled" : "paused"}
+        />
+      </td>
+      <td>{j.enabled ? time(j.next) : "—"}</td>
+    </tr>
   );
 }

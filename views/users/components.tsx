@@ -2,6 +2,9 @@
 // users table (a full page and an HTMX swap draw the same component), the
 // pager, the confirmation step and the refusal panel.
 import type { Lang } from "../i18n.ts";
+import { StateBadge } from "../badge.tsx";
+import { formatNumber } from "../format.ts";
+import { roleName } from "../words.ts";
 import { t, type UsersMessageKey } from "./messages.ts";
 
 /** A time as UTC minutes, machine-readable in `datetime`; "Never" for null. */
@@ -20,23 +23,23 @@ export function formatDate(at: Date): string {
   return at.toISOString().slice(0, 10);
 }
 
+/**
+ * A day (UTC) for what is recorded once a day: "Last seen", "Last used".
+ * Showing the minute would claim a precision the record does not have.
+ */
+export function Day(p: { lang: Lang; at: Date | null }) {
+  if (!p.at) return <span>{t(p.lang, "users.never")}</span>;
+  return (
+    <time datetime={p.at.toISOString()} title={t(p.lang, "users.dayHelp")}>
+      {formatDate(p.at)}
+    </time>
+  );
+}
+
 export type UserStatus = "invited" | "active" | "disabled";
 
 export function StatusBadge(p: { lang: Lang; status: UserStatus }) {
-  const label = t(p.lang, `status.${p.status}` as UsersMessageKey);
-  return p.status === "disabled"
-    ? (
-      <del>
-        <small>{label}</small>
-      </del>
-    )
-    : p.status === "invited"
-    ? (
-      <mark>
-        <small>{label}</small>
-      </mark>
-    )
-    : <small>{label}</small>;
+  return <StateBadge lang={p.lang} kind="user" state={p.status} />;
 }
 
 /** A success message after a confirmed change. */
@@ -109,10 +112,10 @@ export function usersHref(q: UsersQuery, change: Partial<UsersQuery>): string {
 function swap(href: string) {
   return {
     href,
-    "hx-get": href,
-    "hx-target": "#users-table",
-    "hx-swap": "outerHTML",
-    "hx-push-url": "true",
+    "data-hx-get": href,
+    "data-hx-target": "#users-table",
+    "data-hx-swap": "outerHTML",
+    "data-hx-push-url": "true",
   };
 }
 
@@ -226,9 +229,9 @@ export function UsersTable(p: UsersTableProps) {
             </li>
             <li>
               {t(p.lang, "users.pager.of", {
-                page: p.page,
-                pages: p.pages,
-                total: p.total,
+                page: formatNumber(p.lang, p.page),
+                pages: formatNumber(p.lang, p.pages),
+                total: formatNumber(p.lang, p.total),
               })}
             </li>
             <li>
@@ -254,9 +257,9 @@ export function UsersTable(p: UsersTableProps) {
         <p>
           <small>
             {t(p.lang, "users.pager.of", {
-              page: p.page,
-              pages: p.pages,
-              total: p.total,
+              page: formatNumber(p.lang, p.page),
+              pages: formatNumber(p.lang, p.pages),
+              total: formatNumber(p.lang, p.total),
             })}
           </small>
         </p>
@@ -274,9 +277,7 @@ function UserRow(p: { lang: Lang; user: UserRowView; self: boolean }) {
         <br />
         <small>{u.email}</small>
       </th>
-      <td>
-        <code>{u.role}</code>
-      </td>
+      <td>{roleName(p.lang, u.role)}</td>
       <td>
         <StatusBadge lang={p.lang} status={u.status} />
         <br />
@@ -286,7 +287,7 @@ function UserRow(p: { lang: Lang; user: UserRowView; self: boolean }) {
         <Time lang={p.lang} at={u.lastSignInAt} />
       </td>
       <td>
-        <Time lang={p.lang} at={u.lastSeenAt} />
+        <Day lang={p.lang} at={u.lastSeenAt} />
       </td>
       <td>
         {u.allStores
@@ -300,7 +301,7 @@ function UserRow(p: { lang: Lang; user: UserRowView; self: boolean }) {
                   {g.name}{" "}
                   <small>
                     ({t(p.lang, "user.grant.lastUsed")}:{" "}
-                    <Time lang={p.lang} at={g.lastUsedAt} />)
+                    <Day lang={p.lang} at={g.lastUsedAt} />)
                   </small>
                 </li>
               ))}

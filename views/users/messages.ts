@@ -75,7 +75,15 @@ const en = {
     "Lifts the lockout after failed sign-in attempts, at every address. Owners only.",
   "invite.title": "Invite a user",
   "invite.intro":
-    "Invite one person by their own work e-mail address. They sign in with single sign-on; shared or generic addresses (admin@, info@, team@) are refused, as Amazon requires unique accounts.",
+    "Invite one person by their own work e-mail address. Shared or generic addresses (admin@, info@, team@) are refused, as Amazon requires unique accounts.",
+  "invite.sso.none":
+    "No single sign-on provider is configured (Google, Microsoft Entra ID or GitHub; see the README), so a person invited now could not sign in. Configure one first, or ask an owner for a break-glass local account.",
+  "invite.sso.none.owner":
+    "No single sign-on provider is configured (Google, Microsoft Entra ID or GitHub; see the README), so a person can only be given a break-glass local account now.",
+  "invite.kind.sso.none": "Single sign-on (no provider is configured)",
+  "invite.kind.localHelp":
+    "A break-glass account is for emergencies, when single sign-on is unavailable: the person signs in with a password and an authenticator app instead of your identity provider. Only owners create them; keep them few.",
+  "users.dayHelp": "The day (UTC); recorded once a day.",
   "invite.name": "Name",
   "invite.email": "E-mail address",
   "invite.role": "Job role",
@@ -89,7 +97,9 @@ const en = {
   "confirm.yes": "Confirm",
   "confirm.cancel": "Cancel",
   "confirm.invite":
-    "Invite {name} <{email}> as {role}? They can sign in with single sign-on using that address.",
+    "Invite {name} <{email}> as {role}? They sign in with single sign-on ({providers}) using that address.",
+  "confirm.invite.local":
+    "Create a break-glass local account for {name} <{email}> as {role}? Next you get a one-time setup link to give them; with it they choose a password and add an authenticator app. They do not sign in with single sign-on.",
   "confirm.invite.stores": "Stores granted: {stores}.",
   "confirm.role":
     "Change {name}'s role from {from} to {to}? Their access changes on their next request.",
@@ -125,11 +135,15 @@ const en = {
   "error.invalid_input": "The form was not filled in correctly.",
   "error.invalid_fields":
     "The form was not filled in correctly. Check: {fields}.",
+  "error.no_sso":
+    "No single sign-on provider is configured, so the person could not sign in. Nothing was changed: configure Google, Microsoft Entra ID or GitHub (see the README), or ask an owner for a break-glass local account.",
+  "error.no_sso.owner":
+    "No single sign-on provider is configured, so the person could not sign in with single sign-on. Nothing was changed: choose a break-glass local account, or configure Google, Microsoft Entra ID or GitHub first (see the README).",
   "error.local_owner_only":
     "Only an owner may create a break-glass local account.",
   "error.owner_only": "Only an owner may do this.",
   "invite.kind": "Account type",
-  "invite.kind.sso": "Single sign-on (Google, Microsoft, GitHub)",
+  "invite.kind.sso": "Single sign-on ({providers})",
   "invite.kind.local": "Break-glass local account (password and authenticator)",
   "setup.title": "Setup link for the local account",
   "setup.done": "Go to the user",
@@ -279,7 +293,15 @@ const zhCN: Record<UsersMessageKey, string> = {
   "user.unlock.help": "解除因登录失败造成的锁定（所有地址）。仅限所有者。",
   "invite.title": "邀请用户",
   "invite.intro":
-    "请使用本人的工作邮箱邀请一位同事。对方通过单点登录进入；共享或通用邮箱（admin@、info@、team@）将被拒绝，因为亚马逊要求账户唯一。",
+    "请使用本人的工作邮箱邀请一位同事。共享或通用邮箱（admin@、info@、team@）将被拒绝，因为亚马逊要求账户唯一。",
+  "invite.sso.none":
+    "尚未配置单点登录提供方（Google、Microsoft Entra ID 或 GitHub，见 README），现在受邀的人员将无法登录。请先配置，或请所有者创建应急本地账户。",
+  "invite.sso.none.owner":
+    "尚未配置单点登录提供方（Google、Microsoft Entra ID 或 GitHub，见 README），目前只能为人员创建应急本地账户。",
+  "invite.kind.sso.none": "单点登录（尚未配置提供方）",
+  "invite.kind.localHelp":
+    "应急账户用于单点登录不可用时的紧急情况：该人员使用密码和身份验证器应用登录，而不是通过您的身份提供方。只有所有者可以创建，应尽量少用。",
+  "users.dayHelp": "日期（UTC）；每天记录一次。",
   "invite.name": "姓名",
   "invite.email": "邮箱地址",
   "invite.role": "岗位角色",
@@ -292,7 +314,9 @@ const zhCN: Record<UsersMessageKey, string> = {
   "confirm.yes": "确认",
   "confirm.cancel": "取消",
   "confirm.invite":
-    "邀请 {name} <{email}> 担任 {role}？对方可使用该邮箱通过单点登录进入。",
+    "邀请 {name} <{email}> 担任 {role}？对方使用该邮箱通过单点登录（{providers}）进入。",
+  "confirm.invite.local":
+    "为 {name} <{email}> 创建担任 {role} 的应急本地账户？接下来您会得到一个一次性设置链接，请交给对方；对方用它设置密码并添加身份验证器应用。对方不通过单点登录进入。",
   "confirm.invite.stores": "授权店铺：{stores}。",
   "confirm.role":
     "将 {name} 的角色从 {from} 更改为 {to}？其权限将在下一次请求时变更。",
@@ -325,10 +349,14 @@ const zhCN: Record<UsersMessageKey, string> = {
   "error.back": "返回",
   "error.invalid_input": "表单填写不正确。",
   "error.invalid_fields": "表单填写不正确。请检查：{fields}。",
+  "error.no_sso":
+    "尚未配置单点登录提供方，该人员将无法登录。未做任何更改：请配置 Google、Microsoft Entra ID 或 GitHub（见 README），或请所有者创建应急本地账户。",
+  "error.no_sso.owner":
+    "尚未配置单点登录提供方，该人员无法通过单点登录进入。未做任何更改：请选择应急本地账户，或先配置 Google、Microsoft Entra ID 或 GitHub（见 README）。",
   "error.local_owner_only": "只有所有者可以创建应急本地账户。",
   "error.owner_only": "只有所有者可以执行此操作。",
   "invite.kind": "账户类型",
-  "invite.kind.sso": "单点登录（Google、Microsoft、GitHub）",
+  "invite.kind.sso": "单点登录（{providers}）",
   "invite.kind.local": "应急本地账户（密码与身份验证器）",
   "setup.title": "本地账户设置链接",
   "setup.done": "前往用户页面",

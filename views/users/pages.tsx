@@ -3,6 +3,7 @@
 // here posts to a route that first shows a confirmation page.
 import type { Lang } from "../i18n.ts";
 import {
+  Day,
   Notice,
   StatusBadge,
   Time,
@@ -11,6 +12,7 @@ import {
   UsersTable,
   type UsersTableProps,
 } from "./components.tsx";
+import { roleName, word } from "../words.ts";
 import { t, type UsersMessageKey } from "./messages.ts";
 
 export interface UsersPageProps extends UsersTableProps {
@@ -38,10 +40,10 @@ export function UsersPage(p: UsersPageProps) {
         action="/users"
         class="filters"
         aria-label={t(p.lang, "users.filter")}
-        hx-get="/users"
-        hx-target="#users-table"
-        hx-swap="outerHTML"
-        hx-push-url="true"
+        data-hx-get="/users"
+        data-hx-target="#users-table"
+        data-hx-swap="outerHTML"
+        data-hx-push-url="true"
       >
         <input type="hidden" name="sort" value={q.sort} />
         <input type="hidden" name="dir" value={q.dir} />
@@ -55,7 +57,9 @@ export function UsersPage(p: UsersPageProps) {
             <select name="role">
               <option value="">{t(p.lang, "users.filter.anyRole")}</option>
               {p.roles.map((r) => (
-                <option value={r} selected={q.role === r}>{r}</option>
+                <option value={r} selected={q.role === r}>
+                  {roleName(p.lang, r)}
+                </option>
               ))}
             </select>
           </label>
@@ -65,7 +69,7 @@ export function UsersPage(p: UsersPageProps) {
               <option value="">{t(p.lang, "users.filter.anyStatus")}</option>
               {STATUSES.map((s) => (
                 <option value={s} selected={q.status === s}>
-                  {t(p.lang, `status.${s}` as UsersMessageKey)}
+                  {word(p.lang, "user", s)}
                 </option>
               ))}
             </select>
@@ -101,6 +105,8 @@ export interface InvitePageProps {
   };
   /** Owners may also create break-glass local accounts. */
   canCreateLocal?: boolean;
+  /** The single sign-on providers configured (none: SSO cannot be chosen). */
+  ssoProviders: { id: string; label: string }[];
   /** Why the last attempt was refused; nothing was changed. */
   error?: string | null;
 }
@@ -108,10 +114,23 @@ export interface InvitePageProps {
 /** The invitation form: a person's own address, a job role, stores. */
 export function InvitePage(p: InvitePageProps) {
   const v = p.values ?? {};
+  const sso = p.ssoProviders.length > 0;
+  const providers = p.ssoProviders.map((x) => x.label).join(", ");
+  // Without a provider an owner creates a local account; nobody else can
+  // invite anyone who could sign in (said before they try).
+  const kind = v.kind ?? (sso || !p.canCreateLocal ? "sso" : "local");
   return (
     <article class="narrow">
       <h1>{t(p.lang, "invite.title")}</h1>
       <p>{t(p.lang, "invite.intro")}</p>
+      {!sso && (
+        <p class="notice" id="no-sso">
+          {t(
+            p.lang,
+            p.canCreateLocal ? "invite.sso.none.owner" : "invite.sso.none",
+          )}
+        </p>
+      )}
       {p.error && <p role="alert" class="error">{p.error}</p>}
       <form method="post" action="/users/invite">
         <label>
@@ -137,36 +156,40 @@ export function InvitePage(p: InvitePageProps) {
         </label>
         <label>
           {t(p.lang, "invite.role")}
-          <select name="role" required aria-describedby="role-help">
+          <select name="role" aria-describedby="role-help">
             {p.roles.map((r) => (
               <option value={r} selected={(v.role ?? "viewer") === r}>
-                {r}
+                {roleName(p.lang, r)}
               </option>
             ))}
           </select>
           <small id="role-help">{t(p.lang, "invite.roleHelp")}</small>
         </label>
         {p.canCreateLocal && (
-          <fieldset>
+          <fieldset aria-describedby="kind-help">
             <legend>{t(p.lang, "invite.kind")}</legend>
             <label>
               <input
                 type="radio"
                 name="kind"
                 value="sso"
-                checked={(v.kind ?? "sso") === "sso"}
+                checked={kind === "sso"}
+                disabled={!sso}
               />
-              {t(p.lang, "invite.kind.sso")}
+              {sso
+                ? t(p.lang, "invite.kind.sso", { providers })
+                : t(p.lang, "invite.kind.sso.none")}
             </label>
             <label>
               <input
                 type="radio"
                 name="kind"
                 value="local"
-                checked={v.kind === "local"}
+                checked={kind === "local"}
               />
               {t(p.lang, "invite.kind.local")}
             </label>
+            <small id="kind-help">{t(p.lang, "invite.kind.localHelp")}</small>
           </fieldset>
         )}
         <fieldset aria-describedby="stores-help">
@@ -238,9 +261,7 @@ export function UserDetailPage(p: UserDetailProps) {
           <tbody>
             <tr>
               <th scope="row">{t(p.lang, "users.col.role")}</th>
-              <td>
-                <code>{u.role}</code>
-              </td>
+              <td>{roleName(p.lang, u.role)}</td>
             </tr>
             <tr>
               <th scope="row">{t(p.lang, "users.col.status")}</th>
@@ -273,7 +294,7 @@ export function UserDetailPage(p: UserDetailProps) {
             <tr>
               <th scope="row">{t(p.lang, "users.col.lastSeen")}</th>
               <td>
-                <Time lang={p.lang} at={u.lastSeenAt} />
+                <Day lang={p.lang} at={u.lastSeenAt} />
               </td>
             </tr>
           </tbody>
@@ -285,12 +306,16 @@ export function UserDetailPage(p: UserDetailProps) {
         <form method="post" action={`${base}/role`}>
           <label>
             {t(p.lang, "user.role.new")}
-            <select name="role" required>
+            <select name="role">
               {!p.roles.includes(u.role) && (
-                <option value={u.role} selected disabled>{u.role}</option>
+                <option value={u.role} selected disabled>
+                  {roleName(p.lang, u.role)}
+                </option>
               )}
               {p.roles.map((r) => (
-                <option value={r} selected={r === u.role}>{r}</option>
+                <option value={r} selected={r === u.role}>
+                  {roleName(p.lang, r)}
+                </option>
               ))}
             </select>
           </label>
@@ -324,7 +349,7 @@ export function UserDetailPage(p: UserDetailProps) {
                       <Time lang={p.lang} at={g.grantedAt} />
                     </td>
                     <td>
-                      <Time lang={p.lang} at={g.lastUsedAt} />
+                      <Day lang={p.lang} at={g.lastUsedAt} />
                     </td>
                     <td>
                       <form method="post" action={`${base}/revoke`}>
@@ -351,7 +376,7 @@ export function UserDetailPage(p: UserDetailProps) {
             <form method="post" action={`${base}/grant`}>
               <label>
                 {t(p.lang, "user.grant.store")}
-                <select name="storeId" required>
+                <select name="storeId">
                   {p.grantable.map((s) => (
                     <option value={s.id}>{s.name}</option>
                   ))}

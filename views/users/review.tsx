@@ -2,7 +2,9 @@
 // where the cycle stands, the open review's lines with their flags and
 // decisions, and the completed reviews.
 import type { Lang } from "../i18n.ts";
-import { formatDate, Notice, Time } from "./components.tsx";
+import { Day, formatDate, Notice, Time } from "./components.tsx";
+import { formatNumber } from "../format.ts";
+import { roleName } from "../words.ts";
 import { t } from "./messages.ts";
 
 export interface ReviewLineView {
@@ -105,9 +107,9 @@ export function AccessReviewPage(p: ReviewPageProps) {
                       <Time lang={p.lang} at={h.completedAt} />
                     </td>
                     <td>{h.completedBy ?? "—"}</td>
-                    <td>{h.total}</td>
-                    <td>{h.revoked}</td>
-                    <td>{h.flagged}</td>
+                    <td class="num">{formatNumber(p.lang, h.total)}</td>
+                    <td class="num">{formatNumber(p.lang, h.revoked)}</td>
+                    <td class="num">{formatNumber(p.lang, h.flagged)}</td>
                   </tr>
                 ))}
               </tbody>
@@ -132,9 +134,9 @@ function OpenReview(
         })}{" "}
         <strong>
           {t(p.lang, "review.open.progress", {
-            decided: p.open.decided,
-            total: p.open.total,
-            flagged: p.open.flagged,
+            decided: formatNumber(p.lang, p.open.decided),
+            total: formatNumber(p.lang, p.open.total),
+            flagged: formatNumber(p.lang, p.open.flagged),
           })}
         </strong>
       </p>
@@ -176,7 +178,7 @@ function Line(p: { lang: Lang; line: ReviewLineView }) {
   const l = p.line;
   const what = l.storeId
     ? t(p.lang, "review.line.grant", { store: l.storeName ?? l.storeId })
-    : t(p.lang, "review.line.role", { role: l.role });
+    : t(p.lang, "review.line.role", { role: roleName(p.lang, l.role) });
   const action = `/access-review/items/${l.id}`;
   return (
     <tr data-line-id={String(l.id)}>
@@ -187,7 +189,7 @@ function Line(p: { lang: Lang; line: ReviewLineView }) {
       </th>
       <td>{what}</td>
       <td>
-        <Time lang={p.lang} at={l.lastUsedAt} />
+        <Day lang={p.lang} at={l.lastUsedAt} />
       </td>
       <td>
         {l.flaggedUnused && <mark>{t(p.lang, "review.flag.unused")}</mark>}
