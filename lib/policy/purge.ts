@@ -8,7 +8,7 @@
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { type Database, rowsOf, type Tx } from "../../db/client.ts";
-import { listAllStoreIds } from "../../db/maintenance.ts";
+import { claimJobSlot, listAllStoreIds } from "../../db/maintenance.ts";
 
 /** The categories the purge deletes today, with where their rows live. */
 interface PurgeTarget {
@@ -89,11 +89,19 @@ export type StorePurge =
   | { storeId: string; status: "busy" }
   | { storeId: string; status: "done"; dryRun: boolean; counts: PurgeCount[] };
 
-/** The queue message that asks for a purge ("Run now"). */
+export const PURGE_MESSAGE = "retention.purge";
+
+/** `{type: "retention.purge", dryRun}`: the "Run now" button's message. */
 export const purgeMessage = z.object({
-  kind: z.literal("retention.purge"),
+  type: z.literal(PURGE_MESSAGE),
   dryRun: z.boolean().default(false),
+  requestedBy: z.uuid().nullable().default(null),
 });
+export type PurgeMessage = z.input<typeof purgeMessage>;
+
+/** The daily purge's job name and default schedule (UTC). */
+export const PURGE_JOB = "retention.purge";
+export const PURGE_SCHEDULE = "15 3 * * *";
 
 const DEFAULT_BATCH = 500;
 const DEFAULT_LEASE_MS = 5 * 60_000;
@@ -262,4 +270,20 @@ export async function purgeAll(
     out.push(await purgeStore(deps, storeId, options));
   }
   return out;
+}
+
+/**
+ * The daily firing: the first instance to claim the day's slot purges every
+ * store; the others do nothing (and the per-store lease would stop them
+ * anyway).
+ */
+export async function runDailyPurge(
+  deps: PurgeDeps & { worker: string },
+): Promise<StorePurge[] | null> {
+  const now = (deps.now ?? (() => new Date()))();
+  const slot = new Date(
+    Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate()),
+  );
+  if (!(await claimJobSlot(deps.db, PURGE_JOB, slot, deps.worker))) return null;
+  return await purgeAll(deps);
 }
