@@ -106,7 +106,7 @@ export const PURGE_SCHEDULE = "15 3 * * *";
 const DEFAULT_BATCH = 500;
 const DEFAULT_LEASE_MS = 5 * 60_000;
 
-const heldSql = (category: string, t: PurgeTarget) =>
+export const heldSql = (category: string, t: PurgeTarget) =>
   sql`exists (select 1 from legal_holds h
     where h.released_at is null
       and (h.store_id is null or h.store_id = t.store_id)
