@@ -686,6 +686,17 @@ export const purgeRecords = pgTable("purge_records", {
   index("purge_records_store_started_idx").on(t.storeId, t.startedAt),
 ]);
 
+/** A recorded legal basis keeping one order's buyer data until a date. */
+export const buyerPiiExtensions = pgTable("buyer_pii_extensions", {
+  storeId: storeRef(),
+  amazonOrderId: text("amazon_order_id").notNull(),
+  basis: text("basis", { enum: ["tax", "invoice", "legal"] }).notNull(),
+  until: tz("until").notNull(),
+  reason: text("reason").notNull(),
+  createdBy: uuid("created_by"),
+  createdAt: createdAt(),
+}, (t) => [primaryKey({ columns: [t.storeId, t.amazonOrderId] })]);
+
 /** The per-store purge lease. */
 export const purgeLeases = pgTable("purge_leases", {
   storeId: uuid("store_id").primaryKey().references(() => stores.id, {
@@ -776,4 +787,5 @@ export const storeScopedTables = [
   legalHolds,
   purgeRecords,
   purgeLeases,
+  buyerPiiExtensions,
 ] as const;

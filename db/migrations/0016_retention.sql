@@ -47,6 +47,24 @@ INSERT INTO "retention_rules" ("category", "days", "fallback_days", "reason") VA
 	('financial_events', 1095, NULL, 'Data Policy §9: while needed, default 3 years'),
 	('search_terms', 1095, NULL, 'Data Policy §9: while needed, default 3 years');
 --> statement-breakpoint
+-- Keeping one order's buyer personal data past the 30 days needs a recorded
+-- legal basis with an end date (at most ten years on); when it ends, the
+-- purge takes the row as usual.
+CREATE TABLE "buyer_pii_extensions" (
+	"store_id" uuid NOT NULL REFERENCES "stores"("id") ON DELETE restrict,
+	"amazon_order_id" text NOT NULL,
+	"basis" text NOT NULL,
+	"until" timestamp with time zone NOT NULL,
+	"reason" text NOT NULL,
+	"created_by" uuid,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "buyer_pii_extensions_pk" PRIMARY KEY ("store_id", "amazon_order_id"),
+	CONSTRAINT "buyer_pii_extensions_basis" CHECK ("basis" IN ('tax', 'invoice', 'legal')),
+	CONSTRAINT "buyer_pii_extensions_until" CHECK (
+		"until" <= "created_at" + interval '10 years'),
+	CONSTRAINT "buyer_pii_extensions_reason" CHECK (length(btrim("reason")) > 0)
+);
+--> statement-breakpoint
 -- A legal hold: rows in its scope are never purged, whatever the rule says.
 -- No store_id means every store. A hold is released, never deleted.
 CREATE TABLE "legal_holds" (
@@ -107,6 +125,8 @@ SELECT app_apply_store_isolation('purge_records');
 --> statement-breakpoint
 SELECT app_apply_store_isolation('purge_leases');
 --> statement-breakpoint
+SELECT app_apply_store_isolation('buyer_pii_extensions');
+--> statement-breakpoint
 DO $$
 DECLARE
   app text := app_runtime_role();
@@ -125,5 +145,6 @@ BEGIN
   EXECUTE format('GRANT UPDATE (rows_due, rows_deleted, rows_held, status, finished_at)
     ON purge_records TO %I', app);
   EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON purge_leases TO %I', app);
+  EXECUTE format('GRANT SELECT, INSERT, DELETE ON buyer_pii_extensions TO %I', app);
 END
 $$;

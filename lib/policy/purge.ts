@@ -28,7 +28,9 @@ const iso = (d: Date) => d.toISOString();
 export const PURGE_TARGETS = {
   // Buyer personal data: purge_after is set at sync from the delivery date
   // (or Amazon's latest delivery date); without one, the fallback after
-  // collection. The rule's ceiling (30 days) is the database's own CHECK.
+  // collection. The rule's ceiling (30 days) is the database's own CHECK;
+  // a recorded legal basis (buyer_pii_extensions) keeps one order's row
+  // until its end date.
   buyer_pii: {
     table: "buyer_pii",
     id: "amazon_order_id",
@@ -36,7 +38,11 @@ export const PURGE_TARGETS = {
     due: (now, days, fallback) =>
       sql`coalesce(t.purge_after, t.collected_at + make_interval(days => ${
         fallback ?? days
-      }::int)) <= ${iso(now)}::timestamptz`,
+      }::int)) <= ${iso(now)}::timestamptz
+      and not exists (select 1 from buyer_pii_extensions e
+        where e.store_id = t.store_id
+          and e.amazon_order_id = t.amazon_order_id
+          and e.until > ${iso(now)}::timestamptz)`,
   },
   // A sync run's record, once finished, for the rule's days.
   sync_runs: {

@@ -294,3 +294,25 @@ Deno.test(`purge (${testEngine}): floors and ceilings hold against direct SQL`, 
     (e: unknown) => /permission denied/i.test(dbErrorMessage(e)),
   );
 });
+
+Deno.test(`purge (${testEngine}): a legal basis keeps one order's data until its end date`, async () => {
+  const { t, storeId, owner } = await setup(3, 0);
+  await using _ = t;
+  await owner.execute(sql`insert into buyer_pii_extensions
+    (store_id, amazon_order_id, basis, until, reason, created_at)
+    values (${storeId}::uuid, 'due-001', 'invoice',
+      ${new Date(NOW.getTime() + 10 * day).toISOString()}::timestamptz,
+      'invoice dispute', ${NOW.toISOString()}::timestamptz)`);
+  await assert.rejects(
+    owner.execute(sql`insert into buyer_pii_extensions
+      (store_id, amazon_order_id, basis, until, reason)
+      values (${storeId}::uuid, 'due-002', 'marketing', now() + interval '1 day', 'x')`),
+    (e: unknown) => /check constraint|violates/i.test(dbErrorMessage(e)),
+  );
+  await purgeStore({ db: t.db, now: clock }, storeId);
+  assert.deepEqual(await remaining(owner, storeId), ["due-001"]);
+  // When the basis ends, the row goes.
+  const after = () => new Date(NOW.getTime() + 11 * day);
+  await purgeStore({ db: t.db, now: after }, storeId);
+  assert.deepEqual(await remaining(owner, storeId), []);
+});
