@@ -16,7 +16,8 @@ import { defineHandler, type QueueHandler } from "./queue.ts";
 /** Purges every store once a day (03:15 UTC), one instance per day. */
 export function purgeCron(deps: PurgeDeps & { worker: string }): CronJob {
   return {
-    name: PURGE_JOB,
+    // Deno.cron names allow letters, digits, spaces, hyphens, underscores.
+    name: PURGE_JOB.replaceAll(".", "-"),
     schedule: PURGE_SCHEDULE,
     run: async () => {
       await runDailyPurge(deps);

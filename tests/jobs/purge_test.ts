@@ -64,6 +64,7 @@ Deno.test(`purge job (${testEngine}): the daily firing runs on one instance per 
   const a = purgeCron({ db: t.db, now: () => NOW, worker: "a" });
   const b = purgeCron({ db: t.db, now: () => NOW, worker: "b" });
   assert.equal(a.schedule, "15 3 * * *");
+  assert.match(a.name, /^[A-Za-z0-9 _-]+$/, "a valid Deno.cron name");
   await Promise.all([a.run(), b.run()]);
   assert.deepEqual(await left(), ["later"]);
   const runs = rowsOf<{ n: number }>(
