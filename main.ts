@@ -1,5 +1,6 @@
 // Composition root: config → database → KV → app → jobs → Deno.serve, and a
 // graceful shutdown in the reverse order. Nothing here is imported elsewhere.
+import { purgeCron, purgeHandler } from "./jobs/purge.ts";
 import { ConfigError, loadConfig } from "./lib/config.ts";
 import { createLogger } from "./lib/log.ts";
 import { openDatabase } from "./db/client.ts";
@@ -98,6 +99,7 @@ async function main(): Promise<number> {
         vault,
         archiveDir: `${config.DATA_DIR}/archives`,
       }),
+      purgeHandler({ db, kv }),
       syncHandler({
         db,
         kv,
@@ -125,6 +127,7 @@ async function main(): Promise<number> {
         enqueue: queue.enqueue,
       }),
       auditCheckpointCron({ db, kv, vault, log }),
+      purgeCron({ db, kv, worker: `${Deno.hostname()}:${Deno.pid}` }),
     ],
   });
   if (demo) {

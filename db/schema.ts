@@ -638,6 +638,74 @@ export const jobSchedules = pgTable("job_schedules", {
   updatedAt: updatedAt(),
 });
 
+/** One retention rule per data category (§9); floors and ceilings are CHECKs. */
+export const retentionRules = pgTable("retention_rules", {
+  category: text("category").primaryKey(),
+  days: integer("days").notNull(),
+  fallbackDays: integer("fallback_days"),
+  reason: text("reason").notNull(),
+  updatedBy: uuid("updated_by"),
+  updatedAt: updatedAt(),
+});
+
+/** A legal hold: rows in its scope are never purged. No store means all. */
+export const legalHolds = pgTable("legal_holds", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  storeId: uuid("store_id").references(() => stores.id, {
+    onDelete: "restrict",
+  }),
+  category: text("category"),
+  fromAt: tz("from_at"),
+  toAt: tz("to_at"),
+  recordIds: text("record_ids").array(),
+  reason: text("reason").notNull(),
+  owner: text("owner").notNull(),
+  reviewOn: date("review_on").notNull(),
+  createdBy: uuid("created_by"),
+  createdAt: createdAt(),
+  releasedAt: tz("released_at"),
+  releasedBy: uuid("released_by"),
+  releaseReason: text("release_reason"),
+});
+
+/** One purge of one category in one store: counts, never content. */
+export const purgeRecords = pgTable("purge_records", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  storeId: storeRef(),
+  category: text("category").notNull(),
+  ruleDays: integer("rule_days").notNull(),
+  dryRun: boolean("dry_run").notNull(),
+  rowsDue: integer("rows_due").notNull().default(0),
+  rowsDeleted: integer("rows_deleted").notNull().default(0),
+  rowsHeld: integer("rows_held").notNull().default(0),
+  status: text("status", { enum: ["running", "done", "interrupted"] })
+    .notNull(),
+  startedAt: tz("started_at").notNull(),
+  finishedAt: tz("finished_at"),
+}, (t) => [
+  index("purge_records_store_started_idx").on(t.storeId, t.startedAt),
+]);
+
+/** A recorded legal basis keeping one order's buyer data until a date. */
+export const buyerPiiExtensions = pgTable("buyer_pii_extensions", {
+  storeId: storeRef(),
+  amazonOrderId: text("amazon_order_id").notNull(),
+  basis: text("basis", { enum: ["tax", "invoice", "legal"] }).notNull(),
+  until: tz("until").notNull(),
+  reason: text("reason").notNull(),
+  createdBy: uuid("created_by"),
+  createdAt: createdAt(),
+}, (t) => [primaryKey({ columns: [t.storeId, t.amazonOrderId] })]);
+
+/** The per-store purge lease. */
+export const purgeLeases = pgTable("purge_leases", {
+  storeId: uuid("store_id").primaryKey().references(() => stores.id, {
+    onDelete: "restrict",
+  }),
+  holder: text("holder").notNull(),
+  expiresAt: tz("expires_at").notNull(),
+});
+
 /** One row per job firing: the instance that inserts it runs the slot. */
 export const jobSlots = pgTable("job_slots", {
   name: text("name").notNull(),
@@ -716,4 +784,8 @@ export const storeScopedTables = [
   accessReviewItems,
   storeCredentials,
   storeDisconnections,
+  legalHolds,
+  purgeRecords,
+  purgeLeases,
+  buyerPiiExtensions,
 ] as const;

@@ -34,6 +34,7 @@ import { accountRoutes } from "./account.ts";
 import { storeRoutes } from "./stores.ts";
 import { usersRoutes } from "./users.ts";
 import { syncRoutes } from "./sync.ts";
+import { retentionRoutes } from "./retention.ts";
 import { DATASETS } from "../lib/sync/datasets/mod.ts";
 import { appRoutes } from "./apps.ts";
 import { connectRoutes } from "./connect.ts";
@@ -230,6 +231,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/", usersRoutes(deps));
   app.route("/", syncRoutes({ ...deps, datasets: DATASETS }));
   app.route("/", appRoutes(deps));
+  app.route("/", retentionRoutes(deps));
 
   app.get("/", async (c) => {
     const principal = requirePrincipal(c);

@@ -21,6 +21,11 @@ const NAV: { href: string; label: MessageKey; permission: Permission }[] = [
   { href: "/admin/roles", label: "nav.roles", permission: "roles.read" },
   { href: "/admin/jobs", label: "nav.jobs", permission: "sync.read" },
   {
+    href: "/retention",
+    label: "nav.retention",
+    permission: "retention.manage",
+  },
+  {
     href: "/admin/amazon-apps",
     label: "nav.apps",
     permission: "credentials.manage",

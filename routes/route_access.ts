@@ -68,6 +68,12 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   "POST /stores/:id/sync/runs/:runId/retry": "sync.run",
   "GET /stores/:id/api-log": "sync.read",
   "GET /admin/jobs": "sync.read",
+  // Retention rules, legal holds and the purge (Data Policy §9).
+  "GET /retention": "retention.manage",
+  "POST /retention/rules": "retention.manage",
+  "POST /retention/holds": "retention.manage",
+  "POST /retention/holds/:id/release": "retention.manage",
+  "POST /retention/run": "retention.manage",
   "POST /admin/jobs/:name": "stores.manage",
   "GET /account/password": "signed-in",
   "POST /account/password": "signed-in",

@@ -1,0 +1,291 @@
+// /retention: the rules (editable with retention.manage), the oldest
+// remaining rows against their limits (red when over), legal holds, and
+// recent purge records (counts only). Plain data in, HTML out.
+import type { Lang } from "../i18n.ts";
+import { retentionCatalogue } from "./messages.ts";
+
+export interface RetentionPageProps {
+  lang: Lang;
+  canManage: boolean;
+  error?: "limit" | "invalid" | "unknown" | null;
+  notice?: boolean;
+  nextPurge: string | null;
+  rules: {
+    category: string;
+    days: number;
+    fallbackDays: number | null;
+    reason: string;
+    updatedAt: string;
+    purged: boolean;
+  }[];
+  states: { category: string; oldest: string | null; overdue: number }[];
+  holds: {
+    id: string;
+    storeId: string | null;
+    category: string | null;
+    range: string;
+    recordIds: string;
+    reason: string;
+    owner: string;
+    reviewOn: string;
+    released: boolean;
+  }[];
+  records: {
+    storeId: string;
+    category: string;
+    ruleDays: number;
+    dryRun: boolean;
+    rowsDue: number;
+    rowsDeleted: number;
+    rowsHeld: number;
+    status: string;
+    startedAt: string;
+  }[];
+}
+
+export function RetentionPage(p: RetentionPageProps) {
+  const t = retentionCatalogue.translator(p.lang);
+  return (
+    <>
+      <hgroup>
+        <h1>{t("retention.title")}</h1>
+        <p>{t("retention.intro")}</p>
+      </hgroup>
+      {p.error && (
+        <p role="alert" class="error">{t(`retention.error.${p.error}`)}</p>
+      )}
+      {p.notice && <p role="status">{t("retention.queued")}</p>}
+      <p>
+        {t("retention.nextPurge", { at: p.nextPurge ?? "—" })}
+      </p>
+      {p.canManage && (
+        <form method="post" action="/retention/run">
+          <button type="submit" name="dryRun" value="false">
+            {t("retention.runNow")}
+          </button>{" "}
+          <button type="submit" name="dryRun" value="true" class="secondary">
+            {t("retention.dryRun")}
+          </button>
+        </form>
+      )}
+      <h2>{t("retention.rules")}</h2>
+      <table class="striped">
+        <thead>
+          <tr>
+            <th>{t("retention.col.category")}</th>
+            <th>{t("retention.col.days")}</th>
+            <th>{t("retention.col.fallback")}</th>
+            <th>{t("retention.col.reason")}</th>
+            <th>{t("retention.col.purged")}</th>
+            <th>{t("retention.col.updated")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {p.rules.map((r) => (
+            <tr id={`rule-${r.category}`}>
+              <td>
+                <code>{r.category}</code>
+              </td>
+              {p.canManage
+                ? (
+                  <td colspan={3}>
+                    <form method="post" action="/retention/rules" class="row">
+                      <input type="hidden" name="category" value={r.category} />
+                      <input
+                        type="number"
+                        name="days"
+                        min="1"
+                        value={String(r.days)}
+                        aria-label={t("retention.col.days")}
+                      />
+                      <input
+                        type="number"
+                        name="fallbackDays"
+                        min="1"
+                        value={r.fallbackDays === null
+                          ? ""
+                          : String(r.fallbackDays)}
+                        aria-label={t("retention.col.fallback")}
+                      />
+                      <input
+                        type="text"
+                        name="reason"
+                        required
+                        minlength={3}
+                        value={r.reason}
+                        aria-label={t("retention.col.reason")}
+                      />
+                      <button type="submit">{t("retention.save")}</button>
+                    </form>
+                  </td>
+                )
+                : (
+                  <>
+                    <td>{r.days}</td>
+                    <td>{r.fallbackDays ?? "—"}</td>
+                    <td>{r.reason}</td>
+                  </>
+                )}
+              <td>{r.purged ? t("retention.yes") : t("retention.no")}</td>
+              <td>{r.updatedAt}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>{t("retention.state")}</h2>
+      <table class="striped">
+        <thead>
+          <tr>
+            <th>{t("retention.col.category")}</th>
+            <th>{t("retention.col.oldest")}</th>
+            <th>{t("retention.col.overdue")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {p.states.map((s) => (
+            <tr class={s.overdue > 0 ? "over-limit" : undefined}>
+              <td>
+                <code>{s.category}</code>
+              </td>
+              <td>{s.oldest ?? "—"}</td>
+              <td>{s.overdue}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <h2>{t("retention.holds")}</h2>
+      {p.holds.length === 0
+        ? <p>{t("retention.none")}</p>
+        : (
+          <table class="striped">
+            <thead>
+              <tr>
+                <th>{t("retention.col.scope")}</th>
+                <th>{t("retention.col.reason")}</th>
+                <th>{t("retention.col.owner")}</th>
+                <th>{t("retention.col.review")}</th>
+                <th>{t("retention.col.status")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {p.holds.map((h) => (
+                <tr>
+                  <td>
+                    {h.storeId ?? t("retention.allStores")} ·{" "}
+                    {h.category ?? t("retention.allCategories")}
+                    {h.range && <>· {h.range}</>}
+                    {h.recordIds && <>· {h.recordIds}</>}
+                  </td>
+                  <td>{h.reason}</td>
+                  <td>{h.owner}</td>
+                  <td>{h.reviewOn}</td>
+                  <td>
+                    {h.released ? t("retention.released") : (
+                      <>
+                        {t("retention.active")}
+                        {p.canManage && (
+                          <form
+                            method="post"
+                            action={`/retention/holds/${h.id}/release`}
+                          >
+                            <input
+                              type="text"
+                              name="reason"
+                              required
+                              minlength={3}
+                              aria-label={t("retention.field.reason")}
+                            />
+                            <button type="submit" class="secondary">
+                              {t("retention.release")}
+                            </button>
+                          </form>
+                        )}
+                      </>
+                    )}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      {p.canManage && (
+        <details>
+          <summary>{t("retention.newHold")}</summary>
+          <form method="post" action="/retention/holds">
+            <label>
+              {t("retention.field.store")}
+              <input type="text" name="storeId" />
+            </label>
+            <label>
+              {t("retention.field.category")}
+              <input type="text" name="category" />
+            </label>
+            <label>
+              {t("retention.field.from")}
+              <input type="date" name="fromAt" />
+            </label>
+            <label>
+              {t("retention.field.to")}
+              <input type="date" name="toAt" />
+            </label>
+            <label>
+              {t("retention.field.records")}
+              <input type="text" name="recordIds" />
+            </label>
+            <label>
+              {t("retention.field.reason")}
+              <input type="text" name="reason" required minlength={3} />
+            </label>
+            <label>
+              {t("retention.field.owner")}
+              <input type="text" name="owner" required />
+            </label>
+            <label>
+              {t("retention.field.review")}
+              <input type="date" name="reviewOn" required />
+            </label>
+            <button type="submit">{t("retention.newHold")}</button>
+          </form>
+        </details>
+      )}
+      <h2>{t("retention.records")}</h2>
+      {p.records.length === 0
+        ? <p>{t("retention.none")}</p>
+        : (
+          <table class="striped">
+            <thead>
+              <tr>
+                <th>{t("retention.col.started")}</th>
+                <th>{t("retention.col.store")}</th>
+                <th>{t("retention.col.category")}</th>
+                <th>{t("retention.col.rule")}</th>
+                <th>{t("retention.col.due")}</th>
+                <th>{t("retention.col.deleted")}</th>
+                <th>{t("retention.col.held")}</th>
+                <th>{t("retention.col.status")}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {p.records.map((r) => (
+                <tr>
+                  <td>{r.startedAt}</td>
+                  <td>
+                    <code>{r.storeId}</code>
+                  </td>
+                  <td>{r.category}</td>
+                  <td>{r.ruleDays}</td>
+                  <td>{r.rowsDue}</td>
+                  <td>{r.rowsDeleted}</td>
+                  <td>{r.rowsHeld}</td>
+                  <td>
+                    {r.status}
+                    {r.dryRun && <>({t("retention.dryRun")})</>}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+    </>
+  );
+}
