@@ -10,6 +10,7 @@ import type { Database } from "../db/client.ts";
 import { findStoreBySeller, registerStore } from "../db/maintenance.ts";
 import { amazonApps, stores, syncRuns } from "../db/schema.ts";
 import { saveApp, saveStoreRefreshToken } from "./amazon/credentials.ts";
+import { scaledUsagePlans, type UsagePlan } from "./amazon/usage_plans.ts";
 import type { Region } from "./amazon/endpoints.ts";
 import { marketplaceById } from "./amazon/marketplaces.ts";
 import type { Vault } from "./security/vault.ts";
@@ -25,6 +26,39 @@ export interface DemoAccount {
   clientSecret: string;
   /** The seller's self-authorization refresh token. */
   refreshToken: string;
+}
+
+/**
+ * How many times faster than Amazon the demo sandbox and the clients run
+ * (usage plans and report processing), so the demo store fills in minutes.
+ */
+export const DEMO_TIME_SCALE = 1000;
+
+/** What the runner gets in demo mode, from the demo world's plain data. */
+export interface DemoSyncTuning {
+  usagePlans: Record<string, UsagePlan>;
+  settings: { backfillDays: number; reportPollMs: number };
+}
+
+/**
+ * The clients' plans at the demo's time scale, report polls as much
+ * faster, and the first backfill clamped to the history the demo world
+ * holds (no reading 730 days of a 120-day world).
+ *
+ * @example
+ * demoSyncTuning({ days: 120, timeScale: 100 }, 730).settings.backfillDays; // 120
+ */
+export function demoSyncTuning(
+  world: { days: number; timeScale: number },
+  backfillDays: number,
+): DemoSyncTuning {
+  return {
+    usagePlans: scaledUsagePlans(world.timeScale),
+    settings: {
+      backfillDays: Math.min(backfillDays, world.days),
+      reportPollMs: Math.max(10, Math.round(15_000 / world.timeScale)),
+    },
+  };
 }
 
 export interface DemoStore {

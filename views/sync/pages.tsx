@@ -4,6 +4,7 @@
 // the admins' schedule editor.
 import type { Lang } from "../i18n.ts";
 import { hasSyncMessage, type SyncMessageKey, t } from "./messages.ts";
+import { BackfillEstimate } from "./backfill.tsx";
 
 /** What the pages show of a run (lib/sync/status.ts SyncRun fits). */
 export interface SyncRun {
@@ -23,6 +24,8 @@ export interface SyncRun {
   error: string | null;
   progress: unknown;
   badRowCount: number;
+  /** The running run's last write (the backfill estimate reads it). */
+  heartbeatAt?: Date | null;
 }
 
 export interface DatasetStatus {
@@ -47,7 +50,14 @@ export interface JobSchedule {
   custom: boolean;
 }
 
-const STATUSES = ["queued", "running", "succeeded", "failed", "cancelled"];
+const STATUSES = [
+  "queued",
+  "running",
+  "succeeded",
+  "failed",
+  "cancelled",
+  "interrupted",
+];
 
 function time(d: Date | null | undefined): string {
   return d ? d.toISOString().replace("T", " ").slice(0, 19) + " UTC" : "—";
@@ -100,6 +110,8 @@ function Progress(p: { lang: Lang; run: SyncRun }) {
         {pr.step ? `${pr.step} · ` : ""}
         {p.run.rowsInserted + p.run.rowsUpdated} rows · {p.run.apiCalls} calls
       </small>
+      <br />
+      <BackfillEstimate lang={p.lang} run={p.run} />
     </div>
   );
 }
@@ -169,6 +181,14 @@ export function SyncStatusTable(p: SyncStatusProps) {
                         <a href={`/stores/${p.storeId}/sync/runs/${s.last.id}`}>
                           {time(s.last.finishedAt ?? s.last.startedAt)}
                         </a>
+                        {s.last.status === "interrupted" && (
+                          <>
+                            <br />
+                            <small>
+                              {t(p.lang, "sync.interrupted.resumes")}
+                            </small>
+                          </>
+                        )}
                         {s.last.error && (
                           <>
                             <br />
