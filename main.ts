@@ -19,6 +19,7 @@ import {
   connectDemoStore,
   DEMO_TIME_SCALE,
   demoSyncTuning,
+  forgetDemoSession,
 } from "./lib/demo.ts";
 import type { Database } from "./db/client.ts";
 import type { Vault } from "./lib/security/vault.ts";
@@ -67,6 +68,8 @@ async function main(): Promise<number> {
   const demo = !config.AMAZON_BASE_URL && config.AMAZON_MODE === "demo"
     ? await startDemo(db, vault)
     : null;
+  // A new demo sandbox knows none of the last one's reports or tokens.
+  if (demo) await forgetDemoSession(kv);
   // The demo runs time-scaled on both sides; live mode is Amazon's pace.
   const tuning = demo ? demoSyncTuning(demo, config.SYNC_BACKFILL_DAYS) : null;
   const amazonBaseUrl = config.AMAZON_BASE_URL ?? demo?.url;

@@ -61,6 +61,34 @@ export function demoSyncTuning(
   };
 }
 
+/** KV prefixes of what a sandbox handed out: reports and access tokens. */
+const DEMO_SESSION_PREFIXES = [
+  ["sp_report"],
+  ["ads_report"],
+  ["lwa_access"],
+] as const;
+
+/**
+ * Forgets what the previous demo sandbox handed out (it lives in this
+ * process and starts afresh each time): remembered report ids and cached
+ * access tokens would name reports and tokens the new one never issued, so
+ * a run resumed after a restart requests its reports again instead.
+ * Checkpoints (cursors) are kept: they hold data positions, not report ids.
+ *
+ * @example
+ * await forgetDemoSession(kv);
+ */
+export async function forgetDemoSession(kv: Deno.Kv): Promise<number> {
+  let n = 0;
+  for (const prefix of DEMO_SESSION_PREFIXES) {
+    for await (const e of kv.list({ prefix: [...prefix] })) {
+      await kv.delete(e.key);
+      n++;
+    }
+  }
+  return n;
+}
+
 export interface DemoStore {
   storeId: string;
   /** Whether the demo store has never been synced (queue a first sync). */
