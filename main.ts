@@ -15,8 +15,13 @@ import { startJobs } from "./jobs/mod.ts";
 import { createJobQueue } from "./jobs/queue.ts";
 import { disconnectHandler } from "./jobs/disconnect.ts";
 import { schedulerCron, syncHandler } from "./jobs/sync.ts";
-import { SYNC_MESSAGE } from "./lib/sync/runner.ts";
-import { connectDemoStore } from "./lib/demo.ts";
+import { resumeInterruptedRuns, SYNC_MESSAGE } from "./lib/sync/runner.ts";
+import {
+  connectDemoStore,
+  DEMO_TIME_SCALE,
+  demoSyncTuning,
+  forgetDemoSession,
+} from "./lib/demo.ts";
 import type { Database } from "./db/client.ts";
 import type { Vault } from "./lib/security/vault.ts";
 import { startDemoSandbox } from "./sandbox/mod.ts";
@@ -64,6 +69,10 @@ async function main(): Promise<number> {
   const demo = !config.AMAZON_BASE_URL && config.AMAZON_MODE === "demo"
     ? await startDemo(db, vault)
     : null;
+  // A new demo sandbox knows none of the last one's reports or tokens.
+  if (demo) await forgetDemoSession(kv);
+  // The demo runs time-scaled on both sides; live mode is Amazon's pace.
+  const tuning = demo ? demoSyncTuning(demo, config.SYNC_BACKFILL_DAYS) : null;
   const amazonBaseUrl = config.AMAZON_BASE_URL ?? demo?.url;
   const endpoints = amazonEndpoints(amazonBaseUrl);
   const tokens = createAccessTokens({
@@ -112,7 +121,9 @@ async function main(): Promise<number> {
           adsTrailingDays: config.SYNC_ADS_TRAILING_DAYS,
           ordersOverlapMinutes: config.SYNC_ORDERS_OVERLAP_MINUTES,
           backfillDays: config.SYNC_BACKFILL_DAYS,
+          ...tuning?.settings,
         },
+        usagePlans: tuning?.usagePlans,
         signal: shutdownSignal.signal,
         worker: `${Deno.hostname()}:${Deno.pid}`,
         enqueue: queue.enqueue,
@@ -129,6 +140,14 @@ async function main(): Promise<number> {
       auditCheckpointCron({ db, kv, vault, log }),
       purgeCron({ db, kv, worker: `${Deno.hostname()}:${Deno.pid}` }),
     ],
+  });
+  // Runs cut short by the last shutdown or a crash continue from their
+  // checkpoints now, not at their next schedule.
+  await resumeInterruptedRuns({
+    db,
+    log,
+    enqueue: queue.enqueue,
+    datasets: DATASETS_BY_NAME,
   });
   if (demo) {
     console.log(
@@ -204,14 +223,20 @@ async function main(): Promise<number> {
  * connected as a store (lib/demo.ts gets only its URL and plain data).
  */
 async function startDemo(db: Database, vault: Vault) {
-  const sandbox = await startDemoSandbox();
+  const sandbox = await startDemoSandbox({ timeScale: DEMO_TIME_SCALE });
   try {
     const store = await connectDemoStore({
       db,
       vault,
       account: sandbox.account,
     });
-    return { url: sandbox.url, ...store, close: () => sandbox.close() };
+    return {
+      url: sandbox.url,
+      days: sandbox.days,
+      timeScale: sandbox.timeScale,
+      ...store,
+      close: () => sandbox.close(),
+    };
   } catch (err) {
     await sandbox.close();
     throw err;

@@ -602,7 +602,14 @@ export const syncRuns = pgTable("sync_runs", {
   trigger: text("trigger", { enum: ["schedule", "manual", "retry", "seed"] })
     .notNull(),
   status: text("status", {
-    enum: ["queued", "running", "succeeded", "failed", "cancelled"],
+    enum: [
+      "queued",
+      "running",
+      "succeeded",
+      "failed",
+      "cancelled",
+      "interrupted",
+    ],
   }).notNull(),
   startedAt: tz("started_at").notNull().defaultNow(),
   finishedAt: tz("finished_at"),

@@ -10,6 +10,7 @@ import type { Database } from "../db/client.ts";
 import { findStoreBySeller, registerStore } from "../db/maintenance.ts";
 import { amazonApps, stores, syncRuns } from "../db/schema.ts";
 import { saveApp, saveStoreRefreshToken } from "./amazon/credentials.ts";
+import { scaledUsagePlans, type UsagePlan } from "./amazon/usage_plans.ts";
 import type { Region } from "./amazon/endpoints.ts";
 import { marketplaceById } from "./amazon/marketplaces.ts";
 import type { Vault } from "./security/vault.ts";
@@ -25,6 +26,67 @@ export interface DemoAccount {
   clientSecret: string;
   /** The seller's self-authorization refresh token. */
   refreshToken: string;
+}
+
+/**
+ * How many times faster than Amazon the demo sandbox and the clients run
+ * (usage plans and report processing), so the demo store fills in minutes.
+ */
+export const DEMO_TIME_SCALE = 1000;
+
+/** What the runner gets in demo mode, from the demo world's plain data. */
+export interface DemoSyncTuning {
+  usagePlans: Record<string, UsagePlan>;
+  settings: { backfillDays: number; reportPollMs: number };
+}
+
+/**
+ * The clients' plans at the demo's time scale, report polls as much
+ * faster, and the first backfill clamped to the history the demo world
+ * holds (no reading 730 days of a 120-day world).
+ *
+ * @example
+ * demoSyncTuning({ days: 120, timeScale: 100 }, 730).settings.backfillDays; // 120
+ */
+export function demoSyncTuning(
+  world: { days: number; timeScale: number },
+  backfillDays: number,
+): DemoSyncTuning {
+  return {
+    usagePlans: scaledUsagePlans(world.timeScale),
+    settings: {
+      backfillDays: Math.min(backfillDays, world.days),
+      reportPollMs: Math.max(10, Math.round(15_000 / world.timeScale)),
+    },
+  };
+}
+
+/** KV prefixes of what a sandbox handed out: reports and access tokens. */
+const DEMO_SESSION_PREFIXES = [
+  ["sp_report"],
+  ["ads_report"],
+  ["lwa_access"],
+] as const;
+
+/**
+ * Forgets what the previous demo sandbox handed out (it lives in this
+ * process and starts afresh each time): remembered report ids and cached
+ * access tokens would name reports and tokens the new one never issued, so
+ * a run resumed after a restart requests its reports again instead.
+ * Checkpoints (cursors) are kept: they hold data positions, not report ids.
+ *
+ * @example
+ * await forgetDemoSession(kv);
+ */
+export async function forgetDemoSession(kv: Deno.Kv): Promise<number> {
+  let n = 0;
+  for (const prefix of DEMO_SESSION_PREFIXES) {
+    for await (const e of kv.list({ prefix: [...prefix] })) {
+      await kv.delete(e.key);
+      n++;
+    }
+  }
+  return n;
 }
 
 export interface DemoStore {

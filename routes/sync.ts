@@ -36,7 +36,14 @@ const uuid = (raw: string) => {
 };
 const filterSchema = z.object({
   dataset: z.string().max(64).optional().transform((v) => v || undefined),
-  status: z.enum(["queued", "running", "succeeded", "failed", "cancelled"])
+  status: z.enum([
+    "queued",
+    "running",
+    "succeeded",
+    "failed",
+    "cancelled",
+    "interrupted",
+  ])
     .optional().or(z.literal("").transform(() => undefined)),
   before: z.string().max(200).optional(),
 });

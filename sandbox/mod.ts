@@ -6,6 +6,7 @@
 // sandbox/ imports any other of its files.
 import { type RunningSandbox, startSandbox } from "./server.ts";
 import type { Region } from "./world/reference.ts";
+import { SP_OPERATIONS } from "./spec.ts";
 
 export {
   type RunningSandbox,
@@ -34,27 +35,54 @@ export interface DemoSandbox {
   /** Base URL of every fake Amazon host (AMAZON_BASE_URL for the clients). */
   url: string;
   account: DemoAccount;
+  /** Days of history the demo world holds. */
+  days: number;
+  /** How many times faster than Amazon the demo runs. */
+  timeScale: number;
   close(): Promise<void>;
 }
 
+/** Days of history of the demo world. */
+export const DEMO_DAYS = 120;
+
 /**
  * Starts the demo sandbox: one fixed seller with 120 days of history and
- * 1,500 orders, without the restricted role.
+ * 1,500 orders, without the restricted role. At `timeScale` T (default 1)
+ * it is T times faster than Amazon as the benches run it: every usage plan
+ * T times the documented rate (announced as such in x-amzn-RateLimit-Limit,
+ * on the sandbox's own unscaled clock) and reports ready T times sooner.
  *
  * @example
  * const demo = await startDemoSandbox();
  * try { … demo.url, demo.account … } finally { await demo.close(); }
  */
 export async function startDemoSandbox(
-  opts: { port?: number } = {},
+  opts: { port?: number; timeScale?: number } = {},
 ): Promise<DemoSandbox> {
+  const t = opts.timeScale ?? 1;
+  if (!(t >= 1)) throw new RangeError("timeScale must be at least 1");
   const running: RunningSandbox = await startSandbox({
     seed: DEMO_SEED,
     stores: 1,
     orders: 1500,
-    days: 120,
+    days: DEMO_DAYS,
     restrictedRole: false,
     port: opts.port ?? 0,
+    ...(t === 1 ? {} : {
+      timeScale: 1,
+      usagePlans: Object.fromEntries(
+        Object.entries(SP_OPERATIONS).map(([op, spec]) => [op, {
+          // Amazon announces at most 4 decimals (x-amzn-RateLimit-Limit).
+          rate: Number((Number(spec.rate) * t).toFixed(4)),
+          burst: spec.burst,
+        }]),
+      ),
+      adsRate: { rate: 10 * t, burst: 20 },
+      reportPollsToDone: Number.MAX_SAFE_INTEGER,
+      reportSecondsToDone: 60 / t,
+      adsReportPollsToDone: Number.MAX_SAFE_INTEGER,
+      adsReportSecondsToDone: 120 / t,
+    }),
   });
   const seller = running.sandbox.sellers[0];
   const cred = running.sandbox.credentials(0);
@@ -69,6 +97,8 @@ export async function startDemoSandbox(
       clientSecret: cred.clientSecret,
       refreshToken: cred.refreshToken,
     },
+    days: DEMO_DAYS,
+    timeScale: t,
     close: () => running.close(),
   };
 }

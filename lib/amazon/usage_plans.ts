@@ -71,3 +71,24 @@ export function usagePlanFor(
 ): UsagePlan {
   return overrides?.[operation] ?? SP_USAGE_PLANS[operation] ?? FALLBACK_PLAN;
 }
+
+/**
+ * Every documented plan `factor` times faster (bursts unchanged): the demo
+ * mode's clients against a sandbox that runs at the same time scale.
+ *
+ * @example
+ * scaledUsagePlans(100).searchOrders; // { rate: 0.56, burst: 20 }
+ */
+export function scaledUsagePlans(
+  factor: number,
+): Record<string, UsagePlan> {
+  return Object.fromEntries(
+    Object.entries(SP_USAGE_PLANS).map((
+      [op, p],
+    ) => [op, {
+      // As Amazon states rates: at most 4 decimals.
+      rate: Number((p.rate * factor).toFixed(4)),
+      burst: p.burst,
+    }]),
+  );
+}

@@ -12,7 +12,7 @@
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Tx } from "../../db/client.ts";
-import { analyzeTables } from "../../db/maintenance.ts";
+import { analyzeTables, listConnectedStoreIds } from "../../db/maintenance.ts";
 import { storeMarketplaces, stores, syncCursors } from "../../db/schema.ts";
 import { AuthorizationRevokedError } from "../amazon/access_tokens.ts";
 import type { Region } from "../amazon/endpoints.ts";
@@ -39,6 +39,8 @@ import {
   cancelQueuedRunsTx,
   closeRunTx,
   finishRunTx,
+  INTERRUPTED_SHUTDOWN,
+  resumableRunsTx,
   type RunProgress,
   type RunTrigger,
   saveRunProgressTx,
@@ -76,6 +78,8 @@ export interface RunRequest {
 
 export type RunOutcome =
   | { status: "succeeded" | "failed"; runId: string; error?: string }
+  /** Cut short by the shutdown; queued again at the next start. */
+  | { status: "interrupted"; runId: string }
   /** The store is not connected (or is gone): nothing ran. */
   | { status: "skipped"; reason: string; runId?: string }
   /** Another worker holds the lease. */
@@ -321,15 +325,29 @@ export async function runSync(
     progress(p) {
       progress = { ...progress, ...p };
       dirty = true;
+      deps.log.debug("sync.run.progress", {
+        storeId: req.storeId,
+        dataset: req.dataset,
+        runId,
+        done: progress.done ?? null,
+        total: progress.total ?? null,
+      });
     },
   };
 
   let error: string | undefined;
+  // Cut short by the shutdown (not by a lost lease): interrupted, not
+  // failed; the next start queues it again (resumeInterruptedRuns).
+  let interrupted = false;
   try {
     await dataset.run(ctx);
   } catch (err) {
-    error = failureMessage(abort.signal.aborted ? abort.signal.reason : err);
-    deps.log.warn("sync.run.failed", {
+    interrupted = Boolean(deps.signal?.aborted) &&
+      abort.signal.reason === deps.signal?.reason;
+    error = interrupted
+      ? INTERRUPTED_SHUTDOWN
+      : failureMessage(abort.signal.aborted ? abort.signal.reason : err);
+    deps.log.warn(interrupted ? "sync.run.interrupted" : "sync.run.failed", {
       storeId: req.storeId,
       dataset: req.dataset,
       runId,
@@ -344,10 +362,10 @@ export async function runSync(
     await finishRunTx(
       tx,
       runId,
-      { ...report(), error, emptyReason },
+      { ...report(), error, emptyReason, interrupted },
       new Date(now()),
     );
-    if (error !== undefined) {
+    if (error !== undefined && !interrupted) {
       // A revoked store's queued runs are dropped with it (§10).
       const [s] = await tx.select({ status: stores.status }).from(stores)
         .where(eq(stores.id, req.storeId));
@@ -357,6 +375,17 @@ export async function runSync(
     }
   });
   await releaseLease(deps.kv, key, owner);
+  deps.log.info("sync.run.finished", {
+    storeId: req.storeId,
+    dataset: req.dataset,
+    runId,
+    status: interrupted
+      ? "interrupted"
+      : error === undefined
+      ? "succeeded"
+      : "failed",
+  });
+  if (interrupted) return { status: "interrupted", runId };
   return error === undefined
     ? { status: "succeeded", runId }
     : { status: "failed", runId, error };
@@ -428,4 +457,47 @@ export async function handleSyncMessage(
       reason: out.reason,
     });
   }
+}
+
+/**
+ * At start: queues every store's interrupted run again (and any run a
+ * crash left "running"), naming the run so the runner takes it over and it
+ * continues from its checkpoint. A run still held by a live worker's lease
+ * is simply tried again later (busy). Returns how many were queued.
+ *
+ * @example
+ * await resumeInterruptedRuns({ db, log, enqueue: queue.enqueue });
+ */
+export async function resumeInterruptedRuns(deps: {
+  db: RunnerDeps["db"];
+  log: Logger;
+  enqueue: Enqueue;
+  datasets: ReadonlyMap<string, Dataset>;
+}): Promise<number> {
+  let queued = 0;
+  for (const storeId of await listConnectedStoreIds(deps.db)) {
+    const runs = await deps.db.asJob(
+      storeId,
+      (tx) => resumableRunsTx(tx, storeId),
+    );
+    for (const run of runs) {
+      if (!deps.datasets.has(run.dataset)) continue;
+      await deps.enqueue(
+        {
+          type: SYNC_MESSAGE,
+          storeId,
+          dataset: run.dataset,
+          trigger: run.trigger,
+          runId: run.id,
+        } satisfies SyncMessage,
+      );
+      queued++;
+      deps.log.info("sync.run.resumed", {
+        storeId,
+        dataset: run.dataset,
+        runId: run.id,
+      });
+    }
+  }
+  return queued;
 }

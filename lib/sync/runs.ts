@@ -6,7 +6,7 @@
 // architecture test holds that rule. Every function takes the caller's
 // scoped transaction, so a change commits or rolls back with the work it
 // belongs to (an audit row, a revocation).
-import { and, eq, inArray, sql } from "drizzle-orm";
+import { and, desc, eq, inArray, sql } from "drizzle-orm";
 import type { Tx } from "../../db/client.ts";
 import { syncRuns } from "../../db/schema.ts";
 import { upsertRows, type WriteResult } from "../ingest/_upsert.ts";
@@ -82,11 +82,17 @@ export async function cancelQueuedRunsTx(
   return rows.length;
 }
 
+/** Why a run left "running" by a worker that is gone was interrupted. */
+export const INTERRUPTED_CRASH =
+  "interrupted: the worker stopped before the run ended";
+/** Why a run cut short by a shutdown was interrupted. */
+export const INTERRUPTED_SHUTDOWN = "interrupted: the server was stopping";
+
 /**
  * Starts a run for the worker that holds the dataset's lease: anything still
  * "running" for the dataset is a crashed worker's leftover and is closed as
- * interrupted; the queued (or failed) run `runId` is taken over when given,
- * else a new run is recorded. Returns the running run's id.
+ * interrupted; the queued, failed or interrupted run `runId` is taken over
+ * when given (it continues from its checkpoint), else a new run is recorded. Returns the running run's id.
  */
 export async function startRunTx(
   tx: Tx,
@@ -100,9 +106,9 @@ export async function startRunTx(
   },
 ): Promise<string> {
   await tx.update(syncRuns).set({
-    status: "failed",
+    status: "interrupted",
     finishedAt: req.at,
-    error: "interrupted: the worker stopped before the run ended",
+    error: INTERRUPTED_CRASH,
   }).where(and(
     eq(syncRuns.storeId, req.storeId),
     eq(syncRuns.dataset, req.dataset),
@@ -115,10 +121,14 @@ export async function startRunTx(
     heartbeatAt: req.at,
   };
   if (req.runId) {
-    const [row] = await tx.update(syncRuns).set(start).where(and(
+    const [row] = await tx.update(syncRuns).set({
+      ...start,
+      finishedAt: null,
+      error: null,
+    }).where(and(
       eq(syncRuns.id, req.runId),
       eq(syncRuns.storeId, req.storeId),
-      inArray(syncRuns.status, ["queued", "failed"]),
+      inArray(syncRuns.status, ["queued", "failed", "interrupted"]),
     )).returning({ id: syncRuns.id });
     if (row) return row.id;
   }
@@ -152,23 +162,32 @@ export async function saveRunProgressTx(
 }
 
 /**
- * Finishes a run: succeeded without `error`, failed with it. A run that
+ * Finishes a run: succeeded without `error`, failed with it, interrupted
+ * when `interrupted` (shutdown: it is queued again at the next start). A run that
  * succeeded without writing a row says why (`emptyReason`, by default
  * "no_data_for_period").
  */
 export async function finishRunTx(
   tx: Tx,
   runId: string,
-  p: RunProgress & { error?: string; emptyReason: string | null },
+  p: RunProgress & {
+    error?: string;
+    emptyReason: string | null;
+    interrupted?: boolean;
+  },
   at: Date,
 ): Promise<void> {
   const written = p.rowsInserted + p.rowsUpdated;
   await tx.update(syncRuns).set({
     ...progressColumns(p),
-    status: p.error === undefined ? "succeeded" : "failed",
+    status: p.interrupted
+      ? "interrupted"
+      : p.error === undefined
+      ? "succeeded"
+      : "failed",
     finishedAt: at,
     error: p.error ?? null,
-    emptyReason: written === 0 && p.error === undefined
+    emptyReason: written === 0 && p.error === undefined && !p.interrupted
       ? p.emptyReason ?? "no_data_for_period"
       : null,
     heartbeatAt: at,
@@ -212,4 +231,37 @@ function progressColumns(p: RunProgress) {
     badRows: p.badRows.length ? p.badRows : null,
     badRowCount: p.badRowCount,
   };
+}
+
+/** A run to queue again at start: interrupted, or left running by a crash. */
+export interface ResumableRun {
+  id: string;
+  dataset: string;
+  trigger: RunTrigger;
+}
+
+/**
+ * The store's runs to resume at start: per dataset, its newest run when that
+ * is interrupted or still "running" (a crashed process's leftover; the
+ * runner closes it as interrupted once its lease has expired, then takes it
+ * over). A dataset whose newest run is anything else has nothing to resume.
+ */
+export async function resumableRunsTx(
+  tx: Tx,
+  storeId: string,
+): Promise<ResumableRun[]> {
+  const newest = await tx.selectDistinctOn([syncRuns.dataset], {
+    id: syncRuns.id,
+    dataset: syncRuns.dataset,
+    trigger: syncRuns.trigger,
+    status: syncRuns.status,
+  }).from(syncRuns).where(eq(syncRuns.storeId, storeId))
+    .orderBy(syncRuns.dataset, desc(syncRuns.startedAt), desc(syncRuns.id));
+  return newest.filter((r) =>
+    r.status === "interrupted" || r.status === "running"
+  ).map((r) => ({
+    id: r.id,
+    dataset: r.dataset,
+    trigger: r.trigger === "seed" ? "schedule" : r.trigger,
+  }));
 }

@@ -109,6 +109,12 @@ const en = {
   "jobs.default": "Default: {schedule}",
   "jobs.notSaved": "Not saved: {problem}",
   "apilog.more": "Older calls",
+  "sync.backfill.done": "{done} of {total} done",
+  "sync.backfill.eta": "about {eta} left at Amazon's current rate limits",
+  "sync.backfill.why":
+    "Amazon limits how often its reports and pages may be requested: the pace is Amazon's limits, not the portal.",
+  "sync.interrupted.resumes":
+    "Stopped by a restart; it continues where it stopped when the portal starts.",
   "empty.no_data_for_period": "no data for the period",
   "empty.role_missing": "the SP-API role is missing",
   "empty.report_cancelled": "Amazon cancelled the report (no data)",
@@ -264,6 +270,11 @@ const zhCN: Record<SyncMessageKey, string> = {
   "jobs.default": "默认：{schedule}",
   "jobs.notSaved": "未保存：{problem}",
   "apilog.more": "更早的调用",
+  "sync.backfill.done": "已完成 {done} / {total}",
+  "sync.backfill.eta": "按亚马逊当前的速率限制，约剩 {eta}",
+  "sync.backfill.why":
+    "亚马逊限制其报告和页面的请求频率：速度取决于亚马逊的限制，而非本门户。",
+  "sync.interrupted.resumes": "因重启而中断；门户启动后将从中断处继续。",
   "empty.no_data_for_period": "该期间没有数据",
   "empty.role_missing": "缺少 SP-API 角色",
   "empty.report_cancelled": "亚马逊取消了报告（无数据）",

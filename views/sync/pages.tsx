@@ -9,6 +9,7 @@ import { word } from "../words.ts";
 import { hasSyncMessage, type SyncMessageKey, t } from "./messages.ts";
 import { stepInWords } from "./progress_words.ts";
 import { scheduleInWords } from "./schedule_words.ts";
+import { BackfillEstimate } from "./backfill.tsx";
 
 /** What the pages show of a run (lib/sync/status.ts SyncRun fits). */
 export interface SyncRun {
@@ -28,6 +29,8 @@ export interface SyncRun {
   error: string | null;
   progress: unknown;
   badRowCount: number;
+  /** The running run's last write (the backfill estimate reads it). */
+  heartbeatAt?: Date | null;
 }
 
 export interface DatasetStatus {
@@ -100,6 +103,8 @@ function Progress(p: { lang: Lang; run: SyncRun }) {
           calls: formatNumber(p.lang, p.run.apiCalls),
         })}
       </small>
+      <br />
+      <BackfillEstimate lang={p.lang} run={p.run} />
     </div>
   );
 }
@@ -185,6 +190,14 @@ export function SyncStatusTable(p: SyncStatusProps) {
                         <a href={`/stores/${p.storeId}/sync/runs/${s.last.id}`}>
                           {time(s.last.finishedAt ?? s.last.startedAt)}
                         </a>
+                        {s.last.status === "interrupted" && (
+                          <>
+                            <br />
+                            <small>
+                              {t(p.lang, "sync.interrupted.resumes")}
+                            </small>
+                          </>
+                        )}
                         {s.last.error && (
                           <>
                             <br />
