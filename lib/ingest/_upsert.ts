@@ -22,6 +22,7 @@ import {
   type PgTable,
 } from "drizzle-orm/pg-core";
 import { rowsOf, type Tx } from "../../db/client.ts";
+import { cleanText, cleanValue } from "./text.ts";
 
 /** What one write did: rows that are new, and rows that existed and were rewritten. */
 export interface WriteResult {
@@ -185,7 +186,9 @@ function toRecord(
         );
       }
     }
-    out[c.name] = v instanceof Date ? v.toISOString() : v;
+    // Text PostgreSQL cannot store (NUL, lone surrogates) is cleaned here,
+    // for every column and inside json values (see text.ts).
+    out[c.name] = v instanceof Date ? v.toISOString() : cleanValue(v);
   }
   return out;
 }
@@ -200,7 +203,8 @@ function pkOf(
     let v = row[c.key];
     if ((v === undefined || v === null) && c.jsDefault) v = c.jsDefault();
     if (v === undefined || v === null) return undefined;
-    key += (v instanceof Date ? v.toISOString() : String(v)) + "\u0000";
+    key += (v instanceof Date ? v.toISOString() : cleanText(String(v))) +
+      "\u0000";
   }
   return key;
 }

@@ -496,3 +496,48 @@ Deno.test("ingest: prepared orders write as plain inserts until a key exists, th
   assert.equal(await count(t.db, store, "orders"), 30);
   assert.equal(isDuplicateKey(new Error("other")), false);
 });
+
+Deno.test("ingest: NUL and lone surrogates are cleaned from every text column and json value", async () => {
+  await using t = await openTestDatabase();
+  const store = await newStore(t.db, 1);
+  await t.db.asJob(store, async (tx) => {
+    await upsertListings(tx, [{
+      storeId: store,
+      marketplaceId: "ATVPDKIKX0DER",
+      sku: "SKU-\u00001",
+      asin: "B0TESTASIN",
+      status: ["BUY\u0000ABLE"],
+      itemName: "Cutting\u0000 Board \uD800 😀",
+      price: "19.99",
+      currency: "USD",
+      fulfillmentChannel: "AFN",
+      updatedAt: T0,
+    }]);
+    await upsertAdTargets(tx, [{
+      storeId: store,
+      targetId: "t1",
+      adGroupId: "g1",
+      campaignId: "c1",
+      expressionType: "MANUAL",
+      expression: [{ type: "ASIN\u0000", value: "B0\uDC00X" }],
+      state: "ENABLED",
+      bid: "0.75",
+      currency: "USD",
+      updatedAt: T0,
+    }]);
+  });
+  const got = await t.db.asJob(store, async (tx) => ({
+    listing: rowsOf(
+      await tx.execute(sql`select sku, status, item_name from listings`),
+    ),
+    target: rowsOf(await tx.execute(sql`select expression from ad_targets`)),
+  }));
+  assert.deepEqual(got.listing, [{
+    sku: "SKU-1",
+    status: ["BUYABLE"],
+    item_name: "Cutting Board \uFFFD 😀",
+  }]);
+  assert.deepEqual(got.target, [{
+    expression: [{ type: "ASIN", value: "B0\uFFFDX" }],
+  }]);
+});
