@@ -304,33 +304,132 @@ export async function writePrepared(
   const result: WriteResult = { inserted: 0, updated: 0 };
   const { table } = prepared;
   const info = tableInfo(table);
+  const onBad = badRowHandlers.get(tx);
   for (const { json, from, to } of prepared.chunks) {
-    const tail = prepared.mode === "upsert" && !opts.insertOnly
-      ? sql`on conflict (${info.pkList}) do update set ${info.setList}
+    if (!onBad) {
+      addResult(
+        result,
+        await writeChunk(tx, prepared, info, json, from, to, opts),
+      );
+      continue;
+    }
+    // A handler is registered: the chunk runs in a savepoint, and when the
+    // database refuses it, row by row, so one row it cannot store is
+    // reported and the rest are written.
+    try {
+      addResult(
+        result,
+        await tx.transaction((sp) =>
+          writeChunk(sp as Tx, prepared, info, json, from, to, opts)
+        ),
+      );
+      continue;
+    } catch (err) {
+      if (!isRowError(err)) throw err;
+    }
+    const rows = JSON.parse(json) as unknown[];
+    for (let i = 0; i < rows.length; i++) {
+      try {
+        addResult(
+          result,
+          await tx.transaction((sp) =>
+            writeChunk(
+              sp as Tx,
+              prepared,
+              info,
+              JSON.stringify([rows[i]]),
+              from + i,
+              from + i + 1,
+              opts,
+            )
+          ),
+        );
+      } catch (err) {
+        if (!isRowError(err)) throw err;
+        onBad({
+          table: info.name,
+          row: from + i,
+          reason: (err as Error).message,
+        });
+      }
+    }
+  }
+  return result;
+}
+
+async function writeChunk(
+  tx: Tx,
+  prepared: PreparedWrite,
+  info: TableInfo,
+  json: string,
+  from: number,
+  to: number,
+  opts: { insertOnly?: boolean },
+): Promise<WriteResult> {
+  const tail = prepared.mode === "upsert" && !opts.insertOnly
+    ? sql`on conflict (${info.pkList}) do update set ${info.setList}
         returning (xmax = 0) as fresh`
-      : sql`returning true as fresh`;
-    const written = sql`
-      insert into ${table} (${info.insertList})
+    : sql`returning true as fresh`;
+  const written = sql`
+      insert into ${prepared.table} (${info.insertList})
       select ${info.selectList}
-      from json_populate_recordset(null::${table}, ${json}::json) as r
+      from json_populate_recordset(null::${prepared.table}, ${json}::json) as r
       ${tail}`;
-    const [counts] = rowsOf<{ inserted: number; total: number }>(
-      await run(
-        tx,
-        sql`
+  const [counts] = rowsOf<{ inserted: number; total: number }>(
+    await run(
+      tx,
+      sql`
         with written as (${written})
         select (count(*) filter (where fresh))::int as inserted,
                count(*)::int as total
         from written`,
-        info.name,
-        from,
-        to,
-      ),
-    );
-    result.inserted += counts.inserted;
-    result.updated += counts.total - counts.inserted;
+      info.name,
+      from,
+      to,
+    ),
+  );
+  return {
+    inserted: counts.inserted,
+    updated: counts.total - counts.inserted,
+  };
+}
+
+/**
+ * Whether the database refused the rows for what they hold: a data
+ * exception (class 22: bad value, too long, invalid text), an integrity
+ * violation other than a duplicate key (class 23: not null, check, foreign
+ * key) or a program limit (class 54: an index row too large). Anything else
+ * (connection, permission, row-level security) fails the write.
+ */
+function isRowError(err: unknown): boolean {
+  if (!(err instanceof IngestError) || isDuplicateKey(err)) return false;
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && /^(22|23|54)/.test(code)) return true;
   }
-  return result;
+  return false;
+}
+
+/** A row the database refused: its table, position in the batch, and why. */
+export interface RefusedRow {
+  table: string;
+  row: number;
+  reason: string;
+}
+
+const badRowHandlers = new WeakMap<Tx, (row: RefusedRow) => void>();
+
+/**
+ * Within `tx`, rows the database refuses are reported to `handler` and the
+ * rest of their batch is written (each chunk in a savepoint, row by row
+ * after a refusal), instead of the write failing. Duplicate keys of plain
+ * inserts still fail (isDuplicateKey: the caller falls back to upserts).
+ */
+export function reportRefusedRows(
+  tx: Tx,
+  handler: (row: RefusedRow) => void,
+): void {
+  badRowHandlers.set(tx, handler);
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   parseMinor,
   prepareOrders,
   purgeAfterFor,
+  reportRefusedRows,
   upsertAdTargets,
   upsertBuyerPii,
   upsertListings,
@@ -540,4 +541,39 @@ Deno.test("ingest: NUL and lone surrogates are cleaned from every text column an
   assert.deepEqual(got.target, [{
     expression: [{ type: "ASIN", value: "B0\uFFFDX" }],
   }]);
+});
+
+Deno.test("ingest: with refused rows reported, one row the database refuses is recorded and the rest written", async () => {
+  await using t = await openTestDatabase();
+  const store = await newStore(t.db, 1);
+  const bad: { table: string; row: number; reason: string }[] = [];
+  const rows = orderRows(store, 5);
+  // A value the database refuses: status is NOT NULL.
+  (rows[2] as { status?: string }).status = undefined;
+  const r = await t.db.asJob(store, async (tx) => {
+    reportRefusedRows(tx, (b) => bad.push(b));
+    return await upsertOrders(tx, rows);
+  });
+  assert.equal(r.inserted, 4);
+  assert.equal(bad.length, 1);
+  assert.equal(bad[0].table, "orders");
+  assert.equal(bad[0].row, 2);
+  assert.match(bad[0].reason, /status/);
+  assert.equal(await count(t.db, store, "orders"), 4);
+  // Without a handler the write fails as before, and nothing is written.
+  const store2 = await newStore(t.db, 2);
+  await assert.rejects(
+    t.db.asJob(
+      store2,
+      (tx) =>
+        upsertOrders(
+          tx,
+          orderRows(store2, 3).map((o, i) =>
+            i === 1 ? { ...o, status: undefined as unknown as string } : o
+          ),
+        ),
+    ),
+    IngestError,
+  );
+  assert.equal(await count(t.db, store2, "orders"), 0);
 });
