@@ -92,6 +92,11 @@ export function reportKey(storeId: string, r: ReportRequest): string[] {
   ];
 }
 
+/** Marks a report document whose processing failed: it is never reused. */
+function failedKey(storeId: string, reportDocumentId: string): string[] {
+  return ["sp_report_failed", storeId, reportDocumentId];
+}
+
 /**
  * Gets a finished report for `req`: reused, resumed or newly requested.
  *
@@ -112,7 +117,9 @@ export async function obtainReport(
   if (seen?.status === "DONE" && seen.reportDocumentId) {
     if (
       now() - (seen.finishedAt ?? seen.createdAt) <
-        deps.freshnessMinutes * 60_000
+        deps.freshnessMinutes * 60_000 &&
+      !(await deps.kv.get(failedKey(deps.storeId, seen.reportDocumentId)))
+        .value
     ) {
       return {
         status: "DONE",
@@ -221,36 +228,54 @@ export async function* reportLines(
   let delivered = 0;
   let warned = false;
   let encoding = "";
-  for (let attempt = 1;; attempt++) {
-    try {
-      let n = 0;
-      for await (
-        const text of downloadLines(
-          deps,
-          report.reportDocumentId,
-          (e) => encoding = e,
-        )
-      ) {
-        n++;
-        if (n <= delivered) continue;
-        delivered = n;
-        if (!warned && text.includes("\uFFFD")) {
-          warned = true;
-          deps.onWarning?.({
-            line: n,
-            source: report.reportDocumentId,
-            reason:
-              `replacement characters in the text: bytes not valid in ${encoding}`,
-          });
-        }
-        yield { line: n, text };
-      }
-      return;
-    } catch (err) {
-      if (!(err instanceof DownloadError) || attempt >= attempts) throw err;
-      await (deps.sleep ?? ((ms) => sleep(ms, deps.signal)))(
-        Math.min(30_000, 500 * 2 ** attempt),
+  let completed = false;
+  try {
+    yield* readAll();
+    completed = true;
+  } finally {
+    // Processing stopped before the end (the reader or its consumer
+    // failed): the report is requested again by the next run, not reused
+    // for the freshness window. A shutdown (abort) keeps it.
+    if (!completed && !deps.signal?.aborted) {
+      await deps.kv.set(
+        failedKey(deps.storeId, report.reportDocumentId),
+        true,
+        { expireIn: 3 * 86_400_000 },
       );
+    }
+  }
+  async function* readAll(): AsyncGenerator<DocumentLine> {
+    for (let attempt = 1;; attempt++) {
+      try {
+        let n = 0;
+        for await (
+          const text of downloadLines(
+            deps,
+            report.reportDocumentId,
+            (e) => encoding = e,
+          )
+        ) {
+          n++;
+          if (n <= delivered) continue;
+          delivered = n;
+          if (!warned && text.includes("\uFFFD")) {
+            warned = true;
+            deps.onWarning?.({
+              line: n,
+              source: report.reportDocumentId,
+              reason:
+                `replacement characters in the text: bytes not valid in ${encoding}`,
+            });
+          }
+          yield { line: n, text };
+        }
+        return;
+      } catch (err) {
+        if (!(err instanceof DownloadError) || attempt >= attempts) throw err;
+        await (deps.sleep ?? ((ms) => sleep(ms, deps.signal)))(
+          Math.min(30_000, 500 * 2 ** attempt),
+        );
+      }
     }
   }
 }

@@ -7,7 +7,11 @@ import { sql } from "drizzle-orm";
 import { rowsOf } from "../../db/client.ts";
 import { registerStore } from "../../db/maintenance.ts";
 import { documentDecoder } from "../../lib/amazon/charset.ts";
-import { type ReportDeps, reportLines } from "../../lib/amazon/reports.ts";
+import {
+  obtainReport,
+  type ReportDeps,
+  reportLines,
+} from "../../lib/amazon/reports.ts";
 import type { SpClient } from "../../lib/amazon/sp_client.ts";
 import {
   accessToken,
@@ -245,4 +249,80 @@ Deno.test("charset: the sandbox serves EU flat files as Cp1252 when asked", asyn
       }
     },
   );
+});
+
+Deno.test("reports: a report whose processing failed is requested again, not reused", async () => {
+  await using t = await openTestDatabase();
+  const storeId = await registerStore(t.db, {
+    sellerId: "AFAILEDREPORT",
+    region: "NA",
+    name: "US",
+    marketplaces: [],
+  });
+  const kv = await Deno.openKv(":memory:");
+  try {
+    const calls: string[] = [];
+    let n = 0;
+    const sp = {
+      call: (req: { operation: string }) => {
+        calls.push(req.operation);
+        if (req.operation === "createReport") {
+          return Promise.resolve({ body: { reportId: `R${++n}` } });
+        }
+        if (req.operation === "getReport") {
+          return Promise.resolve({
+            body: {
+              reportId: `R${n}`,
+              processingStatus: "DONE",
+              reportDocumentId: `D${n}`,
+            },
+          });
+        }
+        return Promise.resolve({ body: { url: "https://docs.example/d" } });
+      },
+    } as unknown as SpClient;
+    const deps: ReportDeps = {
+      sp,
+      db: t.db,
+      kv,
+      storeId,
+      region: "NA",
+      fetch: () =>
+        Promise.resolve(
+          new Response("a\tb\n1\t2\n3\t4\n", {
+            headers: { "content-type": "text/plain;charset=UTF-8" },
+          }),
+        ),
+      freshnessMinutes: 60,
+      fatalCooldownMinutes: 60,
+      pollMs: 1,
+      timeoutMs: 1000,
+    };
+    const req = {
+      reportType: "GET_FLAT_FILE_RETURNS_DATA_BY_RETURN_DATE",
+      marketplaceIds: ["ATVPDKIKX0DER"],
+    };
+    const first = await obtainReport(deps, req);
+    assert.equal(first.status === "DONE" && first.reportDocumentId, "D1");
+    // Read to the end: the report is reused by the next call.
+    for await (const _ of reportLines(deps, { reportDocumentId: "D1" })) {
+      // every line
+    }
+    const again = await obtainReport(deps, req);
+    assert.equal(again.status === "DONE" && again.reused, true);
+    // Processing fails on line 2: the next call requests a new report.
+    await assert.rejects(async () => {
+      for await (const l of reportLines(deps, { reportDocumentId: "D1" })) {
+        if (l.line === 2) throw new Error("cannot store line 2");
+      }
+    }, /cannot store line 2/);
+    const fresh = await obtainReport(deps, req);
+    assert.deepEqual(
+      fresh.status === "DONE" && [fresh.reportDocumentId, fresh.reused],
+      ["D2", false],
+    );
+    assert.equal(calls.filter((c) => c === "createReport").length, 2);
+  } finally {
+    kv.close();
+  }
 });
