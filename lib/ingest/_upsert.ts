@@ -81,6 +81,9 @@ interface TableInfo {
   selectList: SQL;
   pkList: SQL;
   setList: SQL;
+  /** Non-key columns without a default: absent from a row, kept as stored. */
+  keepable: ColumnInfo[];
+  updatable: ColumnInfo[];
 }
 
 const infoCache = new WeakMap<PgTable, TableInfo>();
@@ -140,13 +143,19 @@ function tableInfo(table: PgTable): TableInfo {
       sql`, `,
     ),
     pkList: sql.join(pkColumns.map((c) => ident(c.name)), sql`, `),
-    setList: sql.join(
-      updatable.map((c) => sql`${ident(c.name)} = excluded.${ident(c.name)}`),
-      sql`, `,
-    ),
+    setList: setListOf(updatable),
+    updatable,
+    keepable: updatable.filter((c) => !c.jsDefault && !c.sqlDefault),
   };
   infoCache.set(table, info);
   return info;
+}
+
+function setListOf(columns: readonly ColumnInfo[]): SQL {
+  return sql.join(
+    columns.map((c) => sql`${ident(c.name)} = excluded.${ident(c.name)}`),
+    sql`, `,
+  );
 }
 
 const DECIMAL = /^-?(\d+)(?:\.(\d+))?$/;
@@ -243,7 +252,16 @@ export interface PreparedWrite {
   readonly table: PgTable;
   readonly mode: "upsert" | "insert";
   /** One json array per statement, with the rows' positions in the batch. */
-  readonly chunks: readonly { json: string; from: number; to: number }[];
+  readonly chunks: readonly {
+    json: string;
+    from: number;
+    to: number;
+    /**
+     * Columns these rows leave out (undefined, not null): an upsert keeps
+     * their stored values (absent is not null).
+     */
+    absent?: readonly string[];
+  }[];
 }
 
 function prepare(
@@ -254,18 +272,37 @@ function prepare(
 ): PreparedWrite {
   const info = tableInfo(table);
   const size = chunkSize(opts);
-  const records = toRecords(
-    info,
-    mode === "upsert" ? dedupe(info, rows) : rows,
-  );
-  const chunks = [];
-  for (let at = 0; at < records.length; at += size) {
-    const end = Math.min(records.length, at + size);
+  const batch = mode === "upsert" ? dedupe(info, rows) : rows;
+  const records = toRecords(info, batch);
+  const chunks: {
+    json: string;
+    from: number;
+    to: number;
+    absent?: string[];
+  }[] = [];
+  // Rows are chunked in order; a chunk also ends where the set of columns
+  // the rows leave out (undefined) changes, so each statement updates only
+  // the columns its rows carry.
+  const absentOf = (row: Record<string, unknown>) =>
+    mode === "upsert"
+      ? info.keepable.filter((c) => row[c.key] === undefined).map((c) => c.name)
+      : [];
+  let at = 0;
+  while (at < records.length) {
+    const absent = absentOf(batch[at]);
+    const sig = absent.join(",");
+    let end = at + 1;
+    while (
+      end < records.length && end - at < size &&
+      absentOf(batch[end]).join(",") === sig
+    ) end++;
     chunks.push({
       json: JSON.stringify(records.slice(at, end)),
       from: at,
       to: end,
+      ...(absent.length ? { absent } : {}),
     });
+    at = end;
   }
   return { table, mode, chunks };
 }
@@ -290,8 +327,8 @@ export function prepareUpsert<T extends PgTable>(
 
 /**
  * Runs prepared statements. An upsert replaces every non-key column by the
- * incoming value (a missing value means NULL, or the column default where
- * there is one), so a replay leaves the same data and reports the rows as
+ * incoming value (null means NULL; a column the row leaves out (undefined)
+ * keeps its stored value unless it has a default, which applies), so a replay leaves the same data and reports the rows as
  * `updated`. `insertOnly` runs an upsert's rows as plain inserts, which cost
  * the database ~20% less and fail on the first existing key (see
  * isDuplicateKey): for rows that are almost always new, as in a backfill.
@@ -305,11 +342,12 @@ export async function writePrepared(
   const { table } = prepared;
   const info = tableInfo(table);
   const onBad = badRowHandlers.get(tx);
-  for (const { json, from, to } of prepared.chunks) {
+  for (const { json, from, to, absent } of prepared.chunks) {
+    const chunkOpts = { ...opts, absent };
     if (!onBad) {
       addResult(
         result,
-        await writeChunk(tx, prepared, info, json, from, to, opts),
+        await writeChunk(tx, prepared, info, json, from, to, chunkOpts),
       );
       continue;
     }
@@ -320,7 +358,7 @@ export async function writePrepared(
       addResult(
         result,
         await tx.transaction((sp) =>
-          writeChunk(sp as Tx, prepared, info, json, from, to, opts)
+          writeChunk(sp as Tx, prepared, info, json, from, to, chunkOpts)
         ),
       );
       continue;
@@ -340,7 +378,7 @@ export async function writePrepared(
               JSON.stringify([rows[i]]),
               from + i,
               from + i + 1,
-              opts,
+              chunkOpts,
             )
           ),
         );
@@ -364,10 +402,19 @@ async function writeChunk(
   json: string,
   from: number,
   to: number,
-  opts: { insertOnly?: boolean },
+  opts: { insertOnly?: boolean; absent?: readonly string[] },
 ): Promise<WriteResult> {
+  const absent = new Set(opts.absent ?? []);
+  const kept = info.updatable.filter((c) => !absent.has(c.name));
+  // Every column absent: the key is touched (no-op update) so the row still
+  // counts as written.
+  const setList = absent.size === 0
+    ? info.setList
+    : kept.length
+    ? setListOf(kept)
+    : setListOf(info.pkColumns.slice(0, 1));
   const tail = prepared.mode === "upsert" && !opts.insertOnly
-    ? sql`on conflict (${info.pkList}) do update set ${info.setList}
+    ? sql`on conflict (${info.pkList}) do update set ${setList}
         returning (xmax = 0) as fresh`
     : sql`returning true as fresh`;
   const written = sql`

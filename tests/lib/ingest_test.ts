@@ -577,3 +577,32 @@ Deno.test("ingest: with refused rows reported, one row the database refuses is r
   );
   assert.equal(await count(t.db, store2, "orders"), 0);
 });
+
+Deno.test("ingest: absent is not null: an upsert leaves out what the row does not carry, null still clears", async () => {
+  await using t = await openTestDatabase();
+  const store = await newStore(t.db, 1);
+  await t.db.asJob(store, (tx) => upsertOrders(tx, orderRows(store, 3)));
+  const again = orderRows(store, 3, "Delivered").map((o, i) =>
+    i === 0
+      ? { ...o, salesChannel: undefined } // answer without marketplaceName
+      : i === 1
+      ? { ...o, salesChannel: null } // answer that says there is none
+      : o
+  );
+  const r = await t.db.asJob(store, (tx) => upsertOrders(tx, again));
+  assert.deepEqual(r, { inserted: 0, updated: 3 });
+  const got = await t.db.asJob(
+    store,
+    async (tx) =>
+      rowsOf<{ status: string; sales_channel: string | null }>(
+        await tx.execute(
+          sql`select status, sales_channel from orders order by amazon_order_id`,
+        ),
+      ),
+  );
+  assert.deepEqual(got, [
+    { status: "Delivered", sales_channel: "Amazon.com" },
+    { status: "Delivered", sales_channel: null },
+    { status: "Delivered", sales_channel: "Amazon.com" },
+  ]);
+});
