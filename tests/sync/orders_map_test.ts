@@ -7,6 +7,8 @@ import { rowsOf } from "../../db/client.ts";
 import { registerStore } from "../../db/maintenance.ts";
 import { upsertOrders } from "../../lib/ingest/mod.ts";
 import {
+  flatFileLine,
+  orderFromFlatFile,
   rowsFromV2026,
   v2026Order,
 } from "../../lib/sync/datasets/orders_map.ts";
@@ -79,4 +81,68 @@ Deno.test(`orders map (${testEngine}): NON_AMAZON orders without marketplace or 
       status: "Pending",
     },
   ]);
+});
+
+Deno.test("orders map: a promotion discount gives the same total through the report (either sign) and searchOrders", () => {
+  const line = (discount: string) =>
+    flatFileLine.parse({
+      "amazon-order-id": "111-0000000-0000003",
+      "purchase-date": "2026-11-01T10:00:00+00:00",
+      "last-updated-date": "2026-11-01T11:00:00+00:00",
+      "order-status": "Shipped",
+      "fulfillment-channel": "Amazon",
+      "sales-channel": "Amazon.com",
+      "currency": "USD",
+      "item-price": "20.00",
+      "item-tax": "1.60",
+      "shipping-price": "0.00",
+      "shipping-tax": "0.00",
+      "item-promotion-discount": discount,
+      "ship-promotion-discount": "0.00",
+      "ship-country": "US",
+      "is-business-order": "false",
+    });
+  const positive = orderFromFlatFile("s", "ATVPDKIKX0DER", [line("2.50")]);
+  const negative = orderFromFlatFile("s", "ATVPDKIKX0DER", [line("-2.50")]);
+  assert.equal(positive.orderTotal, "19.10");
+  assert.equal(negative.orderTotal, "19.10");
+  for (const sign of ["-", ""]) {
+    const { order, items } = rowsFromV2026(
+      "s",
+      v2026Order.parse({
+        orderId: "111-0000000-0000003",
+        createdTime: "2026-11-01T10:00:00Z",
+        lastUpdatedTime: "2026-11-01T11:00:00Z",
+        salesChannel: {
+          channelName: "AMAZON",
+          marketplaceId: "ATVPDKIKX0DER",
+        },
+        proceeds: { grandTotal: { amount: "19.10", currencyCode: "USD" } },
+        fulfillment: { fulfillmentStatus: "SHIPPED", fulfilledBy: "AMAZON" },
+        orderItems: [{
+          orderItemId: "1",
+          quantityOrdered: 1,
+          product: { asin: "B0X" },
+          proceeds: {
+            breakdowns: [
+              {
+                type: "ITEM",
+                subtotal: { amount: "20.00", currencyCode: "USD" },
+              },
+              {
+                type: "TAX",
+                subtotal: { amount: "1.60", currencyCode: "USD" },
+              },
+              {
+                type: "DISCOUNT",
+                subtotal: { amount: `${sign}2.50`, currencyCode: "USD" },
+              },
+            ],
+          },
+        }],
+      }),
+    );
+    assert.equal(order.orderTotal, positive.orderTotal);
+    assert.equal(items[0].promotionDiscount, "2.50");
+  }
 });

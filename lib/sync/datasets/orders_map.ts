@@ -159,7 +159,8 @@ export function rowsFromV2026(
       if (!parts || !cur) return null;
       const v = sumOf(parts, type, cur);
       if (v === null) return zeroIfAbsent ? formatMinor(0, cur) : null;
-      return formatMinor(sign * v, cur);
+      // sign 0: a magnitude whatever Amazon's sign (discounts).
+      return formatMinor(sign === 0 ? Math.abs(v) : sign * v, cur);
     };
     return {
       storeId,
@@ -172,7 +173,7 @@ export function rowsFromV2026(
       itemPrice: amount("ITEM", 1, false),
       itemTax: amount("TAX"),
       shippingPrice: amount("SHIPPING"),
-      promotionDiscount: amount("DISCOUNT", -1),
+      promotionDiscount: amount("DISCOUNT", 0),
       currency: cur,
     };
   });
@@ -242,8 +243,12 @@ export function orderFromFlatFile(
     }
     const v = (k: keyof FlatFileLine) =>
       l[k] ? parseMinor(l[k] as string, currency) : 0;
+    // Promotion discounts are magnitudes whatever their sign: Amazon's
+    // documentation shows them positive, real reports negative (a peer's
+    // fixture); subtracting the signed value would add a negative one.
     total += v("item-price") + v("shipping-price") + v("gift-wrap-price") -
-      v("item-promotion-discount") - v("ship-promotion-discount");
+      Math.abs(v("item-promotion-discount")) -
+      Math.abs(v("ship-promotion-discount"));
     if (!market?.taxInclusive) {
       total += v("item-tax") + v("shipping-tax") + v("gift-wrap-tax");
     }
