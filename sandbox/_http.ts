@@ -137,3 +137,21 @@ export async function malformed(res: Response): Promise<Response> {
   headers.delete("content-length");
   return new Response(cut, { status: 200, headers });
 }
+
+/**
+ * A 200 whose JSON strings (of `field`, or all) carry an escaped NUL
+ * (`\u0000`) after their first character (the nulInText fault).
+ */
+export async function withNul(
+  res: Response,
+  field?: string,
+): Promise<Response> {
+  const text = await res.text();
+  const pattern = field
+    ? new RegExp(`("${field.replace(/[^\w]/g, "")}"\\s*:\\s*")([^"\\\\])`, "g")
+    : /(:\s*")([^"\\])/g;
+  const out = text.replace(pattern, "$1$2\\u0000");
+  const headers = new Headers(res.headers);
+  headers.delete("content-length");
+  return new Response(out, { status: 200, headers });
+}

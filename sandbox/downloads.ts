@@ -6,6 +6,11 @@
 // so HTTP clients inflate it themselves (and a client that inflates again
 // fails, as in the 2023 incident). Like S3, a request that also carries an
 // Authorization header is refused: the URL is the only credential.
+import {
+  amazonCharset,
+  charsetEncoder,
+  type FlatFileCharset,
+} from "./charsets.ts";
 import type { Hono } from "hono";
 import { createHmac } from "node:crypto";
 import { contentType, type DocumentSpec, renderDocument } from "./documents.ts";
@@ -154,10 +159,34 @@ function gzip(stream: ReadableStream<string>): ReadableStream<Uint8Array> {
   );
 }
 
+/** The flat file's charset when Amazon's are served, else null (UTF-8). */
+function charsetOf(
+  env: SandboxEnv,
+  doc: StoredDocument,
+): FlatFileCharset | null {
+  const spec = doc.spec;
+  if (env.opts.flatFileCharsets !== "amazon") return null;
+  if (
+    spec.kind !== "allOrders" && spec.kind !== "returns" && spec.kind !== "myi"
+  ) {
+    return null;
+  }
+  return amazonCharset(spec.marketplaceIds);
+}
+
 function body(
   env: SandboxEnv,
   doc: StoredDocument,
 ): ReadableStream<Uint8Array> {
+  const charset = charsetOf(env, doc);
+  if (charset) {
+    return text(env, doc).pipeThrough(charsetEncoder(charset)).pipeThrough(
+      new CompressionStream("gzip") as unknown as TransformStream<
+        Uint8Array,
+        Uint8Array
+      >,
+    );
+  }
   if (doc.gzip) {
     const bytes = doc.gzip;
     return new ReadableStream({
@@ -274,9 +303,12 @@ export function downloadRoutes(app: Hono, env: SandboxEnv): void {
     if (fault?.kind === "truncatedGzip") {
       stream = stream.pipeThrough(truncator());
     }
+    const charset = charsetOf(env, doc);
     const headers = new Headers({
       "content-type": doc.spec.kind === "ads"
         ? "application/x-gzip"
+        : charset
+        ? `text/plain;charset=${charset}`
         : contentType(doc.spec),
       "x-amz-request-id": rid,
     });

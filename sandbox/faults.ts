@@ -29,6 +29,12 @@ export const FAULT_KINDS = [
   "connectionReset",
   /** 200 with a body cut off in the middle of the JSON. */
   "malformedJson",
+  /**
+   * 200 whose JSON carries a NUL (`\u0000`) inside every string value of
+   * the field named `column` (every string value when none is named), as
+   * Amazon sometimes sends in titles and names.
+   */
+  "nulInText",
   /** A report document whose gzip stream ends early. */
   "truncatedGzip",
   /**
@@ -69,7 +75,11 @@ export interface FaultRule {
   retryAfter?: number | null;
   /** For `unavailable`: answer with an HTML page instead of JSON. */
   html?: boolean;
-  /** For `corruptCell`: the column (by header name) whose cell is replaced. */
+  /**
+   * For `corruptCell`: the column (by header name) whose cell is replaced
+   * (a `value` with a raw NUL makes a flat file with a NUL byte); for
+   * `nulInText`: the JSON field whose string values get a NUL.
+   */
   column?: string;
   /** For `corruptCell`: the file line, the header being line 1 (default 2). */
   line?: number;
@@ -100,6 +110,7 @@ export const KINDS_FOR = {
     "hang",
     "connectionReset",
     "malformedJson",
+    "nulInText",
     "expiredToken",
   ],
   lwa: ["serverError", "unavailable", "delay", "hang", "invalidGrant"],

@@ -58,6 +58,12 @@ export interface SandboxOptions {
   documentUrlTtlSeconds?: number;
   /** Lifetime of Ads report URLs (default 3600 s). */
   adsUrlTtlSeconds?: number;
+  /**
+   * Flat-file charsets: "utf-8" (default) serves every TSV as UTF-8;
+   * "amazon" serves EU ones as `charset=Cp1252` and Japanese ones as
+   * `charset=Shift_JIS`, as Amazon does.
+   */
+  flatFileCharsets?: "utf-8" | "amazon";
   /** Settlement date format (default "auto": EU style for EU sellers). */
   settlementDateStyle?: SettlementDateStyle;
   /** Honour the `x-sandbox-fault` request header (default false). */
@@ -125,6 +131,7 @@ export function resolveOptions(opts: SandboxOptions = {}): ResolvedOptions {
     documentUrlTtlSeconds: opts.documentUrlTtlSeconds ?? 300,
     adsUrlTtlSeconds: opts.adsUrlTtlSeconds ?? 3600,
     settlementDateStyle: opts.settlementDateStyle ?? "auto",
+    flatFileCharsets: opts.flatFileCharsets ?? "utf-8",
     faultHeader: opts.faultHeader ?? false,
     faultAdmin: opts.faultAdmin ?? false,
     adsRetryAfter: opts.adsRetryAfter ?? "except-report-create",

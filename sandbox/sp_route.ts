@@ -14,6 +14,7 @@ import {
   spError,
   unauthorized,
   unavailable,
+  withNul,
 } from "./_http.ts";
 import type { SandboxEnv } from "./env.ts";
 import {
@@ -168,6 +169,9 @@ export function spRoute(
     const finish = async (res: Response): Promise<Response> => {
       if (fault?.kind === "malformedJson" && res.status === 200) {
         res = await malformed(res);
+      }
+      if (fault?.kind === "nulInText" && res.status === 200) {
+        res = await withNul(res, fault.column);
       }
       if (res.status < 300 || res.status === 400 || res.status === 404) {
         res.headers.set("x-amzn-RateLimit-Limit", plan.header);

@@ -36,6 +36,11 @@ export {
 } from "./documents.ts";
 export { SP_OPERATIONS, type SpOperationId } from "./spec.ts";
 export { eventJson } from "./sp_finances.ts";
+export {
+  amazonCharset,
+  encodeCharset,
+  type FlatFileCharset,
+} from "./charsets.ts";
 /** JSON with raw numbers written exactly, as the sandbox writes its bodies. */
 export { stringify } from "./_json.ts";
 export { isoDay, isoOffset, isoZ } from "./format.ts";

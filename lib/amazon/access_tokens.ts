@@ -16,6 +16,7 @@ import {
   openStoreRefreshToken,
 } from "./credentials.ts";
 import { type LwaClient, LwaError } from "./lwa.ts";
+import { appendApiRequestLog } from "../ingest/ops.ts";
 
 const PURPOSE = "lwa_access_token";
 /** Refresh this long before Amazon's expiry, so no call carries a dying token. */
@@ -106,14 +107,37 @@ export function createAccessTokens(deps: {
       let tokens;
       let usedIndex = 0;
       for (;;) {
+        // Every token request is one API-log row (never a token or secret).
+        const t0 = performance.now();
+        const logged = (status: number | null, errorCode: string | null) =>
+          db.asJob(storeId, (tx) =>
+            appendApiRequestLog(tx, [{
+              storeId,
+              at: new Date(now()),
+              api: "lwa",
+              operation: "refreshAccessToken",
+              httpStatus: status,
+              latencyMs: Math.round(performance.now() - t0),
+              attempts: 1,
+              requestId: null,
+              rateLimit: null,
+              errorCode,
+            }]));
         try {
           tokens = await lwa.refresh({
             clientId: app.clientId,
             clientSecret: app.secrets[usedIndex],
             refreshToken: token.refreshToken,
           });
+          await logged(200, null);
           break;
         } catch (err) {
+          await logged(
+            err instanceof LwaError ? err.status || null : null,
+            err instanceof LwaError
+              ? err.code
+              : (err as Error)?.name ?? "Error",
+          );
           // A new secret that does not work yet: fall back to the old one.
           if (
             err instanceof LwaError && err.code === "invalid_client" &&

@@ -40,9 +40,10 @@ export async function* downloadDocument<T>(
     operation: string;
     /** For messages: "report document", "ads report". */
     label: string;
-    /** Bytes to text (gunzip, then decode). */
+    /** Bytes to text (gunzip, then decode by the declared Content-Type). */
     decode: (
       body: ReadableStream<Uint8Array>,
+      contentType: string | null,
     ) => ReadableStream<string> | Promise<ReadableStream<string>>;
     read: (text: ReadableStream<string>) => AsyncIterable<T>;
   },
@@ -79,7 +80,9 @@ export async function* downloadDocument<T>(
       throw new DownloadError(`${opts.label} download answered ${res.status}`);
     }
     try {
-      yield* opts.read(await opts.decode(res.body));
+      yield* opts.read(
+        await opts.decode(res.body, res.headers.get("content-type")),
+      );
     } catch (err) {
       deps.signal?.throwIfAborted();
       if (err instanceof DownloadError) throw err;

@@ -7,6 +7,7 @@
 // a FATAL one is requested again only after a cooldown.
 import type { Database } from "../../db/client.ts";
 import { sleep } from "../sleep.ts";
+import { documentDecoder } from "./charset.ts";
 import { downloadDocument, DownloadError } from "./document_download.ts";
 import type { Region } from "./endpoints.ts";
 import type { SpClient } from "./sp_client.ts";
@@ -31,6 +32,13 @@ export interface ReportDeps {
   now?: () => number;
   sleep?: (ms: number) => Promise<void>;
   signal?: AbortSignal;
+  /**
+   * Told once per document when its text holds replacement characters
+   * (U+FFFD): bytes its declared charset could not decode.
+   */
+  onWarning?: (
+    warning: { line: number; source: string; reason: string },
+  ) => void;
   /** Reuse a DONE report younger than this (minutes). */
   freshnessMinutes: number;
   /** Request again after FATAL only after this (minutes). */
@@ -84,6 +92,11 @@ export function reportKey(storeId: string, r: ReportRequest): string[] {
   ];
 }
 
+/** Marks a report document whose processing failed: it is never reused. */
+function failedKey(storeId: string, reportDocumentId: string): string[] {
+  return ["sp_report_failed", storeId, reportDocumentId];
+}
+
 /**
  * Gets a finished report for `req`: reused, resumed or newly requested.
  *
@@ -104,7 +117,9 @@ export async function obtainReport(
   if (seen?.status === "DONE" && seen.reportDocumentId) {
     if (
       now() - (seen.finishedAt ?? seen.createdAt) <
-        deps.freshnessMinutes * 60_000
+        deps.freshnessMinutes * 60_000 &&
+      !(await deps.kv.get(failedKey(deps.storeId, seen.reportDocumentId)))
+        .value
     ) {
       return {
         status: "DONE",
@@ -211,21 +226,56 @@ export async function* reportLines(
 ): AsyncGenerator<DocumentLine> {
   const attempts = opts.attempts ?? 4;
   let delivered = 0;
-  for (let attempt = 1;; attempt++) {
-    try {
-      let n = 0;
-      for await (const text of downloadLines(deps, report.reportDocumentId)) {
-        n++;
-        if (n <= delivered) continue;
-        delivered = n;
-        yield { line: n, text };
-      }
-      return;
-    } catch (err) {
-      if (!(err instanceof DownloadError) || attempt >= attempts) throw err;
-      await (deps.sleep ?? ((ms) => sleep(ms, deps.signal)))(
-        Math.min(30_000, 500 * 2 ** attempt),
+  let warned = false;
+  let encoding = "";
+  let completed = false;
+  try {
+    yield* readAll();
+    completed = true;
+  } finally {
+    // Processing stopped before the end (the reader or its consumer
+    // failed): the report is requested again by the next run, not reused
+    // for the freshness window. A shutdown (abort) keeps it.
+    if (!completed && !deps.signal?.aborted) {
+      await deps.kv.set(
+        failedKey(deps.storeId, report.reportDocumentId),
+        true,
+        { expireIn: 3 * 86_400_000 },
       );
+    }
+  }
+  async function* readAll(): AsyncGenerator<DocumentLine> {
+    for (let attempt = 1;; attempt++) {
+      try {
+        let n = 0;
+        for await (
+          const text of downloadLines(
+            deps,
+            report.reportDocumentId,
+            (e) => encoding = e,
+          )
+        ) {
+          n++;
+          if (n <= delivered) continue;
+          delivered = n;
+          if (!warned && text.includes("\uFFFD")) {
+            warned = true;
+            deps.onWarning?.({
+              line: n,
+              source: report.reportDocumentId,
+              reason:
+                `replacement characters in the text: bytes not valid in ${encoding}`,
+            });
+          }
+          yield { line: n, text };
+        }
+        return;
+      } catch (err) {
+        if (!(err instanceof DownloadError) || attempt >= attempts) throw err;
+        await (deps.sleep ?? ((ms) => sleep(ms, deps.signal)))(
+          Math.min(30_000, 500 * 2 ** attempt),
+        );
+      }
     }
   }
 }
@@ -233,6 +283,7 @@ export async function* reportLines(
 async function* downloadLines(
   deps: ReportDeps,
   reportDocumentId: string,
+  encodingUsed: (encoding: string) => void,
 ): AsyncGenerator<string> {
   const doc = await deps.sp.call<
     { url: string; compressionAlgorithm?: "GZIP" }
@@ -245,13 +296,28 @@ async function* downloadLines(
   yield* downloadDocument(deps, doc.body.url, {
     operation: "downloadReportDocument",
     label: "report document",
-    decode: (body) => {
-      let bytes = body as ReadableStream<BufferSource>;
+    decode: (body, contentType) => {
+      let bytes = body as ReadableStream<Uint8Array>;
       if (doc.body.compressionAlgorithm === "GZIP") {
-        bytes = bytes.pipeThrough(new DecompressionStream("gzip"));
+        bytes = bytes.pipeThrough(
+          new DecompressionStream("gzip") as TransformStream<
+            Uint8Array,
+            Uint8Array
+          >,
+        );
       }
-      return bytes.pipeThrough(
-        new TextDecoderStream() as TransformStream<BufferSource, string>,
+      // By the charset the download declares (Cp1252 in the EU, Shift_JIS
+      // in Japan), else UTF-8 falling back to windows-1252 (charset.ts).
+      const decoder = documentDecoder(contentType);
+      const text = bytes.pipeThrough(decoder.stream);
+      encodingUsed(decoder.encoding());
+      return text.pipeThrough(
+        new TransformStream<string, string>({
+          transform(chunk, out) {
+            encodingUsed(decoder.encoding());
+            out.enqueue(chunk);
+          },
+        }),
       );
     },
     read: splitLines,

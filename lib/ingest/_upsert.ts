@@ -22,6 +22,7 @@ import {
   type PgTable,
 } from "drizzle-orm/pg-core";
 import { rowsOf, type Tx } from "../../db/client.ts";
+import { cleanText, cleanValue } from "./text.ts";
 
 /** What one write did: rows that are new, and rows that existed and were rewritten. */
 export interface WriteResult {
@@ -80,6 +81,9 @@ interface TableInfo {
   selectList: SQL;
   pkList: SQL;
   setList: SQL;
+  /** Non-key columns without a default: absent from a row, kept as stored. */
+  keepable: ColumnInfo[];
+  updatable: ColumnInfo[];
 }
 
 const infoCache = new WeakMap<PgTable, TableInfo>();
@@ -139,13 +143,19 @@ function tableInfo(table: PgTable): TableInfo {
       sql`, `,
     ),
     pkList: sql.join(pkColumns.map((c) => ident(c.name)), sql`, `),
-    setList: sql.join(
-      updatable.map((c) => sql`${ident(c.name)} = excluded.${ident(c.name)}`),
-      sql`, `,
-    ),
+    setList: setListOf(updatable),
+    updatable,
+    keepable: updatable.filter((c) => !c.jsDefault && !c.sqlDefault),
   };
   infoCache.set(table, info);
   return info;
+}
+
+function setListOf(columns: readonly ColumnInfo[]): SQL {
+  return sql.join(
+    columns.map((c) => sql`${ident(c.name)} = excluded.${ident(c.name)}`),
+    sql`, `,
+  );
 }
 
 const DECIMAL = /^-?(\d+)(?:\.(\d+))?$/;
@@ -185,7 +195,9 @@ function toRecord(
         );
       }
     }
-    out[c.name] = v instanceof Date ? v.toISOString() : v;
+    // Text PostgreSQL cannot store (NUL, lone surrogates) is cleaned here,
+    // for every column and inside json values (see text.ts).
+    out[c.name] = v instanceof Date ? v.toISOString() : cleanValue(v);
   }
   return out;
 }
@@ -200,7 +212,8 @@ function pkOf(
     let v = row[c.key];
     if ((v === undefined || v === null) && c.jsDefault) v = c.jsDefault();
     if (v === undefined || v === null) return undefined;
-    key += (v instanceof Date ? v.toISOString() : String(v)) + "\u0000";
+    key += (v instanceof Date ? v.toISOString() : cleanText(String(v))) +
+      "\u0000";
   }
   return key;
 }
@@ -239,7 +252,16 @@ export interface PreparedWrite {
   readonly table: PgTable;
   readonly mode: "upsert" | "insert";
   /** One json array per statement, with the rows' positions in the batch. */
-  readonly chunks: readonly { json: string; from: number; to: number }[];
+  readonly chunks: readonly {
+    json: string;
+    from: number;
+    to: number;
+    /**
+     * Columns these rows leave out (undefined, not null): an upsert keeps
+     * their stored values (absent is not null).
+     */
+    absent?: readonly string[];
+  }[];
 }
 
 function prepare(
@@ -250,18 +272,37 @@ function prepare(
 ): PreparedWrite {
   const info = tableInfo(table);
   const size = chunkSize(opts);
-  const records = toRecords(
-    info,
-    mode === "upsert" ? dedupe(info, rows) : rows,
-  );
-  const chunks = [];
-  for (let at = 0; at < records.length; at += size) {
-    const end = Math.min(records.length, at + size);
+  const batch = mode === "upsert" ? dedupe(info, rows) : rows;
+  const records = toRecords(info, batch);
+  const chunks: {
+    json: string;
+    from: number;
+    to: number;
+    absent?: string[];
+  }[] = [];
+  // Rows are chunked in order; a chunk also ends where the set of columns
+  // the rows leave out (undefined) changes, so each statement updates only
+  // the columns its rows carry.
+  const absentOf = (row: Record<string, unknown>) =>
+    mode === "upsert"
+      ? info.keepable.filter((c) => row[c.key] === undefined).map((c) => c.name)
+      : [];
+  let at = 0;
+  while (at < records.length) {
+    const absent = absentOf(batch[at]);
+    const sig = absent.join(",");
+    let end = at + 1;
+    while (
+      end < records.length && end - at < size &&
+      absentOf(batch[end]).join(",") === sig
+    ) end++;
     chunks.push({
       json: JSON.stringify(records.slice(at, end)),
       from: at,
       to: end,
+      ...(absent.length ? { absent } : {}),
     });
+    at = end;
   }
   return { table, mode, chunks };
 }
@@ -286,8 +327,8 @@ export function prepareUpsert<T extends PgTable>(
 
 /**
  * Runs prepared statements. An upsert replaces every non-key column by the
- * incoming value (a missing value means NULL, or the column default where
- * there is one), so a replay leaves the same data and reports the rows as
+ * incoming value (null means NULL; a column the row leaves out (undefined)
+ * keeps its stored value unless it has a default, which applies), so a replay leaves the same data and reports the rows as
  * `updated`. `insertOnly` runs an upsert's rows as plain inserts, which cost
  * the database ~20% less and fail on the first existing key (see
  * isDuplicateKey): for rows that are almost always new, as in a backfill.
@@ -300,33 +341,142 @@ export async function writePrepared(
   const result: WriteResult = { inserted: 0, updated: 0 };
   const { table } = prepared;
   const info = tableInfo(table);
-  for (const { json, from, to } of prepared.chunks) {
-    const tail = prepared.mode === "upsert" && !opts.insertOnly
-      ? sql`on conflict (${info.pkList}) do update set ${info.setList}
+  const onBad = badRowHandlers.get(tx);
+  for (const { json, from, to, absent } of prepared.chunks) {
+    const chunkOpts = { ...opts, absent };
+    if (!onBad) {
+      addResult(
+        result,
+        await writeChunk(tx, prepared, info, json, from, to, chunkOpts),
+      );
+      continue;
+    }
+    // A handler is registered: the chunk runs in a savepoint, and when the
+    // database refuses it, row by row, so one row it cannot store is
+    // reported and the rest are written.
+    try {
+      addResult(
+        result,
+        await tx.transaction((sp) =>
+          writeChunk(sp as Tx, prepared, info, json, from, to, chunkOpts)
+        ),
+      );
+      continue;
+    } catch (err) {
+      if (!isRowError(err)) throw err;
+    }
+    const rows = JSON.parse(json) as unknown[];
+    for (let i = 0; i < rows.length; i++) {
+      try {
+        addResult(
+          result,
+          await tx.transaction((sp) =>
+            writeChunk(
+              sp as Tx,
+              prepared,
+              info,
+              JSON.stringify([rows[i]]),
+              from + i,
+              from + i + 1,
+              chunkOpts,
+            )
+          ),
+        );
+      } catch (err) {
+        if (!isRowError(err)) throw err;
+        onBad({
+          table: info.name,
+          row: from + i,
+          reason: (err as Error).message,
+        });
+      }
+    }
+  }
+  return result;
+}
+
+async function writeChunk(
+  tx: Tx,
+  prepared: PreparedWrite,
+  info: TableInfo,
+  json: string,
+  from: number,
+  to: number,
+  opts: { insertOnly?: boolean; absent?: readonly string[] },
+): Promise<WriteResult> {
+  const absent = new Set(opts.absent ?? []);
+  const kept = info.updatable.filter((c) => !absent.has(c.name));
+  // Every column absent: the key is touched (no-op update) so the row still
+  // counts as written.
+  const setList = absent.size === 0
+    ? info.setList
+    : kept.length
+    ? setListOf(kept)
+    : setListOf(info.pkColumns.slice(0, 1));
+  const tail = prepared.mode === "upsert" && !opts.insertOnly
+    ? sql`on conflict (${info.pkList}) do update set ${setList}
         returning (xmax = 0) as fresh`
-      : sql`returning true as fresh`;
-    const written = sql`
-      insert into ${table} (${info.insertList})
+    : sql`returning true as fresh`;
+  const written = sql`
+      insert into ${prepared.table} (${info.insertList})
       select ${info.selectList}
-      from json_populate_recordset(null::${table}, ${json}::json) as r
+      from json_populate_recordset(null::${prepared.table}, ${json}::json) as r
       ${tail}`;
-    const [counts] = rowsOf<{ inserted: number; total: number }>(
-      await run(
-        tx,
-        sql`
+  const [counts] = rowsOf<{ inserted: number; total: number }>(
+    await run(
+      tx,
+      sql`
         with written as (${written})
         select (count(*) filter (where fresh))::int as inserted,
                count(*)::int as total
         from written`,
-        info.name,
-        from,
-        to,
-      ),
-    );
-    result.inserted += counts.inserted;
-    result.updated += counts.total - counts.inserted;
+      info.name,
+      from,
+      to,
+    ),
+  );
+  return {
+    inserted: counts.inserted,
+    updated: counts.total - counts.inserted,
+  };
+}
+
+/**
+ * Whether the database refused the rows for what they hold: a data
+ * exception (class 22: bad value, too long, invalid text), an integrity
+ * violation other than a duplicate key (class 23: not null, check, foreign
+ * key) or a program limit (class 54: an index row too large). Anything else
+ * (connection, permission, row-level security) fails the write.
+ */
+function isRowError(err: unknown): boolean {
+  if (!(err instanceof IngestError) || isDuplicateKey(err)) return false;
+  for (let e: unknown = err; e instanceof Error; e = e.cause) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === "string" && /^(22|23|54)/.test(code)) return true;
   }
-  return result;
+  return false;
+}
+
+/** A row the database refused: its table, position in the batch, and why. */
+export interface RefusedRow {
+  table: string;
+  row: number;
+  reason: string;
+}
+
+const badRowHandlers = new WeakMap<Tx, (row: RefusedRow) => void>();
+
+/**
+ * Within `tx`, rows the database refuses are reported to `handler` and the
+ * rest of their batch is written (each chunk in a savepoint, row by row
+ * after a refusal), instead of the write failing. Duplicate keys of plain
+ * inserts still fail (isDuplicateKey: the caller falls back to upserts).
+ */
+export function reportRefusedRows(
+  tx: Tx,
+  handler: (row: RefusedRow) => void,
+): void {
+  badRowHandlers.set(tx, handler);
 }
 
 /**

@@ -14,3 +14,4 @@ export * from "./orders.ts";
 export * from "./returns.ts";
 export * from "./sales_traffic.ts";
 export * from "./search_terms.ts";
+export * from "./text.ts";

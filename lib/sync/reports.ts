@@ -14,6 +14,13 @@ export function reportDepsOf(ctx: SyncContext): ReportDeps {
     now: ctx.amazon.now,
     sleep: ctx.amazon.sleep,
     signal: ctx.signal,
+    onWarning: (w) => {
+      ctx.log.warn("report document text not decodable", {
+        storeId: ctx.store.storeId,
+        reportDocumentId: w.source,
+      });
+      ctx.badRow(w);
+    },
     freshnessMinutes: ctx.settings.reportFreshnessMinutes,
     fatalCooldownMinutes: ctx.settings.reportFatalCooldownMinutes,
     pollMs: ctx.settings.reportPollMs,

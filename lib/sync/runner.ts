@@ -17,7 +17,7 @@ import { storeMarketplaces, stores, syncCursors } from "../../db/schema.ts";
 import { AuthorizationRevokedError } from "../amazon/access_tokens.ts";
 import type { Region } from "../amazon/endpoints.ts";
 import { createSpClient } from "../amazon/sp_client.ts";
-import type { WriteResult } from "../ingest/_upsert.ts";
+import { reportRefusedRows, type WriteResult } from "../ingest/_upsert.ts";
 import { upsertSyncCursors } from "../ingest/ops.ts";
 import type { Logger } from "../log.ts";
 import type { Enqueue } from "../queue.ts";
@@ -276,6 +276,15 @@ export async function runSync(
     async write(fn, cursor) {
       abort.signal.throwIfAborted();
       const r = await deps.db.asJob(req.storeId, async (tx) => {
+        // A row the database still refuses (after text cleaning) is a bad
+        // row of the run; the rest of the page is written and the cursor
+        // moves on.
+        reportRefusedRows(tx, (bad) =>
+          ctx.badRow({
+            line: bad.row + 1,
+            source: bad.table,
+            reason: bad.reason,
+          }));
         const out = await fn(tx);
         if (cursor) await saveCursorTx(tx, cursor.value, cursor.key);
         return out;

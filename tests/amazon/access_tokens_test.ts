@@ -132,6 +132,22 @@ Deno.test(`access tokens (${testEngine}): concurrent callers share one refresh; 
   }
   await tokens.invalidate(s.storeId, "sp-api");
   assert.equal(await tokens.get(s.storeId, "sp-api"), "Atza|fake-access-2");
+  // Every token request is one API-log row, credentials never in it.
+  const logged = await s.t.db.asJob(
+    s.storeId,
+    async (tx) =>
+      rowsOf<Record<string, unknown>>(
+        await tx.execute(
+          sql`select * from api_request_log where api = 'lwa' order by id`,
+        ),
+      ),
+  );
+  assert.equal(logged.length, lwa.calls);
+  assert.equal(logged.length, 2);
+  assert.ok(logged.every((r) => r.operation === "refreshAccessToken"));
+  assert.ok(logged.every((r) => r.http_status === 200));
+  assert.ok(!JSON.stringify(logged).includes("Atza|"));
+  assert.ok(!JSON.stringify(logged).includes(SECRET));
 });
 
 Deno.test(`access tokens (${testEngine}): invalid_grant marks the store revoked and audits it`, async () => {

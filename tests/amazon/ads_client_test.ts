@@ -108,7 +108,7 @@ async function setup(opts: StartOptions = {}) {
   const logs = async () =>
     (await ownerOf(t.db).select().from(apiRequestLog).where(
       eq(apiRequestLog.storeId, storeId),
-    )).sort((a, b) => a.id - b.id);
+    )).filter((r) => r.api !== "lwa").sort((a, b) => a.id - b.id);
   return {
     sb,
     storeId,

@@ -92,10 +92,11 @@ async function setup(opts: StartOptions = {}) {
     path: SELLERS,
     ...over,
   });
-  const logs = () =>
-    ownerOf(t.db).select().from(apiRequestLog).where(
+  // The SP-API calls' rows (token requests are logged as api "lwa").
+  const logs = async () =>
+    (await ownerOf(t.db).select().from(apiRequestLog).where(
       eq(apiRequestLog.storeId, storeId),
-    );
+    )).filter((r) => r.api !== "lwa");
   return {
     sb,
     t,

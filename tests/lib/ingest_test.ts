@@ -13,6 +13,7 @@ import {
   parseMinor,
   prepareOrders,
   purgeAfterFor,
+  reportRefusedRows,
   upsertAdTargets,
   upsertBuyerPii,
   upsertListings,
@@ -495,4 +496,113 @@ Deno.test("ingest: prepared orders write as plain inserts until a key exists, th
   );
   assert.equal(await count(t.db, store, "orders"), 30);
   assert.equal(isDuplicateKey(new Error("other")), false);
+});
+
+Deno.test("ingest: NUL and lone surrogates are cleaned from every text column and json value", async () => {
+  await using t = await openTestDatabase();
+  const store = await newStore(t.db, 1);
+  await t.db.asJob(store, async (tx) => {
+    await upsertListings(tx, [{
+      storeId: store,
+      marketplaceId: "ATVPDKIKX0DER",
+      sku: "SKU-\u00001",
+      asin: "B0TESTASIN",
+      status: ["BUY\u0000ABLE"],
+      itemName: "Cutting\u0000 Board \uD800 😀",
+      price: "19.99",
+      currency: "USD",
+      fulfillmentChannel: "AFN",
+      updatedAt: T0,
+    }]);
+    await upsertAdTargets(tx, [{
+      storeId: store,
+      targetId: "t1",
+      adGroupId: "g1",
+      campaignId: "c1",
+      expressionType: "MANUAL",
+      expression: [{ type: "ASIN\u0000", value: "B0\uDC00X" }],
+      state: "ENABLED",
+      bid: "0.75",
+      currency: "USD",
+      updatedAt: T0,
+    }]);
+  });
+  const got = await t.db.asJob(store, async (tx) => ({
+    listing: rowsOf(
+      await tx.execute(sql`select sku, status, item_name from listings`),
+    ),
+    target: rowsOf(await tx.execute(sql`select expression from ad_targets`)),
+  }));
+  assert.deepEqual(got.listing, [{
+    sku: "SKU-1",
+    status: ["BUYABLE"],
+    item_name: "Cutting Board \uFFFD 😀",
+  }]);
+  assert.deepEqual(got.target, [{
+    expression: [{ type: "ASIN", value: "B0\uFFFDX" }],
+  }]);
+});
+
+Deno.test("ingest: with refused rows reported, one row the database refuses is recorded and the rest written", async () => {
+  await using t = await openTestDatabase();
+  const store = await newStore(t.db, 1);
+  const bad: { table: string; row: number; reason: string }[] = [];
+  const rows = orderRows(store, 5);
+  // A value the database refuses: status is NOT NULL.
+  (rows[2] as { status?: string }).status = undefined;
+  const r = await t.db.asJob(store, async (tx) => {
+    reportRefusedRows(tx, (b) => bad.push(b));
+    return await upsertOrders(tx, rows);
+  });
+  assert.equal(r.inserted, 4);
+  assert.equal(bad.length, 1);
+  assert.equal(bad[0].table, "orders");
+  assert.equal(bad[0].row, 2);
+  assert.match(bad[0].reason, /status/);
+  assert.equal(await count(t.db, store, "orders"), 4);
+  // Without a handler the write fails as before, and nothing is written.
+  const store2 = await newStore(t.db, 2);
+  await assert.rejects(
+    t.db.asJob(
+      store2,
+      (tx) =>
+        upsertOrders(
+          tx,
+          orderRows(store2, 3).map((o, i) =>
+            i === 1 ? { ...o, status: undefined as unknown as string } : o
+          ),
+        ),
+    ),
+    IngestError,
+  );
+  assert.equal(await count(t.db, store2, "orders"), 0);
+});
+
+Deno.test("ingest: absent is not null: an upsert leaves out what the row does not carry, null still clears", async () => {
+  await using t = await openTestDatabase();
+  const store = await newStore(t.db, 1);
+  await t.db.asJob(store, (tx) => upsertOrders(tx, orderRows(store, 3)));
+  const again = orderRows(store, 3, "Delivered").map((o, i) =>
+    i === 0
+      ? { ...o, salesChannel: undefined } // answer without marketplaceName
+      : i === 1
+      ? { ...o, salesChannel: null } // answer that says there is none
+      : o
+  );
+  const r = await t.db.asJob(store, (tx) => upsertOrders(tx, again));
+  assert.deepEqual(r, { inserted: 0, updated: 3 });
+  const got = await t.db.asJob(
+    store,
+    async (tx) =>
+      rowsOf<{ status: string; sales_channel: string | null }>(
+        await tx.execute(
+          sql`select status, sales_channel from orders order by amazon_order_id`,
+        ),
+      ),
+  );
+  assert.deepEqual(got, [
+    { status: "Delivered", sales_channel: "Amazon.com" },
+    { status: "Delivered", sales_channel: null },
+    { status: "Delivered", sales_channel: "Amazon.com" },
+  ]);
 });

@@ -595,3 +595,46 @@ Deno.test(`orders sync (${testEngine}): with the role, new orders get their ship
   await w.runOk(0, "orders");
   assert.equal((await callsOf(w, 0)).get("createReport"), reports + 1);
 });
+
+Deno.test(`orders sync (${testEngine}): NUL in JSON answers and a raw NUL in the report are cleaned, never block the dataset`, async () => {
+  await using w = await open({
+    sandbox: { ...SANDBOX, stores: 1, orders: 80 },
+  });
+  // Every searchOrders answer carries `\u0000` in its marketplace names and
+  // every getOrderItems answer in its titles; the all-orders report has a
+  // raw NUL byte in a product name.
+  w.sb.sandbox.faults.inject([
+    {
+      kind: "nulInText",
+      operation: "searchOrders",
+      column: "marketplaceName",
+      count: Infinity,
+    },
+    {
+      kind: "nulInText",
+      operation: "getOrderItems",
+      column: "title",
+      count: Infinity,
+    },
+    {
+      kind: "corruptCell",
+      operation: "downloadDocument",
+      column: "product-name",
+      value: "Bamboo\u0000Board",
+      line: 2,
+    },
+  ]);
+  const runId = await w.runOk(0, "orders");
+  const run = await runRow(w, 0, runId);
+  assert.equal(run.status, "succeeded");
+  assert.equal(run.badRowCount, 0);
+  const kinds = new Set(
+    w.sb.sandbox.faults.fired.map((f) => `${f.kind} ${f.operation}`),
+  );
+  assert.ok(kinds.has("nulInText searchOrders"), [...kinds].join(", "));
+  assert.ok(kinds.has("corruptCell downloadDocument"), [...kinds].join(", "));
+  await assertEqualsTruth(w, 0);
+  // The next run moves on from where this one stopped.
+  await w.runOk(0, "orders");
+  await assertEqualsTruth(w, 0);
+});

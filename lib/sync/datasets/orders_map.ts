@@ -54,8 +54,10 @@ export const v2026Order = z.object({
   createdTime: instant,
   lastUpdatedTime: instant,
   programs: z.array(z.string()).optional(),
+  // Amazon's model requires only channelName (AMAZON or NON_AMAZON).
   salesChannel: z.object({
-    marketplaceId: z.string().min(1),
+    channelName: z.string().optional(),
+    marketplaceId: z.string().min(1).optional(),
     marketplaceName: z.string().optional(),
   }),
   recipient: z.object({
@@ -64,11 +66,12 @@ export const v2026Order = z.object({
     }).optional(),
   }).optional(),
   proceeds: z.object({ grandTotal: money.optional() }).optional(),
+  // Optional in Amazon's model, as is fulfilledBy.
   fulfillment: z.object({
     fulfillmentStatus: z.string().min(1),
-    fulfilledBy: z.enum(["AMAZON", "MERCHANT"]),
+    fulfilledBy: z.enum(["AMAZON", "MERCHANT"]).optional(),
     deliverByWindow: z.object({ endTime: instant.optional() }).optional(),
-  }),
+  }).optional(),
   orderItems: z.array(v2026Item),
   packages: z.array(z.object({
     shipTime: instant.optional(),
@@ -113,9 +116,12 @@ export function rowsFromV2026(
       it.proceeds?.breakdowns?.[0]?.subtotal ?? it.product.price?.unitPrice
     ).find((m) => m !== undefined);
   const currency = firstMoney?.currencyCode ??
-    marketplaceCurrency(o.salesChannel.marketplaceId);
+    (o.salesChannel.marketplaceId
+      ? marketplaceCurrency(o.salesChannel.marketplaceId)
+      : null);
   const packages = o.packages ?? [];
-  const raw = o.fulfillment.fulfillmentStatus;
+  // No fulfillment yet: the order is pending.
+  const raw = o.fulfillment?.fulfillmentStatus ?? "PENDING";
   const delivered = raw === "SHIPPED" && packages.length > 0 &&
     packages.every((p) => p.packageStatus?.status === "DELIVERED");
   const shipTimes = packages.flatMap((p) =>
@@ -125,13 +131,15 @@ export function rowsFromV2026(
   const order: OrderRow = {
     storeId,
     amazonOrderId: o.orderId,
-    marketplaceId: o.salesChannel.marketplaceId,
+    // A NON_AMAZON order may name no marketplace: "" (none).
+    marketplaceId: o.salesChannel.marketplaceId ?? "",
     merchantOrderId:
       o.orderAliases?.find((a) => a.aliasType === "SELLER_ORDER_ID")?.aliasId ??
         null,
     status: delivered ? "Delivered" : STATUS[raw] ?? raw,
-    fulfillmentChannel: o.fulfillment.fulfilledBy === "AMAZON" ? "AFN" : "MFN",
-    salesChannel: o.salesChannel.marketplaceName ?? null,
+    fulfillmentChannel: o.fulfillment?.fulfilledBy === "AMAZON" ? "AFN" : "MFN",
+    // Absent is not null: an answer without the name keeps the stored one.
+    salesChannel: o.salesChannel.marketplaceName,
     orderTotal: o.proceeds?.grandTotal?.amount ?? null,
     currency,
     isBusiness: programs.has("AMAZON_BUSINESS"),
@@ -151,7 +159,8 @@ export function rowsFromV2026(
       if (!parts || !cur) return null;
       const v = sumOf(parts, type, cur);
       if (v === null) return zeroIfAbsent ? formatMinor(0, cur) : null;
-      return formatMinor(sign * v, cur);
+      // sign 0: a magnitude whatever Amazon's sign (discounts).
+      return formatMinor(sign === 0 ? Math.abs(v) : sign * v, cur);
     };
     return {
       storeId,
@@ -164,11 +173,11 @@ export function rowsFromV2026(
       itemPrice: amount("ITEM", 1, false),
       itemTax: amount("TAX"),
       shippingPrice: amount("SHIPPING"),
-      promotionDiscount: amount("DISCOUNT", -1),
+      promotionDiscount: amount("DISCOUNT", 0),
       currency: cur,
     };
   });
-  const latest = o.fulfillment.deliverByWindow?.endTime;
+  const latest = o.fulfillment?.deliverByWindow?.endTime;
   return { order, items, latestDeliveryAt: latest ? new Date(latest) : null };
 }
 
@@ -234,8 +243,12 @@ export function orderFromFlatFile(
     }
     const v = (k: keyof FlatFileLine) =>
       l[k] ? parseMinor(l[k] as string, currency) : 0;
+    // Promotion discounts are magnitudes whatever their sign: Amazon's
+    // documentation shows them positive, real reports negative (a peer's
+    // fixture); subtracting the signed value would add a negative one.
     total += v("item-price") + v("shipping-price") + v("gift-wrap-price") -
-      v("item-promotion-discount") - v("ship-promotion-discount");
+      Math.abs(v("item-promotion-discount")) -
+      Math.abs(v("ship-promotion-discount"));
     if (!market?.taxInclusive) {
       total += v("item-tax") + v("shipping-tax") + v("gift-wrap-tax");
     }
