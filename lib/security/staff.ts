@@ -300,6 +300,9 @@ export async function createFirstOwner(
       createdAt: now,
       updatedAt: now,
     }).returning();
+    // From here the new owner acts for itself: its password can only be set
+    // by its own user (local_password_set checks app.user_id).
+    await tx.execute(sql`select set_config('app.user_id', ${user.id}, true)`);
     await withinTx(tx, user);
     return { kind: "created", user } as const;
   });
