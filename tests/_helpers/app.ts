@@ -25,7 +25,25 @@ export interface TestApp extends AsyncDisposable {
   queue: JobQueue;
 }
 
-/** A fresh app; `env` overrides configuration variables. */
+/**
+ * Secrets that must never reach a log line: one-time link tokens in paths
+ * and OAuth codes or states in query strings (issue #11).
+ */
+const SECRET_IN_LOG = [
+  /\/auth\/(setup|first-owner)\/[0-9a-f]{16,}/i,
+  /[?&](code|state|spapi_oauth_code)=[^&"\s]+/,
+];
+
+/** The events of log lines that carry a secret (never the lines themselves). */
+export function linesWithSecrets(logs: readonly string[]): string[] {
+  return logs.filter((l) => SECRET_IN_LOG.some((r) => r.test(l)))
+    .map((l) => (JSON.parse(l) as { event?: string }).event ?? "?");
+}
+
+/**
+ * A fresh app; `env` overrides configuration variables. On dispose, every
+ * line it logged is checked for secrets: any test that leaks one fails.
+ */
 export async function openTestApp(
   env: Record<string, string> = {},
 ): Promise<TestApp> {
@@ -62,6 +80,10 @@ export async function openTestApp(
         kv.close();
       } catch { /* already closed by the test */ }
       await t[Symbol.asyncDispose]();
+      const leaks = linesWithSecrets(logs);
+      if (leaks.length > 0) {
+        throw new Error(`log lines carry a secret: ${leaks.join(", ")}`);
+      }
     },
   };
 }
