@@ -34,6 +34,16 @@ import { createDataDir, secureDataDir } from "./lib/data_dir.ts";
 import { DenialAggregator } from "./lib/security/denials.ts";
 
 async function main(): Promise<number> {
+  // Signals are caught from the first moment: one that arrives while the
+  // portal is still starting (jobs may already run) is acted on as soon as
+  // shutdown is possible, never by the default handler that kills mid-write.
+  let pendingSignal: string | null = null;
+  let onSignal = (signal: string) => {
+    pendingSignal ??= signal;
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    Deno.addSignalListener(signal, () => onSignal(signal));
+  }
   let config;
   try {
     config = loadConfig(Deno.env.toObject());
@@ -211,9 +221,8 @@ async function main(): Promise<number> {
     log.info("server.stopped", {});
     stopped.resolve();
   };
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    Deno.addSignalListener(signal, () => void shutdown(signal));
-  }
+  onSignal = (signal) => void shutdown(signal);
+  if (pendingSignal) void shutdown(pendingSignal);
   await stopped.promise;
   return 0;
 }

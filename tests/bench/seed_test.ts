@@ -7,6 +7,10 @@ import {
   apiRequestLog,
   auditEvents,
   buyerPii,
+  buyerPiiExtensions,
+  legalHolds,
+  purgeLeases,
+  purgeRecords,
   storeCredentials,
   storeDisconnections,
   storeGrants,
@@ -45,6 +49,11 @@ const NOT_SEEDED: readonly PgTable[] = [
   accessReviewItems,
   storeCredentials,
   storeDisconnections,
+  // Retention records what happens to a store's data; seeding makes none.
+  legalHolds,
+  purgeRecords,
+  purgeLeases,
+  buyerPiiExtensions,
 ];
 
 /** All tables a seeded store has rows in, plus the stores table itself. */
