@@ -5,13 +5,14 @@
 // DATA_DIR, the portal queues each of them again by itself and each
 // completes, from its checkpoint, without anyone clicking Retry.
 import assert from "node:assert/strict";
-import { startMain } from "./_helpers/main_process.ts";
+import { mainDatabase, startMain } from "./_helpers/main_process.ts";
 
 const TIMEOUT_MS = 180_000;
 
 Deno.test("restart: a backfill cut short by SIGINT is interrupted, resumed at start and completes", async () => {
   const dataDir = await Deno.makeTempDir();
-  const env = { DATA_DIR: dataDir, LOG_LEVEL: "debug" };
+  await using database = await mainDatabase();
+  const env = { ...database.env, DATA_DIR: dataDir, LOG_LEVEL: "debug" };
   let main = startMain(env);
   try {
     // Mid-backfill by the runner's own word: some windows done, not all.

@@ -111,3 +111,29 @@ export function startMain(env: Record<string, string>): MainProcess {
     },
   };
 }
+
+/**
+ * On PostgreSQL, a database of this test's own for main.ts (tests run in
+ * parallel: two portals on one database would wait on each other's leases),
+ * dropped with its runtime role on dispose; on PGlite, nothing.
+ */
+export async function mainDatabase(): Promise<
+  { env: Record<string, string> } & AsyncDisposable
+> {
+  const adminUrl = Deno.env.get("DATABASE_URL");
+  if (!adminUrl) return { env: {}, [Symbol.asyncDispose]: async () => {} };
+  const { default: postgres } = await import("postgres");
+  const name = `custodian_t_${crypto.randomUUID().replaceAll("-", "")}`;
+  const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
+  await admin.unsafe(`create database ${name}`);
+  const url = new URL(adminUrl);
+  url.pathname = `/${name}`;
+  return {
+    env: { DATABASE_URL: url.toString() },
+    async [Symbol.asyncDispose]() {
+      await admin.unsafe(`drop database if exists ${name} with (force)`);
+      await admin.unsafe(`drop role if exists "custodian_app_${name}"`);
+      await admin.end();
+    },
+  };
+}
