@@ -37,9 +37,11 @@ async function main(): Promise<number> {
   // Signals are caught from the first moment: one that arrives while the
   // portal is still starting (jobs may already run) is acted on as soon as
   // shutdown is possible, never by the default handler that kills mid-write.
+  // A second signal while still starting (a hung start) exits at once.
   let pendingSignal: string | null = null;
   let onSignal = (signal: string) => {
-    pendingSignal ??= signal;
+    if (pendingSignal) Deno.exit(130);
+    pendingSignal = signal;
   };
   for (const signal of ["SIGINT", "SIGTERM"] as const) {
     Deno.addSignalListener(signal, () => onSignal(signal));
