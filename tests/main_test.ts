@@ -1,7 +1,7 @@
 // main.ts as a real process: bad configuration stops it with one message per
 // problem; a good one serves, and SIGTERM shuts it down cleanly.
 import assert from "node:assert/strict";
-import postgres from "postgres";
+import { mainDatabase } from "./_helpers/main_process.ts";
 
 const MAIN = new URL("../main.ts", import.meta.url).pathname;
 const FLAGS = [
@@ -45,19 +45,9 @@ Deno.test("main: serves on PORT with embedded defaults and stops gracefully on S
   };
   // On PostgreSQL, a database of its own (never the server's admin
   // database), dropped afterwards with its runtime role.
-  const adminUrl = Deno.env.get("DATABASE_URL");
-  const dbName = `custodian_t_${crypto.randomUUID().replaceAll("-", "")}`;
-  const admin = adminUrl
-    ? postgres(adminUrl, { max: 1, onnotice: () => {} })
-    : null;
-  let dbUrl: string | undefined;
-  if (admin && adminUrl) {
-    await admin.unsafe(`create database ${dbName}`);
-    const url = new URL(adminUrl);
-    url.pathname = `/${dbName}`;
-    dbUrl = url.toString();
-    env.DATABASE_URL = dbUrl;
-  }
+  await using database = await mainDatabase();
+  Object.assign(env, database.env);
+  const dbUrl = database.env.DATABASE_URL;
   const child = new Deno.Command(Deno.execPath(), {
     args: [...FLAGS, MAIN],
     env,
@@ -100,10 +90,5 @@ Deno.test("main: serves on PORT with embedded defaults and stops gracefully on S
     await lines.cancel().catch(() => {});
     await child.stderr.cancel().catch(() => {});
     await Deno.remove(dataDir, { recursive: true });
-    if (admin) {
-      await admin.unsafe(`drop database if exists ${dbName} with (force)`);
-      await admin.unsafe(`drop role if exists "custodian_app_${dbName}"`);
-      await admin.end();
-    }
   }
 });
