@@ -59,3 +59,20 @@ export function requestMeta(c: Context): RequestMeta {
     requestId: c.get("requestId"),
   };
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The stores a staff screen shows: the one named by `?store=` (the layout's
+ * switcher keeps it in the URL), else every store the principal may open.
+ * A store that is not granted is a 404, never a 403 that confirms it exists.
+ */
+export function selectedStoreIds(c: Context): string[] {
+  const principal = requirePrincipal(c);
+  const chosen = c.req.query("store");
+  if (chosen === undefined || chosen === "") return [...principal.storeIds];
+  if (!UUID.test(chosen)) throw new HTTPException(404);
+  const id = chosen.toLowerCase();
+  if (!principal.storeIds.includes(id)) throw new HTTPException(404);
+  return [id];
+}
