@@ -59,3 +59,11 @@ export function requestMeta(c: Context): RequestMeta {
     requestId: c.get("requestId"),
   };
 }
+
+/**
+ * The reader's time zone, threaded to the views beside the language: their
+ * own choice (account page), UTC when they chose none or are signed out.
+ */
+export function readerZone(c: Context): string {
+  return c.get("principal")?.timeZone ?? "UTC";
+}
