@@ -142,6 +142,8 @@ export const staffUsers = pgTable("staff_users", {
   lastSignInAt: tz("last_sign_in_at"),
   lastSeenAt: tz("last_seen_at"),
   disabledAt: tz("disabled_at"),
+  /** The person's IANA time zone for dates and times on pages; null: the default (UTC). */
+  timeZone: text("time_zone"),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 }, (t) => [uniqueIndex("staff_users_email_uq").on(t.email)]);

@@ -219,7 +219,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/", healthRoutes(deps));
   app.route("/", authRoutes({ ...deps, sessions }));
   app.route("/", auditRoutes(deps));
-  app.route("/", accountRoutes(deps));
+  app.route("/", accountRoutes({ ...deps, sessions }));
   const connect = connectDeps({
     db: deps.db,
     kv: deps.kv,

@@ -15,7 +15,7 @@ import { listVisibleStores } from "../lib/stores.ts";
 import type { Vault } from "../lib/security/vault.ts";
 import { AuditPage, VerifyResult } from "../views/audit/page.tsx";
 import { translator } from "../views/i18n.ts";
-import { requestMeta, requirePrincipal } from "./context.ts";
+import { readerZone, requestMeta, requirePrincipal } from "./context.ts";
 import { page } from "./page.ts";
 
 const PAGE_SIZE = 50;
@@ -70,6 +70,7 @@ export function auditRoutes(
         t("audit.title"),
         AuditPage({
           lang: c.get("lang"),
+          zone: readerZone(c),
           filter: {},
           stores,
           people: [],
@@ -94,6 +95,7 @@ export function auditRoutes(
       t("audit.title"),
       AuditPage({
         lang: c.get("lang"),
+        zone: readerZone(c),
         filter: q,
         stores,
         people,

@@ -33,6 +33,7 @@ import {
   signOutEverywhere,
 } from "../lib/security/signin.ts";
 import type { SessionPolicy } from "../lib/security/sessions.ts";
+import { otpauthQrSvg } from "../lib/security/totp.ts";
 import type { Vault } from "../lib/security/vault.ts";
 import {
   EnrollExpiredPage,
@@ -424,7 +425,7 @@ export function authRoutes(deps: AuthDeps): Hono {
   });
 
   const enrollId = (c: Context) => getCookie(c, ENROLL_COOKIE, "host");
-  const enrollPage = (
+  const enrollPage = async (
     c: Context,
     secret: { base32: string; uri: string },
     error?: string,
@@ -437,6 +438,7 @@ export function authRoutes(deps: AuthDeps): Hono {
         lang: c.get("lang"),
         secret: secret.base32,
         uri: secret.uri,
+        qrSvg: await otpauthQrSvg(secret.uri),
         error,
       }),
       error ? 400 : 200,

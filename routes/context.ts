@@ -76,3 +76,11 @@ export function selectedStoreIds(c: Context): string[] {
   if (!principal.storeIds.includes(id)) throw new HTTPException(404);
   return [id];
 }
+
+/**
+ * The reader's time zone, threaded to the views beside the language: their
+ * own choice (account page), UTC when they chose none or are signed out.
+ */
+export function readerZone(c: Context): string {
+  return c.get("principal")?.timeZone ?? "UTC";
+}

@@ -25,7 +25,7 @@ import {
 import { scheduleProblemText } from "../views/sync/schedule_words.ts";
 import { t } from "../views/sync/messages.ts";
 import { ApiLogPage } from "../views/sync/api_log.tsx";
-import { requestMeta, requirePrincipal } from "./context.ts";
+import { readerZone, requestMeta, requirePrincipal } from "./context.ts";
 import { page } from "./page.ts";
 
 const PAGE = 25;
@@ -112,6 +112,7 @@ export function syncRoutes(deps: {
       t(c.get("lang"), "sync.title"),
       SyncPage({
         lang: c.get("lang"),
+        zone: readerZone(c),
         storeId: id,
         statuses,
         canRun: principal.permissions.has("sync.run"),
@@ -142,6 +143,7 @@ export function syncRoutes(deps: {
     if (!view) throw new HTTPException(404);
     return c.html(SyncStatusTable({
       lang: c.get("lang"),
+      zone: readerZone(c),
       storeId: id,
       statuses: view.statuses,
       canRun: principal.permissions.has("sync.run"),
@@ -157,7 +159,12 @@ export function syncRoutes(deps: {
     return page(
       c,
       t(c.get("lang"), "sync.run.title"),
-      SyncRunPage({ lang: c.get("lang"), storeId: id, run }),
+      SyncRunPage({
+        lang: c.get("lang"),
+        zone: readerZone(c),
+        storeId: id,
+        run,
+      }),
     );
   });
 
@@ -272,6 +279,7 @@ export function syncRoutes(deps: {
       t(lang, "jobs.title"),
       JobsPage({
         lang,
+        zone: readerZone(c),
         jobs: await listJobs(deps.db, principal, deps.datasets, new Date()),
         canEdit: principal.permissions.has("stores.manage"),
         invalid,

@@ -63,7 +63,7 @@ import { signInLockState } from "../lib/security/lockout.ts";
 import { AccessReviewPage } from "../views/users/review.tsx";
 import { roleName } from "../views/words.ts";
 import { configuredProviders } from "./auth.ts";
-import { clientIp, requirePrincipal } from "./context.ts";
+import { clientIp, readerZone, requirePrincipal } from "./context.ts";
 import { page } from "./page.ts";
 
 export interface UsersDeps {
@@ -212,6 +212,7 @@ export function usersRoutes(deps: UsersDeps): Hono {
     const query: UsersQuery = { ...q, page: list.page };
     const table = {
       lang,
+      zone: readerZone(c),
       rows: list.rows.map(rowView),
       total: list.total,
       page: list.page,
@@ -370,6 +371,7 @@ export function usersRoutes(deps: UsersDeps): Hono {
       found.user.displayName,
       UserDetailPage({
         lang: c.get("lang"),
+        zone: readerZone(c),
         user: { ...rowView(found.user), disabledAt: found.user.disabledAt },
         roles: assignableRoles(actor),
         grantable: found.grantable,
@@ -497,6 +499,7 @@ export function usersRoutes(deps: UsersDeps): Hono {
       t(c.get("lang"), "review.title"),
       AccessReviewPage({
         lang: c.get("lang"),
+        zone: readerZone(c),
         intervalDays: interval,
         lastCompletedAt: status.lastCompletedAt,
         dueAt: status.dueAt,

@@ -1,5 +1,7 @@
 // Numbers and times as the pages print them: Intl formats for the reader's
-// language, times in UTC (the portal's one time zone, said on the page).
+// language; times in the reader's own time zone (an IANA name, UTC unless
+// they chose another on their account page), threaded through the views as
+// `zone` beside `lang`, with the UTC instant on hover (views/time.tsx).
 import type { Lang } from "./i18n.ts";
 
 const numberFormats = new Map<Lang, Intl.NumberFormat>();
@@ -34,4 +36,70 @@ export function formatUtcMinutes(at: Date): string {
 /** "2026-06-18" (the UTC day). */
 export function formatUtcDay(at: Date): string {
   return at.toISOString().slice(0, 10);
+}
+
+/** The zone for a person who chose none. */
+export const UTC = "UTC";
+
+const zoneFormats = new Map<string, Intl.DateTimeFormat>();
+
+function zoneFormat(zone: string): Intl.DateTimeFormat {
+  let f = zoneFormats.get(zone);
+  if (!f) {
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone: zone,
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+      hourCycle: "h23",
+      timeZoneName: "shortOffset",
+    });
+    zoneFormats.set(zone, f);
+  }
+  return f;
+}
+
+/** The wall-clock parts of `at` in `zone` (an unknown zone falls back to UTC). */
+function wallClock(at: Date, zone: string) {
+  let f: Intl.DateTimeFormat;
+  try {
+    f = zoneFormat(zone);
+  } catch {
+    f = zoneFormat(UTC);
+  }
+  const parts: Record<string, string> = {};
+  for (const p of f.formatToParts(at)) parts[p.type] = p.value;
+  const offset = parts.timeZoneName === "GMT" ? "UTC" : parts.timeZoneName
+    .replace(/^GMT/, "UTC");
+  return {
+    day: `${parts.year}-${parts.month}-${parts.day}`,
+    minutes: `${parts.hour}:${parts.minute}`,
+    seconds: `${parts.hour}:${parts.minute}:${parts.second}`,
+    offset,
+  };
+}
+
+/**
+ * `at` in `zone`, ISO-like with its offset: "2026-06-18 17:30 UTC+8" (or
+ * with seconds); "—" for null. UTC prints as "… UTC".
+ *
+ * @example
+ * formatInZone(new Date("2026-06-18T09:30:05Z"), "Asia/Shanghai"); // "2026-06-18 17:30 UTC+8"
+ */
+export function formatInZone(
+  at: Date | null | undefined,
+  zone: string,
+  precision: "minutes" | "seconds" = "minutes",
+): string {
+  if (!at || Number.isNaN(at.getTime())) return "—";
+  const w = wallClock(at, zone);
+  return `${w.day} ${w[precision]} ${w.offset}`;
+}
+
+/** The calendar day of `at` in `zone`: "2026-06-18". */
+export function formatDayInZone(at: Date, zone: string): string {
+  return wallClock(at, zone).day;
 }

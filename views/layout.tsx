@@ -63,6 +63,7 @@ export function Layout(props: LayoutProps) {
           <link rel="stylesheet" href="/static/app.css" />
           <script src="/static/vendor/htmx.min.js" nonce={props.nonce} defer>
           </script>
+          <script src="/static/copy.js" nonce={props.nonce} defer></script>
         </head>
         <body>
           <a class="skip-link" href="#main">{t("nav.skip")}</a>
@@ -97,7 +98,7 @@ export function Layout(props: LayoutProps) {
                           <small>{roleName(props.lang, props.user.role)}</small>
                         </li>
                         <li>
-                          <a href="/account/password">{t("nav.account")}</a>
+                          <a href="/account">{t("nav.account")}</a>
                         </li>
                         <li>
                           <form method="post" action="/auth/signout">

@@ -307,3 +307,90 @@ export async function localPasswordExpired(
   const row = await credentialsOf(tx, userId);
   return row ? passwordExpired(row.passwordChangedAt, now) : false;
 }
+
+/** The second factors a person may prove themselves with on their own account. */
+export interface OwnProof {
+  password?: string;
+  code?: string;
+}
+
+/**
+ * Whether `proof` holds for the user: each of its parts that is given must
+ * match (the password; a current TOTP code, whose time step is then used
+ * up), and at least `need` must be given ("any": one of them, "both").
+ */
+export async function checkOwnProof(
+  tx: Tx,
+  vault: Vault,
+  userId: string,
+  proof: OwnProof,
+  need: "any" | "both",
+  now: Date,
+  steps: TotpReplayGuard,
+): Promise<boolean> {
+  const row = await credentialsOf(tx, userId, true);
+  if (!row || !row.totpSecretJwe || !row.totpConfirmedAt) return false;
+  const given = [proof.password, proof.code].filter((p) => p !== undefined);
+  if (given.length === 0 || (need === "both" && given.length < 2)) {
+    return false;
+  }
+  if (
+    proof.password !== undefined &&
+    !(await passwordMatches(tx, userId, proof.password))
+  ) {
+    return false;
+  }
+  if (proof.code !== undefined) {
+    const base32 = await vault.open(row.totpSecretJwe, TOTP_SECRET_PURPOSE);
+    const step = totpStep(base32, proof.code, now.getTime());
+    if (step === null || !(await steps.claim(userId, step))) return false;
+  }
+  return true;
+}
+
+/** New recovery codes: the old ones are void at once; the plain codes returned this once. */
+export async function replaceRecoveryCodes(
+  tx: Tx,
+  userId: string,
+  now: Date,
+): Promise<string[]> {
+  const recoveryCodes = generateRecoveryCodes(RECOVERY_CODE_COUNT);
+  const recoveryCodeHashes = await Promise.all(
+    recoveryCodes.map(hashRecoveryCode),
+  );
+  const updated = await tx.update(localCredentials).set({
+    recoveryCodeHashes,
+    updatedAt: now,
+  }).where(eq(localCredentials.userId, userId))
+    .returning({ userId: localCredentials.userId });
+  if (updated.length === 0) throw new Error("no local credentials");
+  return recoveryCodes;
+}
+
+/**
+ * Replaces a confirmed authenticator by a new secret (already confirmed by
+ * a code from the new app): the old secret and every old recovery code are
+ * void at once; new recovery codes are returned this once.
+ */
+export async function replaceTotpSecret(
+  tx: Tx,
+  vault: Vault,
+  userId: string,
+  base32: string,
+  now: Date,
+): Promise<string[]> {
+  const sealed = await vault.seal(base32, TOTP_SECRET_PURPOSE);
+  const recoveryCodes = generateRecoveryCodes(RECOVERY_CODE_COUNT);
+  const recoveryCodeHashes = await Promise.all(
+    recoveryCodes.map(hashRecoveryCode),
+  );
+  const updated = await tx.update(localCredentials).set({
+    totpSecretJwe: sealed,
+    totpConfirmedAt: now,
+    recoveryCodeHashes,
+    updatedAt: now,
+  }).where(eq(localCredentials.userId, userId))
+    .returning({ userId: localCredentials.userId });
+  if (updated.length === 0) throw new Error("no local credentials");
+  return recoveryCodes;
+}

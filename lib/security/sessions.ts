@@ -114,3 +114,82 @@ async function deleteByHash(kv: Deno.Kv, userId: string, hash: string) {
     userSessionKey(userId, hash),
   ).commit();
 }
+
+/** One of a user's live sessions, as their account page lists it. */
+export interface OwnSession {
+  /**
+   * A handle for the page's "sign out this one" (derived from the KV key's
+   * hash, never the cookie's id, and useless as either).
+   */
+  ref: string;
+  createdAt: Date;
+  lastSeenAt: Date;
+  ip: string | null;
+  userAgent: string | null;
+  /** The session the listing request came with. */
+  current: boolean;
+}
+
+async function sessionRef(hash: string): Promise<string> {
+  return (await hashId(`session-ref:${hash}`)).slice(0, 32);
+}
+
+/**
+ * The user's live sessions, newest first; `currentHash` (the asking
+ * session's hash) is marked. Sessions idle or past their lifetime are
+ * deleted on the way, as readSession would.
+ */
+export async function listUserSessions(
+  kv: Deno.Kv,
+  policy: SessionPolicy,
+  userId: string,
+  currentHash: string | null,
+  now = Date.now(),
+): Promise<OwnSession[]> {
+  const out: OwnSession[] = [];
+  for await (const e of kv.list({ prefix: userSessionPrefix(userId) })) {
+    const hash = String(e.key[2]);
+    const s = (await kv.get<SessionRecord>(sessionKey(hash))).value;
+    if (!s || s.userId !== userId) {
+      await kv.delete(e.key);
+      continue;
+    }
+    if (now >= s.absoluteExpiresAt || now - s.lastSeenAt >= policy.idleMs) {
+      await deleteByHash(kv, userId, hash);
+      continue;
+    }
+    out.push({
+      ref: await sessionRef(hash),
+      createdAt: new Date(s.createdAt),
+      lastSeenAt: new Date(s.lastSeenAt),
+      ip: s.ip,
+      userAgent: s.userAgent,
+      current: hash === currentHash,
+    });
+  }
+  return out.sort((a, b) => b.lastSeenAt.getTime() - a.lastSeenAt.getTime());
+}
+
+/**
+ * Ends the session of `userId` whose handle is `ref` (from
+ * listUserSessions), unless it is `exceptHash`. Only the user's own
+ * sessions are searched, so another user's handle matches nothing. True
+ * when one ended.
+ */
+export async function destroyUserSessionByRef(
+  kv: Deno.Kv,
+  userId: string,
+  ref: string,
+  exceptHash?: string,
+): Promise<boolean> {
+  if (!/^[0-9a-f]{32}$/.test(ref)) return false;
+  for await (const e of kv.list({ prefix: userSessionPrefix(userId) })) {
+    const hash = String(e.key[2]);
+    if (hash === exceptHash || (await sessionRef(hash)) !== ref) continue;
+    const s = (await kv.get<SessionRecord>(sessionKey(hash))).value;
+    if (s && s.userId !== userId) return false;
+    await deleteByHash(kv, userId, hash);
+    return s !== null;
+  }
+  return false;
+}

@@ -346,3 +346,19 @@ export async function consumeSetupToken(
   if (entry.value === null) return false;
   return (await kv.atomic().check(entry).delete(key).commit()).ok;
 }
+
+/**
+ * Sets a user's own time zone (an IANA name, checked by the caller; null:
+ * the default), in the caller's transaction. The runtime role may update
+ * this column (0019_user_time_zone.sql); the database checks its shape.
+ */
+export async function setStaffTimeZone(
+  tx: Tx,
+  userId: string,
+  zone: string | null,
+  now: Date,
+): Promise<void> {
+  await tx.update(staffUsers).set({ timeZone: zone, updatedAt: now }).where(
+    eq(staffUsers.id, userId),
+  );
+}

@@ -3,6 +3,7 @@
 // (SHA-1, 6 digits, 30-second steps), plus single-use recovery codes that are
 // stored only as SHA-256 hashes. Nothing here logs a secret or a code.
 import { Secret, TOTP } from "otpauth";
+import QRCode from "qrcode";
 import { sha256Hex } from "./_hex.ts";
 
 export const TOTP_ISSUER = "Custodian";
@@ -25,6 +26,20 @@ export function newTotpSecret(): {
       new TOTP({ ...TOTP_OPTIONS, issuer: TOTP_ISSUER, label, secret })
         .toString(),
   };
+}
+
+/**
+ * The otpauth:// URI as a QR code, an SVG document drawn on the server (no
+ * script, no image request), for an authenticator app's camera. The URI
+ * holds the secret: the page it is drawn on is no-store and never logged.
+ */
+export async function otpauthQrSvg(uri: string): Promise<string> {
+  if (!uri.startsWith("otpauth://")) throw new Error("not an otpauth:// URI");
+  return await QRCode.toString(uri, {
+    type: "svg",
+    errorCorrectionLevel: "M",
+    margin: 2,
+  });
 }
 
 /**

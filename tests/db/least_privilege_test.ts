@@ -172,3 +172,33 @@ Deno.test(`least privilege (${testEngine}): audit rows are inserted through audi
       null, 'success', null, null, null, '{}'::jsonb)`),
   );
 });
+
+Deno.test(`least privilege (${testEngine}): the runtime role may set a time zone (0019), only one shaped like an IANA name`, async () => {
+  await using t = await openTestDatabase();
+  const w = await world(t.db);
+  const as = (userId: string, statement: ReturnType<typeof sql>) =>
+    t.db.asUser({ userId, storeIds: [] }, (tx) => tx.execute(statement));
+  await as(
+    w.viewer,
+    sql`update staff_users set time_zone = 'Asia/Shanghai' where id = ${w.viewer}::uuid`,
+  );
+  const [row] = await ownerOf(t.db).select().from(staffUsers).where(
+    eq(staffUsers.id, w.viewer),
+  );
+  assert.equal(row.timeZone, "Asia/Shanghai");
+  await assert.rejects(
+    as(
+      w.viewer,
+      sql`update staff_users set time_zone = '<b>; drop' where id = ${w.viewer}::uuid`,
+    ),
+    (err: unknown) => /staff_users_time_zone_ck/.test(dbErrorMessage(err)),
+  );
+  // The column grant is that one column: role stays the owner's business.
+  await assert.rejects(
+    as(
+      w.viewer,
+      sql`update staff_users set time_zone = null, role = 'owner' where id = ${w.viewer}::uuid`,
+    ),
+    denied,
+  );
+});

@@ -5,6 +5,7 @@
 // the whole file: every page is written out and checked in one run.
 import assert from "node:assert/strict";
 import { eq } from "drizzle-orm";
+import * as OTPAuth from "otpauth";
 import vnuJar from "vnu-jar";
 import { stores, syncRuns } from "../../db/schema.ts";
 import { saveApp } from "../../lib/amazon/credentials.ts";
@@ -263,8 +264,98 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
         await write(`${lang} ${path} (htmx)`, asDocument(await res.text()));
       }
     }
+    // The enrolment with its QR code and the recovery codes (the invited
+    // local account sets its password and enrols), then the account page of
+    // a local account in its states: refused forms, a new authenticator.
+    const post = (
+      path: string,
+      cookie: string,
+      body: Record<string, string>,
+      lang = "en",
+    ) =>
+      s.app.request(`${ORIGIN}${path}`, {
+        method: "POST",
+        headers: {
+          origin: ORIGIN,
+          cookie,
+          "accept-language": lang,
+          "content-type": "application/x-www-form-urlencoded",
+        },
+        body: new URLSearchParams(body).toString(),
+      });
+    const localPassword = "Ledger-Quartz-Harbor-4";
+    const setup = await post(`/auth/setup/${values[":token"][1]}`, "", {
+      password: localPassword,
+      confirm: localPassword,
+    });
+    assert.equal(setup.status, 303);
+    const enrollCookie = setup.headers.get("set-cookie")!.split(";")[0];
+    let secret = "";
+    for (const lang of ["en", "zh-CN"]) {
+      const html = await (await fetchPage("/auth/enroll", enrollCookie, lang))
+        .text();
+      secret = /data-testid="totp-secret">([A-Z2-7]+)</.exec(html)![1];
+      await write(`${lang} enrolment with its QR code`, html);
+    }
+    const codeOf = (steps = 0) =>
+      new OTPAuth.TOTP({ secret: OTPAuth.Secret.fromBase32(secret) })
+        .generate({ timestamp: Date.now() + steps * 30_000 });
+    const enrolled = await post("/auth/enroll", enrollCookie, {
+      code: codeOf(),
+    });
+    assert.equal(enrolled.status, 200);
+    const local = enrolled.headers.getSetCookie().find((c) =>
+      c.startsWith("__Host-custodian_session=")
+    )!.split(";")[0];
+    await write("en recovery codes after enrolment", await enrolled.text());
+    for (const lang of ["en", "zh-CN"]) {
+      await write(
+        `${lang} account page of a local account`,
+        await (await fetchPage("/account", local, lang)).text(),
+      );
+      for (
+        const [path, body] of [
+          ["/account/time-zone", { timeZone: "Mars/Olympus_Mons" }],
+          ["/account/recovery-codes", { password: "Not-The-Password-1" }],
+          ["/account/authenticator", { password: localPassword }],
+        ] as const
+      ) {
+        const res = await post(path, local, body, lang);
+        assert.equal(res.status, 400, path);
+        await write(`${lang} ${path} refused`, await res.text());
+      }
+    }
+    const codes = await post("/account/recovery-codes", local, {
+      password: localPassword,
+    });
+    assert.equal(codes.status, 200);
+    await write("en new recovery codes", await codes.text());
+    const started = await post("/account/authenticator", local, {
+      password: localPassword,
+      code: codeOf(1),
+    });
+    assert.equal(started.status, 303);
+    for (const lang of ["en", "zh-CN"]) {
+      await write(
+        `${lang} new authenticator`,
+        await (await fetchPage("/account/authenticator", local, lang)).text(),
+      );
+    }
+    const wrong = await post("/account/authenticator/confirm", local, {
+      code: "12345",
+    });
+    assert.equal(wrong.status, 400);
+    await write("en new authenticator, a wrong code", await wrong.text());
+    await write(
+      "en account page, a notice",
+      await (await fetchPage("/account?done=others_ended&count=2", local, "en"))
+        .text(),
+    );
+
     // Every GET route was visited (a new route must be added above).
-    const gets = Object.keys(ROUTE_ACCESS).filter((k) => k.startsWith("GET "));
+    const gets = Object.keys(ROUTE_ACCESS).filter((k) =>
+      k.startsWith("GET ")
+    );
     assert.deepEqual([...covered].sort(), gets.sort());
     assert.ok(files.size > 60, `${files.size} documents checked`);
 

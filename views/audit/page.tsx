@@ -3,7 +3,8 @@
 import type { Lang } from "../i18n.ts";
 import { translator } from "../i18n.ts";
 import { StateBadge } from "../badge.tsx";
-import { formatNumber } from "../format.ts";
+import { formatNumber, UTC } from "../format.ts";
+import { Time } from "../time.tsx";
 import { word } from "../words.ts";
 
 /** A staff member, as the page names them. */
@@ -29,6 +30,8 @@ export interface AuditRowView {
 
 export interface AuditPageProps {
   lang: Lang;
+  /** The reader's time zone. */
+  zone?: string;
   filter: {
     actor?: string;
     action?: string;
@@ -167,9 +170,11 @@ export function AuditPage(p: AuditPageProps) {
                   <tr>
                     <td class="num">{formatNumber(p.lang, r.id)}</td>
                     <td>
-                      <time datetime={r.at}>
-                        {r.at.replace("T", " ").slice(0, 19)}
-                      </time>
+                      <Time
+                        at={new Date(r.at)}
+                        zone={p.zone ?? UTC}
+                        precision="seconds"
+                      />
                     </td>
                     <td>
                       <Actor

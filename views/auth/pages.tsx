@@ -1,6 +1,8 @@
 // Sign-in, first-owner and TOTP enrollment pages.
+import { raw } from "hono/html";
 import type { Lang } from "../i18n.ts";
 import { translator } from "../i18n.ts";
+import { accountMessages } from "../account/messages.ts";
 
 export interface SignInProps {
   lang: Lang;
@@ -128,6 +130,8 @@ export interface EnrollProps {
   lang: Lang;
   secret: string;
   uri: string;
+  /** The otpauth:// URI as an SVG QR code, drawn on the server. */
+  qrSvg: string;
   error?: string | null;
 }
 
@@ -138,29 +142,77 @@ export function EnrollPage(p: EnrollProps) {
     <article class="narrow">
       <h1>{t("auth.enroll.title")}</h1>
       <p>{t("auth.enroll.intro")}</p>
-      <p>
-        <code class="secret" data-testid="totp-secret">{p.secret}</code>
-      </p>
-      <p>
-        <small>
-          <a href={p.uri}>{t("auth.enroll.link")}</a>
-        </small>
-      </p>
-      {p.error && <p role="alert" class="error">{p.error}</p>}
+      <TotpSecret lang={p.lang} secret={p.secret} uri={p.uri} qrSvg={p.qrSvg} />
+      {p.error && <p role="alert" class="error" id="code-error">{p.error}</p>}
       <form method="post" action="/auth/enroll">
-        <label>
-          {t("auth.enroll.code")}
-          <input
-            name="code"
-            required
-            inputmode="numeric"
-            pattern="[0-9]{6}"
-            autocomplete="one-time-code"
-          />
-        </label>
+        <TotpCodeField
+          lang={p.lang}
+          label={t("auth.enroll.code")}
+          error={!!p.error}
+        />
         <button type="submit">{t("auth.enroll.submit")}</button>
       </form>
     </article>
+  );
+}
+
+/**
+ * A new authenticator secret: its QR code (an SVG drawn on the server, a
+ * labelled image) beside the secret in text and the otpauth:// link.
+ */
+export function TotpSecret(
+  p: { lang: Lang; secret: string; uri: string; qrSvg: string },
+) {
+  const t = translator(p.lang);
+  const a = accountMessages.translator(p.lang);
+  return (
+    <div class="totp-secret">
+      <figure>
+        <div
+          class="qr"
+          role="img"
+          aria-label={a("auth.enroll.qr")}
+          data-testid="totp-qr"
+        >
+          {raw(p.qrSvg)}
+        </div>
+        <figcaption>
+          <small>{a("auth.enroll.qrHelp")}</small>
+        </figcaption>
+      </figure>
+      <div>
+        <p>
+          {a("auth.enroll.secret")}:{" "}
+          <code class="secret" data-testid="totp-secret">{p.secret}</code>
+        </p>
+        <p>
+          <small>
+            <a href={p.uri}>{t("auth.enroll.link")}</a>
+          </small>
+        </p>
+      </div>
+    </div>
+  );
+}
+
+/** The six-digit code field, its error tied to it when there is one. */
+export function TotpCodeField(
+  p: { lang: Lang; label: string; error?: boolean; name?: string },
+) {
+  return (
+    <label>
+      {p.label}
+      <input
+        name={p.name ?? "code"}
+        required
+        inputmode="numeric"
+        pattern="[0-9]{6}"
+        maxlength={6}
+        autocomplete="one-time-code"
+        aria-invalid={p.error ? "true" : undefined}
+        aria-describedby={p.error ? "code-error" : undefined}
+      />
+    </label>
   );
 }
 
@@ -171,15 +223,49 @@ export function RecoveryCodesPage(p: { lang: Lang; codes: string[] }) {
     <article class="narrow">
       <h1>{t("auth.recovery.title")}</h1>
       <p>{t("auth.recovery.intro")}</p>
-      <ul class="codes" data-testid="recovery-codes">
+      <RecoveryCodes lang={p.lang} codes={p.codes} />
+      <a role="button" href="/">{t("auth.recovery.continue")}</a>
+    </article>
+  );
+}
+
+/**
+ * Recovery codes shown once: the list, a copy button (static/copy.js shows
+ * it; without script the codes are there to select) and a download as a
+ * text file (a form that posts them back: the server keeps no plain code).
+ */
+export function RecoveryCodes(p: { lang: Lang; codes: string[] }) {
+  const a = accountMessages.translator(p.lang);
+  return (
+    <section class="recovery-codes">
+      <ul class="codes" id="recovery-codes" data-testid="recovery-codes">
         {p.codes.map((c) => (
           <li>
             <code>{c}</code>
           </li>
         ))}
       </ul>
-      <a role="button" href="/">{t("auth.recovery.continue")}</a>
-    </article>
+      <div class="actions">
+        <button
+          type="button"
+          class="secondary"
+          hidden
+          data-copy="recovery-codes"
+          data-copy-status="recovery-copy-status"
+          data-copied={a("recovery.copied")}
+          data-copy-failed={a("recovery.copyFailed")}
+        >
+          {a("recovery.copy")}
+        </button>
+        <form method="post" action="/account/recovery-codes.txt" class="inline">
+          {p.codes.map((c) => <input type="hidden" name="code" value={c} />)}
+          <button type="submit" class="secondary outline">
+            {a("recovery.download")}
+          </button>
+        </form>
+        <span role="status" id="recovery-copy-status"></span>
+      </div>
+    </section>
   );
 }
 

@@ -4,7 +4,8 @@
 // the admins' schedule editor.
 import type { Lang } from "../i18n.ts";
 import { StateBadge, statesOf } from "../badge.tsx";
-import { formatNumber, formatUtcSeconds } from "../format.ts";
+import { formatNumber, UTC } from "../format.ts";
+import { Time } from "../time.tsx";
 import { word } from "../words.ts";
 import { hasSyncMessage, type SyncMessageKey, t } from "./messages.ts";
 import { stepInWords } from "./progress_words.ts";
@@ -54,8 +55,6 @@ export interface JobSchedule {
   enabled: boolean;
   custom: boolean;
 }
-
-const time = formatUtcSeconds;
 
 /** A dataset's name in `lang` ("Orders and items" for `orders`). */
 export function datasetLabel(lang: Lang, name: string): string {
@@ -133,6 +132,8 @@ function Calls(p: { lang: Lang; run: SyncRun }) {
 
 export interface SyncStatusProps {
   lang: Lang;
+  /** The reader's time zone. */
+  zone?: string;
   storeId: string;
   statuses: DatasetStatus[];
   canRun: boolean;
@@ -188,7 +189,11 @@ export function SyncStatusTable(p: SyncStatusProps) {
                         <StatusBadge lang={p.lang} status={s.last.status} />
                         {" "}
                         <a href={`/stores/${p.storeId}/sync/runs/${s.last.id}`}>
-                          {time(s.last.finishedAt ?? s.last.startedAt)}
+                          <Time
+                            at={s.last.finishedAt ?? s.last.startedAt}
+                            zone={p.zone ?? UTC}
+                            precision="seconds"
+                          />
                         </a>
                         {s.last.status === "interrupted" && (
                           <>
@@ -335,7 +340,11 @@ export function SyncPage(p: SyncPageProps) {
                   <tr>
                     <td>
                       <a href={`/stores/${p.storeId}/sync/runs/${r.id}`}>
-                        {time(r.startedAt)}
+                        <Time
+                          at={r.startedAt}
+                          zone={p.zone ?? UTC}
+                          precision="seconds"
+                        />
                       </a>
                     </td>
                     <td>{datasetLabel(p.lang, r.dataset)}</td>
@@ -369,6 +378,7 @@ export function SyncPage(p: SyncPageProps) {
 export function SyncRunPage(
   p: {
     lang: Lang;
+    zone?: string;
     storeId: string;
     run: SyncRun & { badRowList: BadRow[] };
   },
@@ -392,11 +402,19 @@ export function SyncRunPage(
         <tbody>
           <tr>
             <th scope="row">{t(p.lang, "sync.col.started")}</th>
-            <td>{time(r.startedAt)}</td>
+            <td>
+              <Time at={r.startedAt} zone={p.zone ?? UTC} precision="seconds" />
+            </td>
           </tr>
           <tr>
             <th scope="row">{t(p.lang, "sync.col.finished")}</th>
-            <td>{time(r.finishedAt)}</td>
+            <td>
+              <Time
+                at={r.finishedAt}
+                zone={p.zone ?? UTC}
+                precision="seconds"
+              />
+            </td>
           </tr>
           <tr>
             <th scope="row">{t(p.lang, "sync.col.trigger")}</th>
@@ -485,6 +503,7 @@ export interface InvalidSchedule {
 export function JobsPage(
   p: {
     lang: Lang;
+    zone?: string;
     jobs: (JobSchedule & { next: Date | null })[];
     /** Whether the reader may change schedules (and so sees the cron). */
     canEdit: boolean;
@@ -519,6 +538,7 @@ export function JobsPage(
             {p.jobs.map((j) => (
               <JobRow
                 lang={p.lang}
+                zone={p.zone}
                 job={j}
                 canEdit={p.canEdit}
                 invalid={p.invalid?.name === j.name ? p.invalid : null}
@@ -534,6 +554,7 @@ export function JobsPage(
 function JobRow(
   p: {
     lang: Lang;
+    zone?: string;
     job: JobSchedule & { next: Date | null };
     canEdit: boolean;
     invalid: InvalidSchedule | null;
@@ -609,7 +630,11 @@ function JobRow(
           state={j.enabled ? "enabled" : "paused"}
         />
       </td>
-      <td>{j.enabled ? time(j.next) : "—"}</td>
+      <td>
+        {j.enabled
+          ? <Time at={j.next} zone={p.zone ?? UTC} precision="seconds" />
+          : "—"}
+      </td>
     </tr>
   );
 }

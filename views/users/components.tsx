@@ -3,14 +3,21 @@
 // pager, the confirmation step and the refusal panel.
 import type { Lang } from "../i18n.ts";
 import { StateBadge } from "../badge.tsx";
-import { formatNumber } from "../format.ts";
+import { formatDayInZone, formatInZone, formatNumber } from "../format.ts";
 import { roleName } from "../words.ts";
 import { t, type UsersMessageKey } from "./messages.ts";
 
-/** A time as UTC minutes, machine-readable in `datetime`; "Never" for null. */
-export function Time(p: { lang: Lang; at: Date | null }) {
+/**
+ * A time in the reader's zone (UTC by default), the UTC instant in
+ * `datetime` and on hover; "Never" for null.
+ */
+export function Time(p: { lang: Lang; zone?: string; at: Date | null }) {
   if (!p.at) return <span>{t(p.lang, "users.never")}</span>;
-  return <time datetime={p.at.toISOString()}>{formatTime(p.at)}</time>;
+  return (
+    <time datetime={p.at.toISOString()} title={formatTime(p.at)}>
+      {formatInZone(p.at, p.zone ?? "UTC")}
+    </time>
+  );
 }
 
 /** "2026-06-18 09:30 UTC". */
@@ -27,11 +34,14 @@ export function formatDate(at: Date): string {
  * A day (UTC) for what is recorded once a day: "Last seen", "Last used".
  * Showing the minute would claim a precision the record does not have.
  */
-export function Day(p: { lang: Lang; at: Date | null }) {
+export function Day(p: { lang: Lang; zone?: string; at: Date | null }) {
   if (!p.at) return <span>{t(p.lang, "users.never")}</span>;
   return (
-    <time datetime={p.at.toISOString()} title={t(p.lang, "users.dayHelp")}>
-      {formatDate(p.at)}
+    <time
+      datetime={p.at.toISOString()}
+      title={`${t(p.lang, "users.dayHelp")} (${formatTime(p.at)})`}
+    >
+      {formatDayInZone(p.at, p.zone ?? "UTC")}
     </time>
   );
 }
@@ -83,6 +93,8 @@ export interface UsersQuery {
 
 export interface UsersTableProps {
   lang: Lang;
+  /** The reader's time zone. */
+  zone?: string;
   rows: UserRowView[];
   total: number;
   page: number;
@@ -202,7 +214,12 @@ export function UsersTable(p: UsersTableProps) {
               </thead>
               <tbody>
                 {p.rows.map((u) => (
-                  <UserRow lang={p.lang} user={u} self={u.id === p.selfId} />
+                  <UserRow
+                    lang={p.lang}
+                    zone={p.zone}
+                    user={u}
+                    self={u.id === p.selfId}
+                  />
                 ))}
               </tbody>
             </table>
@@ -268,7 +285,9 @@ export function UsersTable(p: UsersTableProps) {
   );
 }
 
-function UserRow(p: { lang: Lang; user: UserRowView; self: boolean }) {
+function UserRow(
+  p: { lang: Lang; zone?: string; user: UserRowView; self: boolean },
+) {
   const u = p.user;
   return (
     <tr data-user-id={u.id}>
@@ -284,10 +303,10 @@ function UserRow(p: { lang: Lang; user: UserRowView; self: boolean }) {
         <small>{t(p.lang, `kind.${u.kind}` as UsersMessageKey)}</small>
       </td>
       <td>
-        <Time lang={p.lang} at={u.lastSignInAt} />
+        <Time lang={p.lang} zone={p.zone} at={u.lastSignInAt} />
       </td>
       <td>
-        <Day lang={p.lang} at={u.lastSeenAt} />
+        <Day lang={p.lang} zone={p.zone} at={u.lastSeenAt} />
       </td>
       <td>
         {u.allStores
@@ -301,7 +320,7 @@ function UserRow(p: { lang: Lang; user: UserRowView; self: boolean }) {
                   {g.name}{" "}
                   <small>
                     ({t(p.lang, "user.grant.lastUsed")}:{" "}
-                    <Day lang={p.lang} at={g.lastUsedAt} />)
+                    <Day lang={p.lang} zone={p.zone} at={g.lastUsedAt} />)
                   </small>
                 </li>
               ))}

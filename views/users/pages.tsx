@@ -222,6 +222,8 @@ export function InvitePage(p: InvitePageProps) {
 
 export interface UserDetailProps {
   lang: Lang;
+  /** The reader's time zone. */
+  zone?: string;
   user: UserRowView & { disabledAt: Date | null };
   /** Roles the viewer may hand out. */
   roles: string[];
@@ -270,7 +272,7 @@ export function UserDetailPage(p: UserDetailProps) {
                 {u.disabledAt && (
                   <>
                     {" "}
-                    <Time lang={p.lang} at={u.disabledAt} />
+                    <Time lang={p.lang} zone={p.zone} at={u.disabledAt} />
                   </>
                 )}
               </td>
@@ -282,19 +284,19 @@ export function UserDetailPage(p: UserDetailProps) {
             <tr>
               <th scope="row">{t(p.lang, "user.created")}</th>
               <td>
-                <Time lang={p.lang} at={u.createdAt} />
+                <Time lang={p.lang} zone={p.zone} at={u.createdAt} />
               </td>
             </tr>
             <tr>
               <th scope="row">{t(p.lang, "users.col.lastSignIn")}</th>
               <td>
-                <Time lang={p.lang} at={u.lastSignInAt} />
+                <Time lang={p.lang} zone={p.zone} at={u.lastSignInAt} />
               </td>
             </tr>
             <tr>
               <th scope="row">{t(p.lang, "users.col.lastSeen")}</th>
               <td>
-                <Day lang={p.lang} at={u.lastSeenAt} />
+                <Day lang={p.lang} zone={p.zone} at={u.lastSeenAt} />
               </td>
             </tr>
           </tbody>
@@ -346,10 +348,10 @@ export function UserDetailPage(p: UserDetailProps) {
                   <tr>
                     <th scope="row">{g.name}</th>
                     <td>
-                      <Time lang={p.lang} at={g.grantedAt} />
+                      <Time lang={p.lang} zone={p.zone} at={g.grantedAt} />
                     </td>
                     <td>
-                      <Day lang={p.lang} at={g.lastUsedAt} />
+                      <Day lang={p.lang} zone={p.zone} at={g.lastUsedAt} />
                     </td>
                     <td>
                       <form method="post" action={`${base}/revoke`}>
@@ -397,7 +399,7 @@ export function UserDetailPage(p: UserDetailProps) {
                 <>
                   {" "}
                   {t(p.lang, "user.locked.until")}{" "}
-                  <Time lang={p.lang} at={p.signInLock.until} />
+                  <Time lang={p.lang} zone={p.zone} at={p.signInLock.until} />
                 </>
               )}
               {p.signInLock.addresses > 0 && (

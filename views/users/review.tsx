@@ -22,6 +22,8 @@ export interface ReviewLineView {
 
 export interface ReviewPageProps {
   lang: Lang;
+  /** The reader's time zone. */
+  zone?: string;
   intervalDays: number;
   lastCompletedAt: Date | null;
   dueAt: Date;
@@ -59,7 +61,7 @@ export function AccessReviewPage(p: ReviewPageProps) {
           <tr>
             <th scope="row">{t(p.lang, "review.lastCompleted")}</th>
             <td>
-              <Time lang={p.lang} at={p.lastCompletedAt} />
+              <Time lang={p.lang} zone={p.zone} at={p.lastCompletedAt} />
             </td>
           </tr>
           <tr>
@@ -104,7 +106,7 @@ export function AccessReviewPage(p: ReviewPageProps) {
                 {p.history.map((h) => (
                   <tr>
                     <td>
-                      <Time lang={p.lang} at={h.completedAt} />
+                      <Time lang={p.lang} zone={p.zone} at={h.completedAt} />
                     </td>
                     <td>{h.completedBy ?? "—"}</td>
                     <td class="num">{formatNumber(p.lang, h.total)}</td>
@@ -155,7 +157,9 @@ function OpenReview(
                 </tr>
               </thead>
               <tbody>
-                {p.lines.map((l) => <Line lang={p.lang} line={l} />)}
+                {p.lines.map((l) => (
+                  <Line lang={p.lang} zone={p.zone} line={l} />
+                ))}
               </tbody>
             </table>
           </div>
@@ -174,7 +178,7 @@ function OpenReview(
   );
 }
 
-function Line(p: { lang: Lang; line: ReviewLineView }) {
+function Line(p: { lang: Lang; zone?: string; line: ReviewLineView }) {
   const l = p.line;
   const what = l.storeId
     ? t(p.lang, "review.line.grant", { store: l.storeName ?? l.storeId })
@@ -189,7 +193,7 @@ function Line(p: { lang: Lang; line: ReviewLineView }) {
       </th>
       <td>{what}</td>
       <td>
-        <Day lang={p.lang} at={l.lastUsedAt} />
+        <Day lang={p.lang} zone={p.zone} at={l.lastUsedAt} />
       </td>
       <td>
         {l.flaggedUnused && <mark>{t(p.lang, "review.flag.unused")}</mark>}
