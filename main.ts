@@ -15,7 +15,10 @@ import { startJobs } from "./jobs/mod.ts";
 import { createJobQueue } from "./jobs/queue.ts";
 import { disconnectHandler } from "./jobs/disconnect.ts";
 import { schedulerCron, syncHandler } from "./jobs/sync.ts";
-import { resumeInterruptedRuns, SYNC_MESSAGE } from "./lib/sync/runner.ts";
+import {
+  requestScheduledRun,
+  resumeInterruptedRuns,
+} from "./lib/sync/runner.ts";
 import {
   connectDemoStore,
   DEMO_TIME_SCALE,
@@ -167,12 +170,11 @@ async function main(): Promise<number> {
     );
     if (demo.needsFirstSync) {
       for (const d of DATASETS) {
-        await queue.enqueue({
-          type: SYNC_MESSAGE,
-          storeId: demo.storeId,
-          dataset: d.name,
-          trigger: "schedule",
-        });
+        await requestScheduledRun(
+          { db, enqueue: queue.enqueue },
+          demo.storeId,
+          d.name,
+        );
       }
     }
   }

@@ -66,10 +66,24 @@ export interface Sandbox {
   grantRestrictedRole(sellerId: string, granted?: boolean): void;
   /** Requests parked right now in a delay or hang fault. */
   parked(): number;
+  /**
+   * Starts recording every request the sandbox receives (tests count the
+   * calls a client made); returns the list it fills, in arrival order.
+   */
+  recordRequests(): readonly SandboxRequest[];
   /** Resolves once at least `n` requests are parked in a delay or hang. */
   untilParked(n?: number): Promise<void>;
   /** Ends pending waits (slow and hanging responses). */
   close(): Promise<void>;
+}
+
+/** One request the sandbox received (recordRequests). */
+export interface SandboxRequest {
+  method: string;
+  /** The URL path, without the query. */
+  path: string;
+  /** The form's grant_type of a POST to the LWA token endpoint. */
+  grantType?: string;
 }
 
 /**
@@ -140,7 +154,19 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
 
   const app = new Hono();
   // Every answer carries a request id, errors included (facts §3.4).
+  let recorded: SandboxRequest[] | null = null;
   app.use("*", async (c, next) => {
+    if (recorded) {
+      const r: SandboxRequest = {
+        method: c.req.method,
+        path: new URL(c.req.url).pathname,
+      };
+      if (r.method === "POST" && r.path === "/auth/o2/token") {
+        const body = await c.req.raw.clone().text();
+        r.grantType = new URLSearchParams(body).get("grant_type") ?? undefined;
+      }
+      recorded.push(r);
+    }
     const id = crypto.randomUUID();
     await next();
     try {
@@ -229,6 +255,10 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     },
     parked: () => env.life.parked,
     untilParked: (n) => env.life.untilParked(n),
+    recordRequests() {
+      recorded ??= [];
+      return recorded;
+    },
     close() {
       env.life.close();
       return Promise.resolve();

@@ -11,7 +11,7 @@ import type { SandboxOptions } from "./options.ts";
 import { type RunningSandbox, startSandbox } from "./server.ts";
 
 export * from "./mod.ts";
-export { createSandbox, type Sandbox } from "./sandbox.ts";
+export { createSandbox, type Sandbox, type SandboxRequest } from "./sandbox.ts";
 export { SandboxSeller } from "./seller.ts";
 export { type Clock, ManualClock, systemClock } from "./clock.ts";
 export {

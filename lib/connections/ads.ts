@@ -7,7 +7,11 @@ import { z } from "zod";
 import type { Principal } from "../../db/client.ts";
 import { amazonApps, storeMarketplaces, stores } from "../../db/schema.ts";
 import { AdsApiError, listAdsProfiles } from "../amazon/ads_client.ts";
-import { appClient, saveStoreRefreshToken } from "../amazon/credentials.ts";
+import {
+  type AppClient,
+  appClient,
+  saveStoreRefreshToken,
+} from "../amazon/credentials.ts";
 import type { Region } from "../amazon/endpoints.ts";
 import { LwaError } from "../amazon/lwa.ts";
 import { upsertAdProfiles } from "../ingest/ads.ts";
@@ -15,8 +19,10 @@ import { recordAudit, recordAuditInTx } from "../security/audit.ts";
 import {
   type ConnectDeps,
   ConnectError,
+  connectionCallLog,
   type ConnectOutcome,
   issueState,
+  type Logged,
   takeState,
 } from "./authorize.ts";
 
@@ -119,9 +125,51 @@ export async function completeAdsAuthorization(
       app: await appClient(tx, deps.vault, deps.lwa, pending.appId),
     };
   });
+  // The code exchange and the profiles call are calls to Amazon: one
+  // API-log row each (never the code, a token or the secret).
+  const log = connectionCallLog(storeId);
+  try {
+    return await completeAdsLogged(deps, actor, meta, {
+      code: q.data.code,
+      pending,
+      found,
+      audit,
+      logged: log.logged,
+    });
+  } finally {
+    await log.write(deps.db, actor);
+  }
+}
+
+async function completeAdsLogged(
+  deps: ConnectDeps,
+  actor: Principal,
+  meta: { ip?: string | null; requestId?: string | null },
+  c: {
+    code: string;
+    pending: { storeId: string; appId: string; redirectUri: string };
+    found: {
+      store: typeof stores.$inferSelect;
+      markets: (typeof storeMarketplaces.$inferSelect)[];
+      app: AppClient;
+    };
+    audit: (
+      outcome: "success" | "failure" | "denied",
+      details: Record<string, unknown>,
+      storeId?: string,
+    ) => Promise<unknown>;
+    logged: Logged;
+  },
+): Promise<ConnectOutcome & { profiles?: number }> {
+  const { pending, found, audit, logged } = c;
+  const storeId = pending.storeId;
   let tokens;
   try {
-    tokens = await found.app.exchangeCode(q.data.code, pending.redirectUri);
+    tokens = await logged(
+      "lwa",
+      "exchangeAuthorizationCode",
+      () => found.app.exchangeCode(c.code, pending.redirectUri),
+    );
   } catch (err) {
     // Only Amazon's refusal is a refused code; anything else that is not
     // Amazon's answer is rethrown (and logged by the caller).
@@ -132,12 +180,14 @@ export async function completeAdsAuthorization(
   }
   let profiles;
   try {
-    profiles = await listAdsProfiles({
-      baseUrl: deps.endpoints.ads(found.store.region as Region),
-      clientId: found.app.clientId,
-      accessToken: tokens.accessToken,
-      fetch: deps.fetch,
-    });
+    const accessToken = tokens.accessToken;
+    profiles = await logged("ads-api", "listProfiles", () =>
+      listAdsProfiles({
+        baseUrl: deps.endpoints.ads(found.store.region as Region),
+        clientId: found.app.clientId,
+        accessToken,
+        fetch: deps.fetch,
+      }));
   } catch (err) {
     if (!(err instanceof AdsApiError)) throw err;
     await audit("failure", {

@@ -20,6 +20,7 @@ import {
   type Region,
 } from "../amazon/endpoints.ts";
 import { createLwaClient, type LwaClient, LwaError } from "../amazon/lwa.ts";
+import { AdsApiError } from "../amazon/ads_client.ts";
 import { SpApiError, spRequestOnce } from "../amazon/sp_client.ts";
 import { encodeHex, sha256Hex } from "../security/_hex.ts";
 import { recordAudit, recordAuditInTx } from "../security/audit.ts";
@@ -265,13 +266,17 @@ export async function completeWebsiteAuthorization(
     (tx) => appClient(tx, deps.vault, deps.lwa, pending.appId),
   );
   let refreshToken: string;
+  // The code exchange is a call to Amazon: one API-log row (no code, no token).
+  const log = connectionCallLog(storeId);
   try {
-    const tokens = await app.exchangeCode(
-      q.data.spapi_oauth_code,
-      pending.redirectUri,
+    const tokens = await log.logged(
+      "lwa",
+      "exchangeAuthorizationCode",
+      () => app.exchangeCode(q.data.spapi_oauth_code, pending.redirectUri),
     );
     refreshToken = tokens.refreshToken;
   } catch (err) {
+    await log.write(deps.db, actor);
     // Only Amazon's refusal is a refused code; anything else is no answer
     // from Amazon, or not Amazon's at all (rethrown, logged by the caller).
     if (!(err instanceof LwaError)) throw err;
@@ -279,6 +284,7 @@ export async function completeWebsiteAuthorization(
     await audit("failure", { reason, error: err.code }, storeId);
     return { ok: false, reason, storeId };
   }
+  await log.write(deps.db, actor);
   await connectStore(
     deps,
     actor,
@@ -302,12 +308,29 @@ export async function selfAuthorize(
   input: { storeId: string; appId: string; refreshToken: string },
   meta: { ip?: string | null; requestId?: string | null } = {},
 ): Promise<ConnectOutcome> {
-  // Every outbound call leaves one API log row (§9), never a token or body.
+  const log = connectionCallLog(input.storeId);
+  try {
+    return await selfAuthorizeLogged(deps, actor, input, meta, log.logged);
+  } finally {
+    await log.write(deps.db, actor);
+  }
+}
+
+/**
+ * The API log of a connection step (consent, self-authorization): every
+ * outbound call to Amazon, LWA included, leaves one row (§9): operation,
+ * status, latency, request id, error code; never a token, code, secret or
+ * body. `write` appends the rows in the store's scope.
+ */
+export function connectionCallLog(storeId: string): {
+  logged: Logged;
+  write(db: ConnectDeps["db"], actor: Principal): Promise<void>;
+} {
   const calls: ApiRequestLogRow[] = [];
   const logged: Logged = async (api, operation, call) => {
     const started = performance.now();
     const row: ApiRequestLogRow = {
-      storeId: input.storeId,
+      storeId,
       at: new Date(),
       api,
       operation,
@@ -326,30 +349,34 @@ export async function selfAuthorize(
       row.rateLimit = r?.rateLimit != null ? String(r.rateLimit) : null;
       return result;
     } catch (err) {
-      const known = err instanceof SpApiError || err instanceof LwaError;
+      const known = err instanceof SpApiError || err instanceof LwaError ||
+        err instanceof AdsApiError;
       row.httpStatus = known ? err.status || null : null;
       row.errorCode = known ? err.code : "error";
-      row.requestId = err instanceof SpApiError ? err.requestId : null;
+      row.requestId = err instanceof SpApiError || err instanceof AdsApiError
+        ? err.requestId
+        : null;
       throw err;
     } finally {
       row.latencyMs = Math.round(performance.now() - started);
       calls.push(row);
     }
   };
-  try {
-    return await selfAuthorizeLogged(deps, actor, input, meta, logged);
-  } finally {
-    if (calls.length > 0) {
-      await deps.db.asUser(
-        { ...actor, storeIds: [input.storeId] },
-        async (tx) => void await appendApiRequestLog(tx, calls),
+  return {
+    logged,
+    async write(db, actor) {
+      if (calls.length === 0) return;
+      const rows = calls.splice(0);
+      await db.asUser(
+        { ...actor, storeIds: [storeId] },
+        async (tx) => void await appendApiRequestLog(tx, rows),
       );
-    }
-  }
+    },
+  };
 }
 
-type Logged = <T>(
-  api: "lwa" | "sp-api",
+export type Logged = <T>(
+  api: "lwa" | "sp-api" | "ads-api",
   operation: string,
   call: () => Promise<T>,
 ) => Promise<T>;

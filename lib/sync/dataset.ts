@@ -149,6 +149,18 @@ export interface SyncContext {
   empty(reason: EmptyReason, detail?: string): void;
   /** Refreshes planner statistics of store tables after a bulk load. */
   refreshStatistics(tables: readonly string[]): Promise<void>;
+  /**
+   * What this run recorded with markReportRead for report `reportId`, or
+   * undefined. A report this run already read (its message delivered again,
+   * or the run resumed) is not downloaded again: its rows are written.
+   */
+  reportRead(reportId: string): unknown;
+  /**
+   * Records in the run's checkpoint that the rows of report `reportId` are
+   * written (call it after the write), with what a later attempt needs in
+   * place of the document (`summary`, JSON; default true).
+   */
+  markReportRead(reportId: string, summary?: unknown): void;
   /** Reports progress (shown live in the portal). */
   progress(p: { done?: number; total?: number; step?: string }): void;
 }

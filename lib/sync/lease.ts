@@ -12,6 +12,18 @@ export interface Lease {
   owner: string;
   /** Epoch ms, on the clock of whoever took or renewed it. */
   until: number;
+  /** The sync run the holder works on, when it is a queued run. */
+  runId?: string;
+}
+
+/** The lease on `key` while it is held (not expired), else null. */
+export async function heldLease(
+  kv: Deno.Kv,
+  key: readonly string[],
+  now: number,
+): Promise<Lease | null> {
+  const cur = await kv.get<Lease>(key);
+  return cur.value && cur.value.until > now ? cur.value : null;
 }
 
 /** Takes the lease when free or expired; null when another holder has it. */
@@ -21,12 +33,15 @@ export async function takeLease(
   owner: string,
   ms: number,
   now: number,
+  runId?: string,
 ): Promise<Lease | null> {
   const cur = await kv.get<Lease>(key);
   if (cur.value && cur.value.until > now && cur.value.owner !== owner) {
     return null;
   }
-  const lease = { owner, until: now + ms };
+  const lease: Lease = runId
+    ? { owner, until: now + ms, runId }
+    : { owner, until: now + ms };
   const res = await kv.atomic().check(cur).set(key, lease, { expireIn: ms })
     .commit();
   return res.ok ? lease : null;
@@ -39,15 +54,17 @@ export async function renewLease(
   owner: string,
   ms: number,
   now: number,
+  runId?: string,
 ): Promise<boolean> {
   const cur = await kv.get<Lease>(key);
   if (cur.value && cur.value.owner !== owner && cur.value.until > now) {
     return false;
   }
-  const res = await kv.atomic().check(cur).set(key, {
-    owner,
-    until: now + ms,
-  }, { expireIn: ms }).commit();
+  const lease: Lease = runId
+    ? { owner, until: now + ms, runId }
+    : { owner, until: now + ms };
+  const res = await kv.atomic().check(cur).set(key, lease, { expireIn: ms })
+    .commit();
   return res.ok;
 }
 

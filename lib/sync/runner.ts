@@ -8,7 +8,12 @@
 // not committed, so the next run completes the work.
 //
 // Also the "sync.run" queue message: its schema, and what its delivery does
-// (handleSyncMessage); jobs/sync.ts registers the two with the queue.
+// (handleSyncMessage); jobs/sync.ts registers the two with the queue. Every
+// message names its run, created when the run was requested ("run now", a
+// retry, a schedule's tick, the resume at start): KV may deliver a message
+// more than once, and a delivery whose run is finished, or held by a live
+// worker, does nothing. A run records in its checkpoint the reports whose
+// rows it wrote, so a resumed run does not download them again.
 import { and, eq } from "drizzle-orm";
 import { z } from "zod";
 import type { Tx } from "../../db/client.ts";
@@ -34,14 +39,23 @@ import {
   type SyncContext,
   type SyncSettings,
 } from "./dataset.ts";
-import { leaseKey, releaseLease, renewLease, takeLease } from "./lease.ts";
+import {
+  heldLease,
+  leaseKey,
+  releaseLease,
+  renewLease,
+  takeLease,
+} from "./lease.ts";
 import {
   cancelQueuedRunsTx,
   closeRunTx,
   finishRunTx,
   INTERRUPTED_SHUTDOWN,
+  isFinished,
+  queueScheduledRunTx,
   resumableRunsTx,
   type RunProgress,
+  runStateTx,
   type RunTrigger,
   saveRunProgressTx,
   startRunTx,
@@ -72,7 +86,10 @@ export interface RunRequest {
   storeId: string;
   dataset: string;
   trigger: RunTrigger;
-  /** A run row created when the run was queued (manual runs, retries). */
+  /**
+   * The run row created when the run was requested (every queue message
+   * names one); without it (a direct call) a new run is recorded.
+   */
   runId?: string;
 }
 
@@ -82,8 +99,8 @@ export type RunOutcome =
   | { status: "interrupted"; runId: string }
   /** The store is not connected (or is gone): nothing ran. */
   | { status: "skipped"; reason: string; runId?: string }
-  /** Another worker holds the lease. */
-  | { status: "busy"; runId?: string };
+  /** Another worker holds the lease (`holder`: the run it works on). */
+  | { status: "busy"; runId?: string; holder?: string };
 
 /** Statuses that never sync (Data Policy §10). */
 export class StoreNotSyncableError extends Error {
@@ -164,8 +181,19 @@ export async function runSync(
   }
 
   const key = leaseKey(req.storeId, req.dataset);
-  const lease = await takeLease(deps.kv, key, owner, leaseMs, leaseNow());
-  if (!lease) return { status: "busy", runId: req.runId };
+  const lease = await takeLease(
+    deps.kv,
+    key,
+    owner,
+    leaseMs,
+    leaseNow(),
+    req.runId,
+  );
+  if (!lease) {
+    if (!req.runId) return { status: "busy", runId: req.runId };
+    const held = await heldLease(deps.kv, key, leaseNow());
+    return { status: "busy", runId: req.runId, holder: held?.runId };
+  }
 
   const abort = new AbortController();
   const stopOnShutdown = () => abort.abort(deps.signal?.reason);
@@ -185,18 +213,42 @@ export async function runSync(
   let progress: Record<string, unknown> = {};
   let dirty = true;
 
-  const runId = await deps.db.asJob(req.storeId, (tx) =>
-    startRunTx(tx, {
-      storeId: req.storeId,
-      dataset: req.dataset,
-      trigger: req.trigger,
-      runId: req.runId,
-      worker: owner,
-      at: new Date(now()),
-    }));
+  let started;
+  try {
+    started = await deps.db.asJob(req.storeId, (tx) =>
+      startRunTx(tx, {
+        storeId: req.storeId,
+        dataset: req.dataset,
+        trigger: req.trigger,
+        runId: req.runId,
+        worker: owner,
+        at: new Date(now()),
+      }));
+  } catch (err) {
+    deps.signal?.removeEventListener("abort", stopOnShutdown);
+    await releaseLease(deps.kv, key, owner);
+    throw err;
+  }
+  if (!started) {
+    // Finished while this delivery waited (a redelivered message): its
+    // state is final and nothing runs again.
+    deps.signal?.removeEventListener("abort", stopOnShutdown);
+    await releaseLease(deps.kv, key, owner);
+    return { status: "skipped", reason: "run is finished", runId: req.runId };
+  }
+  const runId = started.id;
+  // The reports whose rows this run wrote, from its checkpoint: a run taken
+  // over (resumed, or its message delivered again) does not read them again.
+  const reportsRead = new Map<string, unknown>(
+    Object.entries(
+      (started.progress?.reports ?? {}) as Record<string, unknown>,
+    ),
+  );
   const report = (): RunProgress => ({
     ...counters,
-    progress,
+    progress: reportsRead.size
+      ? { ...progress, reports: Object.fromEntries(reportsRead) }
+      : progress,
     badRows,
     badRowCount,
   });
@@ -204,17 +256,20 @@ export async function runSync(
   const flush = async () => {
     if (!dirty) return;
     dirty = false;
-    await deps.db.asJob(
+    const ours = await deps.db.asJob(
       req.storeId,
-      (tx) => saveRunProgressTx(tx, runId, report(), new Date(now())),
+      (tx) => saveRunProgressTx(tx, runId, owner, report(), new Date(now())),
     );
+    if (!ours) abort.abort(new Error("the sync run was taken over or closed"));
   };
   let beating = false;
   const heartbeat = setInterval(async () => {
     if (beating) return;
     beating = true;
     try {
-      if (!(await renewLease(deps.kv, key, owner, leaseMs, leaseNow()))) {
+      if (
+        !(await renewLease(deps.kv, key, owner, leaseMs, leaseNow(), runId))
+      ) {
         abort.abort(new Error("the sync lease was lost to another worker"));
       }
       dirty = true;
@@ -331,6 +386,13 @@ export async function runSync(
       abort.signal.throwIfAborted();
       await analyzeTables(deps.db, tables);
     },
+    reportRead(reportId) {
+      return reportsRead.get(reportId);
+    },
+    markReportRead(reportId, summary = true) {
+      reportsRead.set(reportId, summary);
+      dirty = true;
+    },
     progress(p) {
       progress = { ...progress, ...p };
       dirty = true;
@@ -368,12 +430,17 @@ export async function runSync(
     while (beating) await sleep(5);
   }
   await deps.db.asJob(req.storeId, async (tx) => {
-    await finishRunTx(
+    const ours = await finishRunTx(
       tx,
       runId,
+      owner,
       { ...report(), error, emptyReason, interrupted },
       new Date(now()),
     );
+    if (!ours) {
+      // Taken over or closed meanwhile: its state is not ours to write.
+      deps.log.warn("sync.run.lost", { storeId: req.storeId, runId });
+    }
     if (error !== undefined && !interrupted) {
       // A revoked store's queued runs are dropped with it (§10).
       const [s] = await tx.select({ status: stores.status }).from(stores)
@@ -417,62 +484,130 @@ async function closeRun(
 
 /** The queue message type that runs one dataset for one store. */
 export const SYNC_MESSAGE = "sync.run";
-/** A busy manual run is tried again this often, this many times. */
+/** A run that finds its dataset busy is tried again this often, this many times. */
 const BUSY_RETRY_MS = 30_000;
 const BUSY_RETRIES = 40;
 
-/** `{type: "sync.run", storeId, dataset, trigger, runId?, attempt}`. */
+/** `{type: "sync.run", storeId, dataset, trigger, runId, attempt, resume?}`. */
 export const syncMessage = z.object({
   type: z.literal(SYNC_MESSAGE),
   storeId: z.uuid(),
   dataset: z.string().min(1).max(64),
   trigger: z.enum(["schedule", "manual", "retry"]),
-  runId: z.uuid().optional(),
+  /** The run this message carries out, created when it was requested. */
+  runId: z.uuid(),
   attempt: z.number().int().min(0).default(0),
+  /**
+   * Queued by the resume at start: the lease it meets may be a dead
+   * process's on this very run, so it waits for it to expire.
+   */
+  resume: z.boolean().optional(),
 });
 export type SyncMessage = z.input<typeof syncMessage>;
 
 /**
- * Carries out a delivered "sync.run": runs the dataset once. A scheduled
- * firing that finds the dataset busy is covered by the run in progress; a
- * queued manual run or retry waits its turn (queued again after a delay).
+ * Carries out a delivered "sync.run": runs the run it names, once. A
+ * delivery whose run is finished (a message KV delivered again) does
+ * nothing, nor does one whose run a live worker holds. A run that finds
+ * the dataset held by another run waits its turn (the same message, queued
+ * again after a delay), except a schedule's, which that run covers
+ * (cancelled).
  */
 export async function handleSyncMessage(
   deps: RunnerDeps & { enqueue: Enqueue },
   m: z.output<typeof syncMessage>,
 ): Promise<void> {
+  const at = { storeId: m.storeId, dataset: m.dataset, runId: m.runId };
   if (!deps.datasets.has(m.dataset)) {
     deps.log.warn("sync.dataset.unknown", { dataset: m.dataset });
     return;
   }
+  const run = await deps.db.asJob(
+    m.storeId,
+    (tx) => runStateTx(tx, m.storeId, m.runId),
+  );
+  if (!run || run.dataset !== m.dataset) {
+    deps.log.warn("sync.run.unknown", at);
+    return;
+  }
+  if (isFinished(run.status)) {
+    deps.log.info("sync.run.delivered_again", { ...at, status: run.status });
+    return;
+  }
   const out = await runSync(deps, m);
   if (out.status === "busy") {
-    if (m.runId && m.attempt < BUSY_RETRIES) {
+    const own = out.holder === m.runId;
+    if (own && !m.resume) {
+      // Delivered again while its worker holds it: that worker runs it.
+      deps.log.info("sync.run.delivered_again", { ...at, status: "running" });
+      return;
+    }
+    if (m.trigger === "schedule" && !own && !m.resume) {
+      await closeRun(
+        deps,
+        m.storeId,
+        m.runId,
+        "cancelled",
+        "covered by the run in progress",
+      );
+    } else if (m.attempt < BUSY_RETRIES) {
       await deps.enqueue({ ...m, attempt: m.attempt + 1 }, {
         delay: BUSY_RETRY_MS,
       });
+    } else {
+      await closeRun(
+        deps,
+        m.storeId,
+        m.runId,
+        "cancelled",
+        "the dataset stayed busy with another run",
+      );
     }
     deps.log.info("sync.run.busy", {
-      storeId: m.storeId,
-      dataset: m.dataset,
-      requeued: Boolean(m.runId) && m.attempt < BUSY_RETRIES,
+      ...at,
+      requeued: m.attempt < BUSY_RETRIES &&
+        !(m.trigger === "schedule" && !own && !m.resume),
     });
     return;
   }
   if (out.status === "skipped") {
-    deps.log.info("sync.run.skipped", {
-      storeId: m.storeId,
-      dataset: m.dataset,
-      reason: out.reason,
-    });
+    deps.log.info("sync.run.skipped", { ...at, reason: out.reason });
   }
+}
+
+/**
+ * Requests a scheduled run of `dataset` for `storeId`: records it queued and
+ * enqueues its message, unless a run of the dataset is already queued or
+ * running (it covers this one). Returns the run's id, or null.
+ */
+export async function requestScheduledRun(
+  deps: { db: RunnerDeps["db"]; enqueue: Enqueue },
+  storeId: string,
+  dataset: string,
+): Promise<string | null> {
+  const runId = await deps.db.asJob(
+    storeId,
+    (tx) => queueScheduledRunTx(tx, { storeId, dataset }),
+  );
+  if (!runId) return null;
+  await deps.enqueue(
+    {
+      type: SYNC_MESSAGE,
+      storeId,
+      dataset,
+      trigger: "schedule",
+      runId,
+    } satisfies SyncMessage,
+  );
+  return runId;
 }
 
 /**
  * At start: queues every store's interrupted run again (and any run a
  * crash left "running"), naming the run so the runner takes it over and it
- * continues from its checkpoint. A run still held by a live worker's lease
- * is simply tried again later (busy). Returns how many were queued.
+ * continues from its checkpoint. A run still held by a lease (a live
+ * worker's, or the lease of the process that crashed, until it expires) is
+ * tried again later. Returns how many were queued.
  *
  * @example
  * await resumeInterruptedRuns({ db, log, enqueue: queue.enqueue });
@@ -498,6 +633,7 @@ export async function resumeInterruptedRuns(deps: {
           dataset: run.dataset,
           trigger: run.trigger,
           runId: run.id,
+          resume: true,
         } satisfies SyncMessage,
       );
       queued++;

@@ -6,7 +6,14 @@
 // architecture test holds that rule. Every function takes the caller's
 // scoped transaction, so a change commits or rolls back with the work it
 // belongs to (an audit row, a revocation).
-import { and, desc, eq, inArray, sql } from "drizzle-orm";
+//
+// A run is created when it is requested ("run now", retry, a schedule's
+// tick) and its queue message names it, so a message delivered twice is
+// still one run. Every UPDATE here is conditional on the state it leaves:
+// a finished run (succeeded, failed, cancelled) never changes again, and
+// only the worker holding a running run writes its progress and its end
+// (0020_sync_run_final.sql holds the first rule in the database too).
+import { and, desc, eq, inArray, ne, sql } from "drizzle-orm";
 import type { Tx } from "../../db/client.ts";
 import { syncRuns } from "../../db/schema.ts";
 import { upsertRows, type WriteResult } from "../ingest/_upsert.ts";
@@ -14,6 +21,16 @@ import type { BadRow, RunCounters } from "./dataset.ts";
 import { isActive } from "./status.ts";
 
 export type RunTrigger = "schedule" | "manual" | "retry";
+
+/** The states a run never leaves. */
+export const FINISHED_STATUSES = ["succeeded", "failed", "cancelled"] as const;
+/** The states a worker may take a run over from (and "running": a crashed worker's). */
+const STARTABLE_STATUSES = ["queued", "interrupted", "running"] as const;
+
+/** Whether a run's status is final. */
+export function isFinished(status: string): boolean {
+  return (FINISHED_STATUSES as readonly string[]).includes(status);
+}
 export type SyncRunRow = typeof syncRuns.$inferInsert;
 
 export class SyncRequestError extends Error {
@@ -67,6 +84,49 @@ export async function queueRun(
   return row.id;
 }
 
+/**
+ * Creates the queued run of a schedule's tick for one store, unless a run of
+ * the dataset is already queued or running (that run covers the tick).
+ * Returns the new run's id, or null.
+ */
+export async function queueScheduledRunTx(
+  tx: Tx,
+  req: { storeId: string; dataset: string; now?: number },
+): Promise<string | null> {
+  const open = await tx.select().from(syncRuns).where(and(
+    eq(syncRuns.storeId, req.storeId),
+    eq(syncRuns.dataset, req.dataset),
+    inArray(syncRuns.status, ["queued", "running"]),
+  ));
+  if (open.some((r) => isActive(r, req.now))) return null;
+  return await queueRun(tx, { ...req, trigger: "schedule" });
+}
+
+/** What a delivery needs to know of the run its message names. */
+export interface RunState {
+  id: string;
+  storeId: string;
+  dataset: string;
+  status: string;
+}
+
+/** The run `runId` of `storeId`, or null. */
+export async function runStateTx(
+  tx: Tx,
+  storeId: string,
+  runId: string,
+): Promise<RunState | null> {
+  const [row] = await tx.select({
+    id: syncRuns.id,
+    storeId: syncRuns.storeId,
+    dataset: syncRuns.dataset,
+    status: syncRuns.status,
+  }).from(syncRuns).where(
+    and(eq(syncRuns.id, runId), eq(syncRuns.storeId, storeId)),
+  );
+  return row ?? null;
+}
+
 /** Cancels every queued run of a store (revocation, disconnection). */
 export async function cancelQueuedRunsTx(
   tx: Tx,
@@ -88,11 +148,21 @@ export const INTERRUPTED_CRASH =
 /** Why a run cut short by a shutdown was interrupted. */
 export const INTERRUPTED_SHUTDOWN = "interrupted: the server was stopping";
 
+/** The run a worker started, with the checkpoint of its earlier attempts. */
+export interface StartedRun {
+  id: string;
+  /** The progress a taken-over run had saved (null for a new run). */
+  progress: Record<string, unknown> | null;
+}
+
 /**
- * Starts a run for the worker that holds the dataset's lease: anything still
- * "running" for the dataset is a crashed worker's leftover and is closed as
- * interrupted; the queued, failed or interrupted run `runId` is taken over
- * when given (it continues from its checkpoint), else a new run is recorded. Returns the running run's id.
+ * Starts a run for the worker that holds the dataset's lease: anything else
+ * still "running" for the dataset is a crashed worker's leftover and is
+ * closed as interrupted. With `runId`, that queued or interrupted run (or
+ * this run left "running" by a crashed worker) is taken over and continues
+ * from its checkpoint; null when it is finished (or not the store's):
+ * nothing is to run. Without `runId` (a direct call, not a queue message) a
+ * new run is recorded.
  */
 export async function startRunTx(
   tx: Tx,
@@ -104,7 +174,7 @@ export async function startRunTx(
     worker: string;
     at: Date;
   },
-): Promise<string> {
+): Promise<StartedRun | null> {
   await tx.update(syncRuns).set({
     status: "interrupted",
     finishedAt: req.at,
@@ -113,6 +183,7 @@ export async function startRunTx(
     eq(syncRuns.storeId, req.storeId),
     eq(syncRuns.dataset, req.dataset),
     eq(syncRuns.status, "running"),
+    req.runId ? ne(syncRuns.id, req.runId) : undefined,
   ));
   const start = {
     status: "running" as const,
@@ -128,9 +199,14 @@ export async function startRunTx(
     }).where(and(
       eq(syncRuns.id, req.runId),
       eq(syncRuns.storeId, req.storeId),
-      inArray(syncRuns.status, ["queued", "failed", "interrupted"]),
-    )).returning({ id: syncRuns.id });
-    if (row) return row.id;
+      eq(syncRuns.dataset, req.dataset),
+      inArray(syncRuns.status, [...STARTABLE_STATUSES]),
+    )).returning({ id: syncRuns.id, progress: syncRuns.progress });
+    if (!row) return null;
+    return {
+      id: row.id,
+      progress: (row.progress ?? null) as Record<string, unknown> | null,
+    };
   }
   const [row] = await tx.insert(syncRuns).values({
     storeId: req.storeId,
@@ -138,7 +214,7 @@ export async function startRunTx(
     trigger: req.trigger,
     ...start,
   }).returning({ id: syncRuns.id });
-  return row.id;
+  return { id: row.id, progress: null };
 }
 
 /** What a working run reports: its counters, progress and bad rows so far. */
@@ -148,21 +224,36 @@ export interface RunProgress extends RunCounters {
   badRowCount: number;
 }
 
-/** Writes a running run's progress; `at` is its heartbeat. */
+/** The run is `worker`'s and running: the only run its writes may touch. */
+const heldBy = (runId: string, worker: string) =>
+  and(
+    eq(syncRuns.id, runId),
+    eq(syncRuns.status, "running"),
+    eq(syncRuns.worker, worker),
+  );
+
+/**
+ * Writes a running run's progress; `at` is its heartbeat. False when the run
+ * is no longer `worker`'s running run (finished, or taken over): nothing
+ * was written, and the worker stops.
+ */
 export async function saveRunProgressTx(
   tx: Tx,
   runId: string,
+  worker: string,
   p: RunProgress,
   at: Date,
-): Promise<void> {
-  await tx.update(syncRuns).set({
+): Promise<boolean> {
+  const rows = await tx.update(syncRuns).set({
     ...progressColumns(p),
     heartbeatAt: at,
-  }).where(eq(syncRuns.id, runId));
+  }).where(heldBy(runId, worker)).returning({ id: syncRuns.id });
+  return rows.length > 0;
 }
 
 /**
- * Finishes a run: succeeded without `error`, failed with it, interrupted
+ * Finishes `worker`'s running run (false, and nothing written, when it is
+ * not that any more): succeeded without `error`, failed with it, interrupted
  * when `interrupted` (shutdown: it is queued again at the next start). A run that
  * succeeded without writing a row says why (`emptyReason`, by default
  * "no_data_for_period").
@@ -170,15 +261,16 @@ export async function saveRunProgressTx(
 export async function finishRunTx(
   tx: Tx,
   runId: string,
+  worker: string,
   p: RunProgress & {
     error?: string;
     emptyReason: string | null;
     interrupted?: boolean;
   },
   at: Date,
-): Promise<void> {
+): Promise<boolean> {
   const written = p.rowsInserted + p.rowsUpdated;
-  await tx.update(syncRuns).set({
+  const rows = await tx.update(syncRuns).set({
     ...progressColumns(p),
     status: p.interrupted
       ? "interrupted"
@@ -191,7 +283,8 @@ export async function finishRunTx(
       ? p.emptyReason ?? "no_data_for_period"
       : null,
     heartbeatAt: at,
-  }).where(eq(syncRuns.id, runId));
+  }).where(heldBy(runId, worker)).returning({ id: syncRuns.id });
+  return rows.length > 0;
 }
 
 /** Closes a queued or running run that will not run (its store went away). */

@@ -1,7 +1,9 @@
 // The sync scheduler's tick (Data Policy §3, §4): once a minute (jobs/sync.ts
 // fires it from Deno.cron), it finds the jobs due in that minute, claims each
 // job's slot in PostgreSQL so that several instances run a slot once, and
-// enqueues one "sync.run" per connected store for each job it claimed.
+// for each job it claimed requests one run per connected store (recorded
+// queued and named by its "sync.run" message; skipped while a run of the
+// dataset is queued or running).
 import {
   claimJobSlot,
   listConnectedStoreIds,
@@ -11,7 +13,7 @@ import type { Database } from "../../db/client.ts";
 import type { Logger } from "../log.ts";
 import type { Enqueue } from "../queue.ts";
 import type { Dataset } from "./dataset.ts";
-import { SYNC_MESSAGE, type SyncMessage } from "./runner.ts";
+import { requestScheduledRun } from "./runner.ts";
 import { effectiveSchedules, firesAt, scheduleOverrides } from "./schedules.ts";
 
 export interface SchedulerDeps {
@@ -44,14 +46,7 @@ export async function schedulerTick(deps: SchedulerDeps): Promise<string[]> {
     claimed.push(job.name);
     storeIds ??= await listConnectedStoreIds(deps.db);
     for (const storeId of storeIds) {
-      await deps.enqueue(
-        {
-          type: SYNC_MESSAGE,
-          storeId,
-          dataset: job.dataset,
-          trigger: "schedule",
-        } satisfies SyncMessage,
-      );
+      await requestScheduledRun(deps, storeId, job.dataset);
     }
   }
   if (at.getUTCMinutes() === 0) {

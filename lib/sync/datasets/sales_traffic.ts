@@ -109,6 +109,10 @@ async function daysWithData(
   const r = await obtainReport(deps, request(ctx, m, from, to, "PARENT"));
   const days = new Set<string>();
   if (r.status === "CANCELLED") return days;
+  // Read already by this run (delivered again, or resumed): its answer is
+  // in the run's checkpoint, and the document is not downloaded again.
+  const known = ctx.reportRead(r.reportId);
+  if (Array.isArray(known)) return new Set(known.map(String));
   ctx.page();
   for await (
     const it of jsonArrayItems(reportLines(deps, r), ["salesAndTrafficByDate"])
@@ -125,6 +129,7 @@ async function daysWithData(
           (t?.sessions ?? 0) + (t?.pageViews ?? 0) > 0
     ) days.add(d.data.date);
   }
+  ctx.markReportRead(r.reportId, [...days]);
   return days;
 }
 
@@ -194,6 +199,8 @@ async function syncDay(
   const deps = reportDepsOf(ctx);
   const r = await obtainReport(deps, request(ctx, m, day, day, "SKU"));
   if (r.status === "CANCELLED") return 0;
+  // Its rows were written by this run already (delivered again, resumed).
+  if (ctx.reportRead(r.reportId) !== undefined) return 0;
   ctx.page();
   const records: ByAsin[] = [];
   const source = `${REPORT_TYPE} ${r.reportId} (${m} ${day})`;
@@ -220,6 +227,7 @@ async function syncDay(
       last ? cursor : undefined,
     );
   }
+  ctx.markReportRead(r.reportId);
   return rows.length;
 }
 
