@@ -102,6 +102,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     anchor: opts.anchor,
     inventoryDays: opts.inventoryDays,
     adMetricsDays: opts.adMetricsDays,
+    futureEventList: opts.futureEventList,
   };
   const sellers = planStores(gen).map((plan, index) => {
     const refreshToken = auth.issueRefreshToken(

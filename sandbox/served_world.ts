@@ -176,6 +176,7 @@ export function eventTotal(e: FinancialEvent): number {
   if (e.list === "ServiceFeeEventList") {
     return e.FeeList.reduce((s, f) => s + minorOf(f.FeeAmount), 0);
   }
+  if (!("items" in e)) return minorOf(e.net);
   let total = 0;
   for (const it of e.items) {
     for (const c of it.ItemChargeList) total += minorOf(c.ChargeAmount);
@@ -345,7 +346,9 @@ export function buildWorld(
   const eventKey = (e: FinancialEvent) =>
     e.list === "ServiceFeeEventList"
       ? `SVC-${w.groupById.get(e.FinancialEventGroupId ?? "")?.settlementId}`
-      : `${e.list === "RefundEventList" ? "RFD" : "SHP"}-${e.AmazonOrderId}`;
+      : "items" in e
+      ? `${e.list === "RefundEventList" ? "RFD" : "SHP"}-${e.AmazonOrderId}`
+      : `${e.list}-${e.FinancialEventGroupId}`;
   w.financialEvents.sort(byTimeThenId((e) => ms(e.PostedDate), eventKey));
   for (const e of w.financialEvents) {
     if (!e.FinancialEventGroupId) continue;

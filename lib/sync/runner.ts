@@ -30,6 +30,7 @@ import {
   DEFAULT_SYNC_SETTINGS,
   type EmptyReason,
   type RunCounters,
+  type RunWarning,
   type StoreScope,
   type SyncContext,
   type SyncSettings,
@@ -321,6 +322,19 @@ export async function runSync(
     },
     skipped(n) {
       counters.rowsSkipped += n;
+      dirty = true;
+    },
+    warn(w) {
+      const kept = (progress.warnings ?? []) as RunWarning[];
+      if (kept.length >= BAD_ROWS_KEPT) return;
+      const warning = {
+        code: w.code,
+        detail: redactText(w.detail).slice(0, 300),
+      };
+      if (
+        kept.some((k) => k.code === warning.code && k.detail === warning.detail)
+      ) return;
+      progress = { ...progress, warnings: [...kept, warning] };
       dirty = true;
     },
     empty(reason: EmptyReason, detail?: string) {
