@@ -19,11 +19,9 @@ import {
 } from "../../lib/sync/datasets/financial_events.ts";
 import { testEngine } from "../_helpers/test_db.ts";
 import {
-  canonicalRows,
   openSyncWorld,
   scaledPlans,
   type SyncWorld,
-  truthKeys,
 } from "../_helpers/sync.ts";
 import { assertFinanceEquals, truthRows } from "../_helpers/truth.ts";
 
