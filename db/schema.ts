@@ -37,6 +37,11 @@ export const stores = pgTable("stores", {
   region: text("region", { enum: ["NA", "EU", "FE"] }).notNull(),
   name: text("name").notNull(),
   brand: text("brand"),
+  /**
+   * Where products take their title and attributes from (one of the
+   * store's marketplaces; a deferred foreign key in 0018).
+   */
+  primaryMarketplaceId: text("primary_marketplace_id"),
   status: text("status", {
     enum: [
       "registered",

@@ -30,6 +30,11 @@ export interface SandboxOptions {
    * (default false).
    */
   futureEventList?: boolean;
+  /**
+   * Titles are localized: outside a seller's home marketplace every catalog
+   * and listing title ends with ` (<country code>)` (default false).
+   */
+  localizedTitles?: boolean;
   /** The clock every expiry reads (default: the wall clock). */
   clock?: Clock;
   /** Token buckets refill this many times faster (default 1). */
@@ -120,6 +125,7 @@ export function resolveOptions(opts: SandboxOptions = {}): ResolvedOptions {
     inventoryDays: opts.inventoryDays ?? 30,
     adMetricsDays: opts.adMetricsDays ?? 60,
     futureEventList: opts.futureEventList ?? false,
+    localizedTitles: opts.localizedTitles ?? false,
     clock,
     timeScale: opts.timeScale ?? 1,
     rateLimits: opts.rateLimits ?? true,

@@ -117,6 +117,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
       refreshToken,
       restrictedRole: opts.restrictedRole(index, plan.sellerId),
       settlementDateStyle: opts.settlementDateStyle,
+      localizedTitles: opts.localizedTitles,
     });
   });
   const env: SandboxEnv = {

@@ -67,7 +67,10 @@ export interface StoreScope {
   storeId: string;
   sellerId: string;
   region: Region;
-  /** Registered, participating marketplaces; the first is the home one. */
+  /**
+   * Registered, participating marketplaces; the first is the primary one
+   * (stores.primary_marketplace_id), where products take their titles from.
+   */
   marketplaceIds: string[];
   brand: string | null;
 }

@@ -106,11 +106,16 @@ async function loadScope(
     if (store.status !== "connected") {
       return { scope: null, status: store.status };
     }
-    const markets = await tx.select({ id: storeMarketplaces.marketplaceId })
+    const found = await tx.select({ id: storeMarketplaces.marketplaceId })
       .from(storeMarketplaces).where(and(
         eq(storeMarketplaces.storeId, storeId),
         eq(storeMarketplaces.participating, true),
       )).orderBy(storeMarketplaces.createdAt, storeMarketplaces.marketplaceId);
+    // The primary marketplace first: products take their titles from it.
+    const markets = [
+      ...found.filter((m) => m.id === store.primaryMarketplaceId),
+      ...found.filter((m) => m.id !== store.primaryMarketplaceId),
+    ];
     return {
       status: store.status,
       scope: {
