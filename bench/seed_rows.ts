@@ -593,6 +593,27 @@ export class SeedMapper {
         })),
       ];
     }
+    if (!("items" in e)) {
+      // Keyed by list, group and position (a sync keys them by a hash).
+      const group = e.FinancialEventGroupId ?? "";
+      const key = `${e.list}-${group}`;
+      const n = (this.#serviceFees.get(key) ?? 0) + 1;
+      this.#serviceFees.set(key, n);
+      const known = e.list !== "FooBarEventList";
+      return [{
+        storeId: s,
+        eventId: `${key}-${n}`,
+        eventType: e.list.replace(/List$/, ""),
+        postedAt: posted,
+        eventGroupId: e.FinancialEventGroupId ?? null,
+        amazonOrderId: null,
+        sku: null,
+        description: null,
+        ...(known
+          ? sum([e.net])
+          : { amount: null, currency: null, known: false }),
+      }, []];
+    }
     const shipment = e.list === "ShipmentEventList";
     const eventId = `${shipment ? "SHP" : "RFD"}-${e.AmazonOrderId}`;
     const amounts = e.items.flatMap((it) => [

@@ -20,6 +20,8 @@ export interface StoreRegistration {
   name: string;
   brand?: string | null;
   createdAt?: Date;
+  /** Where products take their titles from (default: the first marketplace). */
+  primaryMarketplaceId?: string;
   marketplaces: {
     marketplaceId: string;
     countryCode: string;
@@ -44,6 +46,8 @@ export async function registerStore(
       region: input.region,
       name: input.name,
       brand: input.brand ?? null,
+      primaryMarketplaceId: input.primaryMarketplaceId ??
+        input.marketplaces[0]?.marketplaceId ?? null,
       createdAt: input.createdAt,
       updatedAt: input.createdAt,
     }).returning({ id: stores.id });

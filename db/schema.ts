@@ -37,6 +37,11 @@ export const stores = pgTable("stores", {
   region: text("region", { enum: ["NA", "EU", "FE"] }).notNull(),
   name: text("name").notNull(),
   brand: text("brand"),
+  /**
+   * Where products take their title and attributes from (one of the
+   * store's marketplaces; a deferred foreign key in 0018).
+   */
+  primaryMarketplaceId: text("primary_marketplace_id"),
   status: text("status", {
     enum: [
       "registered",
@@ -528,8 +533,16 @@ export const financialEvents = pgTable("financial_events", {
   amazonOrderId: text("amazon_order_id"),
   sku: text("sku"),
   description: text("description"),
-  amount: money("amount").notNull(),
-  currency: currency().notNull(),
+  /** The event's net amount; NULL only for an event of an unknown list. */
+  amount: money("amount"),
+  currency: currency(),
+  /** The event object exactly as Finances v0 returned it. */
+  raw: jsonb("raw"),
+  /**
+   * False for an event of a list the code does not know (a newer model's):
+   * stored raw, its amount left NULL, and flagged on its run.
+   */
+  known: boolean("known").notNull().default(true),
 }, (t) => [
   primaryKey({ columns: [t.storeId, t.eventId] }),
   index("financial_events_posted_idx").on(t.storeId, t.postedAt),

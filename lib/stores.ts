@@ -1,5 +1,5 @@
 // Stores as a principal sees them: row-level security decides which.
-import { asc, eq } from "drizzle-orm";
+import { and, asc, eq } from "drizzle-orm";
 import type { Database, Principal } from "../db/client.ts";
 import { storeMarketplaces, stores } from "../db/schema.ts";
 import { registerStore, sellerRegistered } from "../db/maintenance.ts";
@@ -35,6 +35,8 @@ export async function listVisibleStores(
 export interface StoreDetail extends StoreSummary {
   brand: string | null;
   createdAt: Date;
+  /** Where products take their title and attributes from. */
+  primaryMarketplaceId: string | null;
   marketplaces: {
     marketplaceId: string;
     countryCode: string;
@@ -78,6 +80,7 @@ export async function getStoreDetail(
       status: store.status,
       brand: store.brand,
       createdAt: store.createdAt,
+      primaryMarketplaceId: store.primaryMarketplaceId,
       marketplaces,
       counts,
     };
@@ -93,7 +96,16 @@ export const registrationSchema = z.object({
   name: plainText().trim().min(2).max(120),
   brand: plainText().trim().max(120).optional().transform((v) => v || null),
   marketplaceIds: z.array(z.string()).min(1),
-});
+  /** One of marketplaceIds (default: the first of them). */
+  primaryMarketplaceId: z.string().trim().optional().transform((v) =>
+    v || undefined
+  ),
+}).refine(
+  (v) =>
+    v.primaryMarketplaceId === undefined ||
+    v.marketplaceIds.includes(v.primaryMarketplaceId),
+  { path: ["primaryMarketplaceId"] },
+);
 export type StoreRegistrationInput = z.input<typeof registrationSchema>;
 
 /**
@@ -102,7 +114,15 @@ export type StoreRegistrationInput = z.input<typeof registrationSchema>;
  * marketplaces outside the region, or an account registered already.
  */
 export type StoreRegistrationProblem =
-  | { code: "sellerId" | "region" | "name" | "brand" | "marketplaceIds" }
+  | {
+    code:
+      | "sellerId"
+      | "region"
+      | "name"
+      | "brand"
+      | "marketplaceIds"
+      | "primaryMarketplaceId";
+  }
   | { code: "marketplace_region"; params: { region: string } }
   | {
     code: "already_registered";
@@ -136,6 +156,7 @@ const FIELDS = [
   "name",
   "brand",
   "marketplaceIds",
+  "primaryMarketplaceId",
 ] as const;
 
 /**
@@ -177,6 +198,7 @@ export async function registerOwnStore(
     region: v.region,
     name: v.name,
     brand: v.brand,
+    primaryMarketplaceId: v.primaryMarketplaceId ?? v.marketplaceIds[0],
     marketplaces: marketplaces.map((m) => ({
       marketplaceId: m!.id,
       countryCode: m!.countryCode,
@@ -193,7 +215,10 @@ export async function registerOwnStore(
     outcome: "success",
     ip: audit.ip ?? null,
     requestId: audit.requestId ?? null,
-    details: { marketplaces: v.marketplaceIds },
+    details: {
+      marketplaces: v.marketplaceIds,
+      primaryMarketplace: v.primaryMarketplaceId ?? v.marketplaceIds[0],
+    },
   });
   return id;
 }
@@ -210,4 +235,72 @@ export async function storeVisible(
       tx.select({ id: stores.id }).from(stores).where(eq(stores.id, storeId)),
   );
   return rows.length === 1;
+}
+
+// ── The primary marketplace (issue #12) ────────────────────────────────────
+
+/** The store page's primary-marketplace form. */
+export const primaryMarketplaceSchema = z.object({
+  marketplaceId: z.string().trim().min(1),
+});
+
+/** Why a primary marketplace was refused: a code the views put into words. */
+export type PrimaryMarketplaceProblem = "marketplaceId" | "not_in_store";
+
+export class PrimaryMarketplaceError extends Error {
+  override name = "PrimaryMarketplaceError";
+  constructor(readonly code: PrimaryMarketplaceProblem) {
+    super(`primary marketplace refused: ${code}`);
+  }
+}
+
+/**
+ * Makes one of the store's own marketplaces its primary one, where products
+ * take their title and attributes from (the next catalog sync reads every
+ * marketplace afresh); audited. Returns false when the store is not
+ * visible to `actor` (a 404), true when saved or already so.
+ */
+export async function setPrimaryMarketplace(
+  db: Database,
+  actor: Principal,
+  storeId: string,
+  input: z.input<typeof primaryMarketplaceSchema>,
+  audit: { ip?: string | null; requestId?: string | null } = {},
+): Promise<boolean> {
+  const parsed = primaryMarketplaceSchema.safeParse(input);
+  if (!parsed.success) throw new PrimaryMarketplaceError("marketplaceId");
+  const marketplaceId = parsed.data.marketplaceId;
+  const before = await db.asUser(actor, async (tx) => {
+    const [store] = await tx.select({
+      primary: stores.primaryMarketplaceId,
+    }).from(stores).where(eq(stores.id, storeId));
+    if (!store) return null;
+    const [market] = await tx.select({ id: storeMarketplaces.marketplaceId })
+      .from(storeMarketplaces).where(and(
+        eq(storeMarketplaces.storeId, storeId),
+        eq(storeMarketplaces.marketplaceId, marketplaceId),
+      ));
+    if (!market) throw new PrimaryMarketplaceError("not_in_store");
+    if (store.primary === marketplaceId) return { changed: false };
+    await tx.update(stores).set({
+      primaryMarketplaceId: marketplaceId,
+      updatedAt: new Date(),
+    }).where(eq(stores.id, storeId));
+    return { changed: true, from: store.primary };
+  });
+  if (!before) return false;
+  if (before.changed) {
+    await recordAudit(db, actor, {
+      actorType: "staff",
+      actorId: actor.userId,
+      action: "store.primary_marketplace",
+      target: storeId,
+      storeId,
+      outcome: "success",
+      ip: audit.ip ?? null,
+      requestId: audit.requestId ?? null,
+      details: { from: before.from ?? null, to: marketplaceId },
+    });
+  }
+  return true;
 }

@@ -39,6 +39,7 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   "POST /stores/:id/disconnections/:did/archive": "archives.download",
   "GET /stores/:id/disconnect": "stores.manage",
   "POST /stores/:id/disconnect": "stores.manage",
+  "POST /stores/:id/primary-marketplace": "stores.manage",
   "GET /stores/:id/connect/website": "credentials.manage",
   "POST /stores/:id/connect/self": "credentials.manage",
   "GET /connect/sp-api/callback": "credentials.manage",

@@ -8,8 +8,10 @@ import type { Database } from "../db/client.ts";
 import {
   getStoreDetail,
   listVisibleStores,
+  PrimaryMarketplaceError,
   registerOwnStore,
   registrationRegions,
+  setPrimaryMarketplace,
   StoreRegistrationError,
   storeVisible,
 } from "../lib/stores.ts";
@@ -90,6 +92,7 @@ export function storeRoutes(deps: {
       marketplaceIds: (Array.isArray(raw) ? raw : raw ? [raw] : []).filter(
         (x): x is string => typeof x === "string",
       ),
+      primaryMarketplaceId: one("primaryMarketplaceId"),
     };
     try {
       const id = await registerOwnStore(
@@ -119,6 +122,10 @@ export function storeRoutes(deps: {
       );
     }
   });
+  /** The store page's primary-marketplace form (lib checks it is the store's). */
+  const primaryMarketplaceForm = z.object({
+    marketplaceId: z.string().trim().min(1).max(40),
+  });
   const storeId = (raw: string) => {
     const id = z.uuid().safeParse(raw);
     if (!id.success) throw new HTTPException(404);
@@ -143,8 +150,30 @@ export function storeRoutes(deps: {
       ),
     });
 
-  app.get("/stores/:id", async (c) => {
+  app.get("/stores/:id", (c) => storePage(c));
+  app.post("/stores/:id/primary-marketplace", async (c) => {
     const id = storeId(c.req.param("id"));
+    const form = primaryMarketplaceForm.safeParse(await c.req.parseBody());
+    try {
+      if (!form.success) throw new PrimaryMarketplaceError("marketplaceId");
+      const saved = await setPrimaryMarketplace(
+        deps.db,
+        requirePrincipal(c),
+        id,
+        form.data,
+        { ip: clientIp(c), requestId: c.get("requestId") },
+      );
+      if (!saved) throw new HTTPException(404);
+      return c.redirect(`/stores/${id}`, 303);
+    } catch (err) {
+      if (!(err instanceof PrimaryMarketplaceError)) throw err;
+      return storePage(c, [
+        translator(c.get("lang"))(`stores.primary.problem.${err.code}`),
+      ]);
+    }
+  });
+  const storePage = async (c: Context, primaryErrors?: string[]) => {
+    const id = storeId(c.req.param("id")!);
     const principal = requirePrincipal(c);
     const store = await getStoreDetail(deps.db, principal, id);
     if (!store) throw new HTTPException(404);
@@ -159,7 +188,10 @@ export function storeRoutes(deps: {
     return page(c, store.name, [
       StoreDetailPage({
         lang: c.get("lang"),
+        storeId: id,
         store: { ...store, createdAt: store.createdAt.toISOString() },
+        canManage: principal.permissions.has("stores.manage"),
+        primaryErrors,
         syncHref: principal.permissions.has("sync.read")
           ? `/stores/${id}/sync`
           : undefined,
@@ -192,8 +224,8 @@ export function storeRoutes(deps: {
       canDisconnect
         ? DisconnectButton({ lang: c.get("lang"), storeId: id })
         : null,
-    ]);
-  });
+    ], primaryErrors ? 400 : 200);
+  };
 
   app.post("/stores/:id/disconnections/:did/archive", async (c) => {
     const id = storeId(c.req.param("id"));

@@ -24,6 +24,17 @@ export interface SandboxOptions {
   inventoryDays?: number;
   /** Days of ad metrics (default 60). */
   adMetricsDays?: number;
+  /**
+   * Finances v0 also answers `FooBarEventList`, a list of a future model
+   * that no client knows yet, with one event per settlement period
+   * (default false).
+   */
+  futureEventList?: boolean;
+  /**
+   * Titles are localized: outside a seller's home marketplace every catalog
+   * and listing title ends with ` (<country code>)` (default false).
+   */
+  localizedTitles?: boolean;
   /** The clock every expiry reads (default: the wall clock). */
   clock?: Clock;
   /** Token buckets refill this many times faster (default 1). */
@@ -113,6 +124,8 @@ export function resolveOptions(opts: SandboxOptions = {}): ResolvedOptions {
     anchor,
     inventoryDays: opts.inventoryDays ?? 30,
     adMetricsDays: opts.adMetricsDays ?? 60,
+    futureEventList: opts.futureEventList ?? false,
+    localizedTitles: opts.localizedTitles ?? false,
     clock,
     timeScale: opts.timeScale ?? 1,
     rateLimits: opts.rateLimits ?? true,

@@ -116,6 +116,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
     anchor: opts.anchor,
     inventoryDays: opts.inventoryDays,
     adMetricsDays: opts.adMetricsDays,
+    futureEventList: opts.futureEventList,
   };
   const sellers = planStores(gen).map((plan, index) => {
     const refreshToken = auth.issueRefreshToken(
@@ -130,6 +131,7 @@ export function createSandbox(options: SandboxOptions = {}): Sandbox {
       refreshToken,
       restrictedRole: opts.restrictedRole(index, plan.sellerId),
       settlementDateStyle: opts.settlementDateStyle,
+      localizedTitles: opts.localizedTitles,
     });
   });
   const env: SandboxEnv = {

@@ -27,6 +27,7 @@ export class SandboxSeller {
   restrictedRole: boolean;
   readonly #gen: GenerateOptions;
   readonly #style: SettlementDateStyle;
+  readonly #localized: boolean;
   #world?: SellerWorld;
 
   constructor(init: {
@@ -36,6 +37,7 @@ export class SandboxSeller {
     refreshToken: string;
     restrictedRole: boolean;
     settlementDateStyle: SettlementDateStyle;
+    localizedTitles?: boolean;
   }) {
     this.index = init.index;
     this.plan = init.plan;
@@ -43,6 +45,7 @@ export class SandboxSeller {
     this.restrictedRole = init.restrictedRole;
     this.#gen = init.gen;
     this.#style = init.settlementDateStyle;
+    this.#localized = init.localizedTitles ?? false;
   }
 
   /** The selling partner id (merchant token). */
@@ -73,6 +76,7 @@ export class SandboxSeller {
   world(): SellerWorld {
     this.#world ??= buildWorld(this.plan, this.#gen, {
       settlementDateStyle: this.#style,
+      localizedTitles: this.#localized,
     });
     return this.#world;
   }

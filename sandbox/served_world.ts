@@ -82,6 +82,8 @@ export interface SettlementDocument {
 /** Everything served for one seller, indexed. */
 export interface SellerWorld {
   plan: StorePlan;
+  /** Titles outside the home marketplace end with ` (<country>)`. */
+  localizedTitles: boolean;
   anchorMs: number;
   windowStartMs: number;
   marketplaces: readonly Marketplace[];
@@ -176,6 +178,7 @@ export function eventTotal(e: FinancialEvent): number {
   if (e.list === "ServiceFeeEventList") {
     return e.FeeList.reduce((s, f) => s + minorOf(f.FeeAmount), 0);
   }
+  if (!("items" in e)) return minorOf(e.net);
   let total = 0;
   for (const it of e.items) {
     for (const c of it.ItemChargeList) total += minorOf(c.ChargeAmount);
@@ -192,13 +195,17 @@ export function eventTotal(e: FinancialEvent): number {
 export function buildWorld(
   plan: StorePlan,
   gen: GenerateOptions,
-  opts: { settlementDateStyle?: SettlementDateStyle } = {},
+  opts: {
+    settlementDateStyle?: SettlementDateStyle;
+    localizedTitles?: boolean;
+  } = {},
 ): SellerWorld {
   const anchorMs = gen.anchor.getTime();
   const style = opts.settlementDateStyle ?? "auto";
   const euDates = style === "eu" || (style === "auto" && plan.region === "EU");
   const w: SellerWorld = {
     plan,
+    localizedTitles: opts.localizedTitles ?? false,
     anchorMs,
     windowStartMs: anchorMs - gen.days * DAY,
     marketplaces: plan.marketplaces,
@@ -345,7 +352,9 @@ export function buildWorld(
   const eventKey = (e: FinancialEvent) =>
     e.list === "ServiceFeeEventList"
       ? `SVC-${w.groupById.get(e.FinancialEventGroupId ?? "")?.settlementId}`
-      : `${e.list === "RefundEventList" ? "RFD" : "SHP"}-${e.AmazonOrderId}`;
+      : "items" in e
+      ? `${e.list === "RefundEventList" ? "RFD" : "SHP"}-${e.AmazonOrderId}`
+      : `${e.list}-${e.FinancialEventGroupId}`;
   w.financialEvents.sort(byTimeThenId((e) => ms(e.PostedDate), eventKey));
   for (const e of w.financialEvents) {
     if (!e.FinancialEventGroupId) continue;
@@ -444,4 +453,16 @@ export function sellerTruth(
   t.catalogItems = t.catalogItems.filter((p) => listed.has(p.sellerSku));
   t.inventory = [...latest.values()];
   return t;
+}
+
+/** A title as shown in marketplace `marketplaceId` (see localizedTitles). */
+export function titleIn(
+  w: SellerWorld,
+  marketplaceId: string,
+  title: string,
+): string {
+  const m = w.marketplaceById.get(marketplaceId);
+  return w.localizedTitles && m && m.id !== w.marketplaces[0]?.id
+    ? `${title} (${m.countryCode})`
+    : title;
 }

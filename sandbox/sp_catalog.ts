@@ -9,7 +9,7 @@ import { invalidInput, json, notFound } from "./_http.ts";
 import type { SandboxEnv } from "./env.ts";
 import { paramsHash } from "./pagination.ts";
 import { foreignMarketplace, listOf, spRoute } from "./sp_route.ts";
-import type { SellerWorld } from "./served_world.ts";
+import { type SellerWorld, titleIn } from "./served_world.ts";
 
 const DAY = 86_400_000;
 
@@ -114,7 +114,7 @@ export function catalogItem(
       brand: p.brand,
       browseClassification: cls,
       itemClassification: parent ? "VARIATION_PARENT" : "BASE_PRODUCT",
-      itemName: name,
+      itemName: titleIn(w, m.id, name),
       manufacturer: p.brand,
       memorabilia: false,
       packageQuantity: 1,

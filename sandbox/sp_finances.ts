@@ -96,16 +96,35 @@ const promotions = (list: readonly Promotion[]) =>
     PromotionAmount: currency(p.PromotionAmount),
   }));
 
+/** A world value with every `Money` in it as the model's `Currency`. */
+function currencies(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(currencies);
+  if (v === null || typeof v !== "object") return v;
+  const o = v as Record<string, unknown>;
+  if (typeof o.CurrencyCode === "string" && typeof o.Amount === "string") {
+    return currency(o as unknown as Money);
+  }
+  return Object.fromEntries(
+    Object.entries(o).map(([k, x]) => [k, currencies(x)]),
+  );
+}
+
 /** One world event as the model's event object, and the list it goes in. */
 export function eventJson(
   e: FinancialEvent,
-): [typeof EVENT_LISTS[number], Record<string, unknown>] {
+): [string, Record<string, unknown>] {
   if (e.list === "ServiceFeeEventList") {
     return [e.list, {
       FeeReason: e.FeeReason,
       FeeList: fees(e.FeeList),
       FeeDescription: e.FeeDescription,
     }];
+  }
+  if (!("items" in e)) {
+    const body: Record<string, unknown> = {};
+    if (e.dateField) body[e.dateField] = isoZ(ms(e.PostedDate));
+    Object.assign(body, currencies(e.fields));
+    return [e.list, body];
   }
   const head: Record<string, unknown> = {
     AmazonOrderId: e.AmazonOrderId,
@@ -243,7 +262,7 @@ function eventsResponse(call: SpCall, events: readonly FinancialEvent[]) {
   for (const name of EVENT_LISTS) lists[name] = [];
   for (const e of p.slice) {
     const [list, obj] = eventJson(e);
-    lists[list].push(obj);
+    (lists[list] ??= []).push(obj); // FooBarEventList: a future model's
   }
   const payload: Record<string, unknown> = { FinancialEvents: lists };
   if (p.next) payload.NextToken = p.next;
@@ -319,8 +338,7 @@ export function financesRoutes(app: Hono, env: SandboxEnv): void {
     eventsResponse(
       call,
       call.world.financialEvents.filter((e) =>
-        e.list !== "ServiceFeeEventList" &&
-        e.AmazonOrderId === call.path.orderId
+        "items" in e && e.AmazonOrderId === call.path.orderId
       ),
     ));
 }

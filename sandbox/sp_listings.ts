@@ -14,7 +14,7 @@ import {
   spRoute,
   timeOf,
 } from "./sp_route.ts";
-import type { SellerWorld } from "./served_world.ts";
+import { type SellerWorld, titleIn } from "./served_world.ts";
 import type { ListingsItem } from "./world/amazon.ts";
 
 const DAY = 86_400_000;
@@ -40,7 +40,7 @@ export function listingItem(
         status: l.status,
       };
       if (p?.fnsku) s.fnSku = p.fnsku;
-      s.itemName = l.itemName;
+      s.itemName = titleIn(w, l.marketplaceId, l.itemName);
       s.createdDate = isoZ(ms(l.createdDate));
       s.lastUpdatedDate = isoZ(ms(l.lastUpdatedDate));
       s.mainImage = {
@@ -54,7 +54,7 @@ export function listingItem(
   if (want.has("attributes")) {
     item.attributes = {
       item_name: rows.map((l) => ({
-        value: l.itemName,
+        value: titleIn(w, l.marketplaceId, l.itemName),
         language_tag: "en_US",
         marketplace_id: l.marketplaceId,
       })),

@@ -313,6 +313,18 @@ const en = {
   "stores.problem.brand":
     "Brand: at most 120 characters, without control characters.",
   "stores.problem.marketplaceIds": "Marketplaces: choose at least one.",
+  "stores.problem.primaryMarketplaceId":
+    "Primary marketplace: choose one of the marketplaces ticked below.",
+  "stores.primary": "Primary marketplace",
+  "stores.primary.help":
+    "Products take their title and attributes from this marketplace; each listing keeps its own marketplace's values.",
+  "stores.primary.first": "The first marketplace ticked",
+  "stores.primary.badge": "primary",
+  "stores.primary.save": "Save primary marketplace",
+  "stores.primary.problem.marketplaceId":
+    "Primary marketplace: choose a marketplace.",
+  "stores.primary.problem.not_in_store":
+    "Primary marketplace: choose one of this store's marketplaces.",
   "stores.problem.marketplace_region":
     "Every marketplace must belong to the {region} region.",
   "stores.problem.already_registered":
@@ -681,6 +693,16 @@ const zhCN: Record<MessageKey, string> = {
   "stores.problem.name": "名称：2 至 120 个字符，不含控制字符。",
   "stores.problem.brand": "品牌：最多 120 个字符，不含控制字符。",
   "stores.problem.marketplaceIds": "站点：请至少选择一个。",
+  "stores.problem.primaryMarketplaceId":
+    "主站点：请从下方勾选的站点中选择一个。",
+  "stores.primary": "主站点",
+  "stores.primary.help":
+    "商品的标题和属性取自该站点；每个站点的刊登保留各自的值。",
+  "stores.primary.first": "勾选的第一个站点",
+  "stores.primary.badge": "主站点",
+  "stores.primary.save": "保存主站点",
+  "stores.primary.problem.marketplaceId": "主站点：请选择一个站点。",
+  "stores.primary.problem.not_in_store": "主站点：请选择本店铺的一个站点。",
   "stores.problem.marketplace_region": "所有站点都必须属于 {region} 区域。",
   "stores.problem.already_registered":
     "卖家账户 {sellerId} 已在 {region} 区域登记。",

@@ -67,7 +67,10 @@ export interface StoreScope {
   storeId: string;
   sellerId: string;
   region: Region;
-  /** Registered, participating marketplaces; the first is the home one. */
+  /**
+   * Registered, participating marketplaces; the first is the primary one
+   * (stores.primary_marketplace_id), where products take their titles from.
+   */
   marketplaceIds: string[];
   brand: string | null;
 }
@@ -117,6 +120,12 @@ export interface BadRow {
   reason: string;
 }
 
+/** A run warning: a stable code and a detail free of content. */
+export interface RunWarning {
+  code: string;
+  detail: string;
+}
+
 export interface SyncContext {
   store: StoreScope;
   settings: SyncSettings;
@@ -145,6 +154,12 @@ export interface SyncContext {
   badRow(row: BadRow): void;
   /** Counts rows skipped for a reason other than being invalid. */
   skipped(n: number): void;
+  /**
+   * Records something staff should look at although nothing failed (shown
+   * with the run as `progress.warnings`), e.g. data of a kind the code does
+   * not know yet, stored raw.
+   */
+  warn(warning: RunWarning): void;
   /** Says why the run wrote nothing (shown with the run). */
   empty(reason: EmptyReason, detail?: string): void;
   /** Refreshes planner statistics of store tables after a bulk load. */

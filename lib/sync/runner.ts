@@ -35,6 +35,7 @@ import {
   DEFAULT_SYNC_SETTINGS,
   type EmptyReason,
   type RunCounters,
+  type RunWarning,
   type StoreScope,
   type SyncContext,
   type SyncSettings,
@@ -122,11 +123,16 @@ async function loadScope(
     if (store.status !== "connected") {
       return { scope: null, status: store.status };
     }
-    const markets = await tx.select({ id: storeMarketplaces.marketplaceId })
+    const found = await tx.select({ id: storeMarketplaces.marketplaceId })
       .from(storeMarketplaces).where(and(
         eq(storeMarketplaces.storeId, storeId),
         eq(storeMarketplaces.participating, true),
       )).orderBy(storeMarketplaces.createdAt, storeMarketplaces.marketplaceId);
+    // The primary marketplace first: products take their titles from it.
+    const markets = [
+      ...found.filter((m) => m.id === store.primaryMarketplaceId),
+      ...found.filter((m) => m.id !== store.primaryMarketplaceId),
+    ];
     return {
       status: store.status,
       scope: {
@@ -376,6 +382,19 @@ export async function runSync(
     },
     skipped(n) {
       counters.rowsSkipped += n;
+      dirty = true;
+    },
+    warn(w) {
+      const kept = (progress.warnings ?? []) as RunWarning[];
+      if (kept.length >= BAD_ROWS_KEPT) return;
+      const warning = {
+        code: w.code,
+        detail: redactText(w.detail).slice(0, 300),
+      };
+      if (
+        kept.some((k) => k.code === warning.code && k.detail === warning.detail)
+      ) return;
+      progress = { ...progress, warnings: [...kept, warning] };
       dirty = true;
     },
     empty(reason: EmptyReason, detail?: string) {

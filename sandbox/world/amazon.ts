@@ -274,7 +274,37 @@ export type FinancialEvent =
     FeeReason: string;
     FeeDescription: string;
     FeeList: FeeComponent[];
-  };
+  }
+  | OtherFinancialEvent;
+
+/**
+ * The other lists of Finances v0 the world holds, and `FooBarEventList`: a
+ * list of a future model (the `futureEventList` option), unknown to clients.
+ */
+export type OtherEventList =
+  | "AdjustmentEventList"
+  | "ProductAdsPaymentEventList"
+  | "CouponPaymentEventList"
+  | "FBALiquidationEventList"
+  | "DebtRecoveryEventList"
+  | "FooBarEventList";
+
+/** An event of one of the other lists, as the model's object. */
+export interface OtherFinancialEvent {
+  list: OtherEventList;
+  FinancialEventGroupId?: string;
+  /** When Amazon posted it (served only where `dateField` names a field). */
+  PostedDate: string;
+  /**
+   * The field the served object dates it by ("PostedDate", "postedDate"),
+   * or null where the model's event has no date (DebtRecoveryEvent).
+   */
+  dateField: string | null;
+  /** The rest of the model's event object; amounts as `Money`. */
+  fields: Record<string, unknown>;
+  /** Its net effect on the seller's balance. */
+  net: Money;
+}
 
 /** One row of the Brand Analytics search terms report, with its report's period. */
 export interface SearchTermsEntry {

@@ -25,6 +25,7 @@ import type {
   Order,
   OrderBuyerData,
   OrderItem,
+  OtherEventList,
   SalesAndTrafficByAsin,
   SearchTermsEntry,
   Settlement,
@@ -80,6 +81,11 @@ export interface GenerateOptions {
   inventoryDays?: number;
   /** Days of daily ad metrics (default 60, at most `days`). */
   adMetricsDays?: number;
+  /**
+   * Also post one event per settlement period in `FooBarEventList`, a list
+   * of a future Finances model that no client knows yet (default false).
+   */
+  futureEventList?: boolean;
 }
 
 /** Records of one batch, by kind. */
@@ -169,6 +175,7 @@ interface Resolved {
   anchorMs: number;
   windowStartMs: number;
   ordersPerBatch: number;
+  futureEventList: boolean;
   inventoryDays: number;
   adMetricsDays: number;
 }
@@ -200,6 +207,7 @@ function resolve(opts: GenerateOptions): Resolved {
       1,
       100_000,
     ),
+    futureEventList: opts.futureEventList ?? false,
     inventoryDays: Math.min(
       days,
       whole("inventoryDays", opts.inventoryDays ?? 30, 1, 400),
@@ -1689,9 +1697,117 @@ function flushOrders(
 
 // ── Closing: settlements, traffic, search terms ────────────────────────────
 
+/**
+ * The events of a settlement period outside orders and service fees, each
+ * also a settlement line: a reimbursement (AdjustmentEvent, +), sponsored
+ * products charges (ProductAdsPaymentEvent, -), coupon clip fees, FBA
+ * liquidation proceeds net of their fee, a debt recovery (dated by no field
+ * of the model), and with `futureEventList` one FooBarEvent.
+ */
+function otherEvents(
+  w: StoreWorld,
+  r: Rng,
+  m: Marketplace,
+  p: Period,
+  k: number,
+  fba: boolean,
+  lines: SettlementLine[],
+  events: FinancialEvent[],
+) {
+  const c = m.currency;
+  const cash = (minor: number) => money(minor, c);
+  const here = w.plan.listings.filter((l) => l.marketplace.id === m.id);
+  const post = (
+    list: OtherEventList,
+    description: string,
+    net: number,
+    fields: Record<string, unknown>,
+    dateField: string | null = "PostedDate",
+  ) => {
+    const postedMs = floorSecond(p.startMs + 2 * DAY + r.int(0, 86_399) * 1000);
+    if (postedMs > w.o.anchorMs) return;
+    w.settle(lines, p, net, {
+      transactionType: "other-transaction",
+      amountType: "other-transaction",
+      amountDescription: description,
+      postedDateTime: iso(postedMs),
+    });
+    events.push({
+      list,
+      FinancialEventGroupId: p.groupId,
+      PostedDate: iso(postedMs),
+      dateField,
+      fields,
+      net: cash(net),
+    });
+  };
+  if (here.length) {
+    const l = here[r.int(0, here.length - 1)];
+    const qty = r.int(1, 3);
+    const unit = localAmount(r.int(400, 2500), m);
+    post("AdjustmentEventList", "REVERSAL_REIMBURSEMENT", unit * qty, {
+      AdjustmentType: "REVERSAL_REIMBURSEMENT",
+      AdjustmentAmount: cash(unit * qty),
+      AdjustmentItemList: [{
+        Quantity: String(qty),
+        PerUnitAmount: cash(unit),
+        TotalAmount: cash(unit * qty),
+        SellerSKU: l.product.sku,
+        ASIN: l.product.asin,
+      }],
+    });
+  }
+  const base = -localAmount(r.int(1000, 6000), m);
+  const tax = k % 2 === 0 ? 0 : -localAmount(r.int(50, 400), m);
+  post("ProductAdsPaymentEventList", "Cost of Advertising", base + tax, {
+    transactionType: "Charge",
+    invoiceId: `SANDBOX-${p.settlementId}-${k}`,
+    baseValue: cash(base),
+    taxValue: cash(tax),
+    transactionValue: cash(base + tax),
+  }, "postedDate");
+  if (k % 2 === 1) {
+    const clips = r.int(1, 40);
+    const fee = -localAmount(60, m) * clips;
+    post("CouponPaymentEventList", "Coupon Redemption Fee", fee, {
+      CouponId: `SANDBOX-COUPON-${k}`,
+      SellerCouponDescription: "Save 10%",
+      ClipOrRedemptionCount: clips,
+      PaymentEventId: `${p.settlementId}${k}`,
+      FeeComponent: { FeeType: "CouponClipFee", FeeAmount: cash(fee) },
+      ChargeComponent: { ChargeType: "CouponCharge", ChargeAmount: cash(0) },
+      TotalAmount: cash(fee),
+    });
+  }
+  if (fba && k % 3 === 2) {
+    const proceeds = localAmount(r.int(500, 9000), m);
+    const fee = -Math.round(proceeds * 0.15);
+    post("FBALiquidationEventList", "Liquidations", proceeds + fee, {
+      OriginalRemovalOrderId: `LIQ-${p.settlementId}-${k}`,
+      LiquidationProceedsAmount: cash(proceeds),
+      LiquidationFeeAmount: cash(fee),
+    });
+  }
+  if (k % 4 === 3) {
+    const recovered = localAmount(r.int(100, 3000), m);
+    post("DebtRecoveryEventList", "Debt recovery", recovered, {
+      DebtRecoveryType: "DebtPayment",
+      RecoveryAmount: cash(recovered),
+    }, null);
+  }
+  if (w.o.futureEventList) {
+    const amount = -localAmount(r.int(100, 900), m);
+    post("FooBarEventList", "FooBar", amount, {
+      FooBarType: "Future",
+      FooBarAmount: cash(amount),
+    });
+  }
+}
+
 function* closingBatches(w: StoreWorld): Generator<WorldBatch> {
   const { plan, o } = w;
   const r = w.base.fork("closing");
+  const fr = w.base.fork("other financial events");
 
   // Service fees, then settlement headers whose totals are the exact line sums.
   const lines: SettlementLine[] = [];
@@ -1738,6 +1854,7 @@ function* closingBatches(w: StoreWorld): Generator<WorldBatch> {
           FeeList: [{ FeeType: feeType, FeeAmount: money(amount, m.currency) }],
         });
       }
+      otherEvents(w, fr, m, p, k, usesFba.has(m.id), lines, events);
       groups.push({
         FinancialEventGroupId: p.groupId,
         marketplaceId: m.id,

@@ -31,6 +31,7 @@ import * as schema from "../../db/schema.ts";
 import type {
   FinancialEvent,
   Money,
+  OtherEventList,
   SellerTruth,
 } from "../../sandbox/testing.ts";
 import { canonicalRows, type SyncWorld, truthKeys } from "./sync.ts";
@@ -90,10 +91,91 @@ function decimal(v: bigint): string {
   return `${v < 0n ? "-" : ""}${abs / 10_000n}.${frac}`;
 }
 
+/**
+ * The net effect of each other list the sandbox posts, read as Finances v0
+ * documents the event (independently of lib/): an adjustment's
+ * AdjustmentAmount, an ads payment's transactionValue, a coupon payment's
+ * TotalAmount, liquidation proceeds and their fee, a debt recovery's
+ * RecoveryAmount. FooBarEventList is no list of the model: no amount.
+ */
+const OTHER_EVENTS: Record<
+  OtherEventList,
+  {
+    type: string;
+    amounts: (f: Record<string, unknown>) => unknown[];
+    description: (f: Record<string, unknown>) => unknown;
+    sku?: (f: Record<string, unknown>) => unknown;
+    fees?: (f: Record<string, unknown>) => unknown[];
+    known?: false;
+  }
+> = {
+  AdjustmentEventList: {
+    type: "AdjustmentEvent",
+    amounts: (f) => [f.AdjustmentAmount],
+    description: (f) => f.AdjustmentType,
+    sku: (f) =>
+      (f.AdjustmentItemList as Record<string, unknown>[])[0]?.SellerSKU,
+  },
+  ProductAdsPaymentEventList: {
+    type: "ProductAdsPaymentEvent",
+    amounts: (f) => [f.transactionValue],
+    description: (f) => f.transactionType,
+  },
+  CouponPaymentEventList: {
+    type: "CouponPaymentEvent",
+    amounts: (f) => [f.TotalAmount],
+    description: (f) => f.SellerCouponDescription,
+    fees: (f) => [f.FeeComponent],
+  },
+  FBALiquidationEventList: {
+    type: "FBALiquidationEvent",
+    amounts: (f) => [f.LiquidationProceedsAmount, f.LiquidationFeeAmount],
+    description: () => null,
+  },
+  DebtRecoveryEventList: {
+    type: "DebtRecoveryEvent",
+    amounts: (f) => [f.RecoveryAmount],
+    description: (f) => f.DebtRecoveryType,
+  },
+  FooBarEventList: {
+    type: "FooBarEvent",
+    amounts: () => [],
+    description: () => null,
+    known: false,
+  },
+};
+
+/**
+ * How a financial event's key can be compared: "order" keys are
+ * derivable (kind + order id), "hashed" ones are the portal's hash of
+ * Amazon's JSON (not compared), "service" fees have neither id nor date in
+ * the model (key and date not compared).
+ */
+export function eventKeying(
+  e: { eventType?: unknown },
+): "order" | "hashed" | "service" {
+  if (e.eventType === "ServiceFeeEvent") return "service";
+  return ["ShipmentEvent", "RefundEvent"].includes(String(e.eventType))
+    ? "order"
+    : "hashed";
+}
+
+/** The fields of financial events and fees compared for each keying. */
+export function eventOmit(keying: "order" | "hashed" | "service"): string[] {
+  return keying === "order"
+    ? []
+    : keying === "hashed"
+    ? ["eventId"]
+    : ["eventId", "postedAt"];
+}
+
 /** The amounts of an event: every charge, fee, withheld tax and promotion. */
 function amountsOf(e: FinancialEvent): Money[] {
   if (e.list === "ServiceFeeEventList") {
     return e.FeeList.map((f) => f.FeeAmount);
+  }
+  if (!("items" in e)) {
+    return OTHER_EVENTS[e.list].amounts(e.fields) as Money[];
   }
   return e.items.flatMap((it) => [
     ...it.ItemChargeList.map((c) => c.ChargeAmount),
@@ -147,10 +229,54 @@ export function expectedRows(
 
   const financialEvents: ExpectedRows["financialEvents"] = [];
   const fees: ExpectedRows["fees"] = [];
+  const groupStart = new Map(
+    truth.eventGroups.map((g) => [
+      g.FinancialEventGroupId,
+      g.FinancialEventGroupStart,
+    ]),
+  );
   for (const [i, e] of truth.financialEvents.entries()) {
     const amounts = amountsOf(e);
     const total = decimal(amounts.reduce((s, m) => s + units(m.Amount), 0n));
-    const currency = amounts[0].CurrencyCode;
+    const currency = amounts[0]?.CurrencyCode ?? null;
+    if (!("items" in e) && e.list !== "ServiceFeeEventList") {
+      const kind = OTHER_EVENTS[e.list];
+      const eventId = `${e.list}-${e.FinancialEventGroupId}-${i}`;
+      // Undated in the model: dated at its group's start.
+      const postedAt = at(
+        e.dateField ? e.PostedDate : groupStart.get(e.FinancialEventGroupId!)!,
+      );
+      const known = kind.known ?? true;
+      financialEvents.push({
+        storeId,
+        eventId,
+        eventType: kind.type,
+        postedAt,
+        eventGroupId: e.FinancialEventGroupId ?? null,
+        amazonOrderId: null,
+        sku: (kind.sku?.(e.fields) as string | undefined) ?? null,
+        description: (kind.description(e.fields) as string | null) ?? null,
+        amount: known ? total : null,
+        currency: known ? currency : null,
+        known,
+      });
+      for (const [n, f] of (kind.fees?.(e.fields) ?? []).entries()) {
+        const c = f as { FeeType: string; FeeAmount: Money };
+        fees.push({
+          storeId,
+          eventId,
+          lineNo: n + 1,
+          feeType: c.FeeType,
+          amazonOrderId: null,
+          sku: null,
+          postedAt,
+          amount: c.FeeAmount.Amount,
+          currency: c.FeeAmount.CurrencyCode,
+        });
+      }
+      continue;
+    }
+    if (currency === null) throw new Error("an event without amounts");
     if (e.list === "ServiceFeeEventList") {
       const eventId = `SVC-${e.FinancialEventGroupId}-${i}`;
       financialEvents.push({
@@ -164,6 +290,7 @@ export function expectedRows(
         description: e.FeeDescription,
         amount: total,
         currency,
+        known: true,
       });
       for (const [n, f] of e.FeeList.entries()) {
         fees.push({
@@ -193,6 +320,7 @@ export function expectedRows(
       description: kind.description,
       amount: total,
       currency,
+      known: true,
     });
     let lineNo = 0;
     for (const it of e.items) {
@@ -509,9 +637,6 @@ const TABLES: [keyof ExpectedRows, PgTable & { storeId: unknown }, string[]][] =
     ["adMetricsDaily", schema.adMetricsDaily, OMIT],
   ];
 
-const isService = (e: { eventType?: unknown }) =>
-  e.eventType === "ServiceFeeEvent";
-
 /** Asserts that store `index` holds exactly its seller's ground truth. */
 export async function assertEqualsTruth(
   w: SyncWorld,
@@ -554,36 +679,56 @@ async function compareFinance(
   truth: ExpectedRows,
   read: (table: PgTable & { storeId: unknown }) => Promise<Row[]>,
 ): Promise<void> {
-  const events = await read(schema.financialEvents);
-  const fees = await read(schema.fees);
+  assertFinanceEquals(
+    await read(schema.financialEvents),
+    await read(schema.fees),
+    truth,
+    `store ${index}`,
+    OMIT,
+  );
+}
+
+/**
+ * Asserts that stored financial events and fee lines equal the truth's,
+ * comparing each event's key and date where they can be derived
+ * (eventKeying); returns how many rows were compared.
+ */
+export function assertFinanceEquals(
+  events: readonly Row[],
+  fees: readonly Row[],
+  truth: Pick<ExpectedRows, "financialEvents" | "fees">,
+  label: string,
+  omitAlways: readonly string[] = [],
+): number {
   const expectedEvents = truth.financialEvents as unknown as Row[];
   const expectedFees = truth.fees as unknown as Row[];
-  const dbService = new Set(events.filter(isService).map((e) => e.eventId));
-  const truthService = new Set(
-    expectedEvents.filter(isService).map((e) => e.eventId),
-  );
-  for (const service of [false, true]) {
-    const omit = service ? [...OMIT, "eventId", "postedAt"] : OMIT;
+  const keyingOf = (list: readonly Row[]) =>
+    new Map(list.map((e) => [e.eventId, eventKeying(e)]));
+  const dbKeying = keyingOf(events);
+  const truthKeying = keyingOf(expectedEvents);
+  for (const keying of ["order", "hashed", "service"] as const) {
+    const omit = [...omitAlways, ...eventOmit(keying)];
     const ek = truthKeys(expectedEvents, omit);
     assert.deepEqual(
-      canonicalRows(events.filter((e) => isService(e) === service), ek),
+      canonicalRows(events.filter((e) => eventKeying(e) === keying), ek),
       canonicalRows(
-        expectedEvents.filter((e) => isService(e) === service),
+        expectedEvents.filter((e) => eventKeying(e) === keying),
         ek,
       ),
-      `financial events (service: ${service}) of store ${index} differ`,
+      `financial events (${keying}) of ${label} differ`,
     );
     const fk = truthKeys(expectedFees, omit);
     assert.deepEqual(
       canonicalRows(
-        fees.filter((f) => dbService.has(f.eventId) === service),
+        fees.filter((f) => dbKeying.get(f.eventId) === keying),
         fk,
       ),
       canonicalRows(
-        expectedFees.filter((f) => truthService.has(f.eventId) === service),
+        expectedFees.filter((f) => truthKeying.get(f.eventId) === keying),
         fk,
       ),
-      `fees (service: ${service}) of store ${index} differ`,
+      `fees (${keying}) of ${label} differ`,
     );
   }
+  return expectedEvents.length + expectedFees.length;
 }

@@ -52,7 +52,7 @@ Deno.test("world: settlement periods and group totals agree with the generated s
       const currency = s.currency!;
       const events = rows.financialEvents.filter((e) =>
         e.eventGroupId === g.FinancialEventGroupId
-      ).reduce((n, e) => n + minor(e.amount, currency), 0);
+      ).reduce((n, e) => n + minor(e.amount!, currency), 0);
       assert.equal(
         world.groupTotals.get(g.FinancialEventGroupId) ?? 0,
         minor(s.totalAmount, currency),
@@ -83,7 +83,7 @@ Deno.test("world: every financial event's components add up to the truth's amoun
       const row = expected[i];
       const [list, built] = eventJson(e);
       const obj = JSON.parse(stringify(built)); // as a client receives it
-      const money = (x: Json) => minor(x.CurrencyAmount, row.currency);
+      const money = (x: Json) => minor(x.CurrencyAmount, row.currency!);
       kinds.add(list);
       let sum = 0;
       const items = (obj.ShipmentItemList ?? obj.ShipmentItemAdjustmentList ??
@@ -101,8 +101,26 @@ Deno.test("world: every financial event's components add up to the truth's amoun
         for (const p of it.PromotionList ?? []) sum += money(p.PromotionAmount);
       }
       for (const f of (obj.FeeList ?? []) as Json[]) sum += money(f.FeeAmount);
-      assert.equal(sum, minor(row.amount, row.currency), row.eventId);
-      if (list !== "ServiceFeeEventList") {
+      // The other lists, by the model's net fields.
+      for (
+        const k of [
+          "AdjustmentAmount",
+          "transactionValue",
+          "TotalAmount",
+          "LiquidationProceedsAmount",
+          "LiquidationFeeAmount",
+          "RecoveryAmount",
+        ]
+      ) if (obj[k]) sum += money(obj[k]);
+      assert.equal(sum, minor(row.amount!, row.currency!), row.eventId);
+      if ("dateField" in e) {
+        if (e.dateField) {
+          assert.equal(
+            obj[e.dateField],
+            row.postedAt.toISOString().replace(".000Z", "Z"),
+          );
+        } else assert.equal(obj.PostedDate, undefined);
+      } else if (list !== "ServiceFeeEventList") {
         assert.equal(obj.AmazonOrderId, row.amazonOrderId);
         assert.equal(
           obj.PostedDate,
@@ -110,9 +128,16 @@ Deno.test("world: every financial event's components add up to the truth's amoun
         );
       }
     }
-    assert.ok(
-      kinds.has("ShipmentEventList") && kinds.has("ServiceFeeEventList"),
-    );
+    for (
+      const list of [
+        "ShipmentEventList",
+        "ServiceFeeEventList",
+        "AdjustmentEventList",
+        "ProductAdsPaymentEventList",
+        "CouponPaymentEventList",
+        "DebtRecoveryEventList",
+      ]
+    ) assert.ok(kinds.has(list), list);
   }
 });
 
@@ -321,11 +346,7 @@ Deno.test("finances: groups and events page with NextToken; events by group matc
       );
       assert.equal(r.status, 200, r.text);
       const fe = r.body.payload.FinancialEvents;
-      events.push(
-        ...fe.ShipmentEventList,
-        ...fe.RefundEventList,
-        ...fe.ServiceFeeEventList,
-      );
+      for (const list of Object.values(fe) as Json[][]) events.push(...list);
       next = r.body.payload.NextToken;
     } while (next);
     const inWindow = truth.financialEvents.filter((e) =>

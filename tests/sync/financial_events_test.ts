@@ -13,16 +13,17 @@ import {
 } from "../../db/schema.ts";
 import type { StartOptions } from "../../sandbox/testing.ts";
 import type { FeeRow, FinancialEventRow } from "../../lib/ingest/finance.ts";
-import { financialEventsDataset } from "../../lib/sync/datasets/financial_events.ts";
+import {
+  financialEventsDataset,
+  KNOWN_EVENT_LISTS,
+} from "../../lib/sync/datasets/financial_events.ts";
 import { testEngine } from "../_helpers/test_db.ts";
 import {
-  canonicalRows,
   openSyncWorld,
   scaledPlans,
   type SyncWorld,
-  truthKeys,
 } from "../_helpers/sync.ts";
-import { truthRows } from "../_helpers/truth.ts";
+import { assertFinanceEquals, truthRows } from "../_helpers/truth.ts";
 
 // The sandbox holds 60 days of orders, and service fees of settlement
 // periods that began up to 14 days earlier: 80 days cover them all.
@@ -56,53 +57,26 @@ async function runRow(w: SyncWorld, i: number, runId: string) {
   return run;
 }
 
-const isService = (e: { eventType: string }) =>
-  e.eventType === "ServiceFeeEvent";
-
 /**
- * Compares events and fees with `truth`. A ServiceFeeEvent has neither id
- * nor date in the v0 model (the sandbox says so too), so for service fees
- * and their fee lines eventId and postedAt are not compared; every other
- * field is, and every field of every other event.
+ * Compares events and fees with `truth` (truth.ts: eventKeying says which
+ * keys and dates can be compared; every other field of every event is).
  */
 async function assertEquals(
   w: SyncWorld,
   i: number,
   truth: { financialEvents: FinancialEventRow[]; fees: FeeRow[] },
 ) {
-  assert.ok(truth.financialEvents.some(isService));
-  assert.ok(truth.financialEvents.some((e) => !isService(e)));
+  const types = new Set(truth.financialEvents.map((e) => e.eventType));
+  for (
+    const t of [
+      "ShipmentEvent",
+      "ServiceFeeEvent",
+      "AdjustmentEvent",
+      "ProductAdsPaymentEvent",
+    ]
+  ) assert.ok(types.has(t), `the truth has a ${t}`);
   const db = await read(w, i);
-  const serviceIds = (events: { eventId: string; eventType: string }[]) =>
-    new Set(events.filter(isService).map((e) => e.eventId));
-  const dbService = serviceIds(db.events);
-  const truthService = serviceIds(truth.financialEvents);
-  const eKeys = truthKeys(truth.financialEvents);
-  const svcKeys = truthKeys(truth.financialEvents, ["eventId", "postedAt"]);
-  for (const [keys, pick] of [[eKeys, false], [svcKeys, true]] as const) {
-    assert.deepEqual(
-      canonicalRows(db.events.filter((e) => isService(e) === pick), keys),
-      canonicalRows(
-        truth.financialEvents.filter((e) => isService(e) === pick),
-        keys,
-      ),
-    );
-  }
-  const fKeys = truthKeys(truth.fees);
-  const svcFeeKeys = truthKeys(truth.fees, ["eventId", "postedAt"]);
-  for (const [keys, pick] of [[fKeys, false], [svcFeeKeys, true]] as const) {
-    assert.deepEqual(
-      canonicalRows(
-        db.fees.filter((f) => dbService.has(f.eventId) === pick),
-        keys,
-      ),
-      canonicalRows(
-        truth.fees.filter((f) => truthService.has(f.eventId) === pick),
-        keys,
-      ),
-    );
-  }
-  return truth.financialEvents.length + truth.fees.length;
+  return assertFinanceEquals(db.events, db.fees, truth, `store ${i}`);
 }
 
 async function calls(w: SyncWorld, i: number, operation: string) {
@@ -125,6 +99,11 @@ Deno.test(`financial_events sync (${testEngine}): two stores equal the truth, a 
     const run = await runRow(w, i, runId);
     assert.equal(run.rowsInserted, rows);
     assert.equal(run.badRowCount, 0);
+    assert.equal(run.rowsSkipped, 0); // every event list is stored
+    assert.equal(
+      (run.progress as { warnings?: unknown[] } | null)?.warnings,
+      undefined,
+    );
     const groupCalls = await calls(w, i, "listFinancialEventGroups");
     assert.equal(groupCalls, 3); // 80 days in 30-day windows
 
@@ -195,4 +174,82 @@ Deno.test(`financial_events sync (${testEngine}): a crash mid-backfill is comple
   w.sb.sandbox.faults.clear();
   await w.runOk(0, "financial_events");
   await assertEquals(w, 0, truth);
+});
+
+Deno.test(`financial_events (${testEngine}): every list of the Finances v0 model is read`, async () => {
+  const model = JSON.parse(
+    await Deno.readTextFile(
+      new URL("../fixtures/amazon-models/financesV0.json", import.meta.url),
+    ),
+  );
+  const lists = Object.keys(model.definitions.FinancialEvents.properties);
+  assert.ok(lists.includes("AdjustmentEventList"));
+  assert.deepEqual([...KNOWN_EVENT_LISTS].sort(), [...lists].sort());
+});
+
+Deno.test(`financial_events sync (${testEngine}): adjustments and ads payments keep their exact signed amounts; a list of a future model is stored raw and flagged`, async () => {
+  await using w = await open({ stores: 1, futureEventList: true });
+  const truth = truthRows(w.sb.sandbox.sellers[0]);
+  const runId = await w.runOk(0, "financial_events");
+  const rows = await assertEquals(w, 0, truth);
+  const run = await runRow(w, 0, runId);
+  assert.equal(run.rowsInserted, rows);
+  assert.equal(run.rowsSkipped, 0);
+  assert.equal(run.badRowCount, 0);
+  const warnings = (run.progress as { warnings?: { code: string }[] })
+    .warnings ?? [];
+  assert.deepEqual(warnings.map((x) => x.code), [
+    "financial_events.unknown_list",
+  ]);
+  assert.match(JSON.stringify(warnings), /FooBarEventList/);
+
+  const db = await read(w, 0);
+  const byType = (t: string) => db.events.filter((e) => e.eventType === t);
+  // A reimbursement is money in, an ads charge money out, to the cent.
+  const adjustments = byType("AdjustmentEvent");
+  const ads = byType("ProductAdsPaymentEvent");
+  assert.ok(adjustments.length > 0 && ads.length > 0);
+  assert.ok(adjustments.every((e) => Number(e.amount) > 0 && e.known));
+  assert.ok(ads.every((e) => Number(e.amount) < 0 && e.known));
+  const world = w.sb.sandbox.sellers[0].world();
+  for (const e of world.financialEvents) {
+    if (e.list !== "AdjustmentEventList") continue;
+    const stored = adjustments.find((a) =>
+      a.postedAt.getTime() === Date.parse(e.PostedDate)
+    )!;
+    assert.equal(Number(stored.amount), Number(e.net.Amount));
+    assert.equal(stored.currency, e.net.CurrencyCode);
+    assert.deepEqual(
+      (stored.raw as { AdjustmentAmount: unknown }).AdjustmentAmount,
+      {
+        CurrencyCode: e.net.CurrencyCode,
+        CurrencyAmount: Number(e.net.Amount),
+      },
+    );
+  }
+
+  // The unknown list: every event stored, raw, flagged, no amount guessed.
+  const future = byType("FooBarEvent");
+  const served = world.financialEvents.filter((e) =>
+    e.list === "FooBarEventList"
+  );
+  assert.ok(served.length > 0);
+  assert.equal(future.length, served.length);
+  for (const e of future) {
+    assert.equal(e.known, false);
+    assert.equal(e.amount, null);
+    assert.equal(e.currency, null);
+    const raw = e.raw as { FooBarType: string; FooBarAmount: unknown };
+    assert.equal(raw.FooBarType, "Future");
+    assert.ok(served.some((s) =>
+      "fields" in s &&
+      JSON.stringify(raw.FooBarAmount) === JSON.stringify({
+          CurrencyCode: (s.fields.FooBarAmount as { CurrencyCode: string })
+            .CurrencyCode,
+          CurrencyAmount: Number(
+            (s.fields.FooBarAmount as { Amount: string }).Amount,
+          ),
+        })
+    ));
+  }
 });

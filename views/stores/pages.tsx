@@ -62,6 +62,7 @@ export function StoreListPage(p: StoreListProps & { canRegister?: boolean }) {
 
 export interface StoreDetailProps {
   lang: Lang;
+  storeId: string;
   store: {
     name: string;
     sellerId: string;
@@ -69,6 +70,7 @@ export interface StoreDetailProps {
     status: string;
     brand: string | null;
     createdAt: string;
+    primaryMarketplaceId: string | null;
     marketplaces: {
       marketplaceId: string;
       countryCode: string;
@@ -80,6 +82,10 @@ export interface StoreDetailProps {
   /** Link to the store's sync page (sync.read). */
   syncHref?: string;
   syncLabel?: string;
+  /** Shows the primary-marketplace form (stores.manage). */
+  canManage?: boolean;
+  /** Problems of a refused primary-marketplace change, in words. */
+  primaryErrors?: string[];
 }
 
 export function StoreDetailPage(p: StoreDetailProps) {
@@ -111,10 +117,48 @@ export function StoreDetailPage(p: StoreDetailProps) {
               <li>
                 {m.domain} ({m.countryCode}, {m.defaultCurrency}) —{" "}
                 <code>{m.marketplaceId}</code>
+                {m.marketplaceId === s.primaryMarketplaceId && (
+                  <>
+                    {" "}
+                    <mark data-primary>{t("stores.primary.badge")}</mark>
+                  </>
+                )}
               </li>
             ))}
           </ul>
         )}
+      {p.canManage && s.marketplaces.length > 0 && (
+        <form
+          method="post"
+          action={`/stores/${p.storeId}/primary-marketplace`}
+          id="primary-marketplace"
+        >
+          <label>
+            {t("stores.primary")}
+            <select
+              name="marketplaceId"
+              aria-describedby="primary-help"
+              aria-invalid={p.primaryErrors?.length ? "true" : undefined}
+            >
+              {s.marketplaces.map((m) => (
+                <option
+                  value={m.marketplaceId}
+                  selected={m.marketplaceId === s.primaryMarketplaceId}
+                >
+                  {m.domain} ({m.countryCode})
+                </option>
+              ))}
+            </select>
+            <small id="primary-help">{t("stores.primary.help")}</small>
+          </label>
+          {p.primaryErrors && p.primaryErrors.length > 0 && (
+            <ul role="alert" class="error">
+              {p.primaryErrors.map((e) => <li>{e}</li>)}
+            </ul>
+          )}
+          <button type="submit">{t("stores.primary.save")}</button>
+        </form>
+      )}
       <h2>{t("stores.data")}</h2>
       <p>
         <small>{t("stores.data.note")}</small>
@@ -151,6 +195,7 @@ export interface RegisterStoreProps {
     name?: string;
     brand?: string;
     marketplaceIds?: string[];
+    primaryMarketplaceId?: string;
   };
   errors?: string[];
 }
@@ -218,6 +263,25 @@ export function RegisterStorePage(p: RegisterStoreProps) {
             ))}
           </fieldset>
         ))}
+        <label>
+          {t("stores.primary")}
+          <select name="primaryMarketplaceId" aria-describedby="primary-help">
+            <option value="">{t("stores.primary.first")}</option>
+            {p.regions.map((r) => (
+              <optgroup label={r.region}>
+                {r.marketplaces.map((m) => (
+                  <option
+                    value={m.id}
+                    selected={v.primaryMarketplaceId === m.id}
+                  >
+                    {m.label}
+                  </option>
+                ))}
+              </optgroup>
+            ))}
+          </select>
+          <small id="primary-help">{t("stores.primary.help")}</small>
+        </label>
         <button type="submit">{t("stores.register.submit")}</button>
       </form>
     </article>

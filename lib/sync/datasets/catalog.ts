@@ -36,6 +36,8 @@ export interface ListingsCursor {
   since: string | null;
   /** When the current (or last) full pass started (ISO). */
   fullPassAt: string;
+  /** The store's primary marketplace when the pass started. */
+  primary?: string;
 }
 
 const instant = z.iso.datetime({ offset: true });
@@ -172,8 +174,9 @@ async function catalogRecords(
 
 /**
  * SKUs of `skus` listed in a marketplace the store lists before
- * `marketplaceId`: their product record comes from that one (the home
- * marketplace first), not from a translated title here.
+ * `marketplaceId`: their product record comes from that one (the primary
+ * marketplace first), not from a translated title here. Each listing keeps
+ * its own marketplace's name (listings.item_name).
  */
 async function listedEarlier(
   ctx: SyncContext,
@@ -199,15 +202,22 @@ async function listedEarlier(
 export function nextPass(
   saved: ListingsCursor | null,
   now: Date,
+  primary?: string,
 ): ListingsCursor {
   if (
     !saved ||
     now.getTime() - new Date(saved.fullPassAt).getTime() >=
-      FULL_PASS_DAYS * DAY
+      FULL_PASS_DAYS * DAY ||
+    // A new primary marketplace: every product's title comes from it now.
+    (saved.primary !== undefined && saved.primary !== primary)
   ) {
-    return { since: null, fullPassAt: now.toISOString() };
+    return primary === undefined
+      ? { since: null, fullPassAt: now.toISOString() }
+      : { since: null, fullPassAt: now.toISOString(), primary };
   }
-  return saved;
+  return saved.primary === undefined && primary !== undefined
+    ? { ...saved, primary }
+    : saved;
 }
 
 /** Reads one marketplace: the rows written, and whether it was a full pass. */
@@ -218,6 +228,7 @@ async function syncMarketplace(
   const state = nextPass(
     await ctx.cursor<ListingsCursor>(marketplaceId),
     ctx.now(),
+    ctx.store.marketplaceIds[0],
   );
   const schema = listingItem(marketplaceId);
   let hwm = state.since ? new Date(state.since).getTime() : null;
@@ -316,6 +327,7 @@ async function syncMarketplace(
       const cursor: ListingsCursor = {
         since: hwm === null ? null : new Date(hwm).toISOString(),
         fullPassAt: state.fullPassAt,
+        ...(state.primary === undefined ? {} : { primary: state.primary }),
       };
       await ctx.write(async (tx) =>
         addResult(
