@@ -685,6 +685,8 @@ export const purgeRecords = pgTable("purge_records", {
   category: text("category").notNull(),
   /** The table deleted from (a category may span several). */
   tableName: text("table_name"),
+  /** Rows left in the table (of the store) when the run finished. */
+  rowsRemaining: bigint("rows_remaining", { mode: "number" }),
   /** The Amazon deletion request this purge carried out, if any. */
   deletionRequestId: uuid("deletion_request_id").references(
     () => deletionRequests.id,

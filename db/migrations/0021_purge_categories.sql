@@ -16,6 +16,10 @@ ALTER TABLE "purge_records" ALTER COLUMN "store_id" DROP NOT NULL;
 --> statement-breakpoint
 ALTER TABLE "purge_records" ADD COLUMN "table_name" text;
 --> statement-breakpoint
+-- The rows left in the table (of the store) when the run finished: the
+-- /retention chart of rows per category over time is drawn from these.
+ALTER TABLE "purge_records" ADD COLUMN "rows_remaining" bigint;
+--> statement-breakpoint
 -- The lease for the purge of what belongs to no store (name: 'global').
 CREATE TABLE "purge_global_leases" (
 	"name" text PRIMARY KEY NOT NULL,
@@ -158,6 +162,7 @@ BEGIN
   -- are read and written like storeless audit events.
   EXECUTE format('CREATE POLICY all_stores ON purge_records AS PERMISSIVE FOR ALL TO %I
     USING (store_id IS NULL) WITH CHECK (store_id IS NULL)', app);
+  EXECUTE format('GRANT UPDATE (rows_remaining) ON purge_records TO %I', app);
   EXECUTE format('GRANT SELECT, INSERT, UPDATE, DELETE ON purge_global_leases TO %I', app);
   EXECUTE format('GRANT SELECT ON audit_anchors TO %I', app);
   EXECUTE format('GRANT EXECUTE ON FUNCTION audit_purge(timestamptz, integer) TO %I', app);
