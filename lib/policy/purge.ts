@@ -30,6 +30,15 @@ export interface PurgeTarget {
   due(now: Date, days: number, fallbackDays: number | null): ReturnType<
     typeof sql
   >;
+  /**
+   * The same rows as `due`, as conditions an index can answer one at a
+   * time with an ordered scan (so a batch reads its rows, not the whole
+   * table); the batches take each in turn. Without: `due` itself.
+   */
+  parts?(now: Date, days: number, fallbackDays: number | null): {
+    where: ReturnType<typeof sql>;
+    order: string;
+  }[];
 }
 
 const iso = (d: Date) => d.toISOString();
@@ -72,6 +81,25 @@ export const PURGE_TARGETS = {
         where e.store_id = t.store_id
           and e.amazon_order_id = t.amazon_order_id
           and e.until > ${iso(now)}::timestamptz)`,
+    // buyer_pii_purge_idx answers the first in purge_after order.
+    parts: (now, days, fallback) => {
+      const noBasis = sql`not exists (select 1 from buyer_pii_extensions e
+        where e.store_id = t.store_id
+          and e.amazon_order_id = t.amazon_order_id
+          and e.until > ${iso(now)}::timestamptz)`;
+      return [
+        {
+          where: sql`t.purge_after <= ${iso(now)}::timestamptz and ${noBasis}`,
+          order: "t.purge_after",
+        },
+        {
+          where: sql`t.purge_after is null and t.collected_at
+            + make_interval(days => ${fallback ?? days}::int)
+            <= ${iso(now)}::timestamptz and ${noBasis}`,
+          order: "t.collected_at",
+        },
+      ];
+    },
   },
   // API request logs (at least 90 days: the rule's floor is a CHECK).
   api_request_log: {
@@ -460,7 +488,18 @@ export async function purgeStore(
         },
       );
       let deleted = 0;
-      if (!dryRun && due > held) {
+      const parts = inScope
+        ? [{ where: inScope, order: null }]
+        : target.parts?.(at, rule.days, rule.fallback_days) ??
+          [{
+            where: target.due(at, rule.days, rule.fallback_days),
+            order: null,
+          }];
+      const deleteBatches = async (
+        where: ReturnType<typeof sql>,
+        order: string | null,
+      ): Promise<number> => {
+        let deleted = 0;
         for (;;) {
           const ids = await db.asJob(storeId, async (tx) => {
             // One short transaction: lock a batch of due, unheld rows
@@ -471,10 +510,9 @@ export async function purgeStore(
                 where d.ctid = any(array(
                   select t.ctid from ${sql.raw(target.table)} t
                   where t.store_id = ${storeId}::uuid
-                    and ${
-                inScope ?? target.due(at, rule.days, rule.fallback_days)
-              }
+                    and ${where}
                     and not ${heldSql(target)}
+                  ${order ? sql`order by ${sql.raw(order)}` : sql``}
                   limit ${batch}
                   for update skip locked))
                 returning d.${sql.raw(target.id)}::text as id`),
@@ -497,6 +535,12 @@ export async function purgeStore(
           if (!(await takeLease(db, storeId, holder, now(), leaseMs))) {
             throw new Error(`purge lease on store ${storeId} was lost`);
           }
+        }
+        return deleted;
+      };
+      if (!dryRun && due > held) {
+        for (const part of parts) {
+          deleted += await deleteBatches(part.where, part.order);
         }
       }
       if (!dryRun) {
