@@ -1,6 +1,6 @@
 // Composition root: config → database → KV → app → jobs → Deno.serve, and a
 // graceful shutdown in the reverse order. Nothing here is imported elsewhere.
-import { purgeCron, purgeHandler } from "./jobs/purge.ts";
+import { deletionHandler, purgeCron, purgeHandler } from "./jobs/purge.ts";
 import { ConfigError, loadConfig } from "./lib/config.ts";
 import { createLogger } from "./lib/log.ts";
 import { openDatabase } from "./db/client.ts";
@@ -123,7 +123,12 @@ async function main(): Promise<number> {
         vault,
         archiveDir: `${config.DATA_DIR}/archives`,
       }),
-      purgeHandler({ db, kv }),
+      purgeHandler({
+        db,
+        kv,
+        sessionIdleMs: config.SESSION_IDLE_MINUTES * 60_000,
+      }),
+      deletionHandler({ db, kv }),
       syncHandler({
         db,
         kv,
@@ -153,7 +158,12 @@ async function main(): Promise<number> {
         enqueue: queue.enqueue,
       }),
       auditCheckpointCron({ db, kv, vault, log }),
-      purgeCron({ db, kv, worker: `${Deno.hostname()}:${Deno.pid}` }),
+      purgeCron({
+        db,
+        kv,
+        sessionIdleMs: config.SESSION_IDLE_MINUTES * 60_000,
+        worker: `${Deno.hostname()}:${Deno.pid}`,
+      }),
     ],
   });
   // Runs cut short by the last shutdown or a crash continue from their

@@ -693,8 +693,20 @@ export const legalHolds = pgTable("legal_holds", {
 /** One purge of one category in one store: counts, never content. */
 export const purgeRecords = pgTable("purge_records", {
   id: uuid("id").primaryKey().defaultRandom(),
-  storeId: storeRef(),
+  /** Null for what belongs to no store: the audit trail, sessions. */
+  storeId: uuid("store_id").references(() => stores.id, {
+    onDelete: "restrict",
+  }),
   category: text("category").notNull(),
+  /** The table deleted from (a category may span several). */
+  tableName: text("table_name"),
+  /** Rows left in the table (of the store) when the run finished. */
+  rowsRemaining: bigint("rows_remaining", { mode: "number" }),
+  /** The Amazon deletion request this purge carried out, if any. */
+  deletionRequestId: uuid("deletion_request_id").references(
+    () => deletionRequests.id,
+    { onDelete: "restrict" },
+  ),
   ruleDays: integer("rule_days").notNull(),
   dryRun: boolean("dry_run").notNull(),
   rowsDue: integer("rows_due").notNull().default(0),
@@ -727,6 +739,50 @@ export const purgeLeases = pgTable("purge_leases", {
   holder: text("holder").notNull(),
   expiresAt: tz("expires_at").notNull(),
 });
+
+/** The lease of the purge of what belongs to no store (name "global"). */
+export const purgeGlobalLeases = pgTable("purge_global_leases", {
+  name: text("name").primaryKey(),
+  holder: text("holder").notNull(),
+  expiresAt: tz("expires_at").notNull(),
+});
+
+/**
+ * Where the audit chain starts after a purge: the last row deleted and its
+ * hash (written by a trigger on every deletion of audit events).
+ */
+export const auditAnchors = pgTable("audit_anchors", {
+  id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+  afterId: bigint("after_id", { mode: "number" }).notNull(),
+  afterHash: text("after_hash"),
+  rowsDeleted: bigint("rows_deleted", { mode: "number" }).notNull(),
+  at: tz("at").notNull().defaultNow(),
+});
+
+/**
+ * Amazon's deletion request: scope, reference, receipt and its 72-hour
+ * deadline; the purge records naming it are its certificate's figures.
+ */
+export const deletionRequests = pgTable("deletion_requests", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  amazonReference: text("amazon_reference").notNull(),
+  receivedAt: tz("received_at").notNull(),
+  deadlineAt: tz("deadline_at").notNull(),
+  storeIds: uuid("store_ids").array().notNull(),
+  categories: text("categories").array().notNull(),
+  fromAt: tz("from_at"),
+  toAt: tz("to_at"),
+  orderIds: text("order_ids").array(),
+  status: text("status", { enum: ["queued", "running", "done"] }).notNull()
+    .default("queued"),
+  requestedBy: uuid("requested_by").notNull(),
+  requestedByName: text("requested_by_name").notNull(),
+  createdAt: createdAt(),
+  startedAt: tz("started_at"),
+  finishedAt: tz("finished_at"),
+  auditHeadId: bigint("audit_head_id", { mode: "number" }),
+  auditHeadHash: text("audit_head_hash"),
+}, (t) => [index("deletion_requests_created_idx").on(t.createdAt)]);
 
 /** One row per job firing: the instance that inserts it runs the slot. */
 export const jobSlots = pgTable("job_slots", {

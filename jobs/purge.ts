@@ -10,6 +10,11 @@ import {
   purgeMessage,
   runDailyPurge,
 } from "../lib/policy/purge.ts";
+import {
+  DELETION_MESSAGE,
+  deletionMessage,
+  runDeletionRequest,
+} from "../lib/policy/deletion_requests.ts";
 import type { CronJob } from "./mod.ts";
 import { defineHandler, type QueueHandler } from "./queue.ts";
 
@@ -32,6 +37,21 @@ export function purgeHandler(deps: PurgeDeps): QueueHandler {
     schema: purgeMessage,
     async handle(m) {
       await purgeAll(deps, { dryRun: m.dryRun });
+    },
+  });
+}
+
+/**
+ * `{type: "retention.deletion", requestId, storeIds}` → runDeletionRequest:
+ * Amazon's deletion request, at once; a failure (a store busy) is retried
+ * by the queue, and the run resumes where it stopped.
+ */
+export function deletionHandler(deps: PurgeDeps): QueueHandler {
+  return defineHandler({
+    type: DELETION_MESSAGE,
+    schema: deletionMessage,
+    async handle(m) {
+      await runDeletionRequest(deps, m);
     },
   });
 }

@@ -42,6 +42,7 @@ import { connectDeps } from "../lib/connections/authorize.ts";
 import { credentialDeadlines } from "../lib/connections/apps.ts";
 import { CredentialWarnings } from "../views/admin/apps.tsx";
 import { listVisibleStores } from "../lib/stores.ts";
+import { categoriesOverLimit } from "../lib/policy/retention.ts";
 import { reviewStatus, touchGrantUse } from "../lib/security/access_review.ts";
 import { ReviewReminder } from "../views/users/review_reminder.tsx";
 import { LANG_COOKIE, requirePrincipal } from "./context.ts";
@@ -267,6 +268,9 @@ export function createApp(deps: AppDeps): Hono {
         displayName: principal.displayName,
         role: principal.role,
         storeCount: principal.storeIds.length,
+        overLimit: principal.permissions.has("retention.manage")
+          ? await categoriesOverLimit(deps.db, principal)
+          : [],
         revokedStores: principal.permissions.has("stores.manage")
           ? (await listVisibleStores(deps.db, principal)).filter((s) =>
             s.status === "revoked"

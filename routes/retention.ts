@@ -5,6 +5,7 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import type { Database } from "../db/client.ts";
 import type { Enqueue } from "../lib/queue.ts";
+import type { Lang } from "../views/i18n.ts";
 import {
   categoryStates,
   createHold,
@@ -15,9 +16,29 @@ import {
   releaseHold,
   requestPurge,
   RetentionError,
+  rowsHistory,
   updateRule,
 } from "../lib/policy/retention.ts";
+import {
+  certificateJson,
+  checkDeletionRequest,
+  type DeletionCertificate,
+  deletionCertificate,
+  type DeletionRequest,
+  DeletionRequestError,
+  listDeletionRequests,
+  recordDeletionRequest,
+} from "../lib/policy/deletion_requests.ts";
+import { DELETION_CATEGORIES } from "../lib/policy/purge.ts";
+import { listVisibleStores } from "../lib/stores.ts";
 import { RetentionPage } from "../views/retention/page.tsx";
+import {
+  CertificatePage,
+  DeletionConfirmPage,
+  type DeletionForm,
+  DeletionRequestsPage,
+  type DeletionRow,
+} from "../views/retention/deletion.tsx";
 import { retentionCatalogue } from "../views/retention/messages.ts";
 import { clientIp, requirePrincipal } from "./context.ts";
 import { page } from "./page.ts";
@@ -27,6 +48,7 @@ export function retentionRoutes(deps: {
   enqueue: Enqueue;
 }): Hono {
   const app = new Hono();
+  const PAGE = 25;
   const day = (d: Date | null) => d?.toISOString().slice(0, 10) ?? "";
   const meta = (c: Context) => ({
     ip: clientIp(c),
@@ -39,11 +61,16 @@ export function retentionRoutes(deps: {
     status = 200,
   ) => {
     const principal = requirePrincipal(c);
-    const [rules, states, holds, records] = await Promise.all([
+    const pageNo = Math.max(1, Number(c.req.query("page")) || 1);
+    const [rules, states, holds, records, history] = await Promise.all([
       listRules(deps.db, principal),
       categoryStates(deps.db, principal),
       listHolds(deps.db, principal),
-      listPurgeRecords(deps.db, principal),
+      listPurgeRecords(deps.db, principal, {
+        limit: PAGE,
+        offset: (pageNo - 1) * PAGE,
+      }),
+      rowsHistory(deps.db, principal),
     ]);
     return page(
       c,
@@ -51,6 +78,9 @@ export function retentionRoutes(deps: {
       RetentionPage({
         lang: c.get("lang"),
         canManage: principal.permissions.has("retention.manage"),
+        canRequestDeletion: principal.permissions.has(
+          "retention.deletion_request",
+        ),
         error: extra.error ?? null,
         notice: extra.notice ?? false,
         nextPurge: nextPurgeAt()?.toISOString().slice(0, 16) ?? null,
@@ -60,9 +90,16 @@ export function retentionRoutes(deps: {
         })),
         states: states.map((s) => ({
           category: s.category,
+          days: s.days,
           oldest: s.oldest ? s.oldest.toISOString().slice(0, 10) : null,
+          limit: s.limit.toISOString().slice(0, 10),
           overdue: s.overdue,
         })),
+        history,
+        page: {
+          n: pageNo,
+          of: Math.max(1, Math.ceil(records.total / PAGE)),
+        },
         holds: holds.map((h) => ({
           id: h.id,
           storeId: h.storeId,
@@ -74,7 +111,7 @@ export function retentionRoutes(deps: {
           reviewOn: h.reviewOn,
           released: h.releasedAt !== null,
         })),
-        records: records.map((r) => ({
+        records: records.records.map((r) => ({
           ...r,
           startedAt: r.startedAt.toISOString().slice(0, 16),
         })),
@@ -153,6 +190,179 @@ export function retentionRoutes(deps: {
     );
     return await render(c, { notice: true });
   });
+
+  // ── Amazon's deletion requests ─────────────────────────────────────────
+  const minute = (d: Date | null) => d ? d.toISOString().slice(0, 16) : null;
+  const row = (r: DeletionRequest, now: Date): DeletionRow => ({
+    id: r.id,
+    amazonReference: r.amazonReference,
+    receivedAt: minute(r.receivedAt)!,
+    deadlineAt: minute(r.deadlineAt)!,
+    status: r.status,
+    hoursLeft: r.status === "done"
+      ? null
+      : Math.floor((r.deadlineAt.getTime() - now.getTime()) / 3_600_000),
+    metDeadline: r.finishedAt ? r.finishedAt <= r.deadlineAt : null,
+  });
+  const emptyForm: DeletionForm = {
+    amazonReference: "",
+    receivedAt: "",
+    storeIds: [],
+    categories: [],
+    fromAt: "",
+    toAt: "",
+    orderIds: "",
+  };
+  const deletionPage = async (
+    c: Context,
+    form: DeletionForm = emptyForm,
+    errors: Record<string, string> = {},
+  ) => {
+    const principal = requirePrincipal(c);
+    const now = new Date();
+    const [stores, requests] = await Promise.all([
+      listVisibleStores(deps.db, principal),
+      listDeletionRequests(deps.db, principal),
+    ]);
+    return page(
+      c,
+      retentionCatalogue.t(c.get("lang"), "deletion.title"),
+      DeletionRequestsPage({
+        lang: c.get("lang"),
+        stores: stores.map((s) => ({ id: s.id, name: s.name })),
+        categories: DELETION_CATEGORIES,
+        form,
+        errors,
+        requests: requests.map((r) => row(r, now)),
+      }),
+      Object.keys(errors).length > 0 ? 400 : 200,
+    );
+  };
+
+  app.get("/retention/deletion-requests", (c) => deletionPage(c));
+
+  app.post("/retention/deletion-requests", async (c) => {
+    const body = await c.req.parseBody({ all: true });
+    const one = (k: string) => {
+      const v = body[k];
+      const x = Array.isArray(v) ? v[0] : v;
+      return typeof x === "string" ? x : "";
+    };
+    const many = (k: string) => {
+      const v = body[k];
+      return (Array.isArray(v) ? v : v === undefined ? [] : [v]).filter((
+        x,
+      ): x is string => typeof x === "string");
+    };
+    const form: DeletionForm = {
+      amazonReference: one("amazonReference"),
+      receivedAt: one("receivedAt"),
+      storeIds: many("storeIds"),
+      categories: many("categories"),
+      fromAt: one("fromAt"),
+      toAt: one("toAt"),
+      orderIds: one("orderIds"),
+    };
+    const principal = requirePrincipal(c);
+    const confirmed = one("confirm") === "yes";
+    try {
+      if (!confirmed) {
+        // Checked in full, nothing recorded: the owner confirms the scope.
+        checkDeletionRequest(principal, { ...form, confirm: "yes" });
+        const stores = await listVisibleStores(deps.db, principal);
+        return page(
+          c,
+          retentionCatalogue.t(c.get("lang"), "deletion.confirm.title"),
+          DeletionConfirmPage({
+            lang: c.get("lang"),
+            form,
+            storeNames: stores.filter((s) => form.storeIds.includes(s.id))
+              .map((s) => s.name),
+          }),
+        );
+      }
+      const id = await recordDeletionRequest(
+        deps,
+        principal,
+        { ...form, confirm: "yes" },
+        meta(c),
+      );
+      return c.redirect(`/retention/deletion-requests/${id}`, 303);
+    } catch (err) {
+      if (err instanceof DeletionRequestError) {
+        return await deletionPage(c, form, err.fields);
+      }
+      throw err;
+    }
+  });
+
+  const certificateOf = async (c: Context) =>
+    await deletionCertificate(
+      deps.db,
+      requirePrincipal(c),
+      c.req.param("requestId") ?? "",
+    );
+
+  app.get("/retention/deletion-requests/:requestId", async (c) => {
+    const cert = await certificateOf(c);
+    if (!cert) return c.notFound();
+    return page(
+      c,
+      retentionCatalogue.t(c.get("lang"), "deletion.cert.title"),
+      CertificatePage(certificateProps(c.get("lang"), cert)),
+    );
+  });
+
+  app.get(
+    "/retention/deletion-requests/:requestId/certificate.json",
+    async (c) => {
+      const cert = await certificateOf(c);
+      if (!cert) return c.notFound();
+      return c.body(certificateJson(cert), 200, {
+        "content-type": "application/json; charset=utf-8",
+        "content-disposition":
+          `attachment; filename="deletion-certificate-${cert.request.id}.json"`,
+      });
+    },
+  );
+
+  function certificateProps(lang: Lang, cert: DeletionCertificate) {
+    const r = cert.request;
+    return {
+      lang,
+      id: r.id,
+      amazonReference: r.amazonReference,
+      receivedAt: minute(r.receivedAt)!,
+      deadline: row(r, new Date()),
+      stores: r.storeIds,
+      categories: r.categories,
+      range: `${day(r.fromAt) || "…"} – ${day(r.toAt) || "…"}`,
+      orderIds: r.orderIds?.join(", ") ?? null,
+      requestedBy: r.requestedByName,
+      startedAt: minute(r.startedAt),
+      finishedAt: minute(r.finishedAt),
+      rows: cert.tables.map((t) => ({
+        store: t.storeId,
+        table: t.table,
+        deleted: t.deleted,
+        held: t.held,
+      })),
+      deletedTotal: cert.deletedTotal,
+      heldTotal: cert.heldTotal,
+      auditHead: r.auditHeadId === null
+        ? null
+        : `#${r.auditHeadId} ${r.auditHeadHash ?? ""}`,
+      archives: cert.archives.map((a) => ({
+        store: a.storeId,
+        file: a.file,
+        expiresAt: day(a.expiresAt),
+      })),
+      backups: cert.backups.map((b) => ({
+        file: b.file,
+        expiresAt: day(b.expiresAt),
+      })),
+    };
+  }
 
   return app;
 }

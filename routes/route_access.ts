@@ -75,6 +75,12 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   "POST /retention/holds": "retention.manage",
   "POST /retention/holds/:id/release": "retention.manage",
   "POST /retention/run": "retention.manage",
+  // Amazon's deletion requests and their certificates (owners).
+  "GET /retention/deletion-requests": "retention.deletion_request",
+  "POST /retention/deletion-requests": "retention.deletion_request",
+  "GET /retention/deletion-requests/:requestId": "retention.deletion_request",
+  "GET /retention/deletion-requests/:requestId/certificate.json":
+    "retention.deletion_request",
   "POST /admin/jobs/:name": "stores.manage",
   "GET /account": "signed-in",
   "POST /account/time-zone": "signed-in",

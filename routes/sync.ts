@@ -13,6 +13,8 @@ import type { Dataset } from "../lib/sync/dataset.ts";
 import { requestRun, saveSchedule } from "../lib/sync/actions.ts";
 import { storeApiLog } from "../lib/sync/api_log.ts";
 import { datasetSchedule, jobName, listJobs } from "../lib/sync/schedules.ts";
+import { PURGE_JOB, PURGE_SCHEDULE } from "../lib/policy/purge.ts";
+import { nextPurgeAt } from "../lib/policy/retention.ts";
 import { findRun, syncOverview, syncStatus } from "../lib/sync/status.ts";
 import {
   datasetLabel,
@@ -281,6 +283,11 @@ export function syncRoutes(deps: {
         lang,
         zone: readerZone(c),
         jobs: await listJobs(deps.db, principal, deps.datasets, new Date()),
+        fixed: [{
+          name: PURGE_JOB,
+          schedule: PURGE_SCHEDULE,
+          next: nextPurgeAt(new Date()),
+        }],
         canEdit: principal.permissions.has("stores.manage"),
         invalid,
         notice,

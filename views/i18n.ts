@@ -208,6 +208,8 @@ const en = {
     "Invite users, change roles, grant stores, disable users",
   "permission.access.review": "Run the periodic access review",
   "permission.retention.manage": "Set retention rules and legal holds",
+  "permission.retention.deletion_request":
+    "Record Amazon's deletion requests and download their certificates",
   "permission.requests.manage": "Handle data requests from outside the company",
   "permission.incidents.manage": "Record and handle security incidents",
   "permission.audit.read": "Read the audit trail and compliance pages",
@@ -246,6 +248,10 @@ const en = {
     "The seller revoked our authorization in Amazon for these stores: their syncs have stopped. Reconnect or disconnect them.",
   "home.noStores":
     "No store has been granted to you yet. Ask an administrator for access.",
+  "home.overLimit":
+    "Needs attention: data kept past its retention limit (Data Policy §9).",
+  "home.overLimit.row": "{category}: {n} rows over the limit",
+  "home.overLimit.link": "Open Retention",
   "audit.title": "Audit trail",
   "audit.intro":
     "Every sign-in, denial, change, reveal and export, append-only and hash-chained (Data Policy §8).",
@@ -595,6 +601,7 @@ const zhCN: Record<MessageKey, string> = {
   "permission.users.manage": "邀请用户、更改角色、授予店铺、停用用户",
   "permission.access.review": "执行定期访问审查",
   "permission.retention.manage": "设置保留规则和法律保留",
+  "permission.retention.deletion_request": "登记亚马逊的删除请求并下载删除证明",
   "permission.requests.manage": "处理来自公司外部的数据请求",
   "permission.incidents.manage": "记录和处理安全事件",
   "permission.audit.read": "查看审计记录和合规页面",
@@ -629,6 +636,9 @@ const zhCN: Record<MessageKey, string> = {
   "home.signedInAs": "当前登录",
   "home.stores": "您可查看的店铺",
   "home.noStores": "尚未为您授权任何店铺，请联系管理员。",
+  "home.overLimit": "需要处理：有数据超出其保留期限（数据政策第9条）。",
+  "home.overLimit.row": "{category}：{n} 行超出期限",
+  "home.overLimit.link": "打开数据保留",
   "home.revoked":
     "卖家已在亚马逊撤销对以下店铺的授权，同步已停止。请重新连接或断开连接。",
   "audit.title": "审计记录",

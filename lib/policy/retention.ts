@@ -13,10 +13,13 @@ import {
 } from "../security/audit.ts";
 import {
   heldSql,
+  INERT_CATEGORIES,
+  PURGE_CATEGORIES,
   PURGE_MESSAGE,
   PURGE_SCHEDULE,
+  PURGE_TABLES,
   PURGE_TARGETS,
-  type PurgeCategory,
+  type PurgeTarget,
 } from "./purge.ts";
 
 export interface RetentionRule {
@@ -27,6 +30,8 @@ export interface RetentionRule {
   updatedAt: Date;
   /** Whether the purge deletes this category today. */
   purged: boolean;
+  /** Why not, when it does not (e.g. "no table yet"). */
+  inert: string | null;
 }
 
 export interface LegalHold {
@@ -43,8 +48,9 @@ export interface LegalHold {
 }
 
 export interface PurgeRecord {
-  storeId: string;
+  storeId: string | null;
   category: string;
+  table: string | null;
   ruleDays: number;
   dryRun: boolean;
   rowsDue: number;
@@ -55,10 +61,21 @@ export interface PurgeRecord {
 }
 
 export interface CategoryState {
-  category: PurgeCategory;
+  category: string;
+  /** The rule's days. */
+  days: number;
+  /** The time of the oldest remaining row (null: none, or not known). */
   oldest: Date | null;
-  /** Rows past their limit and not held (red when > 0). */
+  /** Rows older than this are past the rule (its days before now). */
+  limit: Date;
+  /** Rows past their limit and not held (over the limit when > 0). */
   overdue: number;
+}
+
+/** Rows per category at the end of each day's purge, for the chart. */
+export interface RowsHistory {
+  days: string[];
+  series: { category: string; rows: (number | null)[] }[];
 }
 
 /** A rule's change as the form sends it; the database has the last word. */
@@ -122,7 +139,8 @@ export async function listRules(
       fallbackDays: r.fallback_days,
       reason: r.reason,
       updatedAt: new Date(r.updated_at),
-      purged: Object.hasOwn(PURGE_TARGETS, r.category),
+      purged: PURGE_CATEGORIES.includes(r.category),
+      inert: INERT_CATEGORIES[r.category] ?? null,
     })));
 }
 
@@ -266,63 +284,164 @@ export async function releaseHold(
   });
 }
 
+/** One page of purge records, newest first, and how many there are. */
 export async function listPurgeRecords(
   db: Database,
   principal: Principal,
-  limit = 50,
-): Promise<PurgeRecord[]> {
-  return await db.asUser(
-    principal,
-    async (tx) =>
-      rowsOf<Record<string, unknown>>(
-        await tx.execute(
-          sql`select store_id::text, category, rule_days, dry_run,
+  page: { limit?: number; offset?: number } = {},
+): Promise<{ records: PurgeRecord[]; total: number }> {
+  const limit = Math.max(1, Math.min(200, page.limit ?? 50));
+  const offset = Math.max(0, page.offset ?? 0);
+  return await db.asUser(principal, async (tx) => {
+    const [n] = rowsOf<{ n: number }>(
+      await tx.execute(sql`select count(*)::int as n from purge_records`),
+    );
+    const records = rowsOf<Record<string, unknown>>(
+      await tx.execute(
+        sql`select store_id::text, category, table_name, rule_days, dry_run,
         rows_due, rows_deleted, rows_held, status, started_at
-        from purge_records order by started_at desc limit ${limit}`,
-        ),
-      ).map((r) => ({
-        storeId: r.store_id as string,
-        category: r.category as string,
-        ruleDays: Number(r.rule_days),
-        dryRun: Boolean(r.dry_run),
-        rowsDue: Number(r.rows_due),
-        rowsDeleted: Number(r.rows_deleted),
-        rowsHeld: Number(r.rows_held),
-        status: r.status as string,
-        startedAt: new Date(r.started_at as string),
-      })),
-  );
+        from purge_records order by started_at desc, id
+        limit ${limit} offset ${offset}`,
+      ),
+    ).map((r) => ({
+      storeId: r.store_id as string | null,
+      category: r.category as string,
+      table: r.table_name as string | null,
+      ruleDays: Number(r.rule_days),
+      dryRun: Boolean(r.dry_run),
+      rowsDue: Number(r.rows_due),
+      rowsDeleted: Number(r.rows_deleted),
+      rowsHeld: Number(r.rows_held),
+      status: r.status as string,
+      startedAt: new Date(r.started_at as string),
+    }));
+    return { records, total: Number(n.n) };
+  });
 }
 
-/** The oldest remaining row of each purged category, and how many are over. */
+const DAY_MS = 86_400_000;
+
+/**
+ * The oldest remaining row of each purged category (over the stores the
+ * principal holds, and the audit events it may read) against its rule, and
+ * how many rows are past it and not held. Sessions live in KV: not shown.
+ */
 export async function categoryStates(
   db: Database,
   principal: Principal,
   now: Date = new Date(),
 ): Promise<CategoryState[]> {
   return await db.asUser(principal, async (tx) => {
-    const out: CategoryState[] = [];
-    for (const category of Object.keys(PURGE_TARGETS) as PurgeCategory[]) {
-      const target = PURGE_TARGETS[category];
-      const [rule] = rowsOf<{ days: number; fallback_days: number | null }>(
-        await tx.execute(sql`select days, fallback_days from retention_rules
-          where category = ${category}`),
-      );
+    const rules = new Map(
+      rowsOf<{ category: string; days: number; fallback_days: number | null }>(
+        await tx.execute(
+          sql`select category, days, fallback_days from retention_rules`,
+        ),
+      ).map((r) => [r.category, r]),
+    );
+    const byCategory = new Map<string, CategoryState>();
+    for (const table of PURGE_TABLES) {
+      const target: PurgeTarget = PURGE_TARGETS[table];
+      const rule = rules.get(target.category);
+      if (!rule) continue;
       const [r] = rowsOf<{ oldest: string | null; overdue: number }>(
-        await tx.execute(sql`select min(t.${sql.raw(target.at)}) as oldest,
+        await tx.execute(sql`select min(${sql.raw(target.at)}) as oldest,
           count(*) filter (where ${
           target.due(now, rule.days, rule.fallback_days)
-        } and not ${heldSql(category, target)})::int as overdue
+        } and not ${heldSql(target)})::int as overdue
           from ${sql.raw(target.table)} t`),
       );
-      out.push({
-        category,
+      const state = byCategory.get(target.category) ?? {
+        category: target.category,
+        days: rule.days,
+        oldest: null,
+        limit: new Date(now.getTime() - rule.days * DAY_MS),
+        overdue: 0,
+      };
+      const oldest = r.oldest ? new Date(r.oldest) : null;
+      if (oldest && (!state.oldest || oldest < state.oldest)) {
+        state.oldest = oldest;
+      }
+      state.overdue += Number(r.overdue);
+      byCategory.set(target.category, state);
+    }
+    const audit = rules.get("audit_events");
+    if (audit) {
+      const limit = new Date(now.getTime() - audit.days * DAY_MS);
+      const [r] = rowsOf<{ oldest: string | null; overdue: number }>(
+        await tx.execute(sql`select min(at) as oldest,
+          count(*) filter (where at < ${limit.toISOString()}::timestamptz)::int
+            as overdue
+          from audit_events`),
+      );
+      byCategory.set("audit_events", {
+        category: "audit_events",
+        days: audit.days,
         oldest: r.oldest ? new Date(r.oldest) : null,
+        limit,
         overdue: Number(r.overdue),
       });
     }
-    return out;
+    return [...byCategory.values()].sort((a, b) =>
+      a.category < b.category ? -1 : a.category > b.category ? 1 : 0
+    );
   });
+}
+
+/** The categories with rows past their limit (the dashboard's warning). */
+export async function categoriesOverLimit(
+  db: Database,
+  principal: Principal,
+  now: Date = new Date(),
+): Promise<{ category: string; overdue: number }[]> {
+  return (await categoryStates(db, principal, now))
+    .filter((s) => s.overdue > 0)
+    .map((s) => ({ category: s.category, overdue: s.overdue }));
+}
+
+/**
+ * Rows per category at the end of each purge day (the last `days` days):
+ * per store and table, the last finished run's rows_remaining that day,
+ * summed over the category. A day without a run is null.
+ */
+export async function rowsHistory(
+  db: Database,
+  principal: Principal,
+  now: Date = new Date(),
+  days = 30,
+): Promise<RowsHistory> {
+  const since = new Date(now.getTime() - days * DAY_MS);
+  const rows = await db.asUser(
+    principal,
+    async (tx) =>
+      rowsOf<{ day: string; category: string; rows: string }>(
+        await tx.execute(
+          sql`select day, category, sum(rows_remaining)::text as rows
+        from (
+          select distinct on (store_id, table_name, day)
+            to_char(started_at at time zone 'UTC', 'YYYY-MM-DD') as day,
+            store_id, table_name, category, rows_remaining
+          from purge_records
+          where not dry_run and status = 'done' and rows_remaining is not null
+            and deletion_request_id is null
+            and started_at >= ${since.toISOString()}::timestamptz
+          order by store_id, table_name, day, started_at desc) x
+        group by day, category order by day`,
+        ),
+      ),
+  );
+  const dayList = [...new Set(rows.map((r) => r.day))].sort();
+  const categories = [...new Set(rows.map((r) => r.category))].sort();
+  return {
+    days: dayList,
+    series: categories.map((category) => ({
+      category,
+      rows: dayList.map((d) => {
+        const hit = rows.find((r) => r.day === d && r.category === category);
+        return hit ? Number(hit.rows) : null;
+      }),
+    })),
+  };
 }
 
 /** When the daily purge fires next (UTC). */

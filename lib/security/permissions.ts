@@ -65,6 +65,8 @@ export const PERMISSIONS = {
   "access.review": "access_review",
   /** Retention rules and legal holds. */
   "retention.manage": "retention",
+  /** Recording Amazon's deletion requests (owners: §10, Amazon's 72 hours). */
+  "retention.deletion_request": "retention",
   /** Data requests from outside the company. */
   "requests.manage": "requests",
   /** Security incidents. */
@@ -119,7 +121,8 @@ export const ROLES: readonly RoleDefinition[] = [
     description: "Runs the portal: stores, credentials, users, retention",
     allStores: true,
     permissions: ALL.filter((p) =>
-      p !== "pii.reveal" && p !== "archives.download"
+      p !== "pii.reveal" && p !== "archives.download" &&
+      p !== "retention.deletion_request"
     ),
   },
   {

@@ -136,6 +136,7 @@ Deno.test(`purge (${testEngine}): a dry run deletes nothing and says what is hel
   const pii = out.counts.find((c) => c.category === "buyer_pii")!;
   assert.deepEqual(pii, {
     category: "buyer_pii",
+    table: "buyer_pii",
     ruleDays: 30,
     due: 10,
     held: 2,

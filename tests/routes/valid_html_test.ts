@@ -3,6 +3,12 @@
 // both languages, plus the error pages and the htmx fragments — passes the
 // W3C Nu HTML Checker (npm vnu-jar, run on Java) with no error. One JVM for
 // the whole file: every page is written out and checked in one run.
+import {
+  deletionMessage,
+  recordDeletionRequest,
+  runDeletionRequest,
+} from "../../lib/policy/deletion_requests.ts";
+import type { QueueMessage } from "../../lib/queue.ts";
 import assert from "node:assert/strict";
 import { eq } from "drizzle-orm";
 import * as OTPAuth from "otpauth";
@@ -156,11 +162,35 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
     kind: "local",
   });
   await startReview(s.t.db, principal, new Date(), 90);
+  // An Amazon deletion request, carried out (its certificate page).
+  const deletionMessages: QueueMessage[] = [];
+  const deletionId = await recordDeletionRequest(
+    {
+      db: s.t.db,
+      enqueue: (m) => Promise.resolve(void deletionMessages.push(m)),
+    },
+    withAll,
+    {
+      amazonReference: "AMZ-DEL-13",
+      receivedAt: new Date().toISOString().slice(0, 16),
+      storeIds: [registered],
+      categories: ["buyer_pii", "orders"],
+      fromAt: "",
+      toAt: "",
+      orderIds: "",
+      confirm: "yes",
+    },
+  );
+  await runDeletionRequest(
+    { db: s.t.db },
+    deletionMessage.parse(deletionMessages[0]),
+  );
 
   // Every GET route of the table, with its parameters filled in.
   const runOf = (status: string) => runs.find((r) => r.status === status)!.id;
   const values: Record<string, string[]> = {
     ":id": [connected, registered, closing],
+    ":requestId": [deletionId],
     ":runId": [runOf("running"), runOf("failed"), runOf("cancelled")],
     ":token": [
       await issueFirstOwnerToken(s.kv),
@@ -174,6 +204,7 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
     "GET /healthz": "json",
     "GET /readyz": "json",
     "GET /audit/export.csv": "csv",
+    "GET /retention/deletion-requests/:requestId/certificate.json": "json",
   };
   for (const key of Object.keys(ROUTE_ACCESS)) {
     if (!key.startsWith("GET ")) continue;

@@ -11,6 +11,8 @@ export interface HomeProps {
   storeCount: number;
   /** Stores whose seller revoked our authorization in Amazon. */
   revokedStores?: { id: string; name: string }[];
+  /** Retention categories with rows past their limit (needs attention). */
+  overLimit?: { category: string; overdue: number }[];
 }
 
 /** The dashboard: what Custodian is and what it enforces. */
@@ -38,6 +40,24 @@ export function HomePage(props: HomeProps) {
               </li>
             ))}
           </ul>
+        </article>
+      )}
+      {(props.overLimit ?? []).length > 0 && (
+        <article class="notice" role="alert" id="over-limit">
+          <header>⚠ {t("home.overLimit")}</header>
+          <ul>
+            {props.overLimit!.map((o) => (
+              <li>
+                {t("home.overLimit.row", {
+                  category: o.category,
+                  n: formatNumber(props.lang, o.overdue),
+                })}
+              </li>
+            ))}
+          </ul>
+          <footer>
+            <a href="/retention#state">{t("home.overLimit.link")}</a>
+          </footer>
         </article>
       )}
       <article>

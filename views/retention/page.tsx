@@ -3,6 +3,7 @@
 // recent purge records (counts only). Plain data in, HTML out.
 import type { Lang } from "../i18n.ts";
 import { retentionCatalogue } from "./messages.ts";
+import { RowsChart, type RowsHistory } from "./chart.tsx";
 
 export interface RetentionPageProps {
   lang: Lang;
@@ -17,8 +18,19 @@ export interface RetentionPageProps {
     reason: string;
     updatedAt: string;
     purged: boolean;
+    inert: string | null;
   }[];
-  states: { category: string; oldest: string | null; overdue: number }[];
+  states: {
+    category: string;
+    days: number;
+    oldest: string | null;
+    limit: string;
+    overdue: number;
+  }[];
+  /** May record Amazon's deletion requests (a link to their page). */
+  canRequestDeletion?: boolean;
+  history: RowsHistory;
+  page: { n: number; of: number };
   holds: {
     id: string;
     storeId: string | null;
@@ -31,8 +43,9 @@ export interface RetentionPageProps {
     released: boolean;
   }[];
   records: {
-    storeId: string;
+    storeId: string | null;
     category: string;
+    table: string | null;
     ruleDays: number;
     dryRun: boolean;
     rowsDue: number;
@@ -126,33 +139,68 @@ export function RetentionPage(p: RetentionPageProps) {
                     <td>{r.reason}</td>
                   </>
                 )}
-              <td>{r.purged ? t("retention.yes") : t("retention.no")}</td>
+              <td>
+                {r.purged
+                  ? t("retention.yes")
+                  : r.inert
+                  ? t("retention.inert", { why: r.inert })
+                  : t("retention.no")}
+              </td>
               <td>{r.updatedAt}</td>
             </tr>
           ))}
         </tbody>
       </table>
-      <h2>{t("retention.state")}</h2>
+      {p.canRequestDeletion && (
+        <p>
+          <a href="/retention/deletion-requests">
+            {t("retention.deletion.link")}
+          </a>
+        </p>
+      )}
+      <h2 id="state">{t("retention.state")}</h2>
       <table class="striped">
         <thead>
           <tr>
             <th>{t("retention.col.category")}</th>
             <th>{t("retention.col.oldest")}</th>
+            <th>{t("retention.col.limit")}</th>
             <th>{t("retention.col.overdue")}</th>
+            <th>{t("retention.col.next")}</th>
           </tr>
         </thead>
         <tbody>
           {p.states.map((s) => (
-            <tr class={s.overdue > 0 ? "over-limit" : undefined}>
+            <tr
+              id={`state-${s.category}`}
+              class={s.overdue > 0 ? "over-limit" : undefined}
+            >
               <td>
                 <code>{s.category}</code>
               </td>
               <td>{s.oldest ?? "—"}</td>
-              <td>{s.overdue}</td>
+              <td>
+                {s.limit} ({s.days})
+              </td>
+              <td>
+                {s.overdue > 0
+                  ? <strong>⚠ {t("retention.over", { n: s.overdue })}</strong>
+                  : t("retention.within")}
+              </td>
+              <td>{p.nextPurge ?? "—"}</td>
             </tr>
           ))}
         </tbody>
       </table>
+      <h2 id="chart">{t("retention.chart")}</h2>
+      <RowsChart
+        history={p.history}
+        title={t("retention.chart")}
+        desc={t("retention.chart.desc")}
+        tableLabel={t("retention.chart.table")}
+        dayLabel={t("retention.chart.day")}
+        none={t("retention.none")}
+      />
       <h2>{t("retention.holds")}</h2>
       {p.holds.length === 0
         ? <p>{t("retention.none")}</p>
@@ -248,7 +296,7 @@ export function RetentionPage(p: RetentionPageProps) {
           </form>
         </details>
       )}
-      <h2>{t("retention.records")}</h2>
+      <h2 id="records">{t("retention.records")}</h2>
       {p.records.length === 0
         ? <p>{t("retention.none")}</p>
         : (
@@ -258,6 +306,7 @@ export function RetentionPage(p: RetentionPageProps) {
                 <th>{t("retention.col.started")}</th>
                 <th>{t("retention.col.store")}</th>
                 <th>{t("retention.col.category")}</th>
+                <th>{t("retention.col.table")}</th>
                 <th>{t("retention.col.rule")}</th>
                 <th>{t("retention.col.due")}</th>
                 <th>{t("retention.col.deleted")}</th>
@@ -270,9 +319,10 @@ export function RetentionPage(p: RetentionPageProps) {
                 <tr>
                   <td>{r.startedAt}</td>
                   <td>
-                    <code>{r.storeId}</code>
+                    {r.storeId ? <code>{r.storeId}</code> : "—"}
                   </td>
                   <td>{r.category}</td>
+                  <td>{r.table ?? "—"}</td>
                   <td>{r.ruleDays}</td>
                   <td>{r.rowsDue}</td>
                   <td>{r.rowsDeleted}</td>
@@ -286,6 +336,27 @@ export function RetentionPage(p: RetentionPageProps) {
             </tbody>
           </table>
         )}
+      {p.page.of > 1 && (
+        <nav aria-label={t("retention.records")}>
+          <ul>
+            {p.page.n > 1 && (
+              <li>
+                <a href={`/retention?page=${p.page.n - 1}#records`}>
+                  {t("retention.prev")}
+                </a>
+              </li>
+            )}
+            <li>{t("retention.page", { n: p.page.n, of: p.page.of })}</li>
+            {p.page.n < p.page.of && (
+              <li>
+                <a href={`/retention?page=${p.page.n + 1}#records`}>
+                  {t("retention.next")}
+                </a>
+              </li>
+            )}
+          </ul>
+        </nav>
+      )}
     </>
   );
 }

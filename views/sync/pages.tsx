@@ -505,6 +505,8 @@ export function JobsPage(
     lang: Lang;
     zone?: string;
     jobs: (JobSchedule & { next: Date | null })[];
+    /** Jobs with a fixed schedule (the retention purge), shown, not edited. */
+    fixed?: { name: string; schedule: string; next: Date | null }[];
     /** Whether the reader may change schedules (and so sees the cron). */
     canEdit: boolean;
     /** The schedule just refused, shown beside its field. */
@@ -543,6 +545,22 @@ export function JobsPage(
                 canEdit={p.canEdit}
                 invalid={p.invalid?.name === j.name ? p.invalid : null}
               />
+            ))}
+            {(p.fixed ?? []).map((j) => (
+              <tr id="job-retention-purge" data-job={j.name}>
+                <th scope="row">
+                  <a href="/retention">{t(p.lang, "jobs.purge")}</a>
+                </th>
+                <td>
+                  {scheduleInWords(p.lang, j.schedule)}
+                  <br />
+                  <small>{t(p.lang, "jobs.purge.note")}</small>
+                </td>
+                <td>
+                  <StateBadge lang={p.lang} kind="job" state="enabled" />
+                </td>
+                <td>{time(j.next)}</td>
+              </tr>
             ))}
           </tbody>
         </table>
