@@ -93,6 +93,8 @@ async function main(): Promise<number> {
     vault,
     lwa: createLwaClient({ tokenUrl: endpoints.lwaTokenUrl }),
   });
+  // Cold archives (disconnections), purged after their expiry.
+  const archives = { db, vault, archiveDir: `${config.DATA_DIR}/archives` };
   const shutdownSignal = new AbortController();
   const queue = createJobQueue(kv);
   const denials = new DenialAggregator({ db });
@@ -120,7 +122,7 @@ async function main(): Promise<number> {
         vault,
         archiveDir: `${config.DATA_DIR}/archives`,
       }),
-      purgeHandler({ db, kv }),
+      purgeHandler({ db, kv, archives }),
       syncHandler({
         db,
         kv,
@@ -150,7 +152,12 @@ async function main(): Promise<number> {
         enqueue: queue.enqueue,
       }),
       auditCheckpointCron({ db, kv, vault, log }),
-      purgeCron({ db, kv, worker: `${Deno.hostname()}:${Deno.pid}` }),
+      purgeCron({
+        db,
+        kv,
+        archives,
+        worker: `${Deno.hostname()}:${Deno.pid}`,
+      }),
     ],
   });
   // Runs cut short by the last shutdown or a crash continue from their

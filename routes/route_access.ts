@@ -74,6 +74,9 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   "POST /retention/holds": "retention.manage",
   "POST /retention/holds/:id/release": "retention.manage",
   "POST /retention/run": "retention.manage",
+  // Cold archives: listed with their manifests; downloaded with a reason.
+  "GET /archives": "retention.manage",
+  "POST /archives/download": "archives.download",
   "POST /admin/jobs/:name": "stores.manage",
   "GET /account/password": "signed-in",
   "POST /account/password": "signed-in",
