@@ -7,6 +7,9 @@ import assert from "node:assert/strict";
 import { sql } from "drizzle-orm";
 import { rowsOf } from "../../db/client.ts";
 import { stores } from "../../db/schema.ts";
+import { registerStore } from "../../db/maintenance.ts";
+import { purgeCron, purgeHandler } from "../../jobs/purge.ts";
+import { PURGE_MESSAGE } from "../../lib/policy/purge.ts";
 import {
   ARCHIVE_PURPOSE,
   type ArchiveManifest,
@@ -340,4 +343,45 @@ Deno.test(`archives (${testEngine}): /archives lists them; a download needs arch
     new Date(Date.now() + 91 * DAY),
   );
   assert.equal(later, null);
+});
+
+Deno.test(`archives (${testEngine}): the daily purge job and Run now call the archive hook`, async () => {
+  await using t = await openTestDatabase();
+  const vault = createVault([{ kid: "k1", key: generateVaultKey() }]);
+  const archiveDir = await Deno.makeTempDir({ prefix: "custodian-archive-" });
+  await using _cleanup = {
+    [Symbol.asyncDispose]: () => Deno.remove(archiveDir, { recursive: true }),
+  };
+  const storeId = await registerStore(t.db, {
+    sellerId: `A${crypto.randomUUID().slice(0, 8).toUpperCase()}`,
+    region: "NA",
+    name: "Archived store",
+    marketplaces: [],
+  });
+  const archives = { db: t.db, vault, archiveDir };
+  const made = new Date("2026-09-01T00:00:00Z");
+  const one = () =>
+    writeArchive(archives, storeId, crypto.randomUUID(), "catalog", [
+      "listings",
+      "products",
+    ], made);
+  const path = await one();
+  const late = new Date("2026-12-01T03:15:00Z");
+  await purgeCron({ db: t.db, worker: "w1", now: () => late, archives })
+    .run();
+  await assert.rejects(Deno.stat(path), Deno.errors.NotFound);
+  const again = await one();
+  const handler = purgeHandler({ db: t.db, now: () => late, archives });
+  await handler.handle({
+    type: PURGE_MESSAGE,
+    dryRun: true,
+    requestedBy: null,
+  });
+  assert.ok(await Deno.stat(again), "a dry run deletes nothing");
+  await handler.handle({
+    type: PURGE_MESSAGE,
+    dryRun: false,
+    requestedBy: null,
+  });
+  await assert.rejects(Deno.stat(again), Deno.errors.NotFound);
 });
