@@ -96,6 +96,8 @@ async function main(): Promise<number> {
     vault,
     lwa: createLwaClient({ tokenUrl: endpoints.lwaTokenUrl }),
   });
+  // Cold archives (disconnections), purged after their expiry.
+  const archives = { db, vault, archiveDir: `${config.DATA_DIR}/archives` };
   const shutdownSignal = new AbortController();
   const queue = createJobQueue(kv);
   const denials = new DenialAggregator({ db });
@@ -127,6 +129,7 @@ async function main(): Promise<number> {
         db,
         kv,
         sessionIdleMs: config.SESSION_IDLE_MINUTES * 60_000,
+        archives,
       }),
       deletionHandler({ db, kv }),
       syncHandler({
@@ -162,6 +165,7 @@ async function main(): Promise<number> {
         db,
         kv,
         sessionIdleMs: config.SESSION_IDLE_MINUTES * 60_000,
+        archives,
         worker: `${Deno.hostname()}:${Deno.pid}`,
       }),
     ],

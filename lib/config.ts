@@ -90,6 +90,8 @@ export const configSchema = z.object({
   REQUEST_TIMEOUT_MS: positiveMs.default(30_000),
   SHUTDOWN_GRACE_MS: positiveMs.default(10_000),
   VAULT_KEYS: vaultKeyRing.optional(),
+  /** The key of `deno task backup`/`restore` (32 bytes); never beside the backups. */
+  BACKUP_KEY: base64Key.optional(),
   SESSION_IDLE_MINUTES: z.coerce.number({ error: "must be a number" }).int(
     "must be a whole number",
   ).min(1, "must be at least 1").max(24 * 60, "must be at most 1440").default(
@@ -249,6 +251,7 @@ export const SECRET_VARIABLES = new Set([
   "DATABASE_URL",
   "DATABASE_APP_PASSWORD",
   "VAULT_KEYS",
+  "BACKUP_KEY",
   "GOOGLE_CLIENT_SECRET",
   "MSENTRA_CLIENT_SECRET",
   "GITHUB_CLIENT_SECRET",

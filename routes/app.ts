@@ -35,6 +35,7 @@ import { storeRoutes } from "./stores.ts";
 import { usersRoutes } from "./users.ts";
 import { syncRoutes } from "./sync.ts";
 import { retentionRoutes } from "./retention.ts";
+import { archiveRoutes } from "./archives.ts";
 import { DATASETS } from "../lib/sync/datasets/mod.ts";
 import { appRoutes } from "./apps.ts";
 import { connectRoutes } from "./connect.ts";
@@ -233,6 +234,14 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/", syncRoutes({ ...deps, datasets: DATASETS }));
   app.route("/", appRoutes(deps));
   app.route("/", retentionRoutes(deps));
+  app.route(
+    "/",
+    archiveRoutes({
+      db: deps.db,
+      vault: deps.vault,
+      archiveDir: `${config.DATA_DIR}/archives`,
+    }),
+  );
 
   app.get("/", async (c) => {
     const principal = requirePrincipal(c);

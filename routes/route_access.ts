@@ -81,6 +81,9 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   "GET /retention/deletion-requests/:requestId": "retention.deletion_request",
   "GET /retention/deletion-requests/:requestId/certificate.json":
     "retention.deletion_request",
+  // Cold archives: listed with their manifests; downloaded with a reason.
+  "GET /archives": "retention.manage",
+  "POST /archives/download": "archives.download",
   "POST /admin/jobs/:name": "stores.manage",
   "GET /account": "signed-in",
   "POST /account/time-zone": "signed-in",

@@ -51,6 +51,7 @@ import { word } from "../views/words.ts";
 import { translator } from "../views/i18n.ts";
 import { clientIp, requirePrincipal } from "./context.ts";
 import { page } from "./page.ts";
+import { ArchiveError } from "../lib/policy/archives.ts";
 import { t as syncT } from "../views/sync/messages.ts";
 
 export function storeRoutes(deps: {
@@ -234,16 +235,19 @@ export function storeRoutes(deps: {
     const body = await c.req.parseBody();
     const category = typeof body.category === "string" ? body.category : "";
     const reason = typeof body.reason === "string" ? body.reason : "";
+    const confirmed = body.confirm === "yes";
     let lines;
     try {
       lines = await openArchiveForDownload(
         { db: deps.db, vault: deps.vault },
         requirePrincipal(c),
-        { storeId: id, disconnectionId: did.data, category, reason },
+        { storeId: id, disconnectionId: did.data, category, reason, confirmed },
         { ip: clientIp(c), requestId: c.get("requestId") },
       );
     } catch (err) {
-      if (err instanceof DisconnectionError) throw new HTTPException(400);
+      if (err instanceof DisconnectionError || err instanceof ArchiveError) {
+        throw new HTTPException(400);
+      }
       throw err;
     }
     if (!lines) throw new HTTPException(404);

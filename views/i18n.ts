@@ -460,6 +460,7 @@ const en = {
   "archive.category": "Archived category",
   "archive.reason": "Why you need it (recorded)",
   "archive.download": "Download archive",
+  "archive.confirm": "I confirm; the download is recorded",
   "error.reference": "Reference",
   "error.home": "Back to the dashboard",
 } as const;
@@ -830,6 +831,7 @@ const zhCN: Record<MessageKey, string> = {
   "archive.category": "已归档类别",
   "archive.reason": "用途说明（将记录）",
   "archive.download": "下载归档",
+  "archive.confirm": "我确认；此次下载将被记录",
   "error.reference": "编号",
   "error.home": "返回仪表盘",
 };

@@ -19,6 +19,9 @@ import { recordAuditInTx } from "../security/audit.ts";
 import { countStoreRows } from "../row_counts.ts";
 import type { Vault } from "../security/vault.ts";
 import type { Enqueue } from "../queue.ts";
+import { downloadArchive, readArchive, writeArchive } from "./archives.ts";
+
+export { readArchive };
 
 /** The data categories of §3, as the tables that hold them (children first). */
 export const DATA_CATEGORIES = {
@@ -260,7 +263,13 @@ export async function runDisconnection(
     const tables = DATA_CATEGORIES[category];
     let file: string | undefined;
     if (choice === "archive") {
-      file = await writeArchive(deps, storeId, disconnectionId, category);
+      file = await writeArchive(
+        deps,
+        storeId,
+        disconnectionId,
+        category,
+        tables,
+      );
     }
     const rows: Record<string, number> = {};
     await save(
@@ -374,69 +383,6 @@ export async function requestDisconnection(
   return record;
 }
 
-const ARCHIVE_PURPOSE = "store_archive";
-const ARCHIVE_BATCH = 1000;
-
-/**
- * Writes one category's rows as an encrypted archive: one line per batch,
- * each a vault JWE of `{table, rows}`. Rewritten whole if a crash cut it.
- */
-async function writeArchive(
-  deps: RunDeps,
-  storeId: string,
-  disconnectionId: string,
-  category: DataCategory,
-): Promise<string> {
-  const dir = `${deps.archiveDir}/${storeId}/${disconnectionId}`;
-  await Deno.mkdir(dir, { recursive: true, mode: 0o700 });
-  const path = `${dir}/${category}.jwe-lines`;
-  const file = await Deno.open(path, {
-    write: true,
-    create: true,
-    truncate: true,
-    mode: 0o600,
-  });
-  const encoder = new TextEncoder();
-  try {
-    for (const table of DATA_CATEGORIES[category]) {
-      for (let offset = 0;; offset += ARCHIVE_BATCH) {
-        const rows = await deps.db.asJob(storeId, async (tx) =>
-          rowsOf(
-            await tx.execute(
-              sql`select to_jsonb(t) as row from ${
-                sql.identifier(table)
-              } t where store_id = ${storeId} order by ctid
-              limit ${ARCHIVE_BATCH} offset ${offset}`,
-            ),
-          ).map((r) => (r as { row: unknown }).row));
-        if (rows.length === 0) break;
-        const line = await deps.vault.seal(
-          JSON.stringify({ table, rows }),
-          ARCHIVE_PURPOSE,
-        );
-        await file.write(encoder.encode(`${line}\n`));
-        if (rows.length < ARCHIVE_BATCH) break;
-      }
-    }
-    await file.sync();
-  } finally {
-    file.close();
-  }
-  return path;
-}
-
-/** Reads an archive back (the owner's audited download). */
-export async function* readArchive(
-  vault: Vault,
-  path: string,
-): AsyncGenerator<{ table: string; rows: unknown[] }> {
-  const text = await Deno.readTextFile(path);
-  for (const line of text.split("\n")) {
-    if (!line) continue;
-    yield JSON.parse(await vault.open(line, ARCHIVE_PURPOSE));
-  }
-}
-
 /** The disconnections of a store, newest first (for auditors and admins). */
 export async function listDisconnections(
   db: Database,
@@ -512,7 +458,9 @@ export function allowedActions(category: DataCategory): string[] {
 /**
  * Streams one archived category back as NDJSON for the owner, after
  * recording who asked and why (§10: "downloadable only by the owner with a
- * reason, audited"). Null when there is no such archive.
+ * reason, audited"; lib/policy/archives.ts). Null when there is no such
+ * archive, or it expired. Throws ArchiveError for a missing reason or
+ * confirmation.
  */
 export async function openArchiveForDownload(
   deps: { db: Database; vault: Vault },
@@ -522,47 +470,29 @@ export async function openArchiveForDownload(
     disconnectionId: string;
     category: string;
     reason: string;
+    confirmed: boolean;
   },
   meta: { ip?: string | null; requestId?: string | null } = {},
 ): Promise<AsyncGenerator<string> | null> {
-  const reason = input.reason.trim();
-  if (reason.length < 5 || reason.length > 500) {
-    throw new DisconnectionError("reason");
-  }
-  if (!isPlainText(reason, { multiline: true })) {
-    throw new DisconnectionError("reason_text");
-  }
   const file = await deps.db.asUser(actor, async (tx) => {
     const [r] = await tx.select().from(storeDisconnections).where(and(
       eq(storeDisconnections.id, input.disconnectionId),
       eq(storeDisconnections.storeId, input.storeId),
     ));
-    const path = (r?.steps as Steps | undefined)?.categories?.[
+    return (r?.steps as Steps | undefined)?.categories?.[
       input.category as DataCategory
-    ]?.file;
-    if (!path) return null;
-    await recordAuditInTx(tx, {
-      actorType: "staff",
-      actorId: actor.userId,
-      action: "archive.download",
-      storeId: input.storeId,
-      target: `${input.disconnectionId}/${input.category}`,
-      outcome: "success",
-      ip: meta.ip ?? null,
-      requestId: meta.requestId ?? null,
-      details: { reason },
-    });
-    return path;
+    ]?.file ?? null;
   });
   if (!file) return null;
-  const vault = deps.vault;
-  return (async function* () {
-    for await (const batch of readArchive(vault, file)) {
-      for (const row of batch.rows) {
-        yield `${JSON.stringify({ table: batch.table, row })}\n`;
-      }
-    }
-  })();
+  // <archiveDir>/<store>/<disconnection>/<category>.jwe-lines
+  const archiveDir = file.split("/").slice(0, -3).join("/");
+  const opened = await downloadArchive(
+    { ...deps, archiveDir },
+    actor,
+    input,
+    meta,
+  );
+  return opened?.lines ?? null;
 }
 
 /**

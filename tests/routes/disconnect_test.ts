@@ -113,7 +113,7 @@ Deno.test(`disconnect page (${testEngine}): choose, confirm, and the queued job 
     })).text();
     const did =
       /\/disconnections\/([0-9a-f-]{36})\/archive/.exec(ownerPage)![1];
-    const download = (who: string, reason: string) =>
+    const download = (who: string, reason: string, confirm = true) =>
       s.app.request(`${ORIGIN}/stores/${id}/disconnections/${did}/archive`, {
         method: "POST",
         headers: {
@@ -121,7 +121,11 @@ Deno.test(`disconnect page (${testEngine}): choose, confirm, and the queued job 
           origin: ORIGIN,
           "content-type": "application/x-www-form-urlencoded",
         },
-        body: new URLSearchParams({ category: "catalog", reason }).toString(),
+        body: new URLSearchParams({
+          category: "catalog",
+          reason,
+          ...(confirm ? { confirm: "yes" } : {}),
+        }).toString(),
       });
     const denied = await download(admin.cookie, "Curious about it");
     assert.equal(denied.status, 403);
@@ -129,6 +133,9 @@ Deno.test(`disconnect page (${testEngine}): choose, confirm, and the queued job 
     const noReason = await download(owner.cookie, "");
     assert.equal(noReason.status, 400);
     await noReason.body?.cancel();
+    const unconfirmed = await download(owner.cookie, "Tax audit 2026", false);
+    assert.equal(unconfirmed.status, 400, "a download must be confirmed");
+    await unconfirmed.body?.cancel();
     const file = await download(owner.cookie, "Tax audit request 2026-11");
     assert.equal(file.status, 200);
     assert.match(file.headers.get("content-type")!, /ndjson/);

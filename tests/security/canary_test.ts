@@ -2,6 +2,11 @@
 // go through every path the portal has — registration, authorization, token
 // refresh, every page, every export, errors, a disconnection with archives —
 // and then appear in no page, log line, database row, KV value or archive.
+import { createBackup } from "../../lib/backup/backup.ts";
+import {
+  decodeBackupKey,
+  generateBackupKey,
+} from "../../lib/backup/container.ts";
 import assert from "node:assert/strict";
 import { sql } from "drizzle-orm";
 import { openTestApp } from "../_helpers/app.ts";
@@ -24,7 +29,7 @@ const ORIGIN = "http://127.0.0.1:8000";
 const CANARY_CLIENT_ID = "amzn1.application-oa2-client.CANARYclientid77";
 const CANARY_SECRET = "amzn1.oa2-cs.v1.CANARYsecret77";
 
-Deno.test(`canaries (${testEngine}): no credential appears in any page, export, log, row, KV value or archive`, async () => {
+Deno.test(`canaries (${testEngine}): no credential appears in any page, export, log, row, KV value, archive or backup`, async () => {
   const sb = await startSandbox({
     stores: 1,
     orders: 40,
@@ -226,12 +231,22 @@ Deno.test(`canaries (${testEngine}): no credential appears in any page, export, 
       );
     }
     assert.ok(archives.length >= 5, "archives were written");
+    // A backup of it all (deno task backup), as bytes.
+    const backupFile = `${archiveDir}/canary.backup`;
+    await createBackup({
+      db: s.t.db,
+      key: decodeBackupKey(generateBackupKey()),
+    }, backupFile);
+    const backups = [
+      new TextDecoder("latin1").decode(await Deno.readFile(backupFile)),
+    ];
     const places: Record<string, string[]> = {
       pages: seen,
       logs: s.logs,
       database,
       kv,
       archives,
+      backups,
     };
     for (const [where, texts] of Object.entries(places)) {
       for (const canary of canaries) {

@@ -116,6 +116,24 @@ const en = {
   "deletion.cert.expires": "Expires",
   "deletion.cert.download": "Download (JSON)",
   "deletion.cert.pending": "The purge has not finished yet; reload to see it.",
+  "archives.title": "Archives",
+  "archives.link": "Archives of disconnected stores",
+  "archives.intro":
+    "Data Policy §10: archives are encrypted files outside the database, never readable through the portal. Each has a manifest (rows, created, expiry) and is deleted by the purge when it expires. Downloading one needs the archives.download permission, a reason and a confirmation, and is recorded in the audit trail.",
+  "archives.col.store": "Store",
+  "archives.col.category": "Category",
+  "archives.col.rows": "Rows",
+  "archives.col.created": "Created",
+  "archives.col.expires": "Expires",
+  "archives.col.download": "Download",
+  "archives.reason": "Why you need it (recorded)",
+  "archives.confirm":
+    "I confirm this download is needed and will be recorded in the audit trail",
+  "archives.download": "Download",
+  "archives.none": "No archives.",
+  "archives.error.reason": "Give a reason of 5 to 500 characters.",
+  "archives.error.reason_text": "The reason must be plain text.",
+  "archives.error.confirm": "Confirm the download first.",
 } as const;
 
 type RetentionKey = keyof typeof en;
@@ -233,6 +251,23 @@ const zhCN: Record<RetentionKey, string> = {
   "deletion.cert.expires": "到期",
   "deletion.cert.download": "下载（JSON）",
   "deletion.cert.pending": "清除尚未完成；请刷新页面查看。",
+  "archives.title": "归档",
+  "archives.link": "已断开店铺的归档",
+  "archives.intro":
+    "数据政策第10条：归档是数据库之外的加密文件，无法通过门户读取。每个归档都有清单（行数、创建时间、到期时间），到期后由清除任务删除。下载归档需要 archives.download 权限、理由和确认，并记录在审计日志中。",
+  "archives.col.store": "店铺",
+  "archives.col.category": "类别",
+  "archives.col.rows": "行数",
+  "archives.col.created": "创建时间",
+  "archives.col.expires": "到期时间",
+  "archives.col.download": "下载",
+  "archives.reason": "用途说明（将记录）",
+  "archives.confirm": "我确认确有必要下载，并知悉此次下载将记录在审计日志中",
+  "archives.download": "下载",
+  "archives.none": "没有归档。",
+  "archives.error.reason": "请填写5到500个字符的理由。",
+  "archives.error.reason_text": "理由必须是纯文本。",
+  "archives.error.confirm": "请先确认下载。",
 };
 
 export const retentionCatalogue = defineCatalogue(en, zhCN);

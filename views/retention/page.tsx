@@ -71,6 +71,9 @@ export function RetentionPage(p: RetentionPageProps) {
       <p>
         {t("retention.nextPurge", { at: p.nextPurge ?? "—" })}
       </p>
+      <p>
+        <a href="/archives">{t("archives.link")}</a>
+      </p>
       {p.canManage && (
         <form method="post" action="/retention/run">
           <button type="submit" name="dryRun" value="false">

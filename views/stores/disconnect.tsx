@@ -281,6 +281,10 @@ export function DisconnectionRecords(
                   placeholder={t("archive.reason")}
                   aria-label={t("archive.reason")}
                 />
+                <label>
+                  <input type="checkbox" name="confirm" value="yes" required />
+                  {t("archive.confirm")}
+                </label>
                 <button type="submit" class="secondary">
                   {t("archive.download")}
                 </button>
