@@ -201,7 +201,7 @@ function Change(
 function Kpis(p: DashboardProps) {
   const t = dashboardT(p.lang);
   return (
-    <div class="table-wrap">
+    <div class="table-wrap" tabindex={0}>
       <table class="index-table kpis" id="kpis">
         <thead>
           <tr>
@@ -282,7 +282,7 @@ function Products(
 ) {
   const t = dashboardT(p.lang);
   return (
-    <div class="table-wrap">
+    <div class="table-wrap" tabindex={0}>
       <table class="index-table" id={p.id}>
         <caption>{p.caption}</caption>
         <thead>
@@ -359,7 +359,7 @@ function Inventory(
           </div>
         )
         : (
-          <div class="table-wrap">
+          <div class="table-wrap" tabindex={0}>
             <table class="index-table" id="inventory-alerts">
               <thead>
                 <tr>
@@ -432,7 +432,7 @@ function SyncHealth(
           ? t("sync.failingCount", { count: failing })
           : t("sync.allOk")}
       </p>
-      <div class="table-wrap">
+      <div class="table-wrap" tabindex={0}>
         <table class="index-table" id="sync-health">
           <thead>
             <tr>
