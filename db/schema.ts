@@ -354,6 +354,44 @@ export const returns = pgTable("returns", {
   }),
 ]);
 
+/**
+ * Daily sales per store, marketplace, marketplace-local day and currency:
+ * orders not cancelled, those with a total, their units and order totals.
+ * Kept by the database (0024_daily_aggregates.sql: statement triggers on
+ * orders and order_items recompute the buckets a write touches, in the same
+ * transaction); the dashboard reads these instead of every order.
+ */
+export const dailySales = pgTable("daily_sales", {
+  storeId: storeRef(),
+  marketplaceId: text("marketplace_id").notNull(),
+  day: date("day").notNull(),
+  currency: currency().notNull(),
+  orders: integer("orders").notNull(),
+  pricedOrders: integer("priced_orders").notNull(),
+  units: integer("units").notNull(),
+  sales: money("sales").notNull(),
+}, (t) => [
+  primaryKey({
+    columns: [t.storeId, t.day, t.marketplaceId, t.currency],
+  }),
+]);
+
+/** The same per ASIN, from the order items (sales are item prices). */
+export const dailyProductSales = pgTable("daily_product_sales", {
+  storeId: storeRef(),
+  marketplaceId: text("marketplace_id").notNull(),
+  day: date("day").notNull(),
+  asin: text("asin").notNull(),
+  currency: currency().notNull(),
+  orders: integer("orders").notNull(),
+  units: integer("units").notNull(),
+  sales: money("sales").notNull(),
+}, (t) => [
+  primaryKey({
+    columns: [t.storeId, t.day, t.marketplaceId, t.asin, t.currency],
+  }),
+]);
+
 export const salesTrafficDaily = pgTable("sales_traffic_daily", {
   storeId: storeRef(),
   marketplaceId: text("marketplace_id").notNull(),
@@ -842,6 +880,8 @@ export const storeScopedTables = [
   orderItems,
   buyerPii,
   returns,
+  dailySales,
+  dailyProductSales,
   salesTrafficDaily,
   adProfiles,
   adCampaigns,

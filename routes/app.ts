@@ -14,7 +14,6 @@ import { z } from "zod";
 import type { Config } from "../lib/config.ts";
 import type { Database } from "../db/client.ts";
 import type { Logger } from "../lib/log.ts";
-import { HomePage } from "../views/pages/home.tsx";
 import { RolesPage } from "../views/pages/roles.tsx";
 import { ErrorPage, errorTitle } from "../views/pages/error.tsx";
 import { LANGS, pickLang, translator } from "../views/i18n.ts";
@@ -39,14 +38,11 @@ import { archiveRoutes } from "./archives.ts";
 import { DATASETS } from "../lib/sync/datasets/mod.ts";
 import { appRoutes } from "./apps.ts";
 import { connectRoutes } from "./connect.ts";
+import { dashboardRoutes } from "./dashboard.ts";
 import { connectDeps } from "../lib/connections/authorize.ts";
-import { credentialDeadlines } from "../lib/connections/apps.ts";
-import { CredentialWarnings } from "../views/admin/apps.tsx";
 import { listVisibleStores } from "../lib/stores.ts";
-import { categoriesOverLimit } from "../lib/policy/retention.ts";
-import { reviewStatus, touchGrantUse } from "../lib/security/access_review.ts";
-import { ReviewReminder } from "../views/users/review_reminder.tsx";
-import { LANG_COOKIE, requirePrincipal } from "./context.ts";
+import { touchGrantUse } from "../lib/security/access_review.ts";
+import { LANG_COOKIE } from "./context.ts";
 import { page } from "./page.ts";
 import { localPath } from "../lib/validation.ts";
 import { DenialAggregator } from "../lib/security/denials.ts";
@@ -242,52 +238,7 @@ export function createApp(deps: AppDeps): Hono {
       archiveDir: `${config.DATA_DIR}/archives`,
     }),
   );
-
-  app.get("/", async (c) => {
-    const principal = requirePrincipal(c);
-    const review = principal.permissions.has("access.review")
-      ? await reviewStatus(
-        deps.db,
-        principal,
-        new Date(),
-        config.ACCESS_REVIEW_INTERVAL_DAYS,
-      )
-      : null;
-    const deadlines = principal.permissions.has("credentials.manage")
-      ? await credentialDeadlines(deps.db, principal)
-      : [];
-    return page(c, translator(c.get("lang"))("home.title"), [
-      CredentialWarnings({
-        lang: c.get("lang"),
-        warnings: deadlines.map((w) => ({
-          ...w,
-          dueAt: w.dueAt.toISOString().slice(0, 10),
-        })),
-      }),
-      review?.remind
-        ? ReviewReminder({
-          lang: c.get("lang"),
-          dueAt: review.dueAt,
-          overdue: review.due,
-        })
-        : null,
-      HomePage({
-        lang: c.get("lang"),
-        engine: deps.db.engine,
-        displayName: principal.displayName,
-        role: principal.role,
-        storeCount: principal.storeIds.length,
-        overLimit: principal.permissions.has("retention.manage")
-          ? await categoriesOverLimit(deps.db, principal)
-          : [],
-        revokedStores: principal.permissions.has("stores.manage")
-          ? (await listVisibleStores(deps.db, principal)).filter((s) =>
-            s.status === "revoked"
-          )
-          : [],
-      }),
-    ]);
-  });
+  app.route("/", dashboardRoutes({ ...deps, datasets: DATASETS }));
 
   app.get("/admin/roles", (c) => {
     const t = translator(c.get("lang"));

@@ -70,15 +70,6 @@ const en = {
   "nav.language": "Language",
   "nav.switch": "Switch",
   "nav.skip": "Skip to content",
-  "home.title": "Dashboard",
-  "home.intro":
-    "Custodian syncs the company's own Amazon stores and shows that data to staff by job role, enforcing every promise of the Data Policy.",
-  "home.engine": "Database engine",
-  "home.policy": "What the portal enforces",
-  "policy.isolation": "Store isolation by row-level security in the database",
-  "policy.vault": "Credentials and buyer data encrypted in the vault",
-  "policy.retention": "Retention and purge on the policy's clock",
-  "policy.audit": "An append-only, hash-chained audit trail",
   "error.403.title": "You do not have permission",
   "error.403.body":
     "This is a permission problem: the portal does not allow this request for your account.",
@@ -242,10 +233,6 @@ const en = {
   "feature.incidents": "incident response",
   "feature.audit": "the audit trail",
   "feature.roles": "the roles page",
-  "home.signedInAs": "Signed in as",
-  "home.stores": "Stores you can see",
-  "home.revoked":
-    "The seller revoked our authorization in Amazon for these stores: their syncs have stopped. Reconnect or disconnect them.",
   "home.noStores":
     "No store has been granted to you yet. Ask an administrator for access.",
   "home.overLimit":
@@ -463,6 +450,20 @@ const en = {
   "archive.confirm": "I confirm; the download is recorded",
   "error.reference": "Reference",
   "error.home": "Back to the dashboard",
+  "nav.group.overview": "Overview",
+  "nav.group.sales": "Sales",
+  "nav.group.advertising": "Advertising",
+  "nav.group.finance": "Finance",
+  "nav.group.data": "Data",
+  "nav.group.governance": "Governance",
+  "nav.orders": "Orders",
+  "nav.products": "Products",
+  "nav.inventory": "Inventory",
+  "nav.sync": "Sync",
+  "nav.apiLog": "API log",
+  "nav.menu": "Menu",
+  "nav.show": "Show",
+  "nav.storeSwitcher": "Store shown",
 } as const;
 
 export type MessageKey = keyof typeof en;
@@ -483,15 +484,6 @@ const zhCN: Record<MessageKey, string> = {
   "nav.language": "语言",
   "nav.switch": "切换",
   "nav.skip": "跳到正文",
-  "home.title": "仪表盘",
-  "home.intro":
-    "Custodian 同步公司自有的亚马逊店铺，并按岗位角色向员工展示数据，落实数据政策的每一项承诺。",
-  "home.engine": "数据库引擎",
-  "home.policy": "门户落实的内容",
-  "policy.isolation": "数据库行级安全实现的店铺隔离",
-  "policy.vault": "凭证与买家数据在保险库中加密",
-  "policy.retention": "按政策时限保留与清除",
-  "policy.audit": "只可追加、哈希链接的审计记录",
   "error.403.title": "您没有权限",
   "error.403.body": "这是权限问题：门户不允许您的账户发出此请求。",
   "error.403.permission":
@@ -634,14 +626,10 @@ const zhCN: Record<MessageKey, string> = {
   "feature.incidents": "事件响应",
   "feature.audit": "审计记录",
   "feature.roles": "角色页面",
-  "home.signedInAs": "当前登录",
-  "home.stores": "您可查看的店铺",
   "home.noStores": "尚未为您授权任何店铺，请联系管理员。",
   "home.overLimit": "需要处理：有数据超出其保留期限（数据政策第9条）。",
   "home.overLimit.row": "{category}：{n} 行超出期限",
   "home.overLimit.link": "打开数据保留",
-  "home.revoked":
-    "卖家已在亚马逊撤销对以下店铺的授权，同步已停止。请重新连接或断开连接。",
   "audit.title": "审计记录",
   "audit.intro":
     "所有登录、拒绝、变更、查看与导出，只可追加并以哈希链接（数据政策第 8 条）。",
@@ -834,6 +822,20 @@ const zhCN: Record<MessageKey, string> = {
   "archive.confirm": "我确认；此次下载将被记录",
   "error.reference": "编号",
   "error.home": "返回仪表盘",
+  "nav.group.overview": "概览",
+  "nav.group.sales": "销售",
+  "nav.group.advertising": "广告",
+  "nav.group.finance": "财务",
+  "nav.group.data": "数据",
+  "nav.group.governance": "治理",
+  "nav.orders": "订单",
+  "nav.products": "商品",
+  "nav.inventory": "库存",
+  "nav.sync": "同步",
+  "nav.apiLog": "API 日志",
+  "nav.menu": "菜单",
+  "nav.show": "显示",
+  "nav.storeSwitcher": "显示的店铺",
 };
 
 /** The portal's general messages (layout, errors, sign-in, stores, …). */

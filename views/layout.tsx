@@ -1,5 +1,8 @@
-// The one layout every full page renders through. HTMX fragments reuse the
-// same components without it.
+// The one layout every full page renders through: the app shell (a top bar
+// with the store switcher, the language and the user menu; a left
+// navigation grouped by area; the page in the middle). HTMX fragments reuse
+// the same components without it. Works without JavaScript: the user menu
+// and the narrow-screen navigation are <details>, the switcher a GET form.
 import type { Child } from "hono/jsx";
 import { raw } from "hono/html";
 import { type Lang, LANGS, type MessageKey, translator } from "./i18n.ts";
@@ -10,21 +13,35 @@ export interface NavItem {
   label: MessageKey;
 }
 
+/** One area of the navigation (Overview, Sales, …) with its entries. */
+export interface NavGroup {
+  label: MessageKey;
+  items: NavItem[];
+}
+
+/**
+ * The store switcher: a GET form to `action` that keeps the other query
+ * parameters (`keep`) and sets `?store=` (empty: every granted store).
+ */
+export interface StoreSwitcher {
+  stores: { id: string; name: string }[];
+  /** The store shown, or null for all of them. */
+  selected: string | null;
+  action: string;
+  keep: [string, string][];
+}
+
 export interface LayoutProps {
   title: string;
   lang: Lang;
   nonce: string;
+  /** The current path with its query string (the language form returns here). */
   path: string;
-  nav: NavItem[];
+  nav: NavGroup[];
   /** The signed-in staff member, or null on public pages. */
   user?: { displayName: string; role: string } | null;
-  /**
-   * The stores the signed-in person may open. The switcher shows only when
-   * there is a choice (two or more), never on public pages.
-   */
-  stores?: { id: string; name: string }[];
-  /** The store the page is about, if any (marked in the switcher). */
-  currentStoreId?: string | null;
+  /** Shown only to someone with two or more stores, never on public pages. */
+  switcher?: StoreSwitcher | null;
   children?: Child;
 }
 
@@ -41,11 +58,27 @@ export function documentTitle(title: string, appName: string): string {
     : `${own} · ${appName}`;
 }
 
-/** Full HTML page: header with navigation, store switcher and language. */
+/** Whether `href` is the page at `path` or an ancestor of it. */
+function isCurrent(path: string, href: string): boolean {
+  const bare = path.split("?")[0];
+  const target = href.split("?")[0];
+  return target === "/"
+    ? bare === "/"
+    : bare === target || bare.startsWith(`${target}/`);
+}
+
+/** Full HTML page in the app shell. */
 export function Layout(props: LayoutProps) {
   const t = translator(props.lang);
-  const stores = props.user ? props.stores ?? [] : [];
-  const current = stores.find((s) => s.id === props.currentStoreId);
+  const switcher = props.user && props.switcher &&
+      props.switcher.stores.length > 1
+    ? props.switcher
+    : null;
+  const signedIn = Boolean(props.user);
+  // The most specific entry is the current one (/stores/x/sync is Sync).
+  const current = props.nav.flatMap((g) => g.items).filter((i) =>
+    isCurrent(props.path, i.href)
+  ).sort((a, b) => b.href.length - a.href.length)[0]?.href;
   return (
     <>
       {raw("<!DOCTYPE html>")}
@@ -65,114 +98,119 @@ export function Layout(props: LayoutProps) {
           </script>
           <script src="/static/copy.js" nonce={props.nonce} defer></script>
         </head>
-        <body>
+        <body class={signedIn ? "shell" : "shell public"}>
           <a class="skip-link" href="#main">{t("nav.skip")}</a>
-          <header class="container">
-            <nav aria-label={t("nav.main")}>
-              <ul>
-                <li>
-                  <a href={props.user ? "/" : "/auth/signin"} class="brand">
-                    <strong>{t("app.name")}</strong>
-                  </a>
-                </li>
-                {props.nav.map((item) => (
-                  <li>
-                    <a
-                      href={item.href}
-                      aria-current={props.path === item.href
-                        ? "page"
-                        : undefined}
-                    >
-                      {t(item.label)}
-                    </a>
-                  </li>
+          <header class="topbar">
+            <a href={signedIn ? "/" : "/auth/signin"} class="brand">
+              {t("app.name")}
+            </a>
+            {switcher && (
+              <form
+                method="get"
+                action={switcher.action}
+                class="store-switcher"
+                id="store-switcher"
+              >
+                {switcher.keep.map(([name, value]) => (
+                  <input type="hidden" name={name} value={value} />
                 ))}
-              </ul>
-              <ul>
-                {props.user && (
-                  <li>
-                    <details class="dropdown">
-                      <summary>{props.user.displayName}</summary>
-                      <ul dir="rtl">
-                        <li>
-                          <small>{roleName(props.lang, props.user.role)}</small>
-                        </li>
-                        <li>
-                          <a href="/account">{t("nav.account")}</a>
-                        </li>
-                        <li>
-                          <form method="post" action="/auth/signout">
-                            <button type="submit" class="link">
-                              {t("auth.signout")}
-                            </button>
-                          </form>
-                        </li>
-                        <li>
-                          <form method="post" action="/auth/signout-everywhere">
-                            <button type="submit" class="link">
-                              {t("auth.signout.everywhere")}
-                            </button>
-                          </form>
-                        </li>
-                      </ul>
-                    </details>
-                  </li>
-                )}
-                {stores.length > 1 && (
-                  <li>
-                    <details class="dropdown" id="store-switcher">
-                      <summary aria-label={t("nav.store")}>
-                        {current?.name ?? t("nav.allStores")}
-                      </summary>
+                <select name="store" aria-label={t("nav.storeSwitcher")}>
+                  <option value="" selected={switcher.selected === null}>
+                    {t("nav.allStores")}
+                  </option>
+                  {switcher.stores.map((s) => (
+                    <option value={s.id} selected={s.id === switcher.selected}>
+                      {s.name}
+                    </option>
+                  ))}
+                </select>
+                <button type="submit" class="secondary">{t("nav.show")}</button>
+              </form>
+            )}
+            <span class="topbar-spacer"></span>
+            <form method="post" action="/lang" class="lang-form">
+              <input type="hidden" name="next" value={props.path} />
+              <select name="lang" aria-label={t("nav.language")}>
+                {LANGS.map((l) => (
+                  <option value={l} selected={l === props.lang}>
+                    {LANG_LABEL[l]}
+                  </option>
+                ))}
+              </select>
+              <button type="submit" class="secondary">{t("nav.switch")}</button>
+            </form>
+            {props.user && (
+              <details class="user-menu">
+                <summary>
+                  <span class="avatar" aria-hidden="true">
+                    {initials(props.user.displayName)}
+                  </span>
+                  <span class="user-name">{props.user.displayName}</span>
+                </summary>
+                <div class="menu">
+                  <p class="menu-who">
+                    <strong>{props.user.displayName}</strong>
+                    <br />
+                    <small>{roleName(props.lang, props.user.role)}</small>
+                  </p>
+                  <a href="/account">{t("nav.account")}</a>
+                  <form method="post" action="/auth/signout">
+                    <button type="submit" class="link">
+                      {t("auth.signout")}
+                    </button>
+                  </form>
+                  <form method="post" action="/auth/signout-everywhere">
+                    <button type="submit" class="link">
+                      {t("auth.signout.everywhere")}
+                    </button>
+                  </form>
+                </div>
+              </details>
+            )}
+          </header>
+          <div class="shell-body">
+            {signedIn && (
+              <nav class="sidenav" aria-label={t("nav.main")}>
+                <details open>
+                  <summary>{t("nav.menu")}</summary>
+                  {props.nav.map((group) => (
+                    <section class="nav-group">
+                      <h2>{t(group.label)}</h2>
                       <ul>
-                        <li>
-                          <a
-                            href="/stores"
-                            aria-current={current ? undefined : "page"}
-                          >
-                            {t("nav.allStores")}
-                          </a>
-                        </li>
-                        {stores.map((s) => (
+                        {group.items.map((item) => (
                           <li>
                             <a
-                              href={`/stores/${s.id}`}
-                              aria-current={s.id === current?.id
+                              href={item.href}
+                              aria-current={item.href === current
                                 ? "page"
                                 : undefined}
                             >
-                              {s.name}
+                              {t(item.label)}
                             </a>
                           </li>
                         ))}
                       </ul>
-                    </details>
-                  </li>
-                )}
-                <li>
-                  <form method="post" action="/lang" class="inline">
-                    <input type="hidden" name="next" value={props.path} />
-                    <select name="lang" aria-label={t("nav.language")}>
-                      {LANGS.map((l) => (
-                        <option value={l} selected={l === props.lang}>
-                          {LANG_LABEL[l]}
-                        </option>
-                      ))}
-                    </select>
-                    <button type="submit" class="secondary outline">
-                      {t("nav.switch")}
-                    </button>
-                  </form>
-                </li>
-              </ul>
-            </nav>
-          </header>
-          <main id="main" class="container">{props.children}</main>
-          <footer class="container">
+                    </section>
+                  ))}
+                </details>
+              </nav>
+            )}
+            <main id="main">{props.children}</main>
+          </div>
+          <footer class="shell-footer">
             <small>{t("app.tagline")}</small>
           </footer>
         </body>
       </html>
     </>
   );
+}
+
+/** "Mei Chen" → "MC" (the user menu's round mark). */
+function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter(Boolean);
+  const letters = parts.length > 1
+    ? [parts[0], parts[parts.length - 1]].map((p) => [...p][0])
+    : [...(parts[0] ?? "?")].slice(0, 2);
+  return letters.join("").toUpperCase();
 }

@@ -109,11 +109,15 @@ Deno.test(`browser (${testEngine}): states, store switcher, schedule errors, dis
     await page.goto(`${origin}/stores/${a}`);
     const switcher = page.locator("#store-switcher");
     assert.equal(
-      await switcher.locator("summary").textContent(),
+      await switcher.locator("select[name=store] option:checked").textContent(),
       "Harbor Goods",
     );
-    await switcher.locator("summary").click();
-    await switcher.getByRole("link", { name: "Lantern Supply" }).click();
+    await switcher.locator("select[name=store]").selectOption({
+      label: "Lantern Supply",
+    });
+    await switcher.getByRole("button", { name: "Show" }).click();
+    await page.waitForURL(`${origin}/?store=${b}`);
+    await page.goto(`${origin}/stores/${b}`);
     await page.waitForURL(`${origin}/stores/${b}`);
     assert.equal(await page.locator("h1").textContent(), "Lantern Supply");
     // A never-connected store without data offers no Disconnect.

@@ -57,7 +57,10 @@ Deno.test(`browser (${testEngine}): first owner signs up with TOTP, reaches the 
 
     await page.waitForURL(`${origin}/`);
     assert.equal(await page.title(), "Dashboard · Custodian");
-    assert.match((await page.locator("main").textContent())!, /Mei Chen/);
+    assert.match(
+      (await page.locator(".user-menu summary").textContent())!,
+      /Mei Chen/,
+    );
     assert.equal(
       await page.evaluate(() =>
         typeof (globalThis as unknown as { htmx?: unknown }).htmx

@@ -52,7 +52,7 @@ Deno.test("GET / renders the layout with navigation and htmx, as an HTML5 docume
   assert.equal(res.status, 200);
   const html = await res.text();
   assert.ok(html.startsWith("<!DOCTYPE html>"), "standards mode, not quirks");
-  assert.match(html, /<nav aria-label="Main navigation">/);
+  assert.match(html, /<nav class="sidenav" aria-label="Main navigation">/);
   assert.match(html, /\/static\/vendor\/htmx\.min\.js/);
   assert.match(html, /\/static\/vendor\/pico\.min\.css/);
   assert.match(html, /href="\/admin\/roles"/, "owners see the roles page");

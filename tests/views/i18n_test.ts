@@ -24,6 +24,7 @@ import {
   translator,
 } from "../../views/i18n.ts";
 import { syncMessages } from "../../views/sync/messages.ts";
+import { dashboardMessages } from "../../views/dashboard/messages.ts";
 import { hasWord, word, wordMessages } from "../../views/words.ts";
 import {
   apiRequestLog,
@@ -76,6 +77,7 @@ Deno.test("every catalogue: each English message in Chinese, same placeholders",
       users: usersMessages,
       sync: syncMessages,
       words: wordMessages,
+      dashboard: dashboardMessages,
     })
   ) {
     const en = messages.en as Record<string, string>;

@@ -559,7 +559,9 @@ export function JobsPage(
                 <td>
                   <StateBadge lang={p.lang} kind="job" state="enabled" />
                 </td>
-                <td>{time(j.next)}</td>
+                <td>
+                  <Time at={j.next} zone={p.zone ?? UTC} precision="seconds" />
+                </td>
               </tr>
             ))}
           </tbody>

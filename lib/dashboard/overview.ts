@@ -1,0 +1,95 @@
+// The dashboard `/` as one read model: sales per currency, the daily trend,
+// top and falling products, inventory alerts, sync health and what needs
+// attention, for the stores selected (routes/context.ts selectedStoreIds).
+// Each part appears only with the permission of its own screen; the sales
+// parts need only dashboard.view (they are aggregates, no order is shown).
+import type { Database } from "../../db/client.ts";
+import type { StaffPrincipal } from "../security/principal.ts";
+import { reviewStatus } from "../security/access_review.ts";
+import { credentialDeadlines } from "../connections/apps.ts";
+import type { CredentialWarning } from "../amazon/credentials.ts";
+import type { Dataset } from "../sync/dataset.ts";
+import { type SalesOverview, salesOverview } from "./sales.ts";
+import { type InventoryAlert, inventoryAlerts } from "./inventory.ts";
+import { type StoreHealth, syncHealth } from "./sync_health.ts";
+import { categoriesOverLimit } from "../policy/retention.ts";
+
+export interface DashboardOverview {
+  /** The stores the figures cover, by name. */
+  stores: { id: string; name: string }[];
+  sales: SalesOverview;
+  /** Null without inventory.read. */
+  inventory: { alerts: InventoryAlert[]; more: number } | null;
+  /** Null without sync.read. */
+  sync: StoreHealth[] | null;
+  /** Selected stores whose seller revoked our authorization in Amazon. */
+  revokedStores: { id: string; name: string }[];
+  /** Credential deadlines within 30 days (credentials.manage only). */
+  deadlines: CredentialWarning[];
+  /** The periodic access review (access.review only). */
+  review: { dueAt: Date; overdue: boolean } | null;
+  /** Retention categories with rows past their limit (retention.manage). */
+  overLimit: { category: string; overdue: number }[];
+}
+
+export interface DashboardDeps {
+  db: Database;
+  datasets: readonly Dataset[];
+  accessReviewIntervalDays: number;
+}
+
+/**
+ * Everything the dashboard shows for `storeIds` at `now`.
+ *
+ * @example
+ * const o = await dashboardOverview(deps, principal, selectedStoreIds(c), new Date());
+ */
+export async function dashboardOverview(
+  deps: DashboardDeps,
+  principal: StaffPrincipal,
+  storeIds: readonly string[],
+  now: Date,
+): Promise<DashboardOverview> {
+  const can = (p: Parameters<typeof principal.permissions.has>[0]) =>
+    principal.permissions.has(p);
+  const read = await deps.db.asUser(principal, async (tx) => {
+    const sales = await salesOverview(tx, storeIds, now);
+    const inventory = can("inventory.read")
+      ? await inventoryAlerts(tx, storeIds, sales.today)
+      : null;
+    const sync = await syncHealth(
+      tx,
+      storeIds,
+      can("sync.read") ? deps.datasets : [],
+      now.getTime(),
+    );
+    return { sales, inventory, sync };
+  });
+  const review = can("access.review")
+    ? await reviewStatus(
+      deps.db,
+      principal,
+      now,
+      deps.accessReviewIntervalDays,
+    )
+    : null;
+  const selected = new Set(storeIds);
+  return {
+    stores: read.sync.map((s) => ({ id: s.storeId, name: s.name })),
+    sales: read.sales,
+    inventory: read.inventory,
+    sync: can("sync.read") ? read.sync : null,
+    revokedStores: read.sync.filter((s) =>
+      s.status === "revoked" && selected.has(s.storeId)
+    ).map((s) => ({ id: s.storeId, name: s.name })),
+    deadlines: can("credentials.manage")
+      ? await credentialDeadlines(deps.db, principal, now)
+      : [],
+    review: review?.remind
+      ? { dueAt: review.dueAt, overdue: review.due }
+      : null,
+    overLimit: can("retention.manage")
+      ? await categoriesOverLimit(deps.db, principal, now)
+      : [],
+  };
+}

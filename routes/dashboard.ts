@@ -1,0 +1,74 @@
+// The dashboard `/` (issue #15): sales per currency, the daily trend, top
+// and falling products, inventory alerts, sync health and what needs
+// attention, for the stores the switcher selects (`?store=`; a store not
+// granted is a 404).
+import { Hono } from "hono";
+import type { Config } from "../lib/config.ts";
+import type { Database } from "../db/client.ts";
+import type { Dataset } from "../lib/sync/dataset.ts";
+import { dashboardOverview } from "../lib/dashboard/overview.ts";
+import { DEFAULT_COVER_DAYS } from "../lib/dashboard/inventory.ts";
+import { CredentialWarnings } from "../views/admin/apps.tsx";
+import { ReviewReminder } from "../views/users/review_reminder.tsx";
+import { DashboardPage } from "../views/dashboard/page.tsx";
+import { dashboardT } from "../views/dashboard/messages.ts";
+import { requirePrincipal, selectedStoreIds } from "./context.ts";
+import { page } from "./page.ts";
+
+/** The dashboard's routes. */
+export function dashboardRoutes(deps: {
+  config: Config;
+  db: Database;
+  datasets: readonly Dataset[];
+}): Hono {
+  const app = new Hono();
+
+  app.get("/", async (c) => {
+    const principal = requirePrincipal(c);
+    const storeIds = selectedStoreIds(c);
+    const lang = c.get("lang");
+    const o = await dashboardOverview(
+      {
+        db: deps.db,
+        datasets: deps.datasets,
+        accessReviewIntervalDays: deps.config.ACCESS_REVIEW_INTERVAL_DAYS,
+      },
+      principal,
+      storeIds,
+      new Date(),
+    );
+    const one = storeIds.length === 1 ? o.stores[0] : undefined;
+    return page(
+      c,
+      dashboardT(lang)("title"),
+      DashboardPage({
+        lang,
+        store: one ? { name: one.name } : { count: storeIds.length },
+        sales: o.sales,
+        inventory: o.inventory,
+        thresholdDays: DEFAULT_COVER_DAYS,
+        sync: o.sync,
+        revokedStores: o.revokedStores,
+        overLimit: o.overLimit,
+        notices: [
+          CredentialWarnings({
+            lang,
+            warnings: o.deadlines.map((w) => ({
+              ...w,
+              dueAt: w.dueAt.toISOString().slice(0, 10),
+            })),
+          }),
+          o.review
+            ? ReviewReminder({
+              lang,
+              dueAt: o.review.dueAt,
+              overdue: o.review.overdue,
+            })
+            : null,
+        ],
+      }),
+    );
+  });
+
+  return app;
+}
