@@ -35,6 +35,7 @@ import { storeRoutes } from "./stores.ts";
 import { usersRoutes } from "./users.ts";
 import { syncRoutes } from "./sync.ts";
 import { retentionRoutes } from "./retention.ts";
+import { ordersRoutes } from "./orders.ts";
 import { DATASETS } from "../lib/sync/datasets/mod.ts";
 import { appRoutes } from "./apps.ts";
 import { connectRoutes } from "./connect.ts";
@@ -232,6 +233,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/", syncRoutes({ ...deps, datasets: DATASETS }));
   app.route("/", appRoutes(deps));
   app.route("/", retentionRoutes(deps));
+  app.route("/", ordersRoutes(deps));
 
   app.get("/", async (c) => {
     const principal = requirePrincipal(c);

@@ -11,6 +11,7 @@ import type { MessageKey } from "../views/i18n.ts";
 const NAV: { href: string; label: MessageKey; permission: Permission }[] = [
   { href: "/", label: "nav.dashboard", permission: "dashboard.view" },
   { href: "/stores", label: "nav.stores", permission: "dashboard.view" },
+  { href: "/orders", label: "nav.orders", permission: "orders.read" },
   { href: "/audit", label: "nav.audit", permission: "audit.read" },
   { href: "/users", label: "nav.users", permission: "users.manage" },
   {
