@@ -48,7 +48,7 @@ const COLUMNS = [
 ] as const;
 
 const PII_COLUMNS = BUYER_FIELDS.map((f) =>
-  `buyer_${f.replace(/[A-Z0-9]/g, (ch) => `_${ch.toLowerCase()}`)}`
+  `buyer_${f.replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`)}`
 );
 
 /** Why an export may not start. */
