@@ -677,7 +677,7 @@ export const jobSchedules = pgTable("job_schedules", {
  */
 export const portalSettings = pgTable("portal_settings", {
   key: text("key").primaryKey(),
-  value: jsonb("value").notNull(),
+  valueJson: jsonb("value_json").notNull(),
   updatedBy: uuid("updated_by"),
   updatedAt: updatedAt(),
 });

@@ -17,7 +17,8 @@ import type { StaffPrincipal } from "./security/principal.ts";
 export async function exportsFrozenTx(tx: Tx): Promise<boolean> {
   const [row] = rowsOf<{ value: unknown }>(
     await tx.execute(
-      sql`select value from portal_settings where key = 'exports_frozen'`,
+      sql`select value_json as value from portal_settings
+        where key = 'exports_frozen'`,
     ),
   );
   return row?.value === true;

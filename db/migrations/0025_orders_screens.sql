@@ -23,13 +23,13 @@ CREATE INDEX "fees_order_idx" ON "fees" ("store_id", "amazon_order_id");
 -- active owner (the application checks too).
 CREATE TABLE "portal_settings" (
 	"key" text PRIMARY KEY NOT NULL,
-	"value" jsonb NOT NULL,
+	"value_json" jsonb NOT NULL,
 	"updated_by" uuid,
 	"updated_at" timestamp with time zone DEFAULT now() NOT NULL,
 	CONSTRAINT "portal_settings_key_known" CHECK ("key" IN ('exports_frozen'))
 );
 --> statement-breakpoint
-INSERT INTO "portal_settings" ("key", "value") VALUES ('exports_frozen', 'false'::jsonb);
+INSERT INTO "portal_settings" ("key", "value_json") VALUES ('exports_frozen', 'false'::jsonb);
 --> statement-breakpoint
 CREATE FUNCTION portal_setting_set(p_key text, p_value jsonb, p_at timestamptz)
 RETURNS void
@@ -43,7 +43,7 @@ BEGIN
     RAISE EXCEPTION 'only an active owner may change a portal setting'
       USING ERRCODE = 'insufficient_privilege';
   END IF;
-  UPDATE portal_settings SET value = p_value, updated_by = actor, updated_at = p_at
+  UPDATE portal_settings SET value_json = p_value, updated_by = actor, updated_at = p_at
     WHERE key = p_key;
   IF NOT FOUND THEN
     RAISE EXCEPTION 'no such setting' USING ERRCODE = 'no_data_found';
