@@ -2,6 +2,7 @@
 // a store's data carries `store_id`; its row-level security policy lives in
 // the SQL migrations (db/migrations/), applied by app_apply_store_isolation.
 // Money is numeric with its currency; times are timestamptz in UTC.
+import { sql } from "drizzle-orm";
 import {
   bigint,
   boolean,
@@ -292,6 +293,24 @@ export const orders = pgTable("orders", {
   primaryKey({ columns: [t.storeId, t.amazonOrderId] }),
   index("orders_purchased_idx").on(t.storeId, t.purchasedAt),
   index("orders_updated_idx").on(t.storeId, t.lastUpdatedAt),
+  // Keyset pages of /orders (db/migrations/0025_orders_screens.sql).
+  index("orders_keyset_purchased_idx").on(
+    t.purchasedAt,
+    t.storeId,
+    t.amazonOrderId,
+  ),
+  index("orders_keyset_total_idx").on(
+    sql`(coalesce(${t.orderTotal}, -1))`,
+    t.purchasedAt,
+    t.storeId,
+    t.amazonOrderId,
+  ),
+  index("orders_keyset_status_idx").on(
+    t.status,
+    t.purchasedAt,
+    t.storeId,
+    t.amazonOrderId,
+  ),
 ]);
 
 export const orderItems = pgTable("order_items", {
@@ -309,6 +328,8 @@ export const orderItems = pgTable("order_items", {
   currency: currency(),
 }, (t) => [
   primaryKey({ columns: [t.storeId, t.amazonOrderId, t.orderItemId] }),
+  index("order_items_sku_idx").on(t.sku, t.storeId),
+  index("order_items_asin_idx").on(t.asin, t.storeId),
 ]);
 
 /**
@@ -584,6 +605,7 @@ export const financialEvents = pgTable("financial_events", {
 }, (t) => [
   primaryKey({ columns: [t.storeId, t.eventId] }),
   index("financial_events_posted_idx").on(t.storeId, t.postedAt),
+  index("financial_events_order_idx").on(t.storeId, t.amazonOrderId),
 ]);
 
 export const fees = pgTable("fees", {
@@ -596,7 +618,10 @@ export const fees = pgTable("fees", {
   postedAt: tz("posted_at").notNull(),
   amount: money("amount").notNull(),
   currency: currency().notNull(),
-}, (t) => [primaryKey({ columns: [t.storeId, t.eventId, t.lineNo] })]);
+}, (t) => [
+  primaryKey({ columns: [t.storeId, t.eventId, t.lineNo] }),
+  index("fees_order_idx").on(t.storeId, t.amazonOrderId),
+]);
 
 // ── Brand Analytics ────────────────────────────────────────────────────────
 
@@ -694,6 +719,18 @@ export const jobSchedules = pgTable("job_schedules", {
   name: text("name").primaryKey(),
   schedule: text("schedule").notNull(),
   enabled: boolean("enabled").notNull().default(true),
+  updatedBy: uuid("updated_by"),
+  updatedAt: updatedAt(),
+});
+
+/**
+ * Settings of the portal as a whole (`exports_frozen`: Data Policy §8, §12).
+ * Read by the runtime role; changed only through portal_setting_set, which
+ * takes an active owner.
+ */
+export const portalSettings = pgTable("portal_settings", {
+  key: text("key").primaryKey(),
+  valueJson: jsonb("value_json").notNull(),
   updatedBy: uuid("updated_by"),
   updatedAt: updatedAt(),
 });

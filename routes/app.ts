@@ -34,6 +34,7 @@ import { storeRoutes } from "./stores.ts";
 import { usersRoutes } from "./users.ts";
 import { syncRoutes } from "./sync.ts";
 import { retentionRoutes } from "./retention.ts";
+import { ordersRoutes } from "./orders.ts";
 import { archiveRoutes } from "./archives.ts";
 import { DATASETS } from "../lib/sync/datasets/mod.ts";
 import { appRoutes } from "./apps.ts";
@@ -239,6 +240,7 @@ export function createApp(deps: AppDeps): Hono {
     }),
   );
   app.route("/", dashboardRoutes({ ...deps, datasets: DATASETS }));
+  app.route("/", ordersRoutes(deps));
 
   app.get("/admin/roles", (c) => {
     const t = translator(c.get("lang"));

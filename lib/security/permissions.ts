@@ -51,6 +51,8 @@ export const PERMISSIONS = {
   "finance.read": "finance",
   /** Lists exported as CSV. */
   "export.csv": "exports",
+  /** Buyer personal data columns in an export, giving a reason (§8). */
+  "pii.export": "exports",
   /** Sync runs and API logs. */
   "sync.read": "sync",
   /** Running a sync now, retrying a failed one. */
@@ -121,8 +123,8 @@ export const ROLES: readonly RoleDefinition[] = [
     description: "Runs the portal: stores, credentials, users, retention",
     allStores: true,
     permissions: ALL.filter((p) =>
-      p !== "pii.reveal" && p !== "archives.download" &&
-      p !== "retention.deletion_request"
+      p !== "pii.reveal" && p !== "pii.export" &&
+      p !== "archives.download" && p !== "retention.deletion_request"
     ),
   },
   {

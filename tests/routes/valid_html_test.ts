@@ -13,7 +13,8 @@ import assert from "node:assert/strict";
 import { eq } from "drizzle-orm";
 import * as OTPAuth from "otpauth";
 import vnuJar from "vnu-jar";
-import { stores, syncRuns } from "../../db/schema.ts";
+import { orders, stores, syncRuns } from "../../db/schema.ts";
+import { upsertBuyerPii } from "../../lib/ingest/buyer_pii.ts";
 import { saveApp } from "../../lib/amazon/credentials.ts";
 import { startDisconnection } from "../../lib/policy/disconnection.ts";
 import { seedDatabase } from "../../bench/seed.ts";
@@ -186,12 +187,33 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
     deletionMessage.parse(deletionMessages[0]),
   );
 
+  // An order of the connected store, with buyer data to reveal.
+  const [anOrder] = await ownerOf(s.t.db).select().from(orders).where(
+    eq(orders.storeId, connected),
+  ).limit(1);
+  await s.t.db.asJob(connected, (tx) =>
+    upsertBuyerPii(tx, s.vault, [{
+      storeId: connected,
+      amazonOrderId: anOrder.amazonOrderId,
+      collectedAt: new Date(),
+      deliveredAt: new Date(),
+      payload: {
+        name: "Jane <b>Buyer</b>",
+        addressLine1: "1 Main Street",
+        city: "Springfield",
+        countryCode: "US",
+      },
+    }]));
+  const orderPath = `/orders/${connected}/${anOrder.amazonOrderId}`;
+
   // Every GET route of the table, with its parameters filled in.
   const runOf = (status: string) => runs.find((r) => r.status === status)!.id;
   const values: Record<string, string[]> = {
     ":id": [connected, registered, closing],
     ":requestId": [deletionId],
     ":runId": [runOf("running"), runOf("failed"), runOf("cancelled")],
+    ":storeId": [connected],
+    ":amazonOrderId": [anOrder.amazonOrderId],
     ":token": [
       await issueFirstOwnerToken(s.kv),
       await issueSetupToken(s.kv, invited.id),
@@ -205,6 +227,7 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
     "GET /readyz": "json",
     "GET /audit/export.csv": "csv",
     "GET /retention/deletion-requests/:requestId/certificate.json": "json",
+    "GET /orders.csv": "csv",
   };
   for (const key of Object.keys(ROUTE_ACCESS)) {
     if (!key.startsWith("GET ")) continue;
@@ -238,6 +261,10 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
     { name: "users, filtered", path: "/users?role=finance&status=invited" },
     { name: "audit, filtered by actor", path: `/audit?actor=${owner.id}` },
     { name: "404", path: "/no/such/page" },
+    { name: "orders, filtered", path: "/orders?status=Shipped&size=100" },
+    { name: "orders, by total", path: "/orders?size=50&sort=total" },
+    { name: "orders, none match", path: "/orders?q=NO-SUCH-ORDER" },
+    { name: "orders, a bad filter", path: "/orders?from=2026-02-31" },
   );
 
   const dir = await Deno.makeTempDir({ prefix: "vnu-" });
@@ -289,6 +316,8 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
         const path of [
           "/users?sort=role",
           `/stores/${closing}/disconnections`,
+          "/orders/totals",
+          `${orderPath}/buyer`,
         ]
       ) {
         const res = await fetchPage(path, owner.cookie, lang, true);
@@ -383,6 +412,25 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
         .text(),
     );
 
+    // The buyer-data reveal (a fragment, and the page without htmx).
+    for (const hx of [true, false]) {
+      const res = await s.app.request(`${ORIGIN}${orderPath}/reveal`, {
+        method: "POST",
+        headers: {
+          cookie: owner.cookie,
+          origin: ORIGIN,
+          "content-type": "application/x-www-form-urlencoded",
+          ...(hx ? { "hx-request": "true" } : {}),
+        },
+        body: "reason=Checking+the+page+is+valid+HTML",
+      });
+      assert.equal(res.status, 200);
+      const html = await res.text();
+      await write(
+        `reveal ${hx ? "(htmx)" : "(page)"}`,
+        hx ? asDocument(html) : html,
+      );
+    }
     // Every GET route was visited (a new route must be added above).
     const gets = Object.keys(ROUTE_ACCESS).filter((k) =>
       k.startsWith("GET ")

@@ -1,0 +1,282 @@
+// Data Policy §6 and §8: the orders export. Same filters as the page, read
+// in keyset batches (lib/orders/list.ts walkOrders) and written out batch by
+// batch, so a million rows never sit in memory; bounded by the person's
+// stores (row-level security); formula-safe and credential-free cells
+// (lib/csv.ts). Buyer personal data columns only with `pii.export` and a
+// typed reason. A per-person rate limit holds, nothing runs while exports
+// are frozen, and every export is audited with its filters and row count
+// once the stream ends (a buyer-data export also before its first row).
+import { sql } from "drizzle-orm";
+import type { Database } from "../../db/client.ts";
+import { csvLine } from "../csv.ts";
+import {
+  BUYER_PII_PURPOSE,
+  type BuyerPiiPayload,
+  buyerPiiPayload,
+} from "../ingest/buyer_pii.ts";
+import { recordAudit, type RequestMeta } from "../security/audit.ts";
+import {
+  DEFAULT_EXPORT_LIMIT,
+  type ExportLimitPolicy,
+  takeExport,
+} from "../security/export_limit.ts";
+import type { StaffPrincipal } from "../security/principal.ts";
+import type { Vault } from "../security/vault.ts";
+import { exportsFrozen } from "../settings.ts";
+import { BUYER_FIELDS, piiReason } from "./buyer.ts";
+import { type OrderFilter, type OrderListRow, walkOrders } from "./list.ts";
+
+const COLUMNS = [
+  "store_id",
+  "amazon_order_id",
+  "merchant_order_id",
+  "marketplace_id",
+  "purchased_at_utc",
+  "status",
+  "fulfillment_channel",
+  "sales_channel",
+  "order_total",
+  "currency",
+  "units",
+  "skus",
+  "asins",
+  "is_business",
+  "is_prime",
+  "ship_country",
+  "shipped_at_utc",
+  "delivered_at_utc",
+] as const;
+
+const PII_COLUMNS = BUYER_FIELDS.map((f) =>
+  `buyer_${f.replace(/[A-Z]/g, (ch) => `_${ch.toLowerCase()}`)}`
+);
+
+/** Why an export may not start. */
+export type ExportRefusal =
+  | "forbidden"
+  | "reason"
+  | "frozen"
+  | "rate_limited";
+
+export class ExportError extends Error {
+  constructor(readonly code: ExportRefusal, readonly retryAfterMs = 0) {
+    super(code);
+  }
+}
+
+export interface ExportDeps {
+  db: Database;
+  kv: Deno.Kv;
+  vault: Vault;
+  limit?: ExportLimitPolicy;
+}
+
+export interface OrderExportRequest {
+  filter: OrderFilter;
+  /** The filters as the URL said them, for the audit record. */
+  describe: Record<string, string>;
+  /** Include buyer personal data (needs pii.export and a reason). */
+  pii?: { reason: string };
+}
+
+const EXTRA = sql`, o.merchant_order_id, o.sales_channel, o.is_business,
+  o.is_prime, o.ship_country::text as ship_country, o.shipped_at,
+  o.delivered_at,
+  (select string_agg(distinct i.sku, ' ') from order_items i
+    where i.store_id = o.store_id and i.amazon_order_id = o.amazon_order_id)
+    as skus,
+  (select string_agg(distinct i.asin, ' ') from order_items i
+    where i.store_id = o.store_id and i.amazon_order_id = o.amazon_order_id)
+    as asins`;
+const PII_EXTRA = sql`${EXTRA}, (select b.payload_jwe from buyer_pii b
+    where b.store_id = o.store_id and b.amazon_order_id = o.amazon_order_id)
+    as payload_jwe`;
+
+interface ExtraRow extends Record<string, unknown> {
+  merchant_order_id: string | null;
+  sales_channel: string | null;
+  is_business: boolean;
+  is_prime: boolean;
+  ship_country: string | null;
+  shipped_at: string | Date | null;
+  delivered_at: string | Date | null;
+  skus: string | null;
+  asins: string | null;
+  payload_jwe?: string | null;
+}
+
+const iso = (v: string | Date | null) =>
+  v === null ? null : (v instanceof Date ? v : new Date(v)).toISOString();
+
+/**
+ * Checks that the export may start — rate limit, freeze, permission and
+ * reason — and returns its CSV as chunks (the header, then one chunk per
+ * batch). The audit record is written when the chunks are exhausted, with
+ * the row count, or with the count so far when the reader stops early.
+ *
+ * @example
+ * const csv = await exportOrdersCsv(deps, principal, { filter, describe }, meta);
+ * return stream(c, async (out) => { for await (const s of csv) await out.write(s); });
+ */
+export async function exportOrdersCsv(
+  deps: ExportDeps,
+  principal: StaffPrincipal,
+  request: OrderExportRequest,
+  meta: RequestMeta,
+): Promise<AsyncIterable<string>> {
+  const { db } = deps;
+  const withPii = request.pii !== undefined;
+  let reason: string | null = null;
+  const refuse = async (code: ExportRefusal, retryAfterMs = 0) => {
+    await recordAudit(db, principal, {
+      actorType: "staff",
+      actorId: principal.userId,
+      action: "export.csv",
+      target: "orders",
+      outcome: "denied",
+      ...meta,
+      details: { filter: request.describe, pii: withPii, refused: code },
+    });
+    return new ExportError(code, retryAfterMs);
+  };
+  if (!principal.permissions.has("export.csv")) throw await refuse("forbidden");
+  if (withPii) {
+    if (!principal.permissions.has("pii.export")) {
+      throw await refuse("forbidden");
+    }
+    const parsed = piiReason.safeParse(request.pii!.reason);
+    if (!parsed.success) throw new ExportError("reason");
+    reason = parsed.data;
+  }
+  if (await exportsFrozen(db, principal)) throw await refuse("frozen");
+  const wait = await takeExport(
+    deps.kv,
+    principal.userId,
+    deps.limit ?? DEFAULT_EXPORT_LIMIT,
+  );
+  if (wait > 0) throw await refuse("rate_limited", wait);
+  const details = {
+    filter: request.describe,
+    pii: withPii,
+    ...(reason ? { reason } : {}),
+  };
+  if (withPii) {
+    // Buyer data is about to leave: recorded before the first row too.
+    await recordAudit(db, principal, {
+      actorType: "staff",
+      actorId: principal.userId,
+      action: "export.csv.started",
+      target: "orders",
+      outcome: "success",
+      ...meta,
+      details,
+    });
+  }
+  return (async function* () {
+    let rows = 0;
+    let done = false;
+    // A generator cannot yield from inside walkOrders' callback: each batch
+    // is handed over through a one-slot queue instead, and the next batch is
+    // read only once the reader has taken this one. A reader that stops
+    // early cancels the walk (its transaction rolls back).
+    const queue: { chunk: string | null; rows: number; error?: unknown }[] = [];
+    let wake: (() => void) | null = null;
+    let resume: (() => void) | null = null;
+    let cancelled = false;
+    const push = (item: (typeof queue)[number]) => {
+      queue.push(item);
+      const w = wake;
+      wake = null;
+      w?.();
+    };
+    let walk: Promise<void> | null = null;
+    try {
+      yield csvLine(withPii ? [...COLUMNS, ...PII_COLUMNS] : [...COLUMNS]);
+      walk = walkOrders<ExtraRow>(db, principal, request.filter, {
+        oneTransaction: db.engine === "postgres",
+        extra: withPii ? PII_EXTRA : EXTRA,
+        onBatch: async (batch) => {
+          if (cancelled) throw new Error("export cancelled");
+          const lines: string[] = [];
+          for (const r of batch) {
+            lines.push(await lineOf(deps.vault, r, withPii));
+          }
+          await new Promise<void>((resolve) => {
+            resume = resolve;
+            push({ chunk: lines.join(""), rows: batch.length });
+          });
+          if (cancelled) throw new Error("export cancelled");
+        },
+      }).then(
+        () => push({ chunk: null, rows: 0 }),
+        (error) => push({ chunk: null, rows: 0, error }),
+      );
+      for (;;) {
+        if (queue.length === 0) {
+          await new Promise<void>((resolve) => (wake = resolve));
+        }
+        const item = queue.shift()!;
+        if (item.error) throw item.error;
+        if (item.chunk === null) break;
+        yield item.chunk;
+        rows += item.rows;
+        const next = resume as (() => void) | null;
+        resume = null;
+        next?.();
+      }
+      done = true;
+    } finally {
+      cancelled = true;
+      const next = resume as (() => void) | null;
+      next?.();
+      await walk;
+      await recordAudit(db, principal, {
+        actorType: "staff",
+        actorId: principal.userId,
+        action: "export.csv",
+        target: "orders",
+        outcome: done ? "success" : "failure",
+        ...meta,
+        details: { ...details, rows, complete: done },
+      });
+    }
+  })();
+}
+
+/** One order as a CSV line (buyer data opened from the vault when asked). */
+async function lineOf(
+  vault: Vault,
+  r: OrderListRow & { raw: ExtraRow },
+  withPii: boolean,
+): Promise<string> {
+  const x = r.raw;
+  const cells: (string | number | boolean | null)[] = [
+    r.storeId,
+    r.amazonOrderId,
+    x.merchant_order_id,
+    r.marketplaceId,
+    r.purchasedAt.toISOString(),
+    r.status,
+    r.fulfillmentChannel,
+    x.sales_channel,
+    r.orderTotal,
+    r.currency,
+    r.units,
+    x.skus,
+    x.asins,
+    x.is_business,
+    x.is_prime,
+    x.ship_country?.trim() ?? null,
+    iso(x.shipped_at),
+    iso(x.delivered_at),
+  ];
+  if (withPii) {
+    const values: Partial<BuyerPiiPayload> = x.payload_jwe
+      ? buyerPiiPayload.parse(
+        JSON.parse(await vault.open(x.payload_jwe, BUYER_PII_PURPOSE)),
+      )
+      : {};
+    for (const f of BUYER_FIELDS) cells.push(values[f] ?? null);
+  }
+  return csvLine(cells);
+}
