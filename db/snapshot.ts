@@ -85,7 +85,8 @@ async function listTables(exec: Exec): Promise<SnapshotTable[]> {
     join pg_class cc on cc.oid = k.conrelid
     join pg_class pc on pc.oid = k.confrelid
     join pg_namespace n on n.oid = cc.relnamespace and n.nspname = 'public'
-    where k.contype = 'f' and k.conrelid <> k.confrelid`,
+    where k.contype = 'f' and k.conrelid <> k.confrelid
+      and not k.condeferrable`,
   );
   const tables = new Map<string, SnapshotTable>();
   for (const c of cols) {
@@ -97,6 +98,8 @@ async function listTables(exec: Exec): Promise<SnapshotTable[]> {
     if (c.identity === "a") t.identity = true;
   }
   // Parents first (a depth-first topological order, by name for stability).
+  // A deferred key (a store's primary marketplace) is checked at commit, so
+  // it orders nothing and may close a cycle.
   const parents = new Map<string, string[]>();
   for (const { child, parent } of fks) {
     parents.set(child, [...(parents.get(child) ?? []), parent]);

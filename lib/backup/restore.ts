@@ -37,7 +37,11 @@ import { type BackupEnd, type BackupMeta, LINE } from "./backup.ts";
  * role matrix): a database holding only these is empty; the backup's rows
  * replace theirs.
  */
-export const SEED_TABLES = ["retention_rules", "roles"] as const;
+export const SEED_TABLES = [
+  "portal_settings",
+  "retention_rules",
+  "roles",
+] as const;
 
 export type RestoreErrorCode =
   | BackupErrorCode

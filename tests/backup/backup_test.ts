@@ -14,7 +14,12 @@ import {
   linesOf,
   openBackup,
 } from "../../lib/backup/container.ts";
-import { restoreBackup, RestoreError } from "../../lib/backup/restore.ts";
+import {
+  restoreBackup,
+  RestoreError,
+  SEED_TABLES,
+} from "../../lib/backup/restore.ts";
+import { targetState } from "../../db/snapshot.ts";
 import {
   auditChainIntact,
   verifyAuditChain,
@@ -272,4 +277,15 @@ Deno.test("backup container: chunks stream through, any size", async () => {
   const got: string[] = [];
   for await (const l of linesOf(opened.chunks())) got.push(l);
   assert.deepEqual(got, lines);
+});
+
+Deno.test(`backup: the seed tables are exactly what a fresh migration fills (${ENGINE})`, async () => {
+  // A migration that writes rows into a new table must name it in
+  // SEED_TABLES, or every restore into a migrated database is refused.
+  await using fresh = await openEngineDb(ENGINE, { migrated: true });
+  const state = await targetState(fresh.db, []);
+  assert.deepEqual(
+    state.occupied.map((o) => o.table).sort(),
+    [...SEED_TABLES].sort(),
+  );
 });
