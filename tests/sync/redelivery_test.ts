@@ -221,7 +221,11 @@ async function resumedReadsEachDocumentOnce(
   const read = Object.keys(
     ((cut.progress ?? {}) as { reports?: object }).reports ?? {},
   );
-  assert.equal(read.length, before.size, "the reports read are in the checkpoint");
+  assert.equal(
+    read.length,
+    before.size,
+    "the reports read are in the checkpoint",
+  );
 
   await handleSyncMessage({ ...w.deps, enqueue: () => Promise.resolve() }, {
     ...message,
