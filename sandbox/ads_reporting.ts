@@ -241,7 +241,11 @@ export function adsReportingRoutes(app: Hono, env: SandboxEnv): void {
       ]);
       if (env.opts.adsDuplicate425) {
         for (const r of env.adsReports.reports.values()) {
-          if (r.fingerprint === fingerprint && r.sellerId === seller.sellerId) {
+          // A FAILED report is no duplicate: asking again makes a new one.
+          if (
+            r.fingerprint === fingerprint && r.sellerId === seller.sellerId &&
+            !r.failed
+          ) {
             return json(425, {
               code: "425",
               detail: `The Request is a duplicate of : ${r.reportId}`,
