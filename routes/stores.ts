@@ -105,6 +105,14 @@ export function storeRoutes(deps: {
       return c.redirect(`/stores/${id}`, 303);
     } catch (err) {
       if (!(err instanceof StoreRegistrationError)) throw err;
+      const words = err.problems.map((p) => ({
+        code: p.code,
+        text: translator(c.get("lang"))(
+          `stores.problem.${p.code}`,
+          "params" in p ? p.params : {},
+        ),
+      }));
+      const primary = words.find((w) => w.code === "primaryMarketplaceId");
       return page(
         c,
         translator(c.get("lang"))("stores.register.title"),
@@ -112,12 +120,10 @@ export function storeRoutes(deps: {
           lang: c.get("lang"),
           regions,
           values,
-          errors: err.problems.map((p) =>
-            translator(c.get("lang"))(
-              `stores.problem.${p.code}`,
-              "params" in p ? p.params : {},
-            )
-          ),
+          errors: words.map((w) => w.text),
+          fieldErrors: primary
+            ? { primaryMarketplaceId: primary.text }
+            : undefined,
         }),
         400,
       );

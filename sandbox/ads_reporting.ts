@@ -1,6 +1,7 @@
 // Ads reporting v3 (facts §5.6): POST /reporting/reports creates an
 // asynchronous report (PENDING), GET /reporting/reports/{id} moves it on
-// (PENDING → PROCESSING → COMPLETED, by polls or time-scaled time) and,
+// (PENDING → PROCESSING → COMPLETED, or FAILED under a reportFatal fault,
+// by polls or time-scaled time) and,
 // once COMPLETED, carries a presigned `url` to a gzip JSON array of rows
 // with exactly the requested columns, downloaded without auth headers.
 // The sandbox produces spCampaigns (groupBy campaign or adGroup) and
@@ -16,7 +17,9 @@ import {
   renderDocument,
 } from "./documents.ts";
 import type { SandboxEnv } from "./env.ts";
+import { KINDS_FOR } from "./faults.ts";
 import { isoDay, isoZ } from "./format.ts";
+import { dueFault } from "./sp_route.ts";
 
 const DAY = 86_400_000;
 const MEDIA = "application/vnd.createasyncreportrequest.v3+json";
@@ -40,6 +43,8 @@ interface AdsReport {
   configuration: Record<string, unknown>;
   createdMs: number;
   polls: number;
+  /** Ends FAILED once generated (an injected reportFatal fault). */
+  failed?: boolean;
   /** Compressed rows once generated. */
   gzip?: Uint8Array;
   generatedMs?: number;
@@ -90,6 +95,14 @@ function reportJson(
     urlExpiresAt: null,
   };
   if (s !== "COMPLETED") return out;
+  if (r.failed) {
+    return {
+      ...out,
+      status: "FAILED",
+      failureReason: "Report generation failed",
+      generatedAt: isoZ(r.createdMs),
+    };
+  }
   const seller = env.sellerById.get(r.sellerId)!;
   if (!r.gzip) {
     const text = [
@@ -228,7 +241,11 @@ export function adsReportingRoutes(app: Hono, env: SandboxEnv): void {
       ]);
       if (env.opts.adsDuplicate425) {
         for (const r of env.adsReports.reports.values()) {
-          if (r.fingerprint === fingerprint && r.sellerId === seller.sellerId) {
+          // A FAILED report is no duplicate: asking again makes a new one.
+          if (
+            r.fingerprint === fingerprint && r.sellerId === seller.sellerId &&
+            !r.failed
+          ) {
             return json(425, {
               code: "425",
               detail: `The Request is a duplicate of : ${r.reportId}`,
@@ -256,6 +273,16 @@ export function adsReportingRoutes(app: Hono, env: SandboxEnv): void {
         polls: 0,
         fingerprint,
       };
+      // An injected FATAL: accepted, but it will end FAILED.
+      if (
+        dueFault(
+          env,
+          c.req.raw,
+          "createAsyncReport",
+          seller.sellerId,
+          KINDS_FOR.report,
+        )
+      ) r.failed = true;
       env.adsReports.reports.set(r.reportId, r);
       return json(200, reportJson(env, r, now, new URL(c.req.url).origin));
     },

@@ -149,6 +149,12 @@ export function adsRoute(
         case "expiredToken":
           env.auth.expire(grant.token);
           return adsError(401, "UNAUTHORIZED", "The access token has expired.");
+        case "accessDenied":
+          return adsError(
+            403,
+            "UNAUTHORIZED",
+            "The application is not authorized for this operation.",
+          );
         case "hang":
           await env.life.hang();
           return new Response(null, { status: 504 });

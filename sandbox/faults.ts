@@ -42,10 +42,20 @@ export const FAULT_KINDS = [
    * line `line`, by `value`): a malformed line the client must skip.
    */
   "corruptCell",
-  /** A requested report (createReport) that ends FATAL with an error document. */
+  /**
+   * A requested report that cannot be built: an SP-API report (createReport)
+   * ends FATAL with an error document, an Ads report (createAsyncReport)
+   * ends FAILED with a failureReason.
+   */
   "reportFatal",
   /** The access token presented is expired from now on: 403 Unauthorized. */
   "expiredToken",
+  /**
+   * 403 Unauthorized "Access to requested resource is denied." with a valid
+   * token (Ads: 403 UNAUTHORIZED), as Amazon refuses an operation the
+   * application's roles do not cover (getOrder without the restricted role).
+   */
+  "accessDenied",
   /** The next refresh-token grant answers invalid_grant (not revoked). */
   "invalidGrant",
 ] as const;
@@ -112,6 +122,7 @@ export const KINDS_FOR = {
     "malformedJson",
     "nulInText",
     "expiredToken",
+    "accessDenied",
   ],
   lwa: ["serverError", "unavailable", "delay", "hang", "invalidGrant"],
   lwaRefresh: [

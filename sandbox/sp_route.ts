@@ -151,6 +151,10 @@ export function spRoute(
         case "expiredToken":
           env.auth.expire(grant.token);
           return unauthorized("The access token you provided has expired.");
+        case "accessDenied":
+          return unauthorized(
+            "The application is not authorized for this operation.",
+          );
         case "hang":
           await env.life.hang();
           return new Response(null, { status: 504 });

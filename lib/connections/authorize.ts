@@ -430,7 +430,7 @@ async function selfAuthorizeLogged(
   let accessToken: string;
   try {
     const app = found.app;
-    accessToken = (await logged("lwa", "refreshToken", () =>
+    accessToken = (await logged("lwa", "refreshAccessToken", () =>
       app.refresh(token)))
       .accessToken;
   } catch (err) {

@@ -101,17 +101,19 @@ Deno.test(`ads connect (${testEngine}): own seller profiles only, state single u
       { ok: false, reason: "bad_state" },
     );
     // Amazon fails to list the profiles: an Amazon error, nothing stored.
-    const failing = {
-      ...deps,
-      fetch: (() =>
-        Promise.resolve(
-          new Response('{"code":"SERVER_IS_DOWN"}', { status: 503 }),
-        )) as typeof fetch,
-    };
+    sb.sandbox.faults.inject({
+      kind: "unavailable",
+      operation: "listProfiles",
+      count: Infinity,
+    });
     assert.deepEqual(
-      await completeAdsAuthorization(failing, actor, "s1", await roundTrip()),
+      await completeAdsAuthorization(deps, actor, "s1", await roundTrip()),
       { ok: false, reason: "amazon_error", storeId },
     );
+    assert.ok(
+      sb.sandbox.faults.fired.some((f) => f.operation === "listProfiles"),
+    );
+    sb.sandbox.faults.clear();
     assert.equal(
       (await ownerOf(t.db).select().from(storeCredentials)).length,
       0,

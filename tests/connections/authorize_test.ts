@@ -273,10 +273,10 @@ Deno.test(`connect (${testEngine}): self-authorization accepts only our account'
     ),
   );
   assert.deepEqual(log.map((r) => `${r.api} ${r.operation} ${r.http_status}`), [
-    "lwa refreshToken 200",
+    "lwa refreshAccessToken 200",
     "sp-api getMarketplaceParticipations 200",
-    "lwa refreshToken 400",
-    "lwa refreshToken 200",
+    "lwa refreshAccessToken 400",
+    "lwa refreshAccessToken 200",
     "sp-api getMarketplaceParticipations 200",
     "sp-api searchListingsItems 200",
   ]);

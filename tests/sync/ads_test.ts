@@ -44,7 +44,6 @@ interface ReportAsked {
 /** A world whose fetch records report requests and 425 answers. */
 async function world(
   opts: Partial<SyncWorldOptions> & {
-    rewrite?: (url: URL, res: Response) => Promise<Response>;
     /** Asks for pages of this size, so every list pages with nextToken. */
     pageSize?: number;
   } = {},
@@ -71,12 +70,11 @@ async function world(
         body: JSON.stringify({ ...body, maxResults: opts.pageSize }),
       };
     }
-    let res = await fetch(input, init);
-    if (opts.rewrite) res = await opts.rewrite(url, res);
+    const res = await fetch(input, init);
     statuses.push({ path: url.pathname, status: res.status });
     return res;
   };
-  const { rewrite: _, pageSize: __, ...rest } = opts;
+  const { pageSize: _, ...rest } = opts;
   const w = await openSyncWorld({
     datasets: [adsEntitiesDataset, adsMetricsDataset],
     ...rest,
@@ -419,32 +417,23 @@ Deno.test(`ads_metrics sync (${testEngine}): a duplicate request answered 425 re
 });
 
 Deno.test(`ads_metrics sync (${testEngine}): a run that dies mid-way is completed by the next, nothing lost or twice`, async () => {
-  let downloads = 0;
-  let failing = true;
-  const { w, asked } = await world({
-    rewrite: async (url, res) => {
-      if (url.pathname.startsWith("/sandbox-documents/")) downloads++;
-      // After two windows (four reports): Amazon stops answering polls.
-      if (
-        failing && downloads >= 4 &&
-        url.pathname.startsWith("/reporting/reports/")
-      ) {
-        await res.body?.cancel();
-        return Response.json({ code: "INTERNAL_ERROR", details: "down" }, {
-          status: 500,
-        });
-      }
-      return res;
-    },
-  });
+  const { w, asked } = await world();
   try {
     const storeId = w.storeIds[0];
+    // After the first window's two reports (two polls each to be done):
+    // Amazon stops answering polls.
+    w.sb.sandbox.faults.inject({
+      kind: "serverError",
+      operation: "getAsyncReport",
+      after: 6,
+      count: Infinity,
+    });
     const first = await w.run(0, "ads_metrics");
     assert.equal(first.status, "failed");
     const partial = await readMetrics(w, storeId);
     assert.ok(partial.length > 0, "the windows read were kept");
     const requested = asked.length;
-    failing = false;
+    w.sb.sandbox.faults.clear();
     const second = await runRow(w, storeId, await w.runOk(0, "ads_metrics"));
     assert.equal(asked.length, requested, "resumed reports, none requested");
     const truth = truthRows(w.sb.sandbox.sellers[0]).adMetricsDaily;
@@ -460,28 +449,20 @@ Deno.test(`ads_metrics sync (${testEngine}): a run that dies mid-way is complete
 });
 
 Deno.test(`ads_metrics sync (${testEngine}): a FAILED report fails the run, is requested again after the cooldown`, async () => {
-  let failNext = true;
   const { w } = await world({
     settings: { reportFatalCooldownMinutes: 30 },
-    rewrite: async (url, res) => {
-      if (!failNext || !url.pathname.startsWith("/reporting/reports/")) {
-        return res;
-      }
-      failNext = false;
-      const body = await res.json();
-      return Response.json({
-        ...body,
-        status: "FAILED",
-        url: null,
-        failureReason: "Report generation failed",
-      });
-    },
   });
   try {
     const storeId = w.storeIds[0];
+    // The first report asked for ends FAILED.
+    w.sb.sandbox.faults.inject({
+      kind: "reportFatal",
+      operation: "createAsyncReport",
+    });
     const first = await w.run(0, "ads_metrics");
     assert.equal(first.status, "failed");
     assert.match(String("error" in first && first.error), /FAILED/);
+    assert.equal(w.sb.sandbox.faults.fired.length, 1);
     const cooling = await w.run(0, "ads_metrics");
     assert.match(String("error" in cooling && cooling.error), /cooldown/);
     w.deps.settings = { ...w.deps.settings, reportFatalCooldownMinutes: 0 };

@@ -1,41 +1,36 @@
 // Every call to Amazon is one API-log row (issue #12): connecting a store
 // through Seller Central's consent (the LWA code exchange), connecting the
-// Ads API (its code exchange and GET /v2/profiles), then syncing a few
+// Ads API (its code exchange and GET /v2/profiles), both as the admin's
+// browser does it through the portal's connect and callback routes, then
+// syncing a few
 // datasets (token refreshes, SP-API and Ads calls, report documents). The
 // rows equal the requests the sandbox counted, per API and per LWA grant,
 // and no row carries a token, a consent code or the client secret.
 import assert from "node:assert/strict";
 import { eq } from "drizzle-orm";
 import { registerStore } from "../../db/maintenance.ts";
-import { apiRequestLog, stores } from "../../db/schema.ts";
+import { apiRequestLog, storeCredentials, stores } from "../../db/schema.ts";
 import { saveApp } from "../../lib/amazon/credentials.ts";
-import { amazonEndpoints } from "../../lib/amazon/endpoints.ts";
-import { createLwaClient } from "../../lib/amazon/lwa.ts";
 import { marketplaceById } from "../../lib/amazon/marketplaces.ts";
-import {
-  beginAdsAuthorization,
-  completeAdsAuthorization,
-} from "../../lib/connections/ads.ts";
-import {
-  beginWebsiteAuthorization,
-  completeWebsiteAuthorization,
-  type ConnectDeps,
-} from "../../lib/connections/authorize.ts";
 import { createLogger } from "../../lib/log.ts";
 import { adsEntitiesDataset } from "../../lib/sync/datasets/ads_entities.ts";
 import { inventoryDataset } from "../../lib/sync/datasets/inventory.ts";
 import { salesTrafficDataset } from "../../lib/sync/datasets/sales_traffic.ts";
 import { runSync } from "../../lib/sync/runner.ts";
-import { createVault, generateVaultKey } from "../../lib/security/vault.ts";
-import { type SandboxRequest, startSandbox } from "../../sandbox/testing.ts";
+import {
+  type SandboxRequest,
+  SP_OPERATIONS,
+  startSandbox,
+} from "../../sandbox/testing.ts";
+import { openTestApp } from "../_helpers/app.ts";
+import { makeStaff } from "../_helpers/staff.ts";
 import { scaledPlans, syncRunnerDeps } from "../_helpers/sync.ts";
-import { openTestDatabase, ownerOf, testEngine } from "../_helpers/test_db.ts";
+import { ownerOf, testEngine } from "../_helpers/test_db.ts";
 
-const SP_CALLBACK = "http://127.0.0.1:8000/connect/sp-api/callback";
-const ADS_CALLBACK = "http://127.0.0.1:8000/connect/ads/callback";
+const ORIGIN = "http://127.0.0.1:8000";
+const SP_CALLBACK = `${ORIGIN}/connect/sp-api/callback`;
+const ADS_CALLBACK = `${ORIGIN}/connect/ads/callback`;
 const APPLICATION_ID = "amzn1.sp.solution.00000000-0000-4000-8000-0000000a1c0c";
-const ADMIN = "00000000-0000-4000-8000-0000000000e1";
-const SESSION = "session-hash-of-the-admin";
 
 /** Which API-log `api` a request the sandbox received belongs to. */
 function apiOf(r: SandboxRequest): string | null {
@@ -47,6 +42,17 @@ function apiOf(r: SandboxRequest): string | null {
   return "sp-api";
 }
 
+/** The SP-API operation a request the sandbox received is, by its path. */
+const SP_PATHS = Object.entries(SP_OPERATIONS).map(([op, spec]) => ({
+  op,
+  method: spec.method,
+  path: new RegExp(`^${spec.path.replace(/\{\w+\}/g, "[^/]+")}$`),
+}));
+function spOperationOf(r: SandboxRequest): string {
+  return SP_PATHS.find((o) => o.method === r.method && o.path.test(r.path))
+    ?.op ?? `${r.method} ${r.path}`;
+}
+
 /** Follows a consent URL as the seller; returns the redirect's query. */
 async function consent(url: string): Promise<Record<string, string>> {
   const res = await fetch(url, { redirect: "manual" });
@@ -55,7 +61,7 @@ async function consent(url: string): Promise<Record<string, string>> {
   return Object.fromEntries(new URL(res.headers.get("location")!).searchParams);
 }
 
-Deno.test(`API log (${testEngine}): one row per call to Amazon, consents and syncs, no credential in any`, async () => {
+Deno.test(`API log (${testEngine}): one row per call to Amazon, consents through the portal's routes and syncs, no credential in any`, async () => {
   const sb = await startSandbox({
     stores: 1,
     orders: 30,
@@ -67,13 +73,14 @@ Deno.test(`API log (${testEngine}): one row per call to Amazon, consents and syn
     usagePlans: scaledPlans(2000),
     adsRate: { rate: 20_000, burst: 20 },
   });
-  await using t = await openTestDatabase();
-  const kv = await Deno.openKv(":memory:");
   try {
+    await using s = await openTestApp({
+      PUBLIC_URL: ORIGIN,
+      AMAZON_BASE_URL: sb.url,
+    });
     const requests = sb.sandbox.recordRequests();
-    const vault = createVault([{ kid: "k1", key: generateVaultKey() }]);
     const seller = sb.sandbox.sellers[0];
-    const storeId = await registerStore(t.db, {
+    const storeId = await registerStore(s.t.db, {
       sellerId: seller.sellerId,
       region: seller.region,
       name: "Our store",
@@ -88,10 +95,11 @@ Deno.test(`API log (${testEngine}): one row per call to Amazon, consents and syn
         };
       }),
     });
-    const actor = { userId: ADMIN, storeIds: [storeId] };
+    const admin = await makeStaff(s, "admin");
+    const actor = { userId: admin.id, storeIds: [storeId] };
     const creds = sb.sandbox.credentials(0);
-    const apps = await t.db.asUser(actor, async (tx) => ({
-      sp: await saveApp(tx, vault, {
+    const apps = await s.t.db.asUser(actor, async (tx) => ({
+      sp: await saveApp(tx, s.vault, {
         api: "sp-api",
         name: "Custodian",
         applicationId: APPLICATION_ID,
@@ -100,7 +108,7 @@ Deno.test(`API log (${testEngine}): one row per call to Amazon, consents and syn
         clientSecret: creds.clientSecret,
         secretIssuedAt: new Date(),
       }),
-      ads: await saveApp(tx, vault, {
+      ads: await saveApp(tx, s.vault, {
         api: "ads",
         name: "Ads client",
         clientId: creds.clientId,
@@ -108,40 +116,51 @@ Deno.test(`API log (${testEngine}): one row per call to Amazon, consents and syn
         secretIssuedAt: new Date(),
       }),
     }));
-    const endpoints = amazonEndpoints(sb.url);
-    const deps: ConnectDeps = {
-      db: t.db,
-      kv,
-      vault,
-      endpoints,
-      lwa: createLwaClient({ tokenUrl: endpoints.lwaTokenUrl }),
+    const get = (path: string) =>
+      s.app.request(path.startsWith("http") ? path : `${ORIGIN}${path}`, {
+        headers: { cookie: admin.cookie },
+      });
+    /**
+     * The admin's browser: the portal's connect route sends it to Amazon,
+     * the seller consents, and Amazon sends it back to the callback route.
+     */
+    const connect = async (start: string, callback: string) => {
+      const out = await get(start);
+      await out.body?.cancel();
+      assert.equal(out.status, 302);
+      const back = await consent(out.headers.get("location")!);
+      const url = `${callback}?${new URLSearchParams(back)}`;
+      const done = await get(url);
+      assert.equal(done.status, 200, await done.clone().text());
+      return { back, page: await done.text() };
     };
 
-    // Seller Central consent, then the Ads API consent.
-    const spBack = await consent(
-      await beginWebsiteAuthorization(deps, actor, SESSION, {
-        storeId,
-        appId: apps.sp,
-        redirectUri: SP_CALLBACK,
-      }),
+    // Seller Central consent, then the Ads API consent, through the routes.
+    const sp = await connect(
+      `/stores/${storeId}/connect/website?appId=${apps.sp}`,
+      SP_CALLBACK,
     );
-    assert.deepEqual(
-      await completeWebsiteAuthorization(deps, actor, SESSION, spBack),
-      { ok: true, storeId },
+    assert.match(sp.page, /The store is connected/);
+    const spBack = sp.back;
+    const ads = await connect(
+      `/stores/${storeId}/connect/ads?appId=${apps.ads}`,
+      ADS_CALLBACK,
     );
-    const adsBack = await consent(
-      await beginAdsAuthorization(deps, actor, SESSION, {
-        storeId,
-        appId: apps.ads,
-        redirectUri: ADS_CALLBACK,
-      }),
-    );
-    const ads = await completeAdsAuthorization(deps, actor, SESSION, adsBack);
-    assert.equal(ads.ok, true, JSON.stringify(ads));
-    const [store] = await ownerOf(t.db).select().from(stores).where(
+    const adsBack = ads.back;
+    const [store] = await ownerOf(s.t.db).select().from(stores).where(
       eq(stores.id, storeId),
     );
     assert.equal(store.status, "connected");
+    assert.equal(
+      (await ownerOf(s.t.db).select().from(storeCredentials).where(
+        eq(storeCredentials.storeId, storeId),
+      )).length,
+      2,
+      "SP-API and Ads authorizations stored",
+    );
+    const t = s.t;
+    const kv = s.kv;
+    const vault = s.vault;
 
     // A sync of a few datasets.
     const runner = syncRunnerDeps({
@@ -173,12 +192,20 @@ Deno.test(`API log (${testEngine}): one row per call to Amazon, consents and syn
     };
     // Per API: as many rows as calls.
     assert.deepEqual(tally(rows.map((r) => r.api)), tally(requests.map(apiOf)));
+    // Per SP-API operation: as many rows as calls.
+    assert.deepEqual(
+      tally(rows.filter((r) => r.api === "sp-api").map((r) => r.operation)),
+      tally(requests.filter((r) => apiOf(r) === "sp-api").map(spOperationOf)),
+    );
     // Per LWA grant: the two code exchanges and every refresh.
     const lwaOps = tally(
       rows.filter((r) => r.api === "lwa").map((r) =>
-        r.operation === "exchangeAuthorizationCode" ? "authorization_code" : (
-          /^refresh/.test(r.operation) ? "refresh_token" : r.operation
-        )
+        r.operation === "exchangeAuthorizationCode"
+          ? "authorization_code"
+          // One name for every refresh, the sync's and the consent's.
+          : r.operation === "refreshAccessToken"
+          ? "refresh_token"
+          : r.operation
       ),
     );
     assert.deepEqual(
@@ -212,7 +239,6 @@ Deno.test(`API log (${testEngine}): one row per call to Amazon, consents and syn
     }
     assert.doesNotMatch(text, /Atz[ar]\|/);
   } finally {
-    kv.close();
     await sb.close();
   }
 });

@@ -191,42 +191,23 @@ Deno.test(`orders sync (${testEngine}): report backfill then searchOrders equals
 });
 
 /**
- * A fetch that records SP-API URLs and can be told to answer 403 (network
- * failures are the sandbox's connectionReset faults).
+ * A fetch that records SP-API URLs (refusals and network failures are the
+ * sandbox's accessDenied and connectionReset faults).
  */
-function faultyFetch() {
+function recordingFetch() {
   const urls: URL[] = [];
-  let deny: ((url: URL) => boolean) | null = null;
-  const wrapped: typeof fetch = (input, init) => {
-    const url = new URL(input instanceof Request ? input.url : String(input));
-    urls.push(url);
-    if (deny?.(url)) {
-      return Promise.resolve(
-        new Response(
-          JSON.stringify({
-            errors: [{
-              code: "Unauthorized",
-              message: "Access to requested resource is denied.",
-              details: "",
-            }],
-          }),
-          { status: 403, headers: { "content-type": "application/json" } },
-        ),
-      );
-    }
+  const recording: typeof fetch = (input, init) => {
+    urls.push(new URL(input instanceof Request ? input.url : String(input)));
     return fetch(input, init);
   };
   return {
-    fetch: wrapped,
+    fetch: recording,
     urls,
     /** searchOrders requests since index `from`. */
     searches: (from = 0) =>
       urls.slice(from).filter((u) =>
         u.pathname === "/orders/2026-01-01/orders"
       ),
-    denyWhen(f: typeof deny) {
-      deny = f;
-    },
   };
 }
 
@@ -235,7 +216,7 @@ const quickSleep = (ms: number) =>
   new Promise<void>((r) => setTimeout(r, Math.min(ms, 10)));
 
 Deno.test(`orders sync (${testEngine}): incremental from the high-water mark with overlap, 7-day windows, nothing duplicated`, async () => {
-  const net = faultyFetch();
+  const net = recordingFetch();
   await using w = await open({
     sandbox: { ...SANDBOX, stores: 1, orders: 200 },
     runner: { fetch: net.fetch },
@@ -315,7 +296,7 @@ Deno.test(`orders sync (${testEngine}): incremental from the high-water mark wit
 });
 
 Deno.test(`orders sync (${testEngine}): without the restricted role no buyer data is stored and the run succeeds`, async () => {
-  const net = faultyFetch();
+  const net = recordingFetch();
   await using w = await open({
     sandbox: { ...SANDBOX, restrictedRole: false },
     runner: { fetch: net.fetch },
@@ -323,11 +304,14 @@ Deno.test(`orders sync (${testEngine}): without the restricted role no buyer dat
   for (const i of w.storeIds.keys()) {
     // Store 0: answers without buyer data (the sandbox, like Amazon);
     // store 1: getOrder refused with 403.
-    net.denyWhen(
-      i === 0
-        ? null
-        : (u) => u.pathname.startsWith("/orders/2026-01-01/orders/"),
-    );
+    if (i === 1) {
+      w.sb.sandbox.faults.inject({
+        kind: "accessDenied",
+        operation: "getOrder",
+        sellerId: w.sb.sandbox.sellers[1].sellerId,
+        count: Infinity,
+      });
+    }
     const runId = await w.runOk(i, "orders");
     await assertEqualsTruth(w, i);
     const got = await stored(w, i);
@@ -386,7 +370,7 @@ async function okCallsOf(w: SyncWorld, i: number, op: string): Promise<number> {
 }
 
 Deno.test(`orders sync (${testEngine}): the backfill reads the all-orders report, then one searchOrders call per 100 orders`, async () => {
-  const net = faultyFetch();
+  const net = recordingFetch();
   // Two stores: a US one (prices without tax) and an EU one (with VAT).
   await using w = await open({
     sandbox: { ...SANDBOX, orders: 200 },
@@ -450,7 +434,7 @@ Deno.test(`orders sync (${testEngine}): the backfill reads the all-orders report
 });
 
 Deno.test(`orders sync (${testEngine}): crashes mid-backfill (in a report, between windows, between pages) are completed by the next run`, async () => {
-  const net = faultyFetch();
+  const net = recordingFetch();
   await using w = await open({
     sandbox: { ...SANDBOX, stores: 1, orders: 150 },
     settings: { ...SETTINGS, batchRows: 5 },
@@ -522,7 +506,7 @@ Deno.test(`orders sync (${testEngine}): crashes mid-backfill (in a report, betwe
 });
 
 Deno.test(`orders sync (${testEngine}): with the role, new orders get their ship country from the all-orders report, at most every shipCountryEveryMinutes`, async () => {
-  const net = faultyFetch();
+  const net = recordingFetch();
   await using w = await open({
     sandbox: { ...SANDBOX, stores: 1, orders: 200 },
     settings: { ...SETTINGS, shipCountryEveryMinutes: 360 },

@@ -6,9 +6,11 @@
 // not even by a run resumed after a shutdown. Calls are counted at the
 // sandbox.
 import assert from "node:assert/strict";
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { syncRuns } from "../../db/schema.ts";
+import { returnsDataset } from "../../lib/sync/datasets/returns.ts";
 import { salesTrafficDataset } from "../../lib/sync/datasets/sales_traffic.ts";
+import { searchTermsDataset } from "../../lib/sync/datasets/search_terms.ts";
 import {
   handleSyncMessage,
   SYNC_MESSAGE,
@@ -34,24 +36,27 @@ function open() {
   });
 }
 
-const runsOf = (w: SyncWorld) =>
+const runsOf = (w: SyncWorld, dataset = DATASET) =>
   w.db.asJob(
     w.storeIds[0],
     (tx) =>
-      tx.select().from(syncRuns).where(eq(syncRuns.storeId, w.storeIds[0])),
+      tx.select().from(syncRuns).where(and(
+        eq(syncRuns.storeId, w.storeIds[0]),
+        eq(syncRuns.dataset, dataset),
+      )),
   );
 
 /** "Run now": the queued run and the message that names it. */
-async function runNow(w: SyncWorld) {
+async function runNow(w: SyncWorld, dataset = DATASET) {
   const storeId = w.storeIds[0];
   const runId = await w.db.asJob(
     storeId,
-    (tx) => requestRunTx(tx, { storeId, dataset: DATASET }),
+    (tx) => requestRunTx(tx, { storeId, dataset }),
   );
   return syncMessage.parse({
     type: SYNC_MESSAGE,
     storeId,
-    dataset: DATASET,
+    dataset,
     trigger: "manual",
     runId,
   });
@@ -176,4 +181,91 @@ Deno.test(`one run per request (${testEngine}): a run resumed after a shutdown r
     [...docs.values()].filter((n) => n > 1).length <= 1,
     JSON.stringify([...docs]),
   );
+});
+
+/**
+ * Runs `dataset` by "run now", stops the server as the run asks Amazon for
+ * its `stopAt`-th report (the documents before it read and written), then
+ * resumes the run: every report document is fetched once in all.
+ */
+async function resumedReadsEachDocumentOnce(
+  w: SyncWorld,
+  dataset: string,
+  stopAt: number,
+) {
+  const requests = w.sb.sandbox.recordRequests();
+  const message = await runNow(w, dataset);
+  const stopping = new AbortController();
+  const base = w.deps.fetch ?? fetch;
+  let creates = 0;
+  // Not an answer of Amazon's rewritten: the portal's own shutdown, timed.
+  const stoppingFetch: typeof fetch = (input, init) => {
+    const url = input instanceof Request ? input.url : String(input);
+    if (
+      init?.method === "POST" &&
+      new URL(url).pathname === "/reports/2021-06-30/reports" &&
+      ++creates === stopAt
+    ) stopping.abort(new Error("shutdown"));
+    return base(input, init);
+  };
+  await handleSyncMessage({
+    ...w.deps,
+    fetch: stoppingFetch,
+    signal: stopping.signal,
+    enqueue: () => Promise.resolve(),
+  }, message);
+  const [cut] = await runsOf(w, dataset);
+  assert.equal(cut.status, "interrupted", cut.error ?? "");
+  const before = documentCalls(requests);
+  assert.ok(before.size >= 1, `${before.size} documents before the stop`);
+  const read = Object.keys(
+    ((cut.progress ?? {}) as { reports?: object }).reports ?? {},
+  );
+  assert.equal(
+    read.length,
+    before.size,
+    "the reports read are in the checkpoint",
+  );
+
+  await handleSyncMessage({ ...w.deps, enqueue: () => Promise.resolve() }, {
+    ...message,
+    resume: true,
+  });
+  const runs = await runsOf(w, dataset);
+  assert.equal(runs.length, 1);
+  assert.equal(runs[0].status, "succeeded", runs[0].error ?? "");
+  const docs = documentCalls(requests);
+  assert.ok(docs.size > before.size, "the resumed run read the rest");
+  for (const [id, n] of docs) assert.equal(n, 1, `document ${id} read ${n}×`);
+  const downloads = requests.filter((r) =>
+    r.method === "GET" && r.path.startsWith("/sandbox-documents/")
+  );
+  assert.equal(downloads.length, docs.size, "each document downloaded once");
+  return runs[0];
+}
+
+Deno.test(`one run per request (${testEngine}): a resumed returns run fetches no document twice`, async () => {
+  await using w = await openSyncWorld({
+    datasets: [returnsDataset],
+    sandbox: { stores: 1, orders: 800, usagePlans: scaledPlans(2000) },
+    settings: {
+      backfillDays: 60,
+      reportWindowDays: 10,
+      batchRows: 2,
+      reportPollMs: 10,
+    },
+  });
+  const run = await resumedReadsEachDocumentOnce(w, "returns", 5);
+  assert.ok(run.rowsInserted > 0);
+});
+
+Deno.test(`one run per request (${testEngine}): a resumed search terms run fetches no document twice`, async () => {
+  await using w = await openSyncWorld({
+    datasets: [searchTermsDataset],
+    sandbox: { stores: 1, orders: 60, usagePlans: scaledPlans(2000) },
+    settings: { backfillDays: 62 },
+  });
+  assert.ok(w.sb.sandbox.sellers[0].hasBrand);
+  const run = await resumedReadsEachDocumentOnce(w, "search_terms", 4);
+  assert.ok(run.rowsInserted > 0);
 });

@@ -198,6 +198,8 @@ export interface RegisterStoreProps {
     primaryMarketplaceId?: string;
   };
   errors?: string[];
+  /** Problems in words by the field they belong to, shown at the field. */
+  fieldErrors?: Partial<Record<"primaryMarketplaceId", string>>;
 }
 
 /** Registers one of the company's own seller accounts (Data Policy §2). */
@@ -265,7 +267,15 @@ export function RegisterStorePage(p: RegisterStoreProps) {
         ))}
         <label>
           {t("stores.primary")}
-          <select name="primaryMarketplaceId" aria-describedby="primary-help">
+          <select
+            name="primaryMarketplaceId"
+            aria-describedby={p.fieldErrors?.primaryMarketplaceId
+              ? "primary-help primary-error"
+              : "primary-help"}
+            aria-invalid={p.fieldErrors?.primaryMarketplaceId
+              ? "true"
+              : undefined}
+          >
             <option value="">{t("stores.primary.first")}</option>
             {p.regions.map((r) => (
               <optgroup label={r.region}>
@@ -281,6 +291,11 @@ export function RegisterStorePage(p: RegisterStoreProps) {
             ))}
           </select>
           <small id="primary-help">{t("stores.primary.help")}</small>
+          {p.fieldErrors?.primaryMarketplaceId && (
+            <small id="primary-error" class="error">
+              {p.fieldErrors.primaryMarketplaceId}
+            </small>
+          )}
         </label>
         <button type="submit">{t("stores.register.submit")}</button>
       </form>

@@ -8,7 +8,10 @@
 // The cursor (per marketplace: the last day read) is saved with each
 // window's last rows, so a crash resumes at the next window; every report
 // of a run is requested up front (Amazon builds them in parallel) and
-// remembered in KV, so a resumed run polls the same reports.
+// remembered in KV, so a resumed run polls the same reports. Each report's
+// rows are written once it is read and recorded in the run's checkpoint
+// (markReportRead), so a run resumed or delivered again downloads no report
+// twice, not even when it re-reads the trailing days.
 import { z } from "zod";
 import { createAdsClient } from "../../amazon/ads_client.ts";
 import {
@@ -212,10 +215,19 @@ async function syncProfile(
       total: windows.length,
     });
     let pending: AdMetricsDailyRow[] = [];
-    for (const k of REPORTS) {
+    let last: { reportId: string; read: number } | null = null;
+    for (const [j, k] of REPORTS.entries()) {
       const req = request(w, k);
       const ready = await obtainAdsReport(deps, req);
+      // Written by this run already (its message delivered again, or
+      // resumed before the window's cursor): not downloaded again.
+      const known = ctx.reportRead(`ads:${ready.reportId}`);
+      if (typeof known === "number") {
+        written += known;
+        continue;
+      }
       ctx.page();
+      let read = 0;
       for await (
         const batch of adsReportRows(deps, req, ready, ctx.settings.batchRows)
       ) {
@@ -232,8 +244,23 @@ async function syncProfile(
           const rows = pending;
           pending = [];
           written += rows.length;
+          read += rows.length;
           await ctx.write((tx) => upsertAdMetricsDaily(tx, rows));
         }
+      }
+      if (j < REPORTS.length - 1) {
+        // Every report but the window's last is written on its own and
+        // recorded as read; the last one's rows go with the cursor.
+        const rows = pending;
+        pending = [];
+        written += rows.length;
+        read += rows.length;
+        if (rows.length) {
+          await ctx.write((tx) => upsertAdMetricsDaily(tx, rows));
+        }
+        ctx.markReportRead(`ads:${ready.reportId}`, read);
+      } else {
+        last = { reportId: ready.reportId, read: read + pending.length };
       }
     }
     if (w.endDate > through) through = w.endDate;
@@ -244,6 +271,7 @@ async function syncProfile(
         rows.length ? await upsertAdMetricsDaily(tx, rows) : undefined,
       { key: p.marketplaceId, value: { through } satisfies Cursor },
     );
+    if (last) ctx.markReportRead(`ads:${last.reportId}`, last.read);
   }
   ctx.progress({ done: windows.length, total: windows.length });
   return written;

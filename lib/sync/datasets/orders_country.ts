@@ -63,9 +63,10 @@ export async function fillShipCountries(
     through: new Date(before).toISOString(),
     at: new Date(now).toISOString(),
   };
-  const countries = span?.from && span.to
+  const read = span?.from && span.to
     ? await countriesFromReport(ctx, span.from, span.to)
-    : [];
+    : null;
+  const countries = read?.countries ?? [];
   await ctx.write(async (tx) => {
     if (countries.length === 0) return;
     const updated = rowsOf(
@@ -79,15 +80,21 @@ export async function fillShipCountries(
     );
     return { inserted: 0, updated: updated.length };
   }, { value: cursorOf(next) });
+  if (read?.reportId) ctx.markReportRead(read.reportId);
   return next;
 }
 
-/** Order ids and ship countries of the orders last updated in [from, to]. */
+/**
+ * Order ids and ship countries of the orders last updated in [from, to],
+ * with the report they come from.
+ */
 async function countriesFromReport(
   ctx: SyncContext,
   from: Date,
   to: Date,
-): Promise<{ id: string; country: string }[]> {
+): Promise<
+  { reportId?: string; countries: { id: string; country: string }[] }
+> {
   ctx.progress({ step: "ship countries from the all-orders report" });
   const deps = reportDepsOf(ctx);
   const report = await obtainReport(deps, {
@@ -97,7 +104,10 @@ async function countriesFromReport(
     // The report's end is exclusive to the second.
     dataEndTime: new Date(to.getTime() + 1000),
   });
-  if (report.status === "CANCELLED") return [];
+  if (report.status === "CANCELLED") return { countries: [] };
+  // Its countries were written by this run already (its message delivered
+  // again, or resumed): the document is not downloaded again.
+  if (ctx.reportRead(report.reportId) !== undefined) return { countries: [] };
   ctx.page();
   const countries = new Map<string, string>();
   const lines = reportLines(deps, report);
@@ -108,5 +118,8 @@ async function countriesFromReport(
       if (id && /^[A-Z]{2}$/.test(country)) countries.set(id, country);
     }
   }
-  return [...countries].map(([id, country]) => ({ id, country }));
+  return {
+    reportId: report.reportId,
+    countries: [...countries].map(([id, country]) => ({ id, country })),
+  };
 }

@@ -91,6 +91,14 @@ export async function backfillByReport(
       await ctx.saveCursor(cursorOf(state));
       continue;
     }
+    // Written by this run already (its message delivered again, or
+    // resumed): the document is not downloaded again.
+    const known = ctx.reportRead(report.reportId);
+    if (typeof known === "number") {
+      state = finish(known);
+      await ctx.saveCursor(cursorOf(state));
+      continue;
+    }
     ctx.page();
     const source = `${ALL_ORDERS_REPORT} ${report.reportId}`;
     // Lines of one order, with the line number of its first.
@@ -174,6 +182,7 @@ export async function backfillByReport(
     await ctx.write((tx) => upsertOrders(tx, rows), {
       value: cursorOf(state),
     });
+    ctx.markReportRead(report.reportId, orders);
   }
   ctx.progress({ done: state.counts.length, total });
   return state;

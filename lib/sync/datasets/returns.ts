@@ -165,6 +165,10 @@ async function syncWindow(
     await ctx.saveCursor(cursor);
     return null;
   }
+  // Written by this run already (its message delivered again, or resumed):
+  // the document is not downloaded again.
+  const known = ctx.reportRead(report.reportId);
+  if (typeof known === "number") return known;
   ctx.page();
   let written = 0;
   // One batch is held back so the last one carries the window's cursor.
@@ -185,6 +189,7 @@ async function syncWindow(
   }
   const last = held ?? [];
   await ctx.write((tx) => upsertReturns(tx, last), save);
+  ctx.markReportRead(report.reportId, written + last.length);
   return written + last.length;
 }
 

@@ -84,6 +84,10 @@ async function syncPeriod(
     reportOptions: { reportPeriod: kind },
   });
   if (r.status === "CANCELLED") return null;
+  // Written by this run already (its message delivered again, or resumed):
+  // the document is not downloaded again.
+  const known = ctx.reportRead(r.reportId);
+  if (typeof known === "number") return known;
   ctx.page();
   const source = `${REPORT_TYPE} ${r.reportId} (${m} ${kind} ${start})`;
   const base = {
@@ -132,6 +136,7 @@ async function syncPeriod(
     if (batch.length >= ctx.settings.batchRows) await write(false);
   }
   await write(true);
+  ctx.markReportRead(r.reportId, rows);
   return rows;
 }
 

@@ -233,6 +233,10 @@ async function syncReport(
     }, last ? { value: next } : undefined);
     lines += rows.length;
   };
+  // Written by this run already (its message delivered again, or resumed):
+  // the document is not downloaded again.
+  const known = ctx.reportRead(r.reportId);
+  if (typeof known === "number") return known;
   ctx.page();
   for await (
     const batch of tsvBatches(
@@ -314,7 +318,9 @@ async function syncReport(
     if (pending.length >= ctx.settings.batchRows) await flush(false);
   }
   await flush(true);
-  return lines + (header ? 1 : 0);
+  const written = lines + (header ? 1 : 0);
+  ctx.markReportRead(r.reportId, written);
+  return written;
 }
 
 export const settlementsDataset: Dataset = {
