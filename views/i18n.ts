@@ -270,6 +270,8 @@ const en = {
   "audit.pages": "Pages",
   "audit.older": "Older events",
   "audit.badFilter": "The filters are not valid; showing nothing.",
+  "audit.badDate":
+    "Enter a real date written YYYY-MM-DD, for example 2026-03-12.",
   "account.password.title": "Change your password",
   "account.password.sso":
     "You sign in through single sign-on; your identity provider manages your password.",
@@ -662,6 +664,7 @@ const zhCN: Record<MessageKey, string> = {
   "audit.pages": "分页",
   "audit.older": "更早的事件",
   "audit.badFilter": "筛选条件无效，未显示任何内容。",
+  "audit.badDate": "请输入有效日期，格式为 YYYY-MM-DD，例如 2026-03-12。",
   "account.password.title": "修改密码",
   "account.password.sso": "您通过单点登录进入，密码由身份提供方管理。",
   "account.password.expired": "您的密码已超过 365 天，请设置新密码后继续。",
