@@ -119,7 +119,6 @@ export function accountRoutes(deps: AccountDeps): Hono {
 
   app.get("/account", (c) => {
     const a = accountMessages.translator(c.get("lang"));
-    const principal = requirePrincipal(c);
     const count = Number(c.req.query("count") ?? "0");
     const notices: Record<string, string> = {
       tz_saved: a("account.tz.saved", { zone: readerZone(c) }),
