@@ -212,6 +212,19 @@ export const configSchema = z.object({
       92,
       "must be at most 92 (Amazon requires at least a quarterly review)",
     ).default(90),
+  /** The time zone of a person who chose none on their account page. */
+  DEFAULT_TIME_ZONE: z.string().refine((v) => {
+    if (v.length === 0 || v.length > 64) return false;
+    try {
+      new Intl.DateTimeFormat("en", { timeZone: v });
+      return true;
+    } catch (err) {
+      if (err instanceof RangeError) return false; // not a zone
+      throw err;
+    }
+  }, "must be an IANA time zone name, e.g. UTC or Europe/Berlin").default(
+    "UTC",
+  ),
 }).superRefine((input, ctx) => {
   // Runs even when another variable is wrong, so every problem is listed.
   const v = input as Partial<Record<string, unknown>>;

@@ -80,6 +80,59 @@ export function calendarDate(
   });
 }
 
+/** How far `zone`'s wall clock is ahead of UTC at `at`, in milliseconds. */
+function zoneOffsetMs(at: number, zone: string): number {
+  const parts: Record<string, number> = {};
+  for (
+    const p of new Intl.DateTimeFormat("en-US", {
+      timeZone: zone,
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+      hourCycle: "h23",
+    }).formatToParts(at)
+  ) {
+    if (p.type !== "literal") parts[p.type] = Number(p.value);
+  }
+  const wall = Date.UTC(
+    parts.year,
+    parts.month - 1,
+    parts.day,
+    parts.hour,
+    parts.minute,
+    parts.second,
+  );
+  return wall - Math.floor(at / 1000) * 1000;
+}
+
+/**
+ * The instant a wall-clock time (`YYYY-MM-DDTHH:MM[:SS]`, as an
+ * `<input type="datetime-local">` sends it) names in `zone`; null when `v`
+ * is not such a time, its day is not a real date, or `zone` is unknown.
+ *
+ * @example
+ * wallClockInZone("2026-03-12T08:00", "Asia/Shanghai"); // 2026-03-12T00:00:00.000Z
+ */
+export function wallClockInZone(v: string, zone: string): Date | null {
+  const m = /^(\d{4}-\d{2}-\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(v);
+  if (!m || !isCalendarDate(m[1])) return null;
+  const [h, min, s] = [Number(m[2]), Number(m[3]), Number(m[4] ?? 0)];
+  if (h > 23 || min > 59 || s > 59) return null;
+  const wall = utcDate(m[1]).getTime() + ((h * 60 + min) * 60 + s) * 1000;
+  try {
+    // The offset at the guess, then at the result (around a DST change).
+    let at = wall - zoneOffsetMs(wall, zone);
+    at = wall - zoneOffsetMs(at, zone);
+    return new Date(at);
+  } catch (err) {
+    if (err instanceof RangeError) return null; // an unknown zone
+    throw err;
+  }
+}
+
 /** A calendar date as a Date at UTC midnight. */
 export function utcDate(v: string): Date {
   return new Date(`${v}T00:00:00Z`);

@@ -21,7 +21,6 @@ import {
   startAuthenticatorReset,
   timeZoneChoices,
 } from "../lib/security/own_account.ts";
-import { DEFAULT_TIME_ZONE } from "../lib/security/principal.ts";
 import type { SessionPolicy } from "../lib/security/sessions.ts";
 import { otpauthQrSvg } from "../lib/security/totp.ts";
 import type { Vault } from "../lib/security/vault.ts";
@@ -34,7 +33,7 @@ import {
   NewRecoveryCodesPage,
 } from "../views/account/pages.tsx";
 import { translator } from "../views/i18n.ts";
-import { requestMeta, requirePrincipal } from "./context.ts";
+import { readerZone, requestMeta, requirePrincipal } from "./context.ts";
 import { page } from "./page.ts";
 
 const form = z.object({
@@ -101,12 +100,10 @@ export function accountRoutes(deps: AccountDeps): Hono {
       accountMessages.t(lang, "account.title"),
       AccountPage({
         lang,
-        zone: overview.timeZone,
+        zone: readerZone(c),
         timeZone: {
-          chosen: overview.timeZone === DEFAULT_TIME_ZONE
-            ? null
-            : overview.timeZone,
-          defaultZone: DEFAULT_TIME_ZONE,
+          chosen: overview.timeZone,
+          defaultZone: c.get("defaultZone") ?? "UTC",
           choices: timeZoneChoices(),
           error: extra.tzError,
         },
@@ -122,10 +119,9 @@ export function accountRoutes(deps: AccountDeps): Hono {
 
   app.get("/account", (c) => {
     const a = accountMessages.translator(c.get("lang"));
-    const principal = requirePrincipal(c);
     const count = Number(c.req.query("count") ?? "0");
     const notices: Record<string, string> = {
-      tz_saved: a("account.tz.saved", { zone: principal.timeZone }),
+      tz_saved: a("account.tz.saved", { zone: readerZone(c) }),
       session_ended: a("account.sessions.ended"),
       others_ended: a("account.sessions.endedOthers", {
         count: Number.isSafeInteger(count) ? count : 0,

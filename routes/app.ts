@@ -139,6 +139,7 @@ export function createApp(deps: AppDeps): Hono {
       "lang",
       pickLang(getCookie(c, LANG_COOKIE), c.req.header("accept-language")),
     );
+    c.set("defaultZone", config.DEFAULT_TIME_ZONE);
     await next();
   });
   app.use(anonymousLimit({

@@ -14,7 +14,7 @@ import {
 import type { Vault } from "../lib/security/vault.ts";
 import { AppsPage } from "../views/admin/apps.tsx";
 import { translator } from "../views/i18n.ts";
-import { clientIp, requirePrincipal } from "./context.ts";
+import { clientIp, readerZone, requirePrincipal } from "./context.ts";
 import { page } from "./page.ts";
 
 const DAY = 86_400_000;
@@ -36,14 +36,15 @@ export function appRoutes(deps: { db: Database; vault: Vault }): Hono {
       translator(c.get("lang"))("apps.title"),
       AppsPage({
         lang: c.get("lang"),
+        zone: readerZone(c),
         apps: apps.map((a) => ({
           id: a.id,
           api: a.api,
           name: a.name,
           applicationId: a.applicationId,
           draft: a.draft,
-          secretIssuedAt: a.secretIssuedAt.toISOString().slice(0, 10),
-          secretDueAt: a.secretDueAt.toISOString().slice(0, 10),
+          secretIssuedAt: a.secretIssuedAt,
+          secretDueAt: a.secretDueAt,
           dueSoon: a.secretDueAt.getTime() - now < 30 * DAY,
           previousSecretKept: a.previousSecretKept,
         })),

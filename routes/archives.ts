@@ -14,7 +14,7 @@ import {
 } from "../lib/policy/archives.ts";
 import { ArchivesPage } from "../views/retention/archives.tsx";
 import { retentionCatalogue } from "../views/retention/messages.ts";
-import { clientIp, requirePrincipal } from "./context.ts";
+import { clientIp, readerZone, requirePrincipal } from "./context.ts";
 import { page } from "./page.ts";
 
 export function archiveRoutes(deps: {
@@ -34,6 +34,7 @@ export function archiveRoutes(deps: {
       retentionCatalogue.t(c.get("lang"), "archives.title"),
       ArchivesPage({
         lang: c.get("lang"),
+        zone: readerZone(c),
         canDownload: principal.permissions.has("archives.download"),
         error,
         archives: archives.map((a) => ({
@@ -42,8 +43,8 @@ export function archiveRoutes(deps: {
           disconnectionId: a.disconnectionId,
           category: a.category,
           rows: a.rows,
-          createdAt: a.createdAt.slice(0, 16).replace("T", " "),
-          expiresAt: a.effectiveExpiresAt.slice(0, 10),
+          createdAt: new Date(a.createdAt),
+          expiresAt: new Date(a.effectiveExpiresAt),
         })),
       }),
       error ? 400 : 200,

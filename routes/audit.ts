@@ -3,7 +3,12 @@
 import { Hono } from "hono";
 import { stream } from "hono/streaming";
 import { z } from "zod";
-import { calendarDate, plainText } from "../lib/validation.ts";
+import {
+  calendarDate,
+  plainText,
+  utcDate,
+  wallClockInZone,
+} from "../lib/validation.ts";
 import type { Database } from "../db/client.ts";
 import type { AuditFilter } from "../lib/security/audit.ts";
 import {
@@ -13,7 +18,11 @@ import {
 } from "../lib/security/auditor.ts";
 import { listVisibleStores } from "../lib/stores.ts";
 import type { Vault } from "../lib/security/vault.ts";
-import { AuditPage, VerifyResult } from "../views/audit/page.tsx";
+import {
+  AuditPage,
+  type AuditPageFilter,
+  VerifyResult,
+} from "../views/audit/page.tsx";
 import { translator } from "../views/i18n.ts";
 import { readerZone, requestMeta, requirePrincipal } from "./context.ts";
 import { page } from "./page.ts";
@@ -30,16 +39,45 @@ const filterQuery = z.object({
 });
 type FilterQuery = z.infer<typeof filterQuery>;
 
-function toFilter(q: FilterQuery): AuditFilter {
-  const next = (d: string) =>
-    new Date(Date.parse(`${d}T00:00:00Z`) + 86_400_000);
+/** The days of the filter are the reader's days (midnight in `zone`). */
+function toFilter(q: FilterQuery, zone: string): AuditFilter {
+  const start = (d: string) =>
+    wallClockInZone(`${d}T00:00`, zone) ?? utcDate(d);
+  const next = (d: string) => {
+    const following = new Date(utcDate(d).getTime() + 86_400_000);
+    const day = `${following.getUTCFullYear()}-${
+      String(following.getUTCMonth() + 1).padStart(2, "0")
+    }-${String(following.getUTCDate()).padStart(2, "0")}`;
+    return start(day);
+  };
   return {
     actorId: q.actor || undefined,
     action: q.action || undefined,
     storeId: q.store || undefined,
-    from: q.from ? new Date(`${q.from}T00:00:00Z`) : undefined,
+    from: q.from ? start(q.from) : undefined,
     // "To" is inclusive of the chosen day.
     to: q.to ? next(q.to) : undefined,
+  };
+}
+
+/** Which date fields of a refused filter are not real YYYY-MM-DD dates. */
+function badDates(
+  issues: readonly { path: readonly PropertyKey[] }[],
+): { from?: boolean; to?: boolean } {
+  const keys = new Set(issues.map((i) => String(i.path[0] ?? "")));
+  return { from: keys.has("from"), to: keys.has("to") };
+}
+
+/** What was typed, as text, to show back beside a refusal. */
+function typedFilter(raw: Record<string, string>): AuditPageFilter {
+  const text = (k: string) =>
+    typeof raw[k] === "string" ? raw[k].slice(0, 64) : undefined;
+  return {
+    actor: text("actor"),
+    action: text("action"),
+    store: text("store"),
+    from: text("from"),
+    to: text("to"),
   };
 }
 
@@ -71,7 +109,8 @@ export function auditRoutes(
         AuditPage({
           lang: c.get("lang"),
           zone: readerZone(c),
-          filter: {},
+          filter: typedFilter(c.req.query()),
+          dateErrors: badDates(parsed.error.issues),
           stores,
           people: [],
           rows: [],
@@ -86,7 +125,7 @@ export function auditRoutes(
     const { rows, nextBefore, people } = await auditPageFor(
       db,
       principal,
-      toFilter(q),
+      toFilter(q, readerZone(c)),
       { before: q.before, limit: PAGE_SIZE },
     );
     const names = new Map(stores.map((s) => [s.id, s.name]));
@@ -126,7 +165,7 @@ export function auditRoutes(
     const csv = await exportAuditCsv(
       db,
       principal,
-      toFilter(parsed.data),
+      toFilter(parsed.data, readerZone(c)),
       query(parsed.data),
       requestMeta(c),
     );

@@ -15,6 +15,11 @@ declare module "hono" {
   interface ContextVariableMap {
     log: Logger;
     lang: Lang;
+    /**
+     * The company's time zone (DEFAULT_TIME_ZONE) for a person who chose
+     * none; set for every request (routes/app.ts).
+     */
+    defaultZone: string;
     /** Set by the access guard for every request; null when signed out. */
     principal: StaffPrincipal | null;
     /**
@@ -79,8 +84,9 @@ export function selectedStoreIds(c: Context): string[] {
 
 /**
  * The reader's time zone, threaded to the views beside the language: their
- * own choice (account page), UTC when they chose none or are signed out.
+ * own choice (account page), else the company's DEFAULT_TIME_ZONE (UTC
+ * unless configured), also for a signed-out reader.
  */
 export function readerZone(c: Context): string {
-  return c.get("principal")?.timeZone ?? "UTC";
+  return c.get("principal")?.timeZone ?? c.get("defaultZone") ?? "UTC";
 }

@@ -12,7 +12,7 @@ import { CredentialWarnings } from "../views/admin/apps.tsx";
 import { ReviewReminder } from "../views/users/review_reminder.tsx";
 import { DashboardPage } from "../views/dashboard/page.tsx";
 import { dashboardT } from "../views/dashboard/messages.ts";
-import { requirePrincipal, selectedStoreIds } from "./context.ts";
+import { readerZone, requirePrincipal, selectedStoreIds } from "./context.ts";
 import { page } from "./page.ts";
 
 /** The dashboard's routes. */
@@ -27,6 +27,7 @@ export function dashboardRoutes(deps: {
     const principal = requirePrincipal(c);
     const storeIds = selectedStoreIds(c);
     const lang = c.get("lang");
+    const zone = readerZone(c);
     const o = await dashboardOverview(
       {
         db: deps.db,
@@ -43,6 +44,7 @@ export function dashboardRoutes(deps: {
       dashboardT(lang)("title"),
       DashboardPage({
         lang,
+        zone,
         store: one ? { name: one.name } : { count: storeIds.length },
         sales: o.sales,
         inventory: o.inventory,
@@ -51,16 +53,11 @@ export function dashboardRoutes(deps: {
         revokedStores: o.revokedStores,
         overLimit: o.overLimit,
         notices: [
-          CredentialWarnings({
-            lang,
-            warnings: o.deadlines.map((w) => ({
-              ...w,
-              dueAt: w.dueAt.toISOString().slice(0, 10),
-            })),
-          }),
+          CredentialWarnings({ lang, zone, warnings: o.deadlines }),
           o.review
             ? ReviewReminder({
               lang,
+              zone,
               dueAt: o.review.dueAt,
               overdue: o.review.overdue,
             })

@@ -57,15 +57,21 @@ function readFilters(c: Context): {
   query: OrderQuery | null;
   filter: OrderFilter;
   store: string;
+  /** Date fields that are not real YYYY-MM-DD dates. */
+  badDates: { from: boolean; to: boolean };
 } {
   const storeIds = selectedStoreIds(c);
   const store = c.req.query("store") ? storeIds[0] : "";
   const parsed = orderQuerySchema.safeParse(c.req.query());
   const query = parsed.success ? parsed.data : null;
   const q = query ?? orderQuerySchema.parse({});
+  const wrong = new Set(
+    parsed.success ? [] : parsed.error.issues.map((i) => String(i.path[0])),
+  );
   return {
     query,
     store,
+    badDates: { from: wrong.has("from"), to: wrong.has("to") },
     filter: {
       storeIds,
       marketplace: q.marketplace,
@@ -144,7 +150,7 @@ export function ordersRoutes(
   app.get("/orders", async (c) => {
     const principal = requirePrincipal(c);
     const lang = c.get("lang");
-    const { query, filter, store } = readFilters(c);
+    const { query, filter, store, badDates } = readFilters(c);
     const size = query?.size ?? 50;
     const [stores, marketplaces, result, frozen] = await Promise.all([
       listVisibleStores(db, principal),
@@ -198,6 +204,7 @@ export function ordersRoutes(
         filterQuery: fq,
         filtered: filterQuery("", filter) !== "" || store !== "",
         badFilter: query === null,
+        badDates,
         canExport: principal.permissions.has("export.csv"),
         canExportPii: principal.permissions.has("pii.export"),
         canFreeze: principal.role === "owner",

@@ -31,6 +31,7 @@ import {
 } from "../lib/policy/deletion_requests.ts";
 import { DELETION_CATEGORIES } from "../lib/policy/purge.ts";
 import { listVisibleStores } from "../lib/stores.ts";
+import { wallClockInZone } from "../lib/validation.ts";
 import { RetentionPage } from "../views/retention/page.tsx";
 import {
   CertificatePage,
@@ -40,7 +41,7 @@ import {
   type DeletionRow,
 } from "../views/retention/deletion.tsx";
 import { retentionCatalogue } from "../views/retention/messages.ts";
-import { clientIp, requirePrincipal } from "./context.ts";
+import { clientIp, readerZone, requirePrincipal } from "./context.ts";
 import { page } from "./page.ts";
 
 export function retentionRoutes(deps: {
@@ -49,7 +50,13 @@ export function retentionRoutes(deps: {
 }): Hono {
   const app = new Hono();
   const PAGE = 25;
-  const day = (d: Date | null) => d?.toISOString().slice(0, 10) ?? "";
+  // A hold's or request's range: the days as they were entered.
+  const enteredDay = (d: Date | null) =>
+    d
+      ? `${d.getUTCFullYear()}-${
+        String(d.getUTCMonth() + 1).padStart(2, "0")
+      }-${String(d.getUTCDate()).padStart(2, "0")}`
+      : "";
   const meta = (c: Context) => ({
     ip: clientIp(c),
     requestId: c.get("requestId"),
@@ -57,7 +64,12 @@ export function retentionRoutes(deps: {
 
   const render = async (
     c: Context,
-    extra: { error?: RetentionError["code"]; notice?: boolean } = {},
+    extra: {
+      error?: RetentionError["code"];
+      notice?: boolean;
+      holdForm?: Record<string, string>;
+      holdErrors?: RetentionError["fields"];
+    } = {},
     status = 200,
   ) => {
     const principal = requirePrincipal(c);
@@ -77,22 +89,22 @@ export function retentionRoutes(deps: {
       retentionCatalogue.t(c.get("lang"), "retention.title"),
       RetentionPage({
         lang: c.get("lang"),
+        zone: readerZone(c),
         canManage: principal.permissions.has("retention.manage"),
         canRequestDeletion: principal.permissions.has(
           "retention.deletion_request",
         ),
         error: extra.error ?? null,
         notice: extra.notice ?? false,
-        nextPurge: nextPurgeAt()?.toISOString().slice(0, 16) ?? null,
-        rules: rules.map((r) => ({
-          ...r,
-          updatedAt: r.updatedAt.toISOString().slice(0, 16),
-        })),
+        holdForm: extra.holdForm,
+        holdErrors: extra.holdErrors,
+        nextPurge: nextPurgeAt() ?? null,
+        rules,
         states: states.map((s) => ({
           category: s.category,
           days: s.days,
-          oldest: s.oldest ? s.oldest.toISOString().slice(0, 10) : null,
-          limit: s.limit.toISOString().slice(0, 10),
+          oldest: s.oldest,
+          limit: s.limit,
           overdue: s.overdue,
         })),
         history,
@@ -104,17 +116,15 @@ export function retentionRoutes(deps: {
           id: h.id,
           storeId: h.storeId,
           category: h.category,
-          range: h.fromAt || h.toAt ? `${day(h.fromAt)}…${day(h.toAt)}` : "",
+          from: enteredDay(h.fromAt),
+          to: enteredDay(h.toAt),
           recordIds: h.recordIds?.join(", ") ?? "",
           reason: h.reason,
           owner: h.owner,
           reviewOn: h.reviewOn,
           released: h.releasedAt !== null,
         })),
-        records: records.records.map((r) => ({
-          ...r,
-          startedAt: r.startedAt.toISOString().slice(0, 16),
-        })),
+        records: records.records,
       }),
       status,
     );
@@ -147,19 +157,26 @@ export function retentionRoutes(deps: {
 
   app.post("/retention/holds", async (c) => {
     const f = await form(c);
+    const typed = {
+      storeId: f("storeId"),
+      category: f("category"),
+      fromAt: f("fromAt"),
+      toAt: f("toAt"),
+      recordIds: f("recordIds"),
+      reason: f("reason"),
+      owner: f("owner"),
+      reviewOn: f("reviewOn"),
+    };
     try {
-      await createHold(deps.db, requirePrincipal(c), {
-        storeId: f("storeId"),
-        category: f("category"),
-        fromAt: f("fromAt"),
-        toAt: f("toAt"),
-        recordIds: f("recordIds"),
-        reason: f("reason"),
-        owner: f("owner"),
-        reviewOn: f("reviewOn"),
-      }, meta(c));
+      await createHold(deps.db, requirePrincipal(c), typed, meta(c));
     } catch (err) {
-      return await refused(c, err);
+      if (!(err instanceof RetentionError)) throw err;
+      // Nothing was placed: the form again, as typed, each wrong field marked.
+      return await render(c, {
+        error: err.code,
+        holdForm: typed,
+        holdErrors: err.fields,
+      }, 400);
     }
     return c.redirect("/retention", 303);
   });
@@ -192,12 +209,11 @@ export function retentionRoutes(deps: {
   });
 
   // ── Amazon's deletion requests ─────────────────────────────────────────
-  const minute = (d: Date | null) => d ? d.toISOString().slice(0, 16) : null;
   const row = (r: DeletionRequest, now: Date): DeletionRow => ({
     id: r.id,
     amazonReference: r.amazonReference,
-    receivedAt: minute(r.receivedAt)!,
-    deadlineAt: minute(r.deadlineAt)!,
+    receivedAt: r.receivedAt,
+    deadlineAt: r.deadlineAt,
     status: r.status,
     hoursLeft: r.status === "done"
       ? null
@@ -229,6 +245,7 @@ export function retentionRoutes(deps: {
       retentionCatalogue.t(c.get("lang"), "deletion.title"),
       DeletionRequestsPage({
         lang: c.get("lang"),
+        zone: readerZone(c),
         stores: stores.map((s) => ({ id: s.id, name: s.name })),
         categories: DELETION_CATEGORIES,
         form,
@@ -265,28 +282,34 @@ export function retentionRoutes(deps: {
     };
     const principal = requirePrincipal(c);
     const confirmed = one("confirm") === "yes";
+    // The received time is typed on the reader's wall clock; lib/ reads UTC.
+    const receivedAt = wallClockInZone(form.receivedAt, readerZone(c));
+    const input = {
+      ...form,
+      receivedAt: receivedAt
+        ? receivedAt.toISOString().slice(0, 19)
+        : form.receivedAt,
+      confirm: "yes" as const,
+    };
     try {
       if (!confirmed) {
         // Checked in full, nothing recorded: the owner confirms the scope.
-        checkDeletionRequest(principal, { ...form, confirm: "yes" });
+        checkDeletionRequest(principal, input);
         const stores = await listVisibleStores(deps.db, principal);
         return page(
           c,
           retentionCatalogue.t(c.get("lang"), "deletion.confirm.title"),
           DeletionConfirmPage({
             lang: c.get("lang"),
+            zone: readerZone(c),
             form,
+            receivedAt,
             storeNames: stores.filter((s) => form.storeIds.includes(s.id))
               .map((s) => s.name),
           }),
         );
       }
-      const id = await recordDeletionRequest(
-        deps,
-        principal,
-        { ...form, confirm: "yes" },
-        meta(c),
-      );
+      const id = await recordDeletionRequest(deps, principal, input, meta(c));
       return c.redirect(`/retention/deletion-requests/${id}`, 303);
     } catch (err) {
       if (err instanceof DeletionRequestError) {
@@ -309,7 +332,7 @@ export function retentionRoutes(deps: {
     return page(
       c,
       retentionCatalogue.t(c.get("lang"), "deletion.cert.title"),
-      CertificatePage(certificateProps(c.get("lang"), cert)),
+      CertificatePage(certificateProps(c.get("lang"), readerZone(c), cert)),
     );
   });
 
@@ -326,21 +349,26 @@ export function retentionRoutes(deps: {
     },
   );
 
-  function certificateProps(lang: Lang, cert: DeletionCertificate) {
+  function certificateProps(
+    lang: Lang,
+    zone: string,
+    cert: DeletionCertificate,
+  ) {
     const r = cert.request;
     return {
       lang,
+      zone,
       id: r.id,
       amazonReference: r.amazonReference,
-      receivedAt: minute(r.receivedAt)!,
+      receivedAt: r.receivedAt,
       deadline: row(r, new Date()),
       stores: r.storeIds,
       categories: r.categories,
-      range: `${day(r.fromAt) || "…"} – ${day(r.toAt) || "…"}`,
+      range: `${enteredDay(r.fromAt) || "…"} – ${enteredDay(r.toAt) || "…"}`,
       orderIds: r.orderIds?.join(", ") ?? null,
       requestedBy: r.requestedByName,
-      startedAt: minute(r.startedAt),
-      finishedAt: minute(r.finishedAt),
+      startedAt: r.startedAt,
+      finishedAt: r.finishedAt,
       rows: cert.tables.map((t) => ({
         store: t.storeId,
         table: t.table,
@@ -355,11 +383,11 @@ export function retentionRoutes(deps: {
       archives: cert.archives.map((a) => ({
         store: a.storeId,
         file: a.file,
-        expiresAt: day(a.expiresAt),
+        expiresAt: a.expiresAt,
       })),
       backups: cert.backups.map((b) => ({
         file: b.file,
-        expiresAt: day(b.expiresAt),
+        expiresAt: b.expiresAt,
       })),
     };
   }

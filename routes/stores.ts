@@ -49,7 +49,7 @@ import {
 } from "../views/stores/disconnect.tsx";
 import { word } from "../views/words.ts";
 import { translator } from "../views/i18n.ts";
-import { clientIp, requirePrincipal } from "./context.ts";
+import { clientIp, readerZone, requirePrincipal } from "./context.ts";
 import { page } from "./page.ts";
 import { ArchiveError } from "../lib/policy/archives.ts";
 import { t as syncT } from "../views/sync/messages.ts";
@@ -141,6 +141,7 @@ export function storeRoutes(deps: {
   const records = async (c: Context, id: string) =>
     DisconnectionRecords({
       lang: c.get("lang"),
+      zone: readerZone(c),
       storeId: id,
       records: (await listDisconnections(deps.db, requirePrincipal(c), id)).map(
         (r): DisconnectionView => ({
@@ -191,12 +192,12 @@ export function storeRoutes(deps: {
       (store.status === "connected" || store.status === "revoked" ||
         (store.status === "registered" && holdsData));
     const connection = await connectionStatus(deps.db, principal, id);
-    const day = (d: Date | null) => d ? d.toISOString().slice(0, 10) : null;
     return page(c, store.name, [
       StoreDetailPage({
         lang: c.get("lang"),
+        zone: readerZone(c),
         storeId: id,
-        store: { ...store, createdAt: store.createdAt.toISOString() },
+        store,
         canManage: principal.permissions.has("stores.manage"),
         primaryErrors,
         syncHref: principal.permissions.has("sync.read")
@@ -206,6 +207,7 @@ export function storeRoutes(deps: {
       }),
       ConnectionSection({
         lang: c.get("lang"),
+        zone: readerZone(c),
         storeId: id,
         status: store.status,
         canConnect: principal.permissions.has("credentials.manage") &&
@@ -215,10 +217,10 @@ export function storeRoutes(deps: {
           method: x.method,
           roles: x.roles,
           scopes: x.scopes,
-          issuedAt: day(x.issuedAt)!,
-          lastUsedAt: day(x.lastUsedAt),
-          lastRotatedAt: day(x.lastRotatedAt),
-          authorizationExpiresAt: day(x.authorizationExpiresAt),
+          issuedAt: x.issuedAt,
+          lastUsedAt: x.lastUsedAt,
+          lastRotatedAt: x.lastRotatedAt,
+          authorizationExpiresAt: x.authorizationExpiresAt,
         })),
         roles: SP_API_ROLES.map((r) => ({
           role: r.role,

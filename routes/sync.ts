@@ -239,6 +239,7 @@ export function syncRoutes(deps: {
       t(c.get("lang"), "apilog.title"),
       ApiLogPage({
         lang: c.get("lang"),
+        zone: readerZone(c),
         storeId: id,
         storeName: store.name,
         rows,

@@ -78,6 +78,9 @@ function wallClock(at: Date, zone: string) {
     day: `${parts.year}-${parts.month}-${parts.day}`,
     minutes: `${parts.hour}:${parts.minute}`,
     seconds: `${parts.hour}:${parts.minute}:${parts.second}`,
+    milliseconds: `${parts.hour}:${parts.minute}:${parts.second}.${
+      String(at.getUTCMilliseconds()).padStart(3, "0")
+    }`,
     offset,
   };
 }
@@ -92,7 +95,7 @@ function wallClock(at: Date, zone: string) {
 export function formatInZone(
   at: Date | null | undefined,
   zone: string,
-  precision: "minutes" | "seconds" = "minutes",
+  precision: "minutes" | "seconds" | "milliseconds" = "minutes",
 ): string {
   if (!at || Number.isNaN(at.getTime())) return "—";
   const w = wallClock(at, zone);

@@ -12,6 +12,7 @@ import { z } from "zod";
 import { type Database, type Principal, rowsOf } from "../../db/client.ts";
 import type { Enqueue } from "../queue.ts";
 import { recordAudit, type RequestMeta } from "../security/audit.ts";
+import { calendarDate, utcDate } from "../validation.ts";
 import {
   DELETION_CATEGORIES,
   type DeletionScope,
@@ -37,13 +38,16 @@ const DAY_MS = 86_400_000;
 
 const optionalDate = z.union([
   z.literal("").transform(() => null),
-  z.iso.date().transform((d) => new Date(`${d}T00:00:00Z`)),
+  calendarDate().transform(utcDate),
 ]);
+
+const DATE_FIELDS = new Set(["fromAt", "toAt"]);
 
 /** The form: every field checked, each with its own error. */
 export const deletionInput = z.object({
   amazonReference: z.string().trim().min(3).max(200),
-  // <input type="datetime-local">, read as UTC.
+  // <input type="datetime-local">, read as UTC (the route turns the
+  // reader's wall clock into UTC first: lib/validation.ts wallClockInZone).
   receivedAt: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?$/)
     .transform((v) => new Date(`${v.length === 16 ? `${v}:00` : v}Z`))
     .refine((d) => !Number.isNaN(d.getTime())),
@@ -150,7 +154,11 @@ export function checkDeletionRequest(
     const fields: Record<string, string> = {};
     for (const issue of parsed.error.issues) {
       const k = String(issue.path[0] ?? "form");
-      fields[k] ??= "invalid";
+      fields[k] ??= issue.message === "range"
+        ? "range"
+        : DATE_FIELDS.has(k)
+        ? "date"
+        : "invalid";
     }
     throw new DeletionRequestError(fields);
   }

@@ -6,6 +6,7 @@ import { sql } from "drizzle-orm";
 import { z } from "zod";
 import { type Database, type Principal, rowsOf } from "../../db/client.ts";
 import type { Enqueue } from "../queue.ts";
+import { calendarDate } from "../validation.ts";
 import {
   recordAudit,
   recordAuditInTx,
@@ -92,20 +93,29 @@ export const ruleChange = z.object({
 export const holdInput = z.object({
   storeId: z.union([z.literal("").transform(() => null), z.uuid()]),
   category: z.union([z.literal("").transform(() => null), z.string().max(40)]),
-  fromAt: z.union([z.literal("").transform(() => null), z.iso.date()]),
-  toAt: z.union([z.literal("").transform(() => null), z.iso.date()]),
+  fromAt: z.union([z.literal("").transform(() => null), calendarDate()]),
+  toAt: z.union([z.literal("").transform(() => null), calendarDate()]),
   recordIds: z.string().max(5000).transform((v) => {
     const ids = v.split(/[\s,]+/).filter((x) => x.length > 0);
     return ids.length > 0 ? ids : null;
   }),
   reason: z.string().trim().min(3).max(500),
   owner: z.string().trim().min(1).max(200),
-  reviewOn: z.iso.date(),
+  reviewOn: calendarDate(),
 });
+
+/** The fields of a refused hold, each with what was wrong with it. */
+export type HoldFieldErrors = Record<string, "date" | "range" | "invalid">;
+
+const HOLD_DATES = new Set(["fromAt", "toAt", "reviewOn"]);
 
 /** A refused rule change or hold (codes for the views). */
 export class RetentionError extends Error {
-  constructor(readonly code: "limit" | "unknown" | "invalid") {
+  constructor(
+    readonly code: "limit" | "unknown" | "invalid",
+    /** For a refused hold: each wrong field (a date, the range, other). */
+    readonly fields: HoldFieldErrors = {},
+  ) {
     super(`retention change refused: ${code}`);
   }
 }
@@ -220,10 +230,17 @@ export async function createHold(
   meta: RequestMeta = {},
 ): Promise<string> {
   const parsed = holdInput.safeParse(input);
-  if (!parsed.success) throw new RetentionError("invalid");
+  if (!parsed.success) {
+    const fields: HoldFieldErrors = {};
+    for (const issue of parsed.error.issues) {
+      const k = String(issue.path[0] ?? "");
+      fields[k] = HOLD_DATES.has(k) ? "date" : "invalid";
+    }
+    throw new RetentionError("invalid", fields);
+  }
   const h = parsed.data;
   if (h.fromAt && h.toAt && h.fromAt > h.toAt) {
-    throw new RetentionError("invalid");
+    throw new RetentionError("invalid", { toAt: "range" });
   }
   return await db.asUser(principal, async (tx) => {
     const [row] = rowsOf<{ id: string }>(

@@ -410,7 +410,9 @@ export async function setOwnTimeZone(
 export async function ownAccountOverview(
   deps: Pick<OwnAccountDeps, "db" | "kv" | "sessions">,
   principal: StaffPrincipal,
-): Promise<{ sessions: OwnSession[]; local: boolean; timeZone: string }> {
+): Promise<
+  { sessions: OwnSession[]; local: boolean; timeZone: string | null }
+> {
   const [sessions, local] = await Promise.all([
     listOwnSessions(deps, principal),
     hasOwnAuthenticator(deps.db, principal),

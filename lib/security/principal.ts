@@ -20,12 +20,12 @@ export interface StaffPrincipal extends Principal {
   /** The session this request came with. */
   sessionId: string;
   mfaAssurance: "totp" | "idp" | null;
-  /** The IANA time zone dates and times are shown in (UTC by default). */
-  timeZone: string;
+  /**
+   * The IANA time zone they chose for dates and times; null when they chose
+   * none (the company's DEFAULT_TIME_ZONE applies, routes/context.ts).
+   */
+  timeZone: string | null;
 }
-
-/** The time zone of a person who chose none. */
-export const DEFAULT_TIME_ZONE = "UTC";
 
 /**
  * Loads an active staff user with their role and grants, or null if the user
@@ -70,6 +70,6 @@ export async function loadPrincipal(
     auditAll: role.permissions.includes("audit.read"),
     sessionId,
     mfaAssurance: found.user.mfaAssurance,
-    timeZone: found.user.timeZone ?? DEFAULT_TIME_ZONE,
+    timeZone: found.user.timeZone ?? null,
   };
 }

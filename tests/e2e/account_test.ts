@@ -8,6 +8,23 @@ import { openTestApp } from "../_helpers/app.ts";
 import { testEngine } from "../_helpers/test_db.ts";
 import { issueFirstOwnerToken } from "../../lib/security/staff.ts";
 import { launchBrowser } from "./_browser.ts";
+import type { Page } from "playwright-core";
+
+const AXE = await Deno.readTextFile(
+  new URL("../../node_modules/axe-core/axe.min.js", import.meta.url),
+);
+
+/** axe-core's serious and critical violations of the whole page as it is now. */
+async function axeProblems(page: Page): Promise<string[]> {
+  // Evaluated through the DevTools protocol: the page's CSP does not apply.
+  await page.evaluate(AXE);
+  const result = await page.evaluate(`axe.run(document, {
+    resultTypes: ["violations"],
+  }).then((r) => r.violations
+    .filter((v) => v.impact === "serious" || v.impact === "critical")
+    .map((v) => v.id + ": " + v.nodes.map((n) => n.target.join(" ")).join(", ")))`);
+  return result as string[];
+}
 
 Deno.test(`browser (${testEngine}): enrolment QR code, recovery codes copied and downloaded, the account page's sessions and time zone`, async () => {
   let handler: (
@@ -88,7 +105,7 @@ Deno.test(`browser (${testEngine}): enrolment QR code, recovery codes copied and
     await page.waitForURL(`${origin}/`);
 
     // The account page, from the menu.
-    await page.locator("header details.dropdown summary").first().click();
+    await page.locator("header details.user-menu summary").click();
     await page.getByRole("link", { name: "Your account" }).click();
     await page.waitForURL(`${origin}/account`);
     const rows = page.locator("[data-testid=own-sessions] tbody tr");
@@ -105,6 +122,7 @@ Deno.test(`browser (${testEngine}): enrolment QR code, recovery codes copied and
     assert.match((await time.textContent())!, / UTC\+8$/);
     assert.match((await time.getAttribute("title"))!, / UTC$/);
     assert.match((await time.getAttribute("datetime"))!, /Z$/);
+    assert.deepEqual(await axeProblems(page), [], "axe on the account page");
 
     assert.deepEqual(problems, []);
   } finally {

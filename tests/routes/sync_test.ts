@@ -326,7 +326,7 @@ Deno.test(`api log page (${testEngine}): strictly by time, then id, across pages
     })).text();
     for (
       const m of html.matchAll(
-        /<time datetime="([^"]+)">.*?<code>(call-\d+)<\/code>/gs,
+        /<time datetime="([^"]+)"[^>]*>.*?<code>(call-\d+)<\/code>/gs,
       )
     ) seen.push({ at: m[1], id: m[2] });
     href = html.match(/href="([^"]+)" rel="next"/)?.[1]?.replaceAll(

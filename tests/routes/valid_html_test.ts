@@ -265,6 +265,10 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
     { name: "orders, by total", path: "/orders?size=50&sort=total" },
     { name: "orders, none match", path: "/orders?q=NO-SUCH-ORDER" },
     { name: "orders, a bad filter", path: "/orders?from=2026-02-31" },
+    {
+      name: "audit, a date that does not exist",
+      path: "/audit?from=2026-02-31&to=03%2F12%2F2026",
+    },
   );
 
   const dir = await Deno.makeTempDir({ prefix: "vnu-" });

@@ -3,6 +3,7 @@
 // codes and a new authenticator. Plain data in, markup out.
 import type { Lang } from "../i18n.ts";
 import { Time } from "../time.tsx";
+import { formatInZone } from "../format.ts";
 import { RecoveryCodes, TotpCodeField, TotpSecret } from "../auth/pages.tsx";
 import { accountMessages } from "./messages.ts";
 
@@ -152,8 +153,7 @@ export function AccountPage(p: AccountPageProps) {
                             class="secondary outline"
                             aria-label={a("account.sessions.signoutLabel", {
                               client,
-                              at: s.createdAt.toISOString().slice(0, 16)
-                                .replace("T", " ") + " UTC",
+                              at: formatInZone(s.createdAt, p.zone),
                             })}
                           >
                             {a("account.sessions.signout")}

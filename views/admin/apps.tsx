@@ -2,6 +2,8 @@
 import type { Lang } from "../i18n.ts";
 import { translator } from "../i18n.ts";
 import { word } from "../words.ts";
+import { formatDayInZone, UTC } from "../format.ts";
+import { Time } from "../time.tsx";
 
 export interface AppRowView {
   id: string;
@@ -9,23 +11,27 @@ export interface AppRowView {
   name: string;
   applicationId: string | null;
   draft: boolean;
-  secretIssuedAt: string;
-  secretDueAt: string;
+  /** The day the secret was issued (entered as a day, stored at 00:00 UTC). */
+  secretIssuedAt: Date;
+  secretDueAt: Date;
   dueSoon: boolean;
   previousSecretKept: boolean;
 }
 
 export interface AppsPageProps {
   lang: Lang;
+  /** The reader's time zone. */
+  zone?: string;
   apps: AppRowView[];
   errors?: string[];
   values?: { api?: string; name?: string; applicationId?: string };
 }
 
-const today = () => new Date().toISOString().slice(0, 10);
-
 export function AppsPage(p: AppsPageProps) {
   const t = translator(p.lang);
+  const zone = p.zone ?? UTC;
+  // The date fields start at the reader's today.
+  const today = () => formatDayInZone(new Date(), zone);
   return (
     <>
       <hgroup>
@@ -60,9 +66,11 @@ export function AppsPage(p: AppsPageProps) {
                     {a.applicationId && <small>{a.applicationId}</small>}
                   </td>
                   <td>{word(p.lang, "api", a.api)}</td>
-                  <td>{a.secretIssuedAt}</td>
+                  <td>
+                    <Time at={a.secretIssuedAt} zone={zone} precision="day" />
+                  </td>
                   <td class={a.dueSoon ? "error" : ""}>
-                    {a.secretDueAt}
+                    <Time at={a.secretDueAt} zone={zone} precision="day" />
                     {a.previousSecretKept && (
                       <>
                         <br />
@@ -165,10 +173,12 @@ export function AppsPage(p: AppsPageProps) {
 export function CredentialWarnings(
   p: {
     lang: Lang;
+    /** The reader's time zone. */
+    zone?: string;
     warnings: {
       kind: string;
       subject: string;
-      dueAt: string;
+      dueAt: Date;
       overdue: boolean;
     }[];
   },
@@ -185,7 +195,8 @@ export function CredentialWarnings(
               w.kind === "secret_expiry"
                 ? "apps.warn.secret"
                 : "apps.warn.authorization",
-            )} <code>{w.subject}</code> — {w.dueAt}
+            )} <code>{w.subject}</code> —{" "}
+            <Time at={w.dueAt} zone={p.zone ?? UTC} precision="day" />
           </li>
         ))}
       </ul>

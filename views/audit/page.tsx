@@ -28,17 +28,22 @@ export interface AuditRowView {
   details: string;
 }
 
+/** The filter as typed (the days are the reader's days). */
+export interface AuditPageFilter {
+  actor?: string;
+  action?: string;
+  store?: string;
+  from?: string;
+  to?: string;
+}
+
 export interface AuditPageProps {
   lang: Lang;
   /** The reader's time zone. */
   zone?: string;
-  filter: {
-    actor?: string;
-    action?: string;
-    store?: string;
-    from?: string;
-    to?: string;
-  };
+  filter: AuditPageFilter;
+  /** Date fields that are not real YYYY-MM-DD dates. */
+  dateErrors?: { from?: boolean; to?: boolean };
   stores: { id: string; name: string }[];
   /** Every staff member: names for ids, and the actor filter's choices. */
   people: AuditPersonView[];
@@ -52,8 +57,29 @@ export interface AuditPageProps {
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const UUIDS = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi;
 
+/**
+ * A day filter: the browser's date picker (which sends YYYY-MM-DD whatever
+ * its locale); a refused value is cleared and marked.
+ */
+function DateField(p: { name: string; value?: string; bad?: boolean }) {
+  const v = p.value ?? "";
+  const real = /^\d{4}-\d{2}-\d{2}$/.test(v) &&
+    !Number.isNaN(Date.parse(`${v}T00:00:00Z`)) &&
+    new Date(`${v}T00:00:00Z`).getUTCDate() === Number(v.slice(8));
+  return (
+    <input
+      type="date"
+      name={p.name}
+      value={real && !p.bad ? v : ""}
+      aria-invalid={p.bad ? "true" : undefined}
+      aria-describedby={p.bad ? `${p.name}-error` : undefined}
+    />
+  );
+}
+
 export function AuditPage(p: AuditPageProps) {
   const t = translator(p.lang);
+  const bad = p.dateErrors ?? {};
   const people = new Map(p.people.map((x) => [x.id, x]));
   const stores = new Map(p.stores.map((x) => [x.id, x.name]));
   /** An id as a person or a store names it; anything else as it is. */
@@ -110,11 +136,17 @@ export function AuditPage(p: AuditPageProps) {
           </label>
           <label>
             {t("audit.from")}
-            <input type="date" name="from" value={p.filter.from ?? ""} />
+            <DateField name="from" value={p.filter.from} bad={bad.from} />
+            {bad.from && (
+              <small id="from-error" class="error">{t("audit.badDate")}</small>
+            )}
           </label>
           <label>
             {t("audit.to")}
-            <input type="date" name="to" value={p.filter.to ?? ""} />
+            <DateField name="to" value={p.filter.to} bad={bad.to} />
+            {bad.to && (
+              <small id="to-error" class="error">{t("audit.badDate")}</small>
+            )}
           </label>
         </fieldset>
         <div class="actions">

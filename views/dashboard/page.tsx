@@ -2,12 +2,8 @@
 // morning. Plain data in (lib/dashboard/overview.ts reads it), HTML out.
 import { type Lang, translator } from "../i18n.ts";
 import { word } from "../words.ts";
-import {
-  formatChange,
-  formatMoney,
-  formatNumber,
-  formatUtcMinutes,
-} from "../format.ts";
+import { formatChange, formatMoney, formatNumber, UTC } from "../format.ts";
+import { Time } from "../time.tsx";
 import { StateBadge } from "../badge.tsx";
 import { Badge } from "../badge.tsx";
 import { hasSyncMessage, t as syncT } from "../sync/messages.ts";
@@ -32,6 +28,11 @@ interface ProductMove {
 
 export interface DashboardProps {
   lang: Lang;
+  /**
+   * The reader's time zone, for instants (last sync); the sales days stay
+   * in each marketplace's own zone.
+   */
+  zone?: string;
   /** "All 3 of your stores" or the one store's name. */
   store: { name: string } | { count: number };
   sales: {
@@ -489,11 +490,7 @@ function SyncHealth(
                   </td>
                   <td>
                     {d.lastSuccessAt
-                      ? (
-                        <time datetime={d.lastSuccessAt.toISOString()}>
-                          {formatUtcMinutes(d.lastSuccessAt)}
-                        </time>
-                      )
+                      ? <Time at={d.lastSuccessAt} zone={p.zone ?? UTC} />
                       : t("sync.never")}
                   </td>
                   <td>

@@ -52,6 +52,8 @@ export interface OrdersPageProps {
   /** The filters narrow the list (the empty state says so). */
   filtered: boolean;
   badFilter: boolean;
+  /** Date fields that are not real YYYY-MM-DD dates (marked beside them). */
+  badDates?: { from: boolean; to: boolean };
   canExport: boolean;
   canExportPii: boolean;
   /** Null when the person may not change the freeze. */
@@ -168,11 +170,31 @@ export function OrdersPage(p: OrdersPageProps) {
         <fieldset class="grid">
           <label>
             {t("orders.field.from")}
-            <input type="date" name="from" value={f.from} />
+            <input
+              type="date"
+              name="from"
+              value={f.from}
+              aria-invalid={p.badDates?.from ? "true" : undefined}
+              aria-describedby={p.badDates?.from ? "from-error" : undefined}
+            />
+            {p.badDates?.from && (
+              <small id="from-error" class="error">
+                {t("orders.badDate")}
+              </small>
+            )}
           </label>
           <label>
             {t("orders.field.to")}
-            <input type="date" name="to" value={f.to} />
+            <input
+              type="date"
+              name="to"
+              value={f.to}
+              aria-invalid={p.badDates?.to ? "true" : undefined}
+              aria-describedby={p.badDates?.to ? "to-error" : undefined}
+            />
+            {p.badDates?.to && (
+              <small id="to-error" class="error">{t("orders.badDate")}</small>
+            )}
           </label>
           <label>
             {t("orders.field.q")}

@@ -58,6 +58,8 @@ const en = {
   "orders.empty.none":
     "No orders yet. Orders arrive with the stores' orders sync; see the sync page of a store to run it.",
   "orders.badFilter": "These filters are not valid; they were reset.",
+  "orders.badDate":
+    "Enter a real date written YYYY-MM-DD, for example 2026-03-12.",
   "orders.frozen":
     "Exports and buyer-data reveals are frozen. An owner can lift the freeze here.",
   "orders.freeze": "Freeze exports and reveals",
@@ -221,6 +223,7 @@ const zh: Record<OrdersKey, string> = {
   "orders.empty.none":
     "还没有订单。订单随店铺的订单同步而来；请在店铺的同步页面运行同步。",
   "orders.badFilter": "这些筛选条件无效，已重置。",
+  "orders.badDate": "请输入有效日期，格式为 YYYY-MM-DD，例如 2026-03-12。",
   "orders.frozen": "导出和买家数据显示已冻结。所有者可以在此解除冻结。",
   "orders.freeze": "冻结导出和显示",
   "orders.unfreeze": "解除冻结",

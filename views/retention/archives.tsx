@@ -3,10 +3,14 @@
 // download form (reason and confirmation) for those who hold
 // archives.download. Plain data in, HTML out.
 import type { Lang } from "../i18n.ts";
+import { UTC } from "../format.ts";
+import { Time } from "../time.tsx";
 import { retentionCatalogue } from "./messages.ts";
 
 export interface ArchivesPageProps {
   lang: Lang;
+  /** The reader's time zone. */
+  zone?: string;
   canDownload: boolean;
   error?: "reason" | "reason_text" | "confirm" | null;
   archives: {
@@ -15,8 +19,8 @@ export interface ArchivesPageProps {
     disconnectionId: string;
     category: string;
     rows: number;
-    createdAt: string;
-    expiresAt: string;
+    createdAt: Date;
+    expiresAt: Date;
   }[];
 }
 
@@ -53,8 +57,16 @@ export function ArchivesPage(p: ArchivesPageProps) {
                     <code>{a.category}</code>
                   </td>
                   <td>{String(a.rows)}</td>
-                  <td>{a.createdAt}</td>
-                  <td>{a.expiresAt}</td>
+                  <td>
+                    <Time at={a.createdAt} zone={p.zone ?? UTC} />
+                  </td>
+                  <td>
+                    <Time
+                      at={a.expiresAt}
+                      zone={p.zone ?? UTC}
+                      precision="day"
+                    />
+                  </td>
                   {p.canDownload && (
                     <td>
                       <form method="post" action="/archives/download">

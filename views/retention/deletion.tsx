@@ -2,6 +2,8 @@
 // confirmation before anything is deleted, the list with each 72-hour
 // deadline) and one request's deletion certificate. Plain data in.
 import type { Lang } from "../i18n.ts";
+import { UTC } from "../format.ts";
+import { Time } from "../time.tsx";
 import { retentionCatalogue } from "./messages.ts";
 
 export interface DeletionForm {
@@ -17,8 +19,8 @@ export interface DeletionForm {
 export interface DeletionRow {
   id: string;
   amazonReference: string;
-  receivedAt: string;
-  deadlineAt: string;
+  receivedAt: Date;
+  deadlineAt: Date;
   status: "queued" | "running" | "done";
   /** Hours left before the deadline (negative: past it), while not done. */
   hoursLeft: number | null;
@@ -27,6 +29,8 @@ export interface DeletionRow {
 
 export interface DeletionPageProps {
   lang: Lang;
+  /** The reader's time zone (the received time is typed in it too). */
+  zone?: string;
   stores: { id: string; name: string }[];
   categories: string[];
   form: DeletionForm;
@@ -59,13 +63,33 @@ function Deadline(
   return <span>{t("deletion.left", { h: p.r.hoursLeft ?? 0 })}</span>;
 }
 
+/** Whether `v` is a real YYYY-MM-DD day (a date field may only hold one). */
+function isoDay(v: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) return false;
+  const d = new Date(`${v}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) &&
+    d.getUTCDate() === Number(v.slice(8)) &&
+    d.getUTCMonth() + 1 === Number(v.slice(5, 7));
+}
+
+/** Whether `v` is what a datetime-local field may hold. */
+function isoWallClock(v: string): boolean {
+  const m = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/.exec(v);
+  return m !== null && isoDay(m[1]);
+}
+
 export function DeletionRequestsPage(p: DeletionPageProps) {
   const t = retentionCatalogue.translator(p.lang);
+  const zone = p.zone ?? UTC;
   const err = (k: string) =>
     p.errors[k]
       ? (
         <small id={`${k}-error`} class="error">
-          {t("deletion.error.field")}
+          {p.errors[k] === "date"
+            ? t("retention.error.hold.date")
+            : p.errors[k] === "range"
+            ? t("retention.error.hold.range")
+            : t("deletion.error.field")}
         </small>
       )
       : null;
@@ -101,9 +125,12 @@ export function DeletionRequestsPage(p: DeletionPageProps) {
                       {r.amazonReference}
                     </a>
                   </th>
-                  <td>{r.receivedAt}</td>
                   <td>
-                    {r.deadlineAt} · <Deadline lang={p.lang} r={r} />
+                    <Time at={r.receivedAt} zone={zone} />
+                  </td>
+                  <td>
+                    <Time at={r.deadlineAt} zone={zone} /> ·{" "}
+                    <Deadline lang={p.lang} r={r} />
                   </td>
                   <td>{t(`deletion.status.${r.status}`)}</td>
                 </tr>
@@ -131,12 +158,12 @@ export function DeletionRequestsPage(p: DeletionPageProps) {
           {err("amazonReference")}
         </label>
         <label>
-          {t("deletion.field.received")}
+          {t("deletion.field.received", { zone })}
           <input
             type="datetime-local"
             name="receivedAt"
             required
-            value={p.form.receivedAt}
+            value={isoWallClock(p.form.receivedAt) ? p.form.receivedAt : ""}
             aria-invalid={invalid("receivedAt")}
             aria-describedby={described("receivedAt")}
           />
@@ -184,7 +211,7 @@ export function DeletionRequestsPage(p: DeletionPageProps) {
             <input
               type="date"
               name="fromAt"
-              value={p.form.fromAt}
+              value={isoDay(p.form.fromAt) ? p.form.fromAt : ""}
               aria-invalid={invalid("fromAt")}
               aria-describedby={described("fromAt")}
             />
@@ -195,7 +222,7 @@ export function DeletionRequestsPage(p: DeletionPageProps) {
             <input
               type="date"
               name="toAt"
-              value={p.form.toAt}
+              value={isoDay(p.form.toAt) ? p.form.toAt : ""}
               aria-invalid={invalid("toAt")}
               aria-describedby={described("toAt")}
             />
@@ -222,7 +249,15 @@ export function DeletionRequestsPage(p: DeletionPageProps) {
 
 /** The step before anything is deleted: the scope again, and one button. */
 export function DeletionConfirmPage(
-  p: { lang: Lang; form: DeletionForm; storeNames: string[] },
+  p: {
+    lang: Lang;
+    /** The reader's time zone. */
+    zone?: string;
+    form: DeletionForm;
+    /** The received time the form names, as an instant. */
+    receivedAt: Date | null;
+    storeNames: string[];
+  },
 ) {
   const t = retentionCatalogue.translator(p.lang);
   return (
@@ -233,7 +268,9 @@ export function DeletionConfirmPage(
         <dt>{t("deletion.field.reference")}</dt>
         <dd>{p.form.amazonReference}</dd>
         <dt>{t("deletion.field.received")}</dt>
-        <dd>{p.form.receivedAt}</dd>
+        <dd>
+          <Time at={p.receivedAt} zone={p.zone ?? UTC} />
+        </dd>
         <dt>{t("deletion.field.stores")}</dt>
         <dd>{p.storeNames.join(", ")}</dd>
         <dt>{t("deletion.field.categories")}</dt>
@@ -262,27 +299,30 @@ export function DeletionConfirmPage(
 
 export interface CertificateProps {
   lang: Lang;
+  /** The reader's time zone. */
+  zone?: string;
   id: string;
   amazonReference: string;
-  receivedAt: string;
+  receivedAt: Date;
   deadline: DeletionRow;
   stores: string[];
   categories: string[];
   range: string;
   orderIds: string | null;
   requestedBy: string;
-  startedAt: string | null;
-  finishedAt: string | null;
+  startedAt: Date | null;
+  finishedAt: Date | null;
   rows: { store: string; table: string; deleted: number; held: number }[];
   deletedTotal: number;
   heldTotal: number;
   auditHead: string | null;
-  archives: { store: string; file: string; expiresAt: string }[];
-  backups: { file: string; expiresAt: string }[];
+  archives: { store: string; file: string; expiresAt: Date | null }[];
+  backups: { file: string; expiresAt: Date | null }[];
 }
 
 export function CertificatePage(p: CertificateProps) {
   const t = retentionCatalogue.translator(p.lang);
+  const zone = p.zone ?? UTC;
   return (
     <>
       <hgroup>
@@ -296,10 +336,13 @@ export function CertificatePage(p: CertificateProps) {
       )}
       <dl>
         <dt>{t("deletion.col.received")}</dt>
-        <dd>{p.receivedAt}</dd>
+        <dd>
+          <Time at={p.receivedAt} zone={zone} />
+        </dd>
         <dt>{t("deletion.col.deadline")}</dt>
         <dd>
-          {p.deadline.deadlineAt} · <Deadline lang={p.lang} r={p.deadline} />
+          <Time at={p.deadline.deadlineAt} zone={zone} /> ·{" "}
+          <Deadline lang={p.lang} r={p.deadline} />
         </dd>
         <dt>{t("deletion.cert.scope")}</dt>
         <dd>
@@ -309,9 +352,13 @@ export function CertificatePage(p: CertificateProps) {
         <dt>{t("deletion.cert.by")}</dt>
         <dd>{p.requestedBy}</dd>
         <dt>{t("deletion.cert.started")}</dt>
-        <dd>{p.startedAt ?? "—"}</dd>
+        <dd>
+          <Time at={p.startedAt} zone={zone} />
+        </dd>
         <dt>{t("deletion.cert.finished")}</dt>
-        <dd>{p.finishedAt ?? "—"}</dd>
+        <dd>
+          <Time at={p.finishedAt} zone={zone} />
+        </dd>
         <dt>{t("deletion.cert.head")}</dt>
         <dd>
           <code>{p.auditHead ?? "—"}</code>
@@ -355,7 +402,7 @@ export function CertificatePage(p: CertificateProps) {
             <li>
               {a.store}: <code>{a.file}</code> · {t("deletion.cert.expires")}
               {" "}
-              {a.expiresAt}
+              <Time at={a.expiresAt} zone={zone} precision="day" />
             </li>
           ))}
         </ul>
@@ -365,7 +412,8 @@ export function CertificatePage(p: CertificateProps) {
         <ul>
           {p.backups.map((b) => (
             <li>
-              <code>{b.file}</code> · {t("deletion.cert.expires")} {b.expiresAt}
+              <code>{b.file}</code> · {t("deletion.cert.expires")}{" "}
+              <Time at={b.expiresAt} zone={zone} precision="day" />
             </li>
           ))}
         </ul>

@@ -2,29 +2,36 @@
 // remaining rows against their limits (red when over), legal holds, and
 // recent purge records (counts only). Plain data in, HTML out.
 import type { Lang } from "../i18n.ts";
+import { UTC } from "../format.ts";
+import { Time, TimeIn } from "../time.tsx";
 import { retentionCatalogue } from "./messages.ts";
 import { RowsChart, type RowsHistory } from "./chart.tsx";
 
 export interface RetentionPageProps {
   lang: Lang;
+  /** The reader's time zone. */
+  zone?: string;
   canManage: boolean;
   error?: "limit" | "invalid" | "unknown" | null;
+  /** A refused legal hold: what was typed, and which fields were wrong. */
+  holdForm?: Record<string, string>;
+  holdErrors?: Record<string, "date" | "range" | "invalid">;
   notice?: boolean;
-  nextPurge: string | null;
+  nextPurge: Date | null;
   rules: {
     category: string;
     days: number;
     fallbackDays: number | null;
     reason: string;
-    updatedAt: string;
+    updatedAt: Date;
     purged: boolean;
     inert: string | null;
   }[];
   states: {
     category: string;
     days: number;
-    oldest: string | null;
-    limit: string;
+    oldest: Date | null;
+    limit: Date;
     overdue: number;
   }[];
   /** May record Amazon's deletion requests (a link to their page). */
@@ -35,7 +42,9 @@ export interface RetentionPageProps {
     id: string;
     storeId: string | null;
     category: string | null;
-    range: string;
+    /** The hold's days as they were entered (YYYY-MM-DD), either may be empty. */
+    from: string;
+    to: string;
     recordIds: string;
     reason: string;
     owner: string;
@@ -52,12 +61,47 @@ export interface RetentionPageProps {
     rowsDeleted: number;
     rowsHeld: number;
     status: string;
-    startedAt: string;
+    startedAt: Date;
   }[];
+}
+
+/** Whether `v` is a real YYYY-MM-DD day (a date field may only hold one). */
+function isoDay(v: string): boolean {
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(v)) return false;
+  const d = new Date(`${v}T00:00:00Z`);
+  return !Number.isNaN(d.getTime()) &&
+    d.getUTCDate() === Number(v.slice(8)) &&
+    d.getUTCMonth() + 1 === Number(v.slice(5, 7));
 }
 
 export function RetentionPage(p: RetentionPageProps) {
   const t = retentionCatalogue.translator(p.lang);
+  const zone = p.zone ?? UTC;
+  const holdErrors = p.holdErrors ?? {};
+  const typed = (k: string) => p.holdForm?.[k] ?? "";
+  const holdError = (k: string) =>
+    holdErrors[k]
+      ? (
+        <small id={`hold-${k}-error`} class="error">
+          {t(`retention.error.hold.${holdErrors[k]}`)}
+        </small>
+      )
+      : null;
+  const holdField = (k: string) => ({
+    "aria-invalid": holdErrors[k] ? "true" : undefined,
+    "aria-describedby": holdErrors[k] ? `hold-${k}-error` : undefined,
+  });
+  // A date field: the browser's picker shows the reader's locale but sends
+  // YYYY-MM-DD, which the server checks (lib/validation.ts calendarDate).
+  const dateField = (k: string, required = false) => (
+    <input
+      type="date"
+      name={k}
+      value={isoDay(typed(k)) ? typed(k) : ""}
+      required={required}
+      {...holdField(k)}
+    />
+  );
   return (
     <>
       <hgroup>
@@ -69,7 +113,11 @@ export function RetentionPage(p: RetentionPageProps) {
       )}
       {p.notice && <p role="status">{t("retention.queued")}</p>}
       <p>
-        {t("retention.nextPurge", { at: p.nextPurge ?? "—" })}
+        <TimeIn
+          text={(at) => t("retention.nextPurge", { at })}
+          at={p.nextPurge}
+          zone={zone}
+        />
       </p>
       <p>
         <a href="/archives">{t("archives.link")}</a>
@@ -149,7 +197,9 @@ export function RetentionPage(p: RetentionPageProps) {
                   ? t("retention.inert", { why: r.inert })
                   : t("retention.no")}
               </td>
-              <td>{r.updatedAt}</td>
+              <td>
+                <Time at={r.updatedAt} zone={zone} />
+              </td>
             </tr>
           ))}
         </tbody>
@@ -181,16 +231,20 @@ export function RetentionPage(p: RetentionPageProps) {
               <td>
                 <code>{s.category}</code>
               </td>
-              <td>{s.oldest ?? "—"}</td>
               <td>
-                {s.limit} ({s.days})
+                <Time at={s.oldest} zone={zone} precision="day" />
+              </td>
+              <td>
+                <Time at={s.limit} zone={zone} precision="day" /> ({s.days})
               </td>
               <td>
                 {s.overdue > 0
                   ? <strong>⚠ {t("retention.over", { n: s.overdue })}</strong>
                   : t("retention.within")}
               </td>
-              <td>{p.nextPurge ?? "—"}</td>
+              <td>
+                <Time at={p.nextPurge} zone={zone} />
+              </td>
             </tr>
           ))}
         </tbody>
@@ -224,7 +278,11 @@ export function RetentionPage(p: RetentionPageProps) {
                   <td>
                     {h.storeId ?? t("retention.allStores")} ·{" "}
                     {h.category ?? t("retention.allCategories")}
-                    {h.range && <>· {h.range}</>}
+                    {(h.from || h.to) && (
+                      <>
+                        · {h.from || "…"}–{h.to || "…"}
+                      </>
+                    )}
                     {h.recordIds && <>· {h.recordIds}</>}
                   </td>
                   <td>{h.reason}</td>
@@ -260,40 +318,76 @@ export function RetentionPage(p: RetentionPageProps) {
           </table>
         )}
       {p.canManage && (
-        <details>
+        <details open={Object.keys(holdErrors).length > 0}>
           <summary>{t("retention.newHold")}</summary>
-          <form method="post" action="/retention/holds">
+          <form method="post" action="/retention/holds" id="new-hold">
             <label>
               {t("retention.field.store")}
-              <input type="text" name="storeId" />
+              <input
+                type="text"
+                name="storeId"
+                value={typed("storeId")}
+                {...holdField("storeId")}
+              />
+              {holdError("storeId")}
             </label>
             <label>
               {t("retention.field.category")}
-              <input type="text" name="category" />
+              <input
+                type="text"
+                name="category"
+                value={typed("category")}
+                {...holdField("category")}
+              />
+              {holdError("category")}
             </label>
             <label>
               {t("retention.field.from")}
-              <input type="date" name="fromAt" />
+              {dateField("fromAt")}
+              {holdError("fromAt")}
             </label>
             <label>
               {t("retention.field.to")}
-              <input type="date" name="toAt" />
+              {dateField("toAt")}
+              {holdError("toAt")}
             </label>
             <label>
               {t("retention.field.records")}
-              <input type="text" name="recordIds" />
+              <input
+                type="text"
+                name="recordIds"
+                value={typed("recordIds")}
+                {...holdField("recordIds")}
+              />
+              {holdError("recordIds")}
             </label>
             <label>
               {t("retention.field.reason")}
-              <input type="text" name="reason" required minlength={3} />
+              <input
+                type="text"
+                name="reason"
+                required
+                minlength={3}
+                value={typed("reason")}
+                {...holdField("reason")}
+              />
+              {holdError("reason")}
             </label>
             <label>
               {t("retention.field.owner")}
-              <input type="text" name="owner" required />
+              <input
+                type="text"
+                name="owner"
+                required
+                value={typed("owner")}
+                {...holdField("owner")}
+              />
+              {holdError("owner")}
             </label>
             <label>
               {t("retention.field.review")}
-              <input type="date" name="reviewOn" required />
+              {dateField("reviewOn", true)}
+              {holdError("reviewOn")}
             </label>
             <button type="submit">{t("retention.newHold")}</button>
           </form>
@@ -320,7 +414,9 @@ export function RetentionPage(p: RetentionPageProps) {
             <tbody>
               {p.records.map((r) => (
                 <tr>
-                  <td>{r.startedAt}</td>
+                  <td>
+                    <Time at={r.startedAt} zone={zone} />
+                  </td>
                   <td>
                     {r.storeId ? <code>{r.storeId}</code> : "—"}
                   </td>

@@ -4,19 +4,24 @@ import type { Lang } from "../i18n.ts";
 import { translator } from "../i18n.ts";
 import { StateBadge } from "../badge.tsx";
 import { word } from "../words.ts";
+import { UTC } from "../format.ts";
+import { Time } from "../time.tsx";
 
 export interface ConnectionProps {
   lang: Lang;
+  /** The reader's time zone. */
+  zone?: string;
   storeId: string;
   status: string;
   canConnect: boolean;
   credentials: {
     api: string;
     method: string;
-    issuedAt: string;
-    lastUsedAt: string | null;
-    lastRotatedAt: string | null;
-    authorizationExpiresAt: string | null;
+    issuedAt: Date;
+    /** Recorded once a day at most: shown as the day. */
+    lastUsedAt: Date | null;
+    lastRotatedAt: Date | null;
+    authorizationExpiresAt: Date | null;
     roles: string[];
     scopes?: string[];
   }[];
@@ -67,10 +72,26 @@ export function ConnectionSection(p: ConnectionProps) {
                       </>
                     )}
                   </td>
-                  <td>{c.issuedAt}</td>
-                  <td>{c.lastUsedAt ?? "—"}</td>
-                  <td>{c.lastRotatedAt ?? "—"}</td>
-                  <td>{c.authorizationExpiresAt ?? "—"}</td>
+                  <td>
+                    <Time at={c.issuedAt} zone={p.zone ?? UTC} />
+                  </td>
+                  <td>
+                    <Time
+                      at={c.lastUsedAt}
+                      zone={p.zone ?? UTC}
+                      precision="day"
+                    />
+                  </td>
+                  <td>
+                    <Time at={c.lastRotatedAt} zone={p.zone ?? UTC} />
+                  </td>
+                  <td>
+                    <Time
+                      at={c.authorizationExpiresAt}
+                      zone={p.zone ?? UTC}
+                      precision="day"
+                    />
+                  </td>
                 </tr>
               ))}
             </tbody>

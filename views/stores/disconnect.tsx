@@ -5,7 +5,8 @@
 import type { Lang } from "../i18n.ts";
 import { translator } from "../i18n.ts";
 import { StateBadge } from "../badge.tsx";
-import { formatNumber } from "../format.ts";
+import { formatNumber, UTC } from "../format.ts";
+import { Time, TimeIn } from "../time.tsx";
 import { word } from "../words.ts";
 
 export interface CategoryOption {
@@ -191,13 +192,19 @@ export interface DisconnectionView {
   };
 }
 
-const when = (iso: string) => `${iso.replace("T", " ").slice(0, 16)} UTC`;
-
 /** The records on the store page; polled by htmx while one is running. */
 export function DisconnectionRecords(
-  p: { lang: Lang; storeId: string; records: DisconnectionView[] },
+  p: {
+    lang: Lang;
+    /** The reader's time zone. */
+    zone?: string;
+    storeId: string;
+    records: DisconnectionView[];
+  },
 ) {
   const t = translator(p.lang);
+  const zone = p.zone ?? UTC;
+  const at = (iso: string) => new Date(iso);
   if (p.records.length === 0) return <section id="disconnections"></section>;
   const running = p.records.some((r) => r.status !== "completed");
   return (
@@ -213,11 +220,11 @@ export function DisconnectionRecords(
           <header>
             <StateBadge lang={p.lang} kind="disconnection" state={r.status} />
             {" "}
-            <time datetime={r.requestedAt}>{when(r.requestedAt)}</time>
+            <Time at={at(r.requestedAt)} zone={zone} />
             {r.completedAt && (
               <>
                 {" → "}
-                <time datetime={r.completedAt}>{when(r.completedAt)}</time>
+                <Time at={at(r.completedAt)} zone={zone} />
               </>
             )}
           </header>
@@ -225,27 +232,45 @@ export function DisconnectionRecords(
           <ul>
             {r.steps.syncsStoppedAt && (
               <li>
-                {t("disconnect.step.syncs", {
-                  at: when(r.steps.syncsStoppedAt),
-                  cancelled: formatNumber(p.lang, r.steps.queuedCancelled),
-                })}
+                <TimeIn
+                  text={(slot) =>
+                    t("disconnect.step.syncs", {
+                      at: slot,
+                      cancelled: formatNumber(p.lang, r.steps.queuedCancelled),
+                    })}
+                  at={at(r.steps.syncsStoppedAt)}
+                  zone={zone}
+                />
               </li>
             )}
             {r.steps.tokensDeletedAt && (
               <li>
-                {t("disconnect.step.tokens", {
-                  at: when(r.steps.tokensDeletedAt),
-                  count: formatNumber(p.lang, r.steps.tokensDeleted),
-                })}
+                <TimeIn
+                  text={(slot) =>
+                    t("disconnect.step.tokens", {
+                      at: slot,
+                      count: formatNumber(p.lang, r.steps.tokensDeleted),
+                    })}
+                  at={at(r.steps.tokensDeletedAt)}
+                  zone={zone}
+                />
               </li>
             )}
             {r.steps.categories.map((c) => (
               <li data-category={c.category}>
-                {t(`disconnect.step.${c.action}` as "disconnect.step.delete", {
-                  category: word(p.lang, "category", c.category),
-                  rows: formatNumber(p.lang, c.rows),
-                  at: when(c.at),
-                })}
+                <TimeIn
+                  text={(slot) =>
+                    t(
+                      `disconnect.step.${c.action}` as "disconnect.step.delete",
+                      {
+                        category: word(p.lang, "category", c.category),
+                        rows: formatNumber(p.lang, c.rows),
+                        at: slot,
+                      },
+                    )}
+                  at={at(c.at)}
+                  zone={zone}
+                />
                 {c.file && (
                   <>
                     {" "}
@@ -256,9 +281,11 @@ export function DisconnectionRecords(
             ))}
             {r.steps.backupsRestrictedAt && (
               <li>
-                {t("disconnect.step.backups", {
-                  at: when(r.steps.backupsRestrictedAt),
-                })}
+                <TimeIn
+                  text={(slot) => t("disconnect.step.backups", { at: slot })}
+                  at={at(r.steps.backupsRestrictedAt)}
+                  zone={zone}
+                />
               </li>
             )}
           </ul>

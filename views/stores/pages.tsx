@@ -2,7 +2,8 @@
 import type { Lang } from "../i18n.ts";
 import { translator } from "../i18n.ts";
 import { StateBadge } from "../badge.tsx";
-import { formatNumber } from "../format.ts";
+import { formatNumber, UTC } from "../format.ts";
+import { TimeIn } from "../time.tsx";
 import { word } from "../words.ts";
 
 export interface StoreListProps {
@@ -62,6 +63,8 @@ export function StoreListPage(p: StoreListProps & { canRegister?: boolean }) {
 
 export interface StoreDetailProps {
   lang: Lang;
+  /** The reader's time zone. */
+  zone?: string;
   storeId: string;
   store: {
     name: string;
@@ -69,7 +72,7 @@ export interface StoreDetailProps {
     region: string;
     status: string;
     brand: string | null;
-    createdAt: string;
+    createdAt: Date;
     primaryMarketplaceId: string | null;
     marketplaces: {
       marketplaceId: string;
@@ -98,7 +101,12 @@ export function StoreDetailPage(p: StoreDetailProps) {
         <p>
           <StateBadge lang={p.lang} kind="store" state={s.status} /> ·{" "}
           <code>{s.sellerId}</code> · {s.region}
-          {s.brand ? ` · ${s.brand}` : ""}
+          {s.brand ? ` · ${s.brand}` : ""} ·{" "}
+          <TimeIn
+            text={(at) => t("stores.added", { at })}
+            at={s.createdAt}
+            zone={p.zone ?? UTC}
+          />
         </p>
       </hgroup>
       {p.syncHref && (

@@ -2,7 +2,8 @@
 // strict (time, id) order, keyset pages. What a row holds is what the log
 // may hold: no token, no body.
 import type { Lang } from "../i18n.ts";
-import { formatNumber } from "../format.ts";
+import { formatNumber, UTC } from "../format.ts";
+import { Time } from "../time.tsx";
 import { word } from "../words.ts";
 import { type SyncMessageKey, t } from "./messages.ts";
 
@@ -24,6 +25,8 @@ const OUTCOMES = ["ok", "client", "throttled", "server", "failed"];
 
 export function ApiLogPage(p: {
   lang: Lang;
+  /** The reader's time zone. */
+  zone?: string;
   storeId: string;
   storeName: string;
   rows: ApiLogRowView[];
@@ -114,9 +117,11 @@ export function ApiLogPage(p: {
                 {p.rows.map((r) => (
                   <tr>
                     <td>
-                      <time datetime={r.at.toISOString()}>
-                        {r.at.toISOString().replace("T", " ").slice(0, 23)}
-                      </time>
+                      <Time
+                        at={r.at}
+                        zone={p.zone ?? UTC}
+                        precision="milliseconds"
+                      />
                     </td>
                     <td>{word(p.lang, "api", r.api)}</td>
                     <td>

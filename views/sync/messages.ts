@@ -124,7 +124,7 @@ const en = {
   "apilog.title": "API log",
   "apilog.intro":
     "One line per call to Amazon: when, which operation, the answer, how long it took and how often it was tried. Never a token or a body (Data Policy §8, §9).",
-  "apilog.col.at": "Time (UTC)",
+  "apilog.col.at": "Time",
   "apilog.col.api": "API",
   "apilog.col.operation": "Operation",
   "apilog.col.status": "HTTP",
@@ -286,7 +286,7 @@ const zhCN: Record<SyncMessageKey, string> = {
   "apilog.title": "API 日志",
   "apilog.intro":
     "每次调用亚马逊记录一行：时间、操作、响应、耗时和尝试次数。从不记录令牌或内容（数据政策 §8、§9）。",
-  "apilog.col.at": "时间（UTC）",
+  "apilog.col.at": "时间",
   "apilog.col.api": "API",
   "apilog.col.operation": "操作",
   "apilog.col.status": "HTTP",

@@ -25,9 +25,9 @@ export function formatTime(at: Date): string {
   return `${at.toISOString().slice(0, 16).replace("T", " ")} UTC`;
 }
 
-/** "2026-06-18". */
-export function formatDate(at: Date): string {
-  return at.toISOString().slice(0, 10);
+/** The reader's day of `at`: "2026-06-18". */
+export function formatDate(at: Date, zone = "UTC"): string {
+  return formatDayInZone(at, zone);
 }
 
 /**

@@ -2,7 +2,7 @@
 // where the cycle stands, the open review's lines with their flags and
 // decisions, and the completed reviews.
 import type { Lang } from "../i18n.ts";
-import { Day, formatDate, Notice, Time } from "./components.tsx";
+import { Day, formatDate, formatTime, Notice, Time } from "./components.tsx";
 import { formatNumber } from "../format.ts";
 import { roleName } from "../words.ts";
 import { t } from "./messages.ts";
@@ -67,8 +67,11 @@ export function AccessReviewPage(p: ReviewPageProps) {
           <tr>
             <th scope="row">{t(p.lang, "review.nextDue")}</th>
             <td>
-              <time datetime={p.dueAt.toISOString()}>
-                {formatDate(p.dueAt)}
+              <time
+                datetime={p.dueAt.toISOString()}
+                title={formatTime(p.dueAt)}
+              >
+                {formatDate(p.dueAt, p.zone)}
               </time>{" "}
               · {p.due
                 ? <mark>{t(p.lang, "review.state.due")}</mark>
@@ -131,8 +134,8 @@ function OpenReview(
       <h2 id="open-h">{t(p.lang, "review.open")}</h2>
       <p>
         {t(p.lang, "review.open.started", {
-          date: formatDate(p.open.startedAt),
-          due: formatDate(p.open.dueAt),
+          date: formatDate(p.open.startedAt, p.zone),
+          due: formatDate(p.open.dueAt, p.zone),
         })}{" "}
         <strong>
           {t(p.lang, "review.open.progress", {

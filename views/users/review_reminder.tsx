@@ -1,11 +1,13 @@
 // The dashboard's reminder that the periodic access review is due (Data
 // Policy §5; Amazon asks for one at least every quarter).
 import type { Lang } from "../i18n.ts";
-import { formatDate } from "./components.tsx";
+import { formatDate, formatTime } from "./components.tsx";
 import { t } from "./messages.ts";
 
 export interface ReviewReminderProps {
   lang: Lang;
+  /** The reader's time zone (the due day is theirs). */
+  zone?: string;
   /** When the review is (or was) due. */
   dueAt: Date;
   /** Past the due date and not completed. */
@@ -19,7 +21,7 @@ export interface ReviewReminderProps {
  * ReviewReminder({ lang: "en", dueAt: status.dueAt, overdue: status.due })
  */
 export function ReviewReminder(p: ReviewReminderProps) {
-  const date = formatDate(p.dueAt);
+  const date = formatDate(p.dueAt, p.zone);
   return (
     <aside
       class={p.overdue
@@ -30,7 +32,7 @@ export function ReviewReminder(p: ReviewReminderProps) {
       data-testid="review-reminder"
     >
       <p>
-        <time datetime={p.dueAt.toISOString()}>
+        <time datetime={p.dueAt.toISOString()} title={formatTime(p.dueAt)}>
           {t(p.lang, p.overdue ? "reminder.overdue" : "reminder.due", { date })}
         </time>{" "}
         <a href="/access-review">{t(p.lang, "reminder.open")}</a>
