@@ -16,6 +16,8 @@ export interface AmountView {
 export interface ProductRowView {
   storeId: string;
   storeName: string;
+  marketplaceId: string;
+  /** Its country code, as the table shows it. */
   marketplace: string;
   asin: string;
   title: string | null;
@@ -348,7 +350,7 @@ export function ProductsPage(p: ProductsPageProps) {
               </thead>
               <tbody>
                 {p.rows.map((r) => (
-                  <tr data-asin={r.asin} data-marketplace={r.marketplace}>
+                  <tr data-key={`${r.storeId}/${r.marketplaceId}/${r.asin}`}>
                     <td>
                       <a href={r.href} class="product-link">
                         {r.title ?? t("products.noTitle")}
