@@ -79,7 +79,11 @@ export function ProductPage(p: ProductPageProps) {
           </p>
         </hgroup>
         {p.ordersHref && (
-          <a href={p.ordersHref} role="button" class="secondary outline">
+          <a
+            href={p.ordersHref}
+            role="button"
+            class="secondary outline primary-action"
+          >
             {t("product.orders")}
           </a>
         )}
