@@ -71,9 +71,11 @@ Deno.test(`browser (${testEngine}): products filter, a product page with its cha
     assert.equal(await page.locator("h1").textContent(), "Products");
     assert.ok(await page.locator("table.products tbody tr").count() > 0);
     assert.deepEqual(await axeProblems(page), [], "axe on /products");
-    await page.locator("select[name=store]").selectOption(storeId);
-    await page.locator("select[name=status]").selectOption("buyable");
-    await page.locator("select[name=sort]").selectOption("sales");
+    await page.locator("form.filters select[name=store]").selectOption(storeId);
+    await page.locator("form.filters select[name=status]").selectOption(
+      "buyable",
+    );
+    await page.locator("form.filters select[name=sort]").selectOption("sales");
     await page.getByRole("button", { name: "Apply" }).click();
     await page.waitForURL(/status=buyable/);
     assert.ok(page.url().includes(`store=${storeId}`));
@@ -107,7 +109,7 @@ Deno.test(`browser (${testEngine}): products filter, a product page with its cha
     );
     assert.ok(await page.locator("table.listings tbody tr").count() > 0);
     assert.deepEqual(await axeProblems(page), [], "axe on the product page");
-    await page.getByRole("link", { name: "Recent orders of this ASIN" })
+    await page.getByRole("button", { name: "Recent orders of this ASIN" })
       .click();
     await page.waitForURL(/\/orders\?store=.*&q=[A-Z0-9]{10}/);
 
