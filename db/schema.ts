@@ -245,7 +245,11 @@ export const listings = pgTable("listings", {
   listedAt: tz("listed_at"),
   lastUpdatedAt: tz("last_updated_at"),
   updatedAt: updatedAt(),
-}, (t) => [primaryKey({ columns: [t.storeId, t.marketplaceId, t.sku] })]);
+}, (t) => [
+  primaryKey({ columns: [t.storeId, t.marketplaceId, t.sku] }),
+  // A product's listings per marketplace (0026_products_screens.sql).
+  index("listings_asin_idx").on(t.storeId, t.asin),
+]);
 
 export const inventorySnapshots = pgTable("inventory_snapshots", {
   storeId: storeRef(),
@@ -373,6 +377,8 @@ export const returns = pgTable("returns", {
       t.licensePlateNumber,
     ],
   }),
+  // One period's returns (0026_products_screens.sql).
+  index("returns_returned_idx").on(t.storeId, t.returnedAt),
 ]);
 
 /**
@@ -411,6 +417,8 @@ export const dailyProductSales = pgTable("daily_product_sales", {
   primaryKey({
     columns: [t.storeId, t.day, t.marketplaceId, t.asin, t.currency],
   }),
+  // One product's days (0026_products_screens.sql).
+  index("daily_product_sales_asin_idx").on(t.storeId, t.asin, t.day),
 ]);
 
 export const salesTrafficDaily = pgTable("sales_traffic_daily", {
@@ -433,6 +441,9 @@ export const salesTrafficDaily = pgTable("sales_traffic_daily", {
   }),
 }, (t) => [
   primaryKey({ columns: [t.storeId, t.marketplaceId, t.day, t.childAsin] }),
+  // One period, and one product's days (0026_products_screens.sql).
+  index("sales_traffic_daily_day_idx").on(t.storeId, t.day),
+  index("sales_traffic_daily_asin_idx").on(t.storeId, t.childAsin, t.day),
 ]);
 
 // ── Advertising ────────────────────────────────────────────────────────────

@@ -40,6 +40,11 @@ const NAV: { label: MessageKey; items: NavEntry[] }[] = [
       label: "nav.orders",
       permission: "orders.read",
       keepsStore: true,
+    }, {
+      href: "/products",
+      label: "nav.products",
+      permission: "catalog.read",
+      keepsStore: true,
     }],
   },
   {

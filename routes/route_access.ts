@@ -106,6 +106,11 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   "GET /orders/:storeId/:amazonOrderId": "orders.read",
   "GET /orders/:storeId/:amazonOrderId/buyer": "orders.read",
   "POST /orders/:storeId/:amazonOrderId/reveal": "pii.reveal",
+  // Products, the product page and the products export.
+  "GET /products": "catalog.read",
+  // The export also needs catalog.read (lib/products/export.ts refuses it).
+  "GET /products.csv": "export.csv",
+  "GET /products/:storeId/:asin": "catalog.read",
   "GET /audit": "audit.read",
   "GET /audit/export.csv": "audit.read",
   "POST /audit/verify": "audit.read",

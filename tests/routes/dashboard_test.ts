@@ -224,6 +224,7 @@ Deno.test(`app shell (${testEngine}): the navigation shows each role only what i
     owner: [
       "/",
       "/orders",
+      "/products",
       "/stores",
       "/admin/jobs",
       "/admin/amazon-apps",
@@ -233,7 +234,7 @@ Deno.test(`app shell (${testEngine}): the navigation shows each role only what i
       "/audit",
       "/retention",
     ],
-    viewer: ["/", "/stores"],
+    viewer: ["/", "/products", "/stores"],
     auditor: ["/", "/stores", "/admin/jobs", "/admin/roles", "/audit"],
   };
   for (const [role, links] of Object.entries(expected)) {

@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import { eq } from "drizzle-orm";
 import * as OTPAuth from "otpauth";
 import vnuJar from "vnu-jar";
-import { orders, stores, syncRuns } from "../../db/schema.ts";
+import { orders, products, stores, syncRuns } from "../../db/schema.ts";
 import { upsertBuyerPii } from "../../lib/ingest/buyer_pii.ts";
 import { saveApp } from "../../lib/amazon/credentials.ts";
 import { startDisconnection } from "../../lib/policy/disconnection.ts";
@@ -205,6 +205,9 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
       },
     }]));
   const orderPath = `/orders/${connected}/${anOrder.amazonOrderId}`;
+  const [aProduct] = await ownerOf(s.t.db).select().from(products).where(
+    eq(products.storeId, connected),
+  ).limit(1);
 
   // Every GET route of the table, with its parameters filled in.
   const runOf = (status: string) => runs.find((r) => r.status === status)!.id;
@@ -214,6 +217,7 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
     ":runId": [runOf("running"), runOf("failed"), runOf("cancelled")],
     ":storeId": [connected],
     ":amazonOrderId": [anOrder.amazonOrderId],
+    ":asin": [aProduct.asin],
     ":token": [
       await issueFirstOwnerToken(s.kv),
       await issueSetupToken(s.kv, invited.id),
@@ -228,6 +232,7 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
     "GET /audit/export.csv": "csv",
     "GET /retention/deletion-requests/:requestId/certificate.json": "json",
     "GET /orders.csv": "csv",
+    "GET /products.csv": "csv",
   };
   for (const key of Object.keys(ROUTE_ACCESS)) {
     if (!key.startsWith("GET ")) continue;
@@ -268,6 +273,18 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
     {
       name: "audit, a date that does not exist",
       path: "/audit?from=2026-02-31&to=03%2F12%2F2026",
+    },
+    { name: "products, by sales", path: "/products?sort=sales&size=100" },
+    {
+      name: "products, filtered",
+      path: "/products?days=7&status=buyable&marketplace=ATVPDKIKX0DER",
+    },
+    { name: "products, none match", path: "/products?q=NO-SUCH-PRODUCT" },
+    { name: "products, a bad period", path: "/products?from=2026-02-31" },
+    {
+      name: "product, 90 days",
+      path: `/products/${connected}/${aProduct.asin}?days=90`,
+>>>>>>> h15-products
     },
   );
 
@@ -315,6 +332,10 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
       const denied = await fetchPage("/audit", viewer.cookie, lang);
       assert.equal(denied.status, 403);
       await write(`${lang} 403 /audit`, await denied.text());
+      // The products list as a catalog-only role sees it.
+      const catalogOnly = await fetchPage("/products", viewer.cookie, lang);
+      assert.equal(catalogOnly.status, 200);
+      await write(`${lang} viewer /products`, await catalogOnly.text());
       // htmx fragments, in a document.
       for (
         const path of [

@@ -1,0 +1,226 @@
+// Data Policy §6 and §8: the products export. Same filters as the page,
+// read in keyset batches (walkProducts) and written out batch by batch, so
+// the whole list never sits in memory; bounded by the person's stores
+// (row-level security) and by the figures their role may read;
+// formula-safe and credential-free cells (lib/csv.ts). A per-person rate
+// limit holds, nothing runs while exports are frozen, and every export is
+// audited with its filters and row count once the stream ends.
+import type { Database } from "../../db/client.ts";
+import { csvLine } from "../csv.ts";
+import { recordAudit, type RequestMeta } from "../security/audit.ts";
+import {
+  DEFAULT_EXPORT_LIMIT,
+  type ExportLimitPolicy,
+  takeExport,
+} from "../security/export_limit.ts";
+import type { StaffPrincipal } from "../security/principal.ts";
+import { exportsFrozen } from "../settings.ts";
+import {
+  productFigures,
+  type ProductFilter,
+  type ProductRow,
+  walkProducts,
+} from "./list.ts";
+
+const CATALOG_COLUMNS = [
+  "store_id",
+  "marketplace_id",
+  "asin",
+  "skus",
+  "title",
+  "listing_status",
+  "price",
+  "price_currency",
+] as const;
+const SALES_COLUMNS = [
+  "units",
+  "sales_currency",
+  "sales",
+  "other_sales",
+  "returns",
+  "return_rate_pct",
+] as const;
+const TRAFFIC_COLUMNS = [
+  "sessions",
+  "page_views",
+  "unit_session_pct",
+  "buy_box_pct",
+] as const;
+
+/** Why an export may not start. */
+export type ProductExportRefusal = "forbidden" | "frozen" | "rate_limited";
+
+export class ProductExportError extends Error {
+  constructor(readonly code: ProductExportRefusal, readonly retryAfterMs = 0) {
+    super(code);
+  }
+}
+
+export interface ProductExportDeps {
+  db: Database;
+  kv: Deno.Kv;
+  limit?: ExportLimitPolicy;
+}
+
+export interface ProductExportRequest {
+  filter: ProductFilter;
+  /** The filters as the URL said them, for the audit record. */
+  describe: Record<string, string>;
+}
+
+/** One row's cells, in the order of the header. */
+function cellsOf(
+  r: ProductRow,
+  withSales: boolean,
+  withTraffic: boolean,
+): (string | number | null)[] {
+  const cells: (string | number | null)[] = [
+    r.storeId,
+    r.marketplaceId,
+    r.asin,
+    r.skus.join(" "),
+    r.title,
+    r.listing === null
+      ? "unlisted"
+      : r.listing.buyable
+      ? "buyable"
+      : "not buyable",
+    r.price?.amount ?? null,
+    r.price?.currency ?? null,
+  ];
+  if (withSales) {
+    const sales = r.sales ?? [];
+    const main = sales.find((s) => s.currency === r.price?.currency) ??
+      sales.find((s) => s.currency !== "XXX") ?? sales[0];
+    cells.push(
+      r.units,
+      main?.currency ?? null,
+      main?.amount ?? null,
+      sales.filter((s) => s !== main).map((s) => `${s.currency} ${s.amount}`)
+        .join("; ") || null,
+      r.returns,
+      r.returnRate,
+    );
+  }
+  if (withTraffic) {
+    cells.push(
+      r.sessions,
+      r.pageViews,
+      r.unitSessionPercentage,
+      r.buyBoxPercentage,
+    );
+  }
+  return cells;
+}
+
+/**
+ * Checks that the export may start — permission, freeze, rate limit — and
+ * returns its CSV as chunks (the header, then one chunk per batch). The
+ * audit record is written when the chunks are exhausted, with the row
+ * count, or with the count so far when the reader stops early.
+ *
+ * @example
+ * const csv = await exportProductsCsv(deps, principal, { filter, describe }, meta);
+ * return stream(c, async (out) => { for await (const s of csv) await out.write(s); });
+ */
+export async function exportProductsCsv(
+  deps: ProductExportDeps,
+  principal: StaffPrincipal,
+  request: ProductExportRequest,
+  meta: RequestMeta,
+): Promise<AsyncIterable<string>> {
+  const { db } = deps;
+  const audit = (
+    outcome: "success" | "failure" | "denied",
+    details: Record<string, unknown>,
+  ) =>
+    recordAudit(db, principal, {
+      actorType: "staff",
+      actorId: principal.userId,
+      action: "export.csv",
+      target: "products",
+      outcome,
+      ...meta,
+      details: { filter: request.describe, ...details },
+    });
+  const refuse = async (code: ProductExportRefusal, retryAfterMs = 0) => {
+    await audit("denied", { refused: code });
+    return new ProductExportError(code, retryAfterMs);
+  };
+  if (
+    !principal.permissions.has("export.csv") ||
+    !principal.permissions.has("catalog.read")
+  ) throw await refuse("forbidden");
+  if (await exportsFrozen(db, principal)) throw await refuse("frozen");
+  const wait = await takeExport(
+    deps.kv,
+    principal.userId,
+    deps.limit ?? DEFAULT_EXPORT_LIMIT,
+  );
+  if (wait > 0) throw await refuse("rate_limited", wait);
+  const figures = productFigures(principal);
+  const header = [
+    ...CATALOG_COLUMNS,
+    ...(figures.sales ? SALES_COLUMNS : []),
+    ...(figures.traffic ? TRAFFIC_COLUMNS : []),
+  ];
+  return (async function* () {
+    let rows = 0;
+    let done = false;
+    // A generator cannot yield from inside walkProducts' callback: each
+    // batch is handed over through a one-slot queue, and the next batch is
+    // read only once the reader has taken this one. A reader that stops
+    // early cancels the walk (its transaction rolls back).
+    const queue: { chunk: string | null; rows: number; error?: unknown }[] = [];
+    let wake: (() => void) | null = null;
+    let resume: (() => void) | null = null;
+    let cancelled = false;
+    const push = (item: (typeof queue)[number]) => {
+      queue.push(item);
+      const w = wake;
+      wake = null;
+      w?.();
+    };
+    let walk: Promise<void> | null = null;
+    try {
+      yield csvLine(header);
+      walk = walkProducts(db, principal, request.filter, {
+        oneTransaction: db.engine === "postgres",
+        onBatch: async (batch) => {
+          if (cancelled) throw new Error("export cancelled");
+          const chunk = batch.map((r) =>
+            csvLine(cellsOf(r, figures.sales, figures.traffic))
+          ).join("");
+          await new Promise<void>((resolve) => {
+            resume = resolve;
+            push({ chunk, rows: batch.length });
+          });
+          if (cancelled) throw new Error("export cancelled");
+        },
+      }).then(
+        () => push({ chunk: null, rows: 0 }),
+        (error) => push({ chunk: null, rows: 0, error }),
+      );
+      for (;;) {
+        if (queue.length === 0) {
+          await new Promise<void>((resolve) => (wake = resolve));
+        }
+        const item = queue.shift()!;
+        if (item.error) throw item.error;
+        if (item.chunk === null) break;
+        yield item.chunk;
+        rows += item.rows;
+        const next = resume as (() => void) | null;
+        resume = null;
+        next?.();
+      }
+      done = true;
+    } finally {
+      cancelled = true;
+      const next = resume as (() => void) | null;
+      next?.();
+      await walk;
+      await audit(done ? "success" : "failure", { rows, complete: done });
+    }
+  })();
+}
