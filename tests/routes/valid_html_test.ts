@@ -284,7 +284,6 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
     {
       name: "product, 90 days",
       path: `/products/${connected}/${aProduct.asin}?days=90`,
->>>>>>> h15-products
     },
   );
 
