@@ -57,6 +57,20 @@ const settlementTime =
   "(select s.ends_at from settlements s where s.store_id = t.store_id and s.settlement_id = t.settlement_id)";
 
 /**
+ * Row `t` of buyer_pii has no recorded legal basis running at `now`. The
+ * uncorrelated probe runs once per statement (over the extensions the
+ * transaction's stores have, through row-level security): without any, the
+ * per-row test never runs.
+ */
+const noBasisSql = (now: Date) =>
+  sql`(not exists (select 1 from buyer_pii_extensions e0
+      where e0.until > ${iso(now)}::timestamptz)
+    or not exists (select 1 from buyer_pii_extensions e
+      where e.store_id = t.store_id
+        and e.amazon_order_id = t.amazon_order_id
+        and e.until > ${iso(now)}::timestamptz))`;
+
+/**
  * Every table the purge deletes from, keyed by table, in the order it
  * purges them (a dependent table before the one its rows hang on: an
  * order's items before the order, a settlement's lines before it).
@@ -76,17 +90,10 @@ export const PURGE_TARGETS = {
     due: (now, days, fallback) =>
       sql`coalesce(t.purge_after, t.collected_at + make_interval(days => ${
         fallback ?? days
-      }::int)) <= ${iso(now)}::timestamptz
-      and not exists (select 1 from buyer_pii_extensions e
-        where e.store_id = t.store_id
-          and e.amazon_order_id = t.amazon_order_id
-          and e.until > ${iso(now)}::timestamptz)`,
+      }::int)) <= ${iso(now)}::timestamptz and ${noBasisSql(now)}`,
     // buyer_pii_purge_idx answers the first in purge_after order.
     parts: (now, days, fallback) => {
-      const noBasis = sql`not exists (select 1 from buyer_pii_extensions e
-        where e.store_id = t.store_id
-          and e.amazon_order_id = t.amazon_order_id
-          and e.until > ${iso(now)}::timestamptz)`;
+      const noBasis = noBasisSql(now);
       return [
         {
           where: sql`t.purge_after <= ${iso(now)}::timestamptz and ${noBasis}`,
@@ -267,8 +274,18 @@ export interface PurgeDeps {
   now?: () => Date;
   /** This instance's name in the lease. */
   holder?: string;
-  /** Rows per batch (one short transaction each). */
+  /**
+   * Rows per batch (one short transaction each). Without it the store
+   * purge adapts the size to keep each batch near `batchMs`.
+   */
   batchSize?: number;
+  /** How long one adaptive batch should take (ms; default per engine). */
+  batchMs?: number;
+  /**
+   * Tables bigger than this (bytes) go by ranges of pages rather than by
+   * rows (default 32 MiB; tests set 0 to take that path on small tables).
+   */
+  blockScanBytes?: number;
   /** How long a lease lasts without renewal. */
   leaseMs?: number;
   /** Sessions idle this long have ended (the session policy's idle time). */
@@ -370,16 +387,17 @@ async function ruleOf(tx: Tx, category: string) {
   return rule;
 }
 
-async function takeLease(
-  db: Database,
+/** Takes or renews the lease inside `tx`; false when another holds it. */
+async function leaseIn(
+  tx: Tx,
   storeId: string | null,
   holder: string,
   now: Date,
   leaseMs: number,
 ): Promise<boolean> {
   const expires = new Date(now.getTime() + leaseMs);
-  const take = (tx: Tx) =>
-    tx.execute(
+  return rowsOf(
+    await tx.execute(
       storeId === null
         ? sql`insert into purge_global_leases (name, holder, expires_at)
       values ('global', ${holder}, ${iso(expires)}::timestamptz)
@@ -395,13 +413,19 @@ async function takeLease(
         where purge_leases.expires_at < ${iso(now)}::timestamptz
            or purge_leases.holder = excluded.holder
       returning holder`,
-    );
-  const rows = rowsOf(
-    storeId === null
-      ? await db.asUser(SYSTEM, take)
-      : await db.asJob(storeId, take),
-  );
-  return rows.length === 1;
+    ),
+  ).length === 1;
+}
+
+function takeLease(
+  db: Database,
+  storeId: string | null,
+  holder: string,
+  now: Date,
+  leaseMs: number,
+): Promise<boolean> {
+  const take = (tx: Tx) => leaseIn(tx, storeId, holder, now, leaseMs);
+  return storeId === null ? db.asUser(SYSTEM, take) : db.asJob(storeId, take);
 }
 
 async function dropLease(db: Database, storeId: string | null, holder: string) {
@@ -426,9 +450,142 @@ interface RunOptions {
 }
 
 /**
+ * Rows per batch when the caller names no size: the purge adapts the size
+ * to keep each batch's transaction near `BATCH_MS` (the time a batch holds
+ * its rows' locks and, on PGlite's single session, keeps readers waiting).
+ */
+const TRACE = Deno.env.get("PURGE_TRACE") === "1";
+const FIRST_BATCH = 2_000;
+const MIN_BATCH = 200;
+const MAX_BATCH = 50_000;
+const BATCH_MS: Record<Database["engine"], number> = {
+  postgres: 300,
+  pglite: 40,
+};
+/**
+ * Tables at most this big get an exact rows_remaining (a count of the
+ * store's rows); bigger ones the planner's estimate of the store's rows at
+ * the start less the rows deleted, so a purge never scans a table it only
+ * took a few rows from.
+ */
+const EXACT_COUNT_BYTES = 32 * 1024 * 1024;
+/**
+ * Tables bigger than this (bytes) are purged in physical order, a range of
+ * pages per batch (`MIN_PAGES`..`MAX_PAGES`, adapted like the rows).
+ */
+const BLOCK_SCAN_BYTES = EXACT_COUNT_BYTES;
+const FIRST_PAGES = 256;
+const MIN_PAGES = 16;
+const MAX_PAGES = 16_384;
+const PAGE_BYTES = 8192;
+
+/**
+ * Whether row `t` is NOT under an active legal hold. The uncorrelated
+ * probe runs once per statement: when no hold names the store and category
+ * (the usual case), the per-row test never runs.
+ */
+const notHeldSql = (target: PurgeTarget, storeId: string) =>
+  sql`(not exists (select 1 from legal_holds h0
+      where h0.released_at is null
+        and (h0.store_id is null or h0.store_id = ${storeId}::uuid)
+        and (h0.category is null or h0.category = ${target.category}))
+    or not ${heldSql(target)})`;
+
+/** A text[] literal of `xs`. */
+const textArray = (xs: readonly string[]) =>
+  `{${
+    xs.map((x) => `"${x.replaceAll("\\", "\\\\").replaceAll('"', '\\"')}"`)
+      .join(",")
+  }}`;
+
+/** How many rows of `table` belong to the store, and whether to count them. */
+async function sizeOf(
+  tx: Tx,
+  table: string,
+  storeId: string,
+): Promise<{ bytes: number; exact: boolean; estimate: number }> {
+  const [r] = rowsOf<{
+    bytes: string;
+    reltuples: number;
+    relpages: number;
+    vals: string[] | null;
+    freqs: number[] | null;
+    n_distinct: number | null;
+  }>(
+    await tx.execute(sql`select pg_relation_size(c.oid)::text as bytes,
+        c.reltuples::float8 as reltuples, c.relpages::int as relpages,
+        s.most_common_vals::text::text[] as vals,
+        s.most_common_freqs::float8[] as freqs,
+        s.n_distinct::float8 as n_distinct
+      from pg_class c
+      left join pg_stats s on s.schemaname = 'public'
+        and s.tablename = c.relname and s.attname = 'store_id'
+      where c.oid = ${`public.${table}`}::regclass`),
+  );
+  const bytes = Number(r.bytes);
+  if (bytes <= EXACT_COUNT_BYTES || r.reltuples < 0 || r.relpages <= 0) {
+    return { bytes, exact: true, estimate: 0 };
+  }
+  const rows = (r.reltuples / r.relpages) * (bytes / 8192);
+  const i = r.vals?.indexOf(storeId) ?? -1;
+  const share = i >= 0
+    ? Number(r.freqs![i])
+    : r.n_distinct && r.n_distinct > 0
+    ? 1 / r.n_distinct
+    : 1;
+  return { bytes, exact: false, estimate: Math.round(rows * share) };
+}
+
+/** Yields to the event loop, so requests waiting on PGlite's session run. */
+const yieldNow = () => new Promise<void>((r) => setTimeout(r, 0));
+
+/**
+ * Drops cached copies of buyer personal data whose row is gone (this run's
+ * deletions, and any a crashed run left behind).
+ */
+async function sweepPiiCache(db: Database, kv: Deno.Kv, storeId: string) {
+  let keys: Deno.KvKey[] = [];
+  const flush = async () => {
+    if (keys.length === 0) return;
+    const ids = keys.map((k) => String(k[2]));
+    const kept = new Set(
+      rowsOf<{ id: string }>(
+        await db.asJob(
+          storeId,
+          (tx) =>
+            tx.execute(sql`select amazon_order_id as id from buyer_pii
+            where store_id = ${storeId}::uuid
+              and amazon_order_id = any(${textArray(ids)}::text[])`),
+        ),
+      ).map((r) => r.id),
+    );
+    for (const k of keys) {
+      if (!kept.has(String(k[2]))) await kv.delete(k);
+    }
+    keys = [];
+  };
+  for await (
+    const e of kv.list({ prefix: buyerPiiCacheKey(storeId, "").slice(0, 2) })
+  ) {
+    keys.push(e.key);
+    if (keys.length === 500) await flush();
+  }
+  await flush();
+}
+
+/**
  * Purges one store: every table in PURGE_TARGETS (or, for a deletion
  * request, every row in its scope), under the store's lease. Returns
  * "busy" when another instance holds it.
+ *
+ * Per table: one transaction opens the record (the rule; the held rows,
+ * counted only when a hold names the store and category), then each batch
+ * is one statement in its own short transaction that deletes the batch and
+ * adds it to the record. A table with an index on when its rows fall due
+ * (`parts`) goes in that order, by ranges of the indexed time (a bitmap
+ * scan of just those rows); the others by a limited scan of due rows. The
+ * lease is renewed every third of its length, not every batch. A dry run
+ * counts everything and deletes nothing.
  */
 export async function purgeStore(
   deps: PurgeDeps,
@@ -437,7 +594,8 @@ export async function purgeStore(
 ): Promise<StorePurge> {
   const now = deps.now ?? (() => new Date());
   const holder = deps.holder ?? `purge-${crypto.randomUUID()}`;
-  const batch = deps.batchSize ?? DEFAULT_BATCH;
+  const fixedBatch = deps.batchSize;
+  const batchMs = deps.batchMs ?? BATCH_MS[deps.db.engine];
   const leaseMs = deps.leaseMs ?? DEFAULT_LEASE_MS;
   const dryRun = options.dryRun ?? false;
   const scope = options.scope ?? null;
@@ -445,14 +603,37 @@ export async function purgeStore(
   if (!(await takeLease(db, storeId, holder, now(), leaseMs))) {
     return { storeId, status: "busy" };
   }
+  let renewedAt = performance.now();
+  let size = fixedBatch ?? FIRST_BATCH;
+  let pages = FIRST_PAGES;
   try {
-    // A run that died holding an older lease left its record "running".
-    await db.asJob(
-      storeId,
-      (tx) =>
-        tx.execute(sql`update purge_records set status = 'interrupted'
-        where store_id = ${storeId}::uuid and status = 'running'`),
-    );
+    // One transaction for what every table needs: a run that died holding
+    // an older lease left its records "running"; the rules; the categories
+    // an active hold could cover here; the tables' sizes.
+    const pre = await db.asJob(storeId, async (tx) => {
+      await tx.execute(sql`update purge_records set status = 'interrupted'
+        where store_id = ${storeId}::uuid and status = 'running'`);
+      const rules = new Map(
+        rowsOf<
+          { category: string; days: number; fallback_days: number | null }
+        >(
+          await tx.execute(sql`select category, days, fallback_days
+            from retention_rules`),
+        ).map((r) => [r.category, r]),
+      );
+      const holds = rowsOf<{ category: string | null }>(
+        await tx.execute(sql`select distinct category from legal_holds h
+          where h.released_at is null
+            and (h.store_id is null or h.store_id = ${storeId}::uuid)`),
+      ).map((h) => h.category);
+      const sizes = new Map<string, Awaited<ReturnType<typeof sizeOf>>>();
+      if (!dryRun) {
+        for (const table of PURGE_TABLES) {
+          sizes.set(table, await sizeOf(tx, table, storeId));
+        }
+      }
+      return { rules, holds, sizes };
+    });
     const counts: PurgeCount[] = [];
     for (const table of PURGE_TABLES) {
       const target: PurgeTarget = PURGE_TARGETS[table];
@@ -460,98 +641,232 @@ export async function purgeStore(
       const at = now();
       const inScope = scope ? scopeSql(target, scope) : null;
       if (scope && !inScope) continue;
-      const { recordId, rule, due, held } = await db.asJob(
-        storeId,
-        async (tx) => {
-          const rule = await ruleOf(tx, category);
-          const dueSql = inScope ??
-            target.due(at, rule.days, rule.fallback_days);
+      const t = sql.raw(target.table);
+      const T0 = performance.now();
+      const rule = pre.rules.get(category);
+      if (!rule) throw new Error(`no retention rule for ${category}`);
+      const dueSql = inScope ?? target.due(at, rule.days, rule.fallback_days);
+      const insertRecord = (id: string, due: number, held: number) =>
+        sql`insert into purge_records
+          (id, store_id, category, table_name, rule_days, dry_run, rows_due,
+           rows_held, status, started_at, finished_at, deletion_request_id)
+          values (${id}::uuid, ${storeId}::uuid, ${category}, ${table},
+            ${rule.days}, ${dryRun}, ${due}, ${held},
+            ${dryRun ? "done" : "running"}, ${iso(at)}::timestamptz,
+            ${dryRun ? iso(at) : null}::timestamptz,
+            ${scope?.requestId ?? null}::uuid)`;
+      if (dryRun) {
+        const { due, held } = await db.asJob(storeId, async (tx) => {
           const [c] = rowsOf<{ due: number; held: number }>(
             await tx.execute(sql`select count(*)::int as due,
               count(*) filter (where ${heldSql(target)})::int as held
-              from ${sql.raw(target.table)} t
+              from ${t} t
               where t.store_id = ${storeId}::uuid and ${dueSql}`),
           );
-          const [r] = rowsOf<{ id: string }>(
-            await tx.execute(sql`insert into purge_records
-              (store_id, category, table_name, rule_days, dry_run, rows_due,
-               rows_held, status, started_at, finished_at,
-               deletion_request_id)
-              values (${storeId}::uuid, ${category}, ${table}, ${rule.days},
-                ${dryRun}, ${c.due}, ${c.held},
-                ${dryRun ? "done" : "running"}, ${iso(at)}::timestamptz,
-                ${dryRun ? iso(at) : null}::timestamptz,
-                ${scope?.requestId ?? null}::uuid)
-              returning id::text as id`),
+          await tx.execute(insertRecord(crypto.randomUUID(), c.due, c.held));
+          return c;
+        });
+        counts.push({
+          category,
+          table,
+          ruleDays: rule.days,
+          due,
+          held,
+          deleted: 0,
+        });
+        continue;
+      }
+      const recordId = crypto.randomUUID();
+      const rows = pre.sizes.get(table)!;
+      const mayHold = pre.holds.some((c) => c === null || c === category);
+      let held = 0;
+      let opened = false;
+      // The record, in the first batch's transaction: held rows are counted
+      // only when a hold could cover some.
+      const open = async (tx: Tx) => {
+        if (mayHold) {
+          const [c] = rowsOf<{ held: number }>(
+            await tx.execute(sql`select count(*)::int as held
+              from ${t} t where t.store_id = ${storeId}::uuid
+                and ${dueSql} and ${heldSql(target)}`),
           );
-          return { recordId: r.id, rule, due: c.due, held: c.held };
-        },
-      );
-      let deleted = 0;
-      const parts = inScope
-        ? [{ where: inScope, order: null }]
-        : target.parts?.(at, rule.days, rule.fallback_days) ??
-          [{
-            where: target.due(at, rule.days, rule.fallback_days),
-            order: null,
-          }];
-      const deleteBatches = async (
-        where: ReturnType<typeof sql>,
-        order: string | null,
-      ): Promise<number> => {
-        let deleted = 0;
-        for (;;) {
-          const ids = await db.asJob(storeId, async (tx) => {
-            // One short transaction: lock a batch of due, unheld rows
-            // (skipping any a reader or another purge has locked), delete
-            // them by their tuple ids, and count them in the record.
-            const gone = rowsOf<{ id: string }>(
-              await tx.execute(sql`delete from ${sql.raw(target.table)} d
-                where d.ctid = any(array(
-                  select t.ctid from ${sql.raw(target.table)} t
-                  where t.store_id = ${storeId}::uuid
-                    and ${where}
-                    and not ${heldSql(target)}
-                  ${order ? sql`order by ${sql.raw(order)}` : sql``}
-                  limit ${batch}
-                  for update skip locked))
-                returning d.${sql.raw(target.id)}::text as id`),
-            );
-            if (gone.length > 0) {
-              await tx.execute(sql`update purge_records
-                set rows_deleted = rows_deleted + ${gone.length}
-                where id = ${recordId}::uuid`);
-            }
-            return gone.map((g) => g.id);
-          });
-          deleted += ids.length;
-          if (table === "buyer_pii" && deps.kv) {
-            for (const id of ids) {
-              await deps.kv.delete(buyerPiiCacheKey(storeId, id));
-            }
-          }
-          if (ids.length > 0) await deps.afterBatch?.(storeId, category);
-          if (ids.length < batch) break;
-          if (!(await takeLease(db, storeId, holder, now(), leaseMs))) {
+          held = c.held;
+        }
+        await tx.execute(insertRecord(recordId, held, held));
+      };
+      // The record's end, in the last batch's transaction.
+      const finish = (tx: Tx) =>
+        tx.execute(sql`update purge_records
+          set status = 'done', finished_at = ${iso(now())}::timestamptz,
+            rows_due = rows_held + rows_deleted,
+            rows_remaining = ${
+          rows.exact
+            ? sql`(select count(*) from ${t} t
+                where t.store_id = ${storeId}::uuid)`
+            : sql`greatest(0, ${rows.estimate}::bigint - rows_deleted)`
+        }
+          where id = ${recordId}::uuid`);
+      const parts: { where: ReturnType<typeof sql>; order: string | null }[] =
+        inScope
+          ? [{ where: inScope, order: null }]
+          : target.parts?.(at, rule.days, rule.fallback_days) ??
+            [{ where: dueSql, order: null }];
+      const notHeld = notHeldSql(target, storeId);
+      // Pages of a big table (0: batches of rows); a deletion request's
+      // scope is usually narrow and goes by rows.
+      const blocks = !inScope &&
+          rows.bytes > (deps.blockScanBytes ?? BLOCK_SCAN_BYTES)
+        ? Math.ceil(rows.bytes / PAGE_BYTES)
+        : 0;
+      const counted = (n: ReturnType<typeof sql>) =>
+        sql`update purge_records
+          set rows_deleted = rows_deleted + ${n}, rows_due = rows_due + ${n}
+          where id = ${recordId}::uuid`;
+      type Batch = { m: string | null; c: number; n: number };
+      let finished = false;
+      // One batch: its own short transaction (renewing the lease when a
+      // third of it has passed; opening the record in the first, closing
+      // it in the last); returns the batch's figures and how long it took.
+      const runBatch = async (
+        q: ReturnType<typeof sql>,
+        isLast: (r: Batch) => boolean,
+      ) => {
+        const renew = performance.now() - renewedAt > leaseMs / 3;
+        const t0 = performance.now();
+        const r = await db.asJob(storeId, async (tx): Promise<Batch> => {
+          if (renew && !(await leaseIn(tx, storeId, holder, now(), leaseMs))) {
             throw new Error(`purge lease on store ${storeId} was lost`);
           }
+          if (!opened) await open(tx);
+          // A batch is a few hundred milliseconds of work: compiling it
+          // (PostgreSQL's JIT, triggered by the estimates of a big table)
+          // would cost more than running it.
+          if (db.engine === "postgres" && !rows.exact) {
+            await tx.execute(sql`select set_config('jit', 'off', true)`);
+          }
+          const r = rowsOf<Batch>(await tx.execute(q))[0];
+          if (isLast(r)) await finish(tx);
+          return r;
+        });
+        opened = true;
+        if (isLast(r)) finished = true;
+        if (renew) renewedAt = t0;
+        if (TRACE) {
+          console.error(
+            `  batch ${table} n=${r.n} ${
+              (performance.now() - t0).toFixed(0)
+            }ms pages=${pages} size=${size}`,
+          );
         }
-        return deleted;
+        if (r.n > 0) await deps.afterBatch?.(storeId, category);
+        return { ...r, ms: performance.now() - t0 };
       };
-      if (!dryRun && due > held) {
-        for (const part of parts) {
-          deleted += await deleteBatches(part.where, part.order);
+      const adapt = (ms: number, grow: number, min: number, max: number) =>
+        ms > batchMs
+          ? Math.max(min, Math.floor(grow / 2))
+          : ms < batchMs / 2
+          ? Math.min(max, grow * 2)
+          : grow;
+      let deleted = 0;
+      if (blocks) {
+        // A big table goes in physical order, a range of pages per batch:
+        // each page is read once, as one DELETE's sequential scan would.
+        for (let p = 0; p < blocks;) {
+          const q = p + pages;
+          const r = await runBatch(
+            sql`with d as (
+              delete from ${t} t
+              where t.ctid >= ${`(${p},0)`}::tid and t.ctid < ${`(${q},0)`}::tid
+                and t.store_id = ${storeId}::uuid and ${dueSql} and ${notHeld}
+              returning 1),
+            u as (${counted(sql`(select count(*) from d)`)})
+            select null::text as m, 0 as c, (select count(*) from d)::int as n`,
+            () => q >= blocks,
+          );
+          deleted += r.n;
+          p = q;
+          pages = adapt(r.ms, pages, MIN_PAGES, MAX_PAGES);
+          await yieldNow();
         }
       }
-      if (!dryRun) {
-        await db.asJob(storeId, (tx) =>
-          tx.execute(sql`update purge_records
-            set status = 'done', finished_at = ${iso(now())}::timestamptz,
-              rows_remaining = (select count(*) from ${sql.raw(target.table)} t
-                where t.store_id = ${storeId}::uuid)
-            where id = ${recordId}::uuid`));
+      const rowParts = blocks ? [] : parts;
+      for (const [i, part] of rowParts.entries()) {
+        const lastPart = i === rowParts.length - 1;
+        // The last indexed time a batch covered (ordered parts).
+        let last = null as string | null;
+        for (;;) {
+          const limit = size;
+          const after: ReturnType<typeof sql> = part.order && last !== null
+            ? sql`and ${sql.raw(part.order)} > ${last}::timestamptz`
+            : sql``;
+          // Ordered: the window is the next `limit` due rows by the indexed
+          // time, widened to every row sharing its last time; the batch is
+          // every unheld row in it. Otherwise: `limit` due unheld rows,
+          // skipping any another transaction has locked.
+          const r = await runBatch(
+            part.order
+              ? sql`with b as (
+                select max(k) as m, count(*)::int as c from (
+                  select ${sql.raw(part.order)} as k from ${t} t
+                  where t.store_id = ${storeId}::uuid and ${part.where} ${after}
+                  order by ${sql.raw(part.order)} limit ${limit}) x),
+              d as (
+                delete from ${t} t
+                where t.store_id = ${storeId}::uuid and ${part.where}
+                  and ${notHeld} ${after}
+                  and ${sql.raw(part.order)} <= (select m from b)
+                returning 1),
+              u as (${counted(sql`(select count(*) from d)`)})
+              select (select m from b)::text as m, (select c from b) as c,
+                (select count(*) from d)::int as n`
+              : sql`with d as (
+                delete from ${t} d
+                where d.ctid = any(array(
+                  select t.ctid from ${t} t
+                  where t.store_id = ${storeId}::uuid and ${part.where}
+                    and ${notHeld}
+                  limit ${limit}
+                  for update skip locked))
+                returning 1),
+              u as (${counted(sql`(select count(*) from d)`)})
+              select null::text as m, (select count(*) from d)::int as c,
+                (select count(*) from d)::int as n`,
+            (r) => lastPart && r.c < limit,
+          );
+          deleted += r.n;
+          if (r.c < limit) break;
+          last = r.m;
+          if (fixedBatch === undefined) {
+            size = adapt(r.ms, size, MIN_BATCH, MAX_BATCH);
+          }
+          await yieldNow();
+        }
       }
-      counts.push({ category, table, ruleDays: rule.days, due, held, deleted });
+      if (!finished) {
+        await db.asJob(storeId, async (tx) => {
+          if (!opened) await open(tx);
+          await finish(tx);
+        });
+      }
+      if (table === "buyer_pii" && deps.kv) {
+        await sweepPiiCache(db, deps.kv, storeId);
+      }
+      if (TRACE) {
+        console.error(
+          `table ${table} ${
+            (performance.now() - T0).toFixed(0)
+          }ms deleted=${deleted} blocks=${blocks}`,
+        );
+      }
+      counts.push({
+        category,
+        table,
+        ruleDays: rule.days,
+        due: held + deleted,
+        held,
+        deleted,
+      });
+      await yieldNow();
     }
     return { storeId, status: "done", dryRun, counts };
   } finally {
