@@ -139,7 +139,11 @@ export async function exportOrdersCsv(
     });
     return new ExportError(code, retryAfterMs);
   };
-  if (!principal.permissions.has("export.csv")) throw await refuse("forbidden");
+  // An export is a copy of a list: it needs the list's own permission too.
+  if (
+    !principal.permissions.has("export.csv") ||
+    !principal.permissions.has("orders.read")
+  ) throw await refuse("forbidden");
   if (withPii) {
     if (!principal.permissions.has("pii.export")) {
       throw await refuse("forbidden");
