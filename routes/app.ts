@@ -35,6 +35,7 @@ import { usersRoutes } from "./users.ts";
 import { syncRoutes } from "./sync.ts";
 import { retentionRoutes } from "./retention.ts";
 import { ordersRoutes } from "./orders.ts";
+import { inventoryRoutes } from "./inventory.ts";
 import { archiveRoutes } from "./archives.ts";
 import { DATASETS } from "../lib/sync/datasets/mod.ts";
 import { appRoutes } from "./apps.ts";
@@ -241,6 +242,7 @@ export function createApp(deps: AppDeps): Hono {
   );
   app.route("/", dashboardRoutes({ ...deps, datasets: DATASETS }));
   app.route("/", ordersRoutes(deps));
+  app.route("/", inventoryRoutes(deps));
 
   app.get("/admin/roles", (c) => {
     const t = translator(c.get("lang"));

@@ -40,6 +40,11 @@ const NAV: { label: MessageKey; items: NavEntry[] }[] = [
       label: "nav.orders",
       permission: "orders.read",
       keepsStore: true,
+    }, {
+      href: "/inventory",
+      label: "nav.inventory",
+      permission: "inventory.read",
+      keepsStore: true,
     }],
   },
   {

@@ -106,6 +106,11 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   "GET /orders/:storeId/:amazonOrderId": "orders.read",
   "GET /orders/:storeId/:amazonOrderId/buyer": "orders.read",
   "POST /orders/:storeId/:amazonOrderId/reveal": "pii.reveal",
+  // Inventory, its export and each store's restock settings.
+  "GET /inventory": "inventory.read",
+  "GET /inventory.csv": "export.csv",
+  "GET /stores/:id/restock": "stores.manage",
+  "POST /stores/:id/restock": "stores.manage",
   "GET /audit": "audit.read",
   "GET /audit/export.csv": "audit.read",
   "POST /audit/verify": "audit.read",
