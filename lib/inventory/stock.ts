@@ -180,18 +180,21 @@ const ids = (storeIds: readonly string[]) =>
  * Every SKU of `storeIds` with its figures, as a subquery named `inv`.
  * `now` decides each marketplace's "today".
  */
-function stockQuery(storeIds: readonly string[], now: Date): SQL {
+export function stockQuery(storeIds: readonly string[], now: Date): SQL {
   const at = now.toISOString();
   // A window a little wider than any marketplace's 30 local days, so the
   // primary key's (store_id, day) range does the first cut.
   const since = new Date(now.getTime() - 32 * 86_400_000).toISOString()
     .slice(0, 10);
-  return sql`(with latest as (
+  // MATERIALIZED: under row-level security the planner expects about one
+  // snapshot row and would re-run the velocity aggregate once per SKU (a
+  // nested loop); each part is computed once instead.
+  return sql`(with latest as materialized (
       select distinct on (i.store_id, i.marketplace_id, i.sku) i.*
       from inventory_snapshots i
       where i.store_id in ${ids(storeIds)}
       order by i.store_id, i.marketplace_id, i.sku, i.snapshot_date desc),
-    vel as (
+    vel as materialized (
       select d.store_id, d.marketplace_id, d.asin, sum(d.units)::int as units
       from daily_product_sales d
       where d.store_id in ${ids(storeIds)} and d.day >= ${since}::date
@@ -200,7 +203,7 @@ function stockQuery(storeIds: readonly string[], now: Date): SQL {
         and d.day <= (${at}::timestamptz at time zone
           app_marketplace_time_zone(d.marketplace_id))::date
       group by 1, 2, 3),
-    base as (
+    base as materialized (
       select l.store_id, s.name as store_name, l.marketplace_id, l.sku, l.asin,
         coalesce(
           (select li.item_name from listings li where li.store_id = l.store_id
