@@ -224,6 +224,7 @@ Deno.test(`app shell (${testEngine}): the navigation shows each role only what i
     owner: [
       "/",
       "/orders",
+      "/inventory",
       "/stores",
       "/admin/jobs",
       "/admin/amazon-apps",
