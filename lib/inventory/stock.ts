@@ -186,14 +186,32 @@ export function stockQuery(storeIds: readonly string[], now: Date): SQL {
   // primary key's (store_id, day) range does the first cut.
   const since = new Date(now.getTime() - 32 * 86_400_000).toISOString()
     .slice(0, 10);
-  // MATERIALIZED: under row-level security the planner expects about one
-  // snapshot row and would re-run the velocity aggregate once per SKU (a
-  // nested loop); each part is computed once instead.
-  return sql`(with latest as materialized (
-      select distinct on (i.store_id, i.marketplace_id, i.sku) i.*
-      from inventory_snapshots i
-      where i.store_id in ${ids(storeIds)}
-      order by i.store_id, i.marketplace_id, i.sku, i.snapshot_date desc),
+  // The latest snapshot of each SKU by a skip scan of the primary key
+  // (store, marketplace, SKU, day): one index probe per SKU for the next SKU
+  // and one for its newest day, however many days of snapshots the
+  // retention rule keeps (three years by default), instead of reading every
+  // snapshot. MATERIALIZED: under row-level security the planner expects
+  // about one row and would otherwise re-run the velocity aggregate once
+  // per SKU (a nested loop); each part is computed once instead.
+  return sql`(with recursive skus as (
+      select f.store_id, f.marketplace_id, f.sku
+      from unnest(${`{${storeIds.join(",")}}`}::uuid[]) as st(id)
+      cross join lateral (select i.store_id, i.marketplace_id, i.sku
+        from inventory_snapshots i where i.store_id = st.id
+        order by i.marketplace_id, i.sku limit 1) f
+      union all
+      select n.store_id, n.marketplace_id, n.sku
+      from skus k
+      cross join lateral (select i.store_id, i.marketplace_id, i.sku
+        from inventory_snapshots i where i.store_id = k.store_id
+          and (i.marketplace_id, i.sku) > (k.marketplace_id, k.sku)
+        order by i.marketplace_id, i.sku limit 1) n),
+    latest as materialized (
+      select l.* from skus k
+      cross join lateral (select * from inventory_snapshots i
+        where i.store_id = k.store_id and i.marketplace_id = k.marketplace_id
+          and i.sku = k.sku
+        order by i.snapshot_date desc limit 1) l),
     vel as materialized (
       select d.store_id, d.marketplace_id, d.asin, sum(d.units)::int as units
       from daily_product_sales d
