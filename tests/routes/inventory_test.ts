@@ -796,6 +796,14 @@ Deno.test(`restock settings (${testEngine}): per-field errors, nothing changed; 
   assert.doesNotMatch(opsPage, /\/restock"/);
   const ownerPage = await (await get(s, "/inventory", owner)).text();
   assert.match(ownerPage, new RegExp(`href="/stores/${a}/restock"`));
+  // The store page links them too, for stores.manage only.
+  const storePage = await (await get(s, `/stores/${a}`, owner)).text();
+  assert.match(
+    storePage,
+    new RegExp(`<a href="/stores/${a}/restock">Restock settings</a>`),
+  );
+  const opsStore = await (await get(s, `/stores/${a}`, ops)).text();
+  assert.doesNotMatch(opsStore, /\/restock"/);
 });
 
 Deno.test(`inventory access (${testEngine}): every new route for every persona`, async () => {
