@@ -52,6 +52,15 @@ export const stores = pgTable("stores", {
       "disconnected",
     ],
   }).notNull().default("registered"),
+  /** Days from ordering stock to it being sellable at FBA (0027). */
+  restockLeadTimeDays: integer("restock_lead_time_days").notNull().default(30),
+  /** Days of sales a restock should cover once it arrives (0027). */
+  restockCoverDays: integer("restock_cover_days").notNull().default(60),
+  /**
+   * Days of cover under which a SKU is a low-cover alert (0027; the three
+   * restock settings are checked to lie in 0..365 there).
+   */
+  coverAlertDays: integer("cover_alert_days").notNull().default(14),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 }, (t) => [uniqueIndex("stores_seller_region_uq").on(t.sellerId, t.region)]);

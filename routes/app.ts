@@ -36,6 +36,7 @@ import { syncRoutes } from "./sync.ts";
 import { retentionRoutes } from "./retention.ts";
 import { ordersRoutes } from "./orders.ts";
 import { productsRoutes } from "./products.ts";
+import { inventoryRoutes } from "./inventory.ts";
 import { archiveRoutes } from "./archives.ts";
 import { DATASETS } from "../lib/sync/datasets/mod.ts";
 import { appRoutes } from "./apps.ts";
@@ -244,6 +245,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/", dashboardRoutes({ ...deps, datasets: DATASETS }));
   app.route("/", ordersRoutes(deps));
   app.route("/", productsRoutes(deps));
+  app.route("/", inventoryRoutes(deps));
 
   app.get("/admin/roles", (c) => {
     const t = translator(c.get("lang"));

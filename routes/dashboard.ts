@@ -7,7 +7,6 @@ import type { Config } from "../lib/config.ts";
 import type { Database } from "../db/client.ts";
 import type { Dataset } from "../lib/sync/dataset.ts";
 import { dashboardOverview } from "../lib/dashboard/overview.ts";
-import { DEFAULT_COVER_DAYS } from "../lib/dashboard/inventory.ts";
 import { CredentialWarnings } from "../views/admin/apps.tsx";
 import { ReviewReminder } from "../views/users/review_reminder.tsx";
 import { DashboardPage } from "../views/dashboard/page.tsx";
@@ -48,7 +47,6 @@ export function dashboardRoutes(deps: {
         store: one ? { name: one.name } : { count: storeIds.length },
         sales: o.sales,
         inventory: o.inventory,
-        thresholdDays: DEFAULT_COVER_DAYS,
         sync: o.sync,
         revokedStores: o.revokedStores,
         overLimit: o.overLimit,

@@ -45,6 +45,11 @@ const NAV: { label: MessageKey; items: NavEntry[] }[] = [
       label: "nav.products",
       permission: "catalog.read",
       keepsStore: true,
+    }, {
+      href: "/inventory",
+      label: "nav.inventory",
+      permission: "inventory.read",
+      keepsStore: true,
     }],
   },
   {

@@ -112,6 +112,11 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   // The export also needs catalog.read (lib/products/export.ts refuses it).
   "GET /products.csv": "export.csv",
   "GET /products/:storeId/:asin": "catalog.read",
+  // Inventory, its export and each store's restock settings.
+  "GET /inventory": "inventory.read",
+  "GET /inventory.csv": "export.csv",
+  "GET /stores/:id/restock": "stores.manage",
+  "POST /stores/:id/restock": "stores.manage",
   "GET /audit": "audit.read",
   "GET /audit/export.csv": "audit.read",
   "POST /audit/verify": "audit.read",

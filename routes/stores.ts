@@ -53,6 +53,7 @@ import { clientIp, readerZone, requirePrincipal } from "./context.ts";
 import { page } from "./page.ts";
 import { ArchiveError } from "../lib/policy/archives.ts";
 import { t as syncT } from "../views/sync/messages.ts";
+import { inventoryCatalogue } from "../views/inventory/messages.ts";
 
 export function storeRoutes(deps: {
   db: Database;
@@ -204,6 +205,13 @@ export function storeRoutes(deps: {
           ? `/stores/${id}/sync`
           : undefined,
         syncLabel: syncT(c.get("lang"), "sync.title"),
+        restockHref: principal.permissions.has("stores.manage")
+          ? `/stores/${id}/restock`
+          : undefined,
+        restockLabel: inventoryCatalogue.t(
+          c.get("lang"),
+          "inventory.settings.title",
+        ),
       }),
       ConnectionSection({
         lang: c.get("lang"),

@@ -19,7 +19,9 @@ export interface DashboardOverview {
   stores: { id: string; name: string }[];
   sales: SalesOverview;
   /** Null without inventory.read. */
-  inventory: { alerts: InventoryAlert[]; more: number } | null;
+  inventory:
+    | { alerts: InventoryAlert[]; more: number; thresholds: number[] }
+    | null;
   /** Null without sync.read. */
   sync: StoreHealth[] | null;
   /** Selected stores whose seller revoked our authorization in Amazon. */
@@ -55,7 +57,7 @@ export async function dashboardOverview(
   const read = await deps.db.asUser(principal, async (tx) => {
     const sales = await salesOverview(tx, storeIds, now);
     const inventory = can("inventory.read")
-      ? await inventoryAlerts(tx, storeIds, sales.today)
+      ? await inventoryAlerts(tx, storeIds, now)
       : null;
     const sync = await syncHealth(
       tx,

@@ -225,6 +225,7 @@ Deno.test(`app shell (${testEngine}): the navigation shows each role only what i
       "/",
       "/orders",
       "/products",
+      "/inventory",
       "/stores",
       "/admin/jobs",
       "/admin/amazon-apps",

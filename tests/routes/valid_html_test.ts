@@ -233,6 +233,7 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
     "GET /retention/deletion-requests/:requestId/certificate.json": "json",
     "GET /orders.csv": "csv",
     "GET /products.csv": "csv",
+    "GET /inventory.csv": "csv",
   };
   for (const key of Object.keys(ROUTE_ACCESS)) {
     if (!key.startsWith("GET ")) continue;
@@ -285,6 +286,13 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
       name: "product, 90 days",
       path: `/products/${connected}/${aProduct.asin}?days=90`,
     },
+    {
+      name: "inventory, low cover by suggestion",
+      path: "/inventory?alert=low_cover&sort=suggestion&size=100",
+    },
+    { name: "inventory, one store", path: `/inventory?store=${connected}` },
+    { name: "inventory, none match", path: "/inventory?q=NO-SUCH-SKU" },
+    { name: "inventory, a bad filter", path: "/inventory?sort=nope" },
   );
 
   const dir = await Deno.makeTempDir({ prefix: "vnu-" });
@@ -454,6 +462,16 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
         `reveal ${hx ? "(htmx)" : "(page)"}`,
         hx ? asDocument(html) : html,
       );
+    }
+    // The restock settings refused, with an error on each field.
+    for (const lang of ["en", "zh-CN"]) {
+      const res = await post(`/stores/${connected}/restock`, owner.cookie, {
+        leadTimeDays: "-1",
+        coverDays: "2.5",
+        alertDays: "",
+      }, lang);
+      assert.equal(res.status, 400);
+      await write(`${lang} restock settings refused`, await res.text());
     }
     // Every GET route was visited (a new route must be added above).
     const gets = Object.keys(ROUTE_ACCESS).filter((k) =>

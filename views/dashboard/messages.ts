@@ -48,7 +48,7 @@ const en = {
   "products.noneFalling": "No product sold less than in the 30 days before.",
   "inventory.title": "Inventory alerts",
   "inventory.caption":
-    "From each store's latest FBA inventory snapshot and the last 30 days' sales. An alert is raised under {days} days of cover (the default until a store sets its own).",
+    "From each store's latest FBA inventory snapshot and the last 30 days' sales. An alert is raised under the store's own threshold of days of cover ({days} days; set on the Inventory page).",
   "inventory.store": "Store",
   "inventory.sku": "SKU",
   "inventory.fulfillable": "Fulfillable",
@@ -62,7 +62,7 @@ const en = {
   "inventory.more": "{count} more alerts not shown.",
   "inventory.none.title": "No inventory alerts",
   "inventory.none.body":
-    "Every SKU has at least {days} days of cover, nothing is unfulfillable or stranded. Snapshots arrive with the inventory sync.",
+    "Every SKU has at least its store's threshold of days of cover ({days} days), nothing is unfulfillable or stranded. Snapshots arrive with the inventory sync.",
   "sync.title": "Sync health",
   "sync.store": "Store",
   "sync.dataset": "Dataset",
@@ -129,7 +129,7 @@ const zhCN: Record<DashboardMessageKey, string> = {
   "products.noneFalling": "没有商品的销售额低于之前 30 天。",
   "inventory.title": "库存提醒",
   "inventory.caption":
-    "依据各店铺最新的 FBA 库存快照和最近 30 天的销售。可售天数低于 {days} 天时提醒（店铺未自行设置时的默认值）。",
+    "依据各店铺最新的 FBA 库存快照和最近 30 天的销售。可售天数低于店铺自己的阈值（{days} 天，在库存页设置）时提醒。",
   "inventory.store": "店铺",
   "inventory.sku": "SKU",
   "inventory.fulfillable": "可售",
@@ -143,7 +143,7 @@ const zhCN: Record<DashboardMessageKey, string> = {
   "inventory.more": "另有 {count} 条提醒未显示。",
   "inventory.none.title": "没有库存提醒",
   "inventory.none.body":
-    "每个 SKU 至少有 {days} 天可售库存，没有不可售或滞留库存。快照随库存同步更新。",
+    "每个 SKU 的可售天数都不低于其店铺的阈值（{days} 天），没有不可售或滞留库存。快照随库存同步更新。",
   "sync.title": "同步状况",
   "sync.store": "店铺",
   "sync.dataset": "数据集",

@@ -63,8 +63,9 @@ export interface DashboardProps {
       kinds: ("low_cover" | "unfulfillable" | "stranded")[];
     }[];
     more: number;
+    /** The selected stores' own thresholds, distinct, smallest first. */
+    thresholds: number[];
   } | null;
-  thresholdDays: number;
   sync: {
     storeId: string;
     name: string;
@@ -371,17 +372,19 @@ function Inventory(
   p: DashboardProps & { inventory: NonNullable<DashboardProps["inventory"]> },
 ) {
   const t = dashboardT(p.lang);
+  const thresholds = p.inventory.thresholds.map((d) => formatNumber(p.lang, d))
+    .join(" / ");
   return (
     <section aria-labelledby="inventory-title" class="dash-section">
       <h2 id="inventory-title">{t("inventory.title")}</h2>
       <p class="section-caption">
-        {t("inventory.caption", { days: p.thresholdDays })}
+        {t("inventory.caption", { days: thresholds })}
       </p>
       {p.inventory.alerts.length === 0
         ? (
           <div class="empty-state">
             <strong>{t("inventory.none.title")}</strong>
-            <p>{t("inventory.none.body", { days: p.thresholdDays })}</p>
+            <p>{t("inventory.none.body", { days: thresholds })}</p>
           </div>
         )
         : (

@@ -85,6 +85,9 @@ export interface StoreDetailProps {
   /** Link to the store's sync page (sync.read). */
   syncHref?: string;
   syncLabel?: string;
+  /** Link to the store's restock settings (stores.manage). */
+  restockHref?: string;
+  restockLabel?: string;
   /** Shows the primary-marketplace form (stores.manage). */
   canManage?: boolean;
   /** Problems of a refused primary-marketplace change, in words. */
@@ -109,11 +112,13 @@ export function StoreDetailPage(p: StoreDetailProps) {
           />
         </p>
       </hgroup>
-      {p.syncHref && (
+      {(p.syncHref || p.restockHref) && (
         <p>
-          <a href={p.syncHref} role="button" class="outline">
-            {p.syncLabel}
-          </a>
+          {p.syncHref && (
+            <a href={p.syncHref} role="button" class="outline">
+              {p.syncLabel}
+            </a>
+          )} {p.restockHref && <a href={p.restockHref}>{p.restockLabel}</a>}
         </p>
       )}
       <h2>{t("stores.marketplaces")}</h2>

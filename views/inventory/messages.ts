@@ -1,0 +1,178 @@
+// Messages of /inventory and the restock settings, in English and
+// Simplified Chinese (a catalogue of views/i18n.ts: a missing Chinese
+// message is a type error).
+import { defineCatalogue } from "../i18n.ts";
+
+const en = {
+  "inventory.title": "Inventory",
+  "inventory.intro":
+    "FBA stock from each SKU's latest inventory snapshot, 30-day sales velocity, days of cover and a restock suggestion from each store's own lead time and cover target.",
+  "inventory.method":
+    "Velocity is per ASIN: the units of the SKU's ASIN in its marketplace over the last 30 days of that marketplace's calendar (cancelled orders excluded), ÷ 30. SKUs sharing an ASIN share its velocity. Suggestion = velocity × (lead time + cover target) − (fulfillable + inbound), rounded up, never below 0.",
+  "inventory.field.store": "Store",
+  "inventory.field.marketplace": "Marketplace",
+  "inventory.field.alert": "Alert",
+  "inventory.field.q": "SKU, ASIN or title",
+  "inventory.field.sort": "Sort by",
+  "inventory.field.dir": "Order",
+  "inventory.field.size": "Rows per page",
+  "inventory.any": "Any",
+  "inventory.allStores": "All my stores",
+  "inventory.alert.low_cover": "Low cover",
+  "inventory.alert.unfulfillable": "Unfulfillable",
+  "inventory.alert.stranded": "Stranded",
+  "inventory.alert.none": "No alert",
+  "inventory.sort.cover": "Days of cover",
+  "inventory.sort.suggestion": "Restock suggestion",
+  "inventory.sort.fulfillable": "Fulfillable",
+  "inventory.sort.velocity": "Velocity",
+  "inventory.dir.asc": "Ascending",
+  "inventory.dir.desc": "Descending",
+  "inventory.apply": "Apply",
+  "inventory.reset": "Reset",
+  "inventory.export": "Export CSV",
+  "inventory.caption": "Inventory, {count} SKUs on this page",
+  "inventory.col.sku": "SKU",
+  "inventory.col.store": "Store",
+  "inventory.col.fulfillable": "Fulfillable",
+  "inventory.col.inbound": "Inbound",
+  "inventory.col.reserved": "Reserved",
+  "inventory.col.unfulfillable": "Unfulfillable",
+  "inventory.col.velocity": "Units / day",
+  "inventory.col.cover": "Days of cover",
+  "inventory.col.suggestion": "Restock",
+  "inventory.col.alerts": "Alerts",
+  "inventory.inbound.detail":
+    "Working {working}, shipped {shipped}, receiving {receiving}",
+  "inventory.units30": "{units} in 30 days",
+  "inventory.snapshot": "Snapshot {date}",
+  "inventory.noTitle": "(no title)",
+  "inventory.noSales": "No sales",
+  "inventory.previous": "Previous",
+  "inventory.next": "Next",
+  "inventory.first": "First page",
+  "inventory.pager": "Pages",
+  "inventory.empty.filtered":
+    "No SKU matches these filters. Clear the search, choose another alert, or reset the filters.",
+  "inventory.empty.none":
+    "No FBA inventory yet. Snapshots arrive with the stores' inventory sync; see the sync page of a store to run it.",
+  "inventory.badFilter": "These filters are not valid; they were reset.",
+  "inventory.settings.title": "Restock settings",
+  "inventory.settings.caption":
+    "Each store's lead time and cover target make its restock suggestions; its alert threshold is the days of cover under which a SKU is flagged here and on the dashboard.",
+  "inventory.settings.store": "Store",
+  "inventory.settings.leadTimeDays": "Lead time (days)",
+  "inventory.settings.coverDays": "Cover target (days)",
+  "inventory.settings.alertDays": "Alert under (days of cover)",
+  "inventory.settings.edit": "Edit",
+  "inventory.settings.editFor": "Edit the restock settings of {store}",
+  "inventory.settings.pageTitle": "Restock settings of {store}",
+  "inventory.settings.help.leadTimeDays":
+    "Days from ordering stock to it being sellable at Amazon's warehouses.",
+  "inventory.settings.help.coverDays":
+    "Days of sales a restock should cover once it has arrived.",
+  "inventory.settings.help.alertDays":
+    "A SKU with fewer days of cover than this is a low-cover alert.",
+  "inventory.settings.save": "Save",
+  "inventory.settings.cancel": "Back to inventory",
+  "inventory.settings.invalid": "Nothing was saved: correct the fields marked.",
+  "inventory.settings.problem.required": "Enter a number of days.",
+  "inventory.settings.problem.integer": "Enter a whole number of days.",
+  "inventory.settings.problem.range": "Enter a number from 0 to {max}.",
+  "inventory.settings.audited": "Changes are recorded in the audit trail.",
+  "export.error.forbidden": "You may not export lists.",
+  "export.error.frozen":
+    "Exports are frozen while an incident is handled. Try again when an owner lifts the freeze.",
+  "export.error.rate_limited":
+    "You have started too many exports. Try again in {minutes} minutes.",
+  "export.error.reason": "A reason is needed.",
+  "export.back": "Back to inventory",
+} as const;
+
+type Key = keyof typeof en;
+
+const zh: Record<Key, string> = {
+  "inventory.title": "库存",
+  "inventory.intro":
+    "按每个 SKU 最新库存快照显示的 FBA 库存、30 天销售速度、可售天数，以及按各店铺自己的备货周期和覆盖目标计算的补货建议。",
+  "inventory.method":
+    "销售速度按 ASIN 计算：该 SKU 的 ASIN 在其站点最近 30 个本地日（不含已取消订单）的件数 ÷ 30。共用一个 ASIN 的 SKU 共用其销售速度。补货建议 = 销售速度 × (备货周期 + 覆盖目标) − (可售 + 入库中)，向上取整，最少为 0。",
+  "inventory.field.store": "店铺",
+  "inventory.field.marketplace": "站点",
+  "inventory.field.alert": "提醒",
+  "inventory.field.q": "SKU、ASIN 或标题",
+  "inventory.field.sort": "排序依据",
+  "inventory.field.dir": "顺序",
+  "inventory.field.size": "每页行数",
+  "inventory.any": "全部",
+  "inventory.allStores": "我的全部店铺",
+  "inventory.alert.low_cover": "可售天数不足",
+  "inventory.alert.unfulfillable": "不可售",
+  "inventory.alert.stranded": "滞留",
+  "inventory.alert.none": "无提醒",
+  "inventory.sort.cover": "可售天数",
+  "inventory.sort.suggestion": "补货建议",
+  "inventory.sort.fulfillable": "可售",
+  "inventory.sort.velocity": "销售速度",
+  "inventory.dir.asc": "升序",
+  "inventory.dir.desc": "降序",
+  "inventory.apply": "应用",
+  "inventory.reset": "重置",
+  "inventory.export": "导出 CSV",
+  "inventory.caption": "库存，本页 {count} 个 SKU",
+  "inventory.col.sku": "SKU",
+  "inventory.col.store": "店铺",
+  "inventory.col.fulfillable": "可售",
+  "inventory.col.inbound": "入库中",
+  "inventory.col.reserved": "预留",
+  "inventory.col.unfulfillable": "不可售",
+  "inventory.col.velocity": "件 / 天",
+  "inventory.col.cover": "可售天数",
+  "inventory.col.suggestion": "补货",
+  "inventory.col.alerts": "提醒",
+  "inventory.inbound.detail":
+    "处理中 {working}，已发货 {shipped}，接收中 {receiving}",
+  "inventory.units30": "30 天 {units} 件",
+  "inventory.snapshot": "快照 {date}",
+  "inventory.noTitle": "（无标题）",
+  "inventory.noSales": "无销售",
+  "inventory.previous": "上一页",
+  "inventory.next": "下一页",
+  "inventory.first": "第一页",
+  "inventory.pager": "分页",
+  "inventory.empty.filtered":
+    "没有符合这些筛选条件的 SKU。请清除搜索、选择其他提醒，或重置筛选。",
+  "inventory.empty.none":
+    "还没有 FBA 库存。快照随店铺的库存同步到达；请在店铺的同步页运行同步。",
+  "inventory.badFilter": "这些筛选条件无效，已重置。",
+  "inventory.settings.title": "补货设置",
+  "inventory.settings.caption":
+    "各店铺的备货周期和覆盖目标决定其补货建议；提醒阈值是 SKU 在此处和仪表盘上被标记的可售天数下限。",
+  "inventory.settings.store": "店铺",
+  "inventory.settings.leadTimeDays": "备货周期（天）",
+  "inventory.settings.coverDays": "覆盖目标（天）",
+  "inventory.settings.alertDays": "提醒阈值（可售天数）",
+  "inventory.settings.edit": "编辑",
+  "inventory.settings.editFor": "编辑 {store} 的补货设置",
+  "inventory.settings.pageTitle": "{store} 的补货设置",
+  "inventory.settings.help.leadTimeDays":
+    "从下单备货到在亚马逊仓库可售的天数。",
+  "inventory.settings.help.coverDays": "补货到达后应覆盖的销售天数。",
+  "inventory.settings.help.alertDays":
+    "可售天数低于此值的 SKU 会提醒库存不足。",
+  "inventory.settings.save": "保存",
+  "inventory.settings.cancel": "返回库存",
+  "inventory.settings.invalid": "未保存：请更正标出的字段。",
+  "inventory.settings.problem.required": "请输入天数。",
+  "inventory.settings.problem.integer": "请输入整数天数。",
+  "inventory.settings.problem.range": "请输入 0 到 {max} 之间的数。",
+  "inventory.settings.audited": "更改会记入审计记录。",
+  "export.error.forbidden": "你无权导出列表。",
+  "export.error.frozen": "处理事件期间导出已冻结。请在所有者解除冻结后再试。",
+  "export.error.rate_limited": "你发起的导出过多。请在 {minutes} 分钟后再试。",
+  "export.error.reason": "需要填写理由。",
+  "export.back": "返回库存",
+};
+
+export const inventoryCatalogue = defineCatalogue<Key>(en, zh);
+export type InventoryKey = Key;
