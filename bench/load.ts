@@ -23,7 +23,6 @@ import { parseArgs } from "node:util";
 import postgres from "postgres";
 import { sql } from "drizzle-orm";
 import {
-  type Database,
   derivedAppPassword,
   openDatabase,
   OWNER,
@@ -115,6 +114,8 @@ export interface PageFigures {
   rawSerial: Percentiles;
   statements: number;
   transactions: number;
+  /** The slowest statements, each timed alone (median of 5, ms). */
+  slowest: { ms: number; query: string }[];
 }
 
 export interface LoadReport {
@@ -219,6 +220,8 @@ function machineLoad(): string {
     return "?";
   }
 }
+
+class Rollback extends Error {}
 
 /** Runs the bench; returns its figures. */
 export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
@@ -477,6 +480,41 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
         }
       });
     };
+    // Each statement of a page alone, in its transaction's setting.
+    const slowest = async (r: Recorded) => {
+      const out: { ms: number; query: string }[] = [];
+      for (const t of r.waves.flat()) {
+        for (let i = 0; i < t.statements.length; i++) {
+          const times: number[] = [];
+          for (let k = 0; k < 5; k++) {
+            const client = t.pool === "owner" ? replayOwner! : replayRuntime!;
+            await client.begin(async (tx) => {
+              // The statements before it set the scope (set_config).
+              for (const s of t.statements.slice(0, i)) {
+                if (/set_config/.test(s.query)) {
+                  await tx.unsafe(s.query, s.params as never[]);
+                }
+              }
+              const t0 = performance.now();
+              await tx.unsafe(
+                t.statements[i].query,
+                t.statements[i].params as never[],
+              );
+              times.push(performance.now() - t0);
+              // Nothing a page writes stays.
+              throw new Rollback();
+            }).catch((e) => {
+              if (!(e instanceof Rollback)) throw e;
+            });
+          }
+          out.push({
+            ms: Math.round(percentiles(times).p50 * 100) / 100,
+            query: t.statements[i].query.replace(/\s+/g, " ").slice(0, 160),
+          });
+        }
+      }
+      return out.sort((a, b) => b.ms - a.ms).slice(0, 4);
+    };
     const replay = async (r: Recorded) => {
       for (const wave of r.waves) await Promise.all(wave.map(runTxn));
     };
@@ -490,6 +528,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
         rawSerial: await timed(1, Math.min(opts.seconds, 5), () => replay(r)),
         statements: r.statements,
         transactions: r.waves.reduce((n, w) => n + w.length, 0),
+        slowest: await slowest(r),
       });
     }
 
@@ -505,14 +544,28 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
           const client = t.pool === "owner" ? replayOwner! : replayRuntime!;
           await client.begin(async (tx) => {
             for (const s of t.statements) {
-              out.push(await tx.unsafe(s.query, s.params as never[]));
+              // Rows as a set: an unordered statement may return either order.
+              const rows = await tx.unsafe(s.query, s.params as never[]);
+              out.push([...rows].map((r) => JSON.stringify(r)).sort());
             }
           });
         }
       }
       return JSON.stringify(out);
     };
-    const sameFigures = await answers(dash) === await answers(direct);
+    const [a, b] = [await answers(dash), await answers(direct)];
+    const sameFigures = a === b;
+    if (!sameFigures) {
+      const [x, y] = [JSON.parse(a), JSON.parse(b)] as unknown[][];
+      const i = x.findIndex((v, k) =>
+        JSON.stringify(v) !== JSON.stringify(y[k])
+      );
+      progress(
+        `dashboard figures differ at statement ${i}: ${
+          JSON.stringify(x[i]).slice(0, 400)
+        } vs ${JSON.stringify(y[i]).slice(0, 400)}`,
+      );
+    }
     const dashboard = {
       withAggregates: await timed(
         1,
@@ -631,6 +684,13 @@ export function formatReport(r: LoadReport): string {
         `${p.statements}/${p.transactions}`.padStart(10)
       }  ${JSON.stringify(p.http.failures)}`,
     );
+  }
+  lines.push("", "slowest statements per page (each alone, median ms):");
+  for (const p of r.pages) {
+    lines.push(`  ${p.name}`);
+    for (const s of p.slowest) {
+      lines.push(`    ${s.ms.toFixed(2).padStart(8)}  ${s.query}`);
+    }
   }
   const d = r.dashboard;
   lines.push(

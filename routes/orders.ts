@@ -14,23 +14,17 @@ import {
 } from "../lib/orders/buyer.ts";
 import { ExportError, exportOrdersCsv } from "../lib/orders/export.ts";
 import {
-  listOrders,
   ORDER_SORTS,
   ORDER_STATUSES,
   type OrderFilter,
-  orderMarketplaces,
   type OrderQuery,
   orderQuerySchema,
+  ordersScreen,
   orderTotals,
   PAGE_SIZES,
 } from "../lib/orders/list.ts";
 import { getOrder, type OrderDetail } from "../lib/orders/order.ts";
-import {
-  exportsFrozen,
-  setExportsFrozen,
-  SettingsError,
-} from "../lib/settings.ts";
-import { listVisibleStores } from "../lib/stores.ts";
+import { setExportsFrozen, SettingsError } from "../lib/settings.ts";
 import type { StaffPrincipal } from "../lib/security/principal.ts";
 import type { Vault } from "../lib/security/vault.ts";
 import { plainText } from "../lib/validation.ts";
@@ -146,16 +140,18 @@ export function ordersRoutes(
     const lang = c.get("lang");
     const { query, filter, store } = readFilters(c);
     const size = query?.size ?? 50;
-    const [stores, marketplaces, result, frozen] = await Promise.all([
-      listVisibleStores(db, principal),
-      orderMarketplaces(db, principal, filter.storeIds),
-      listOrders(db, principal, filter, {
-        size,
-        after: query?.after,
-        before: query?.before,
-      }),
-      exportsFrozen(db, principal),
-    ]);
+    // One transaction for the screen's reads; the layout's store switcher
+    // takes the same store list instead of reading it again.
+    const { stores, marketplaces, page: result, frozen } = await ordersScreen(
+      db,
+      principal,
+      filter,
+      { size, after: query?.after, before: query?.before },
+    );
+    c.set(
+      "visibleStores",
+      () => Promise.resolve(stores.map((s) => ({ id: s.id, name: s.name }))),
+    );
     const names = new Map(stores.map((s) => [s.id, s.name]));
     const withSize: Record<string, string> = size === 50
       ? {}
