@@ -23,7 +23,11 @@ import {
   orderTotals,
   PAGE_SIZES,
 } from "../lib/orders/list.ts";
-import { getOrder, type OrderDetail } from "../lib/orders/order.ts";
+import {
+  getOrder,
+  type OrderDetail,
+  orderScreen,
+} from "../lib/orders/order.ts";
 import { setExportsFrozen, SettingsError } from "../lib/settings.ts";
 import type { StaffPrincipal } from "../lib/security/principal.ts";
 import type { Vault } from "../lib/security/vault.ts";
@@ -298,8 +302,18 @@ export function ordersRoutes(
   app.get("/orders/:storeId/:amazonOrderId", async (c) => {
     const principal = requirePrincipal(c);
     const { storeId, amazonOrderId } = orderKey(c);
-    const order = await getOrder(db, principal, storeId, amazonOrderId);
+    const { order, stores } = await orderScreen(
+      db,
+      principal,
+      storeId,
+      amazonOrderId,
+    );
     if (!order) throw new HTTPException(404);
+    // The switcher takes the stores read with the order.
+    c.set(
+      "visibleStores",
+      () => Promise.resolve(stores.map((s) => ({ id: s.id, name: s.name }))),
+    );
     return page(
       c,
       ordersCatalogue.t(c.get("lang"), "order.title", { id: amazonOrderId }),
