@@ -88,12 +88,31 @@ export interface OpenOptions {
   pgliteTemplate?: Blob | File;
   /** Connections of the runtime pool; the owner's pool has a quarter (at least 2). */
   poolSize?: number;
+  /**
+   * PostgreSQL only: called as each statement is sent (bench/load.ts records
+   * the statements a page runs, to time them again as raw SQL). Never set by
+   * the portal: parameters can hold anything.
+   */
+  onQuery?: QueryHook;
 }
+
+/** Sees each statement sent: its pool, its connection, its text and parameters. */
+export type QueryHook = (
+  pool: "owner" | "runtime",
+  connection: number,
+  query: string,
+  parameters: readonly unknown[],
+) => void;
 
 /** Opens PostgreSQL when `databaseUrl` is given, PGlite otherwise. */
 export async function openDatabase(opts: OpenOptions): Promise<Database> {
   if (opts.databaseUrl) {
-    return openPostgres(opts.databaseUrl, opts.poolSize, opts.appPassword);
+    return openPostgres(
+      opts.databaseUrl,
+      opts.poolSize,
+      opts.appPassword,
+      opts.onQuery,
+    );
   }
   return await openPglite(opts.pgliteDir, opts.pgliteTemplate);
 }
@@ -102,10 +121,13 @@ function openPostgres(
   url: string,
   poolSize = 10,
   appPassword?: string,
+  onQuery?: QueryHook,
 ): Database {
   const ownerClient = postgres(url, {
     max: Math.max(2, Math.ceil(poolSize / 4)),
     onnotice: () => {},
+    debug: onQuery &&
+      ((conn, query, params) => onQuery("owner", conn, query, params)),
     idle_timeout: 30,
     connect_timeout: 10,
     connection: { application_name: "custodian-owner" },
@@ -132,6 +154,8 @@ function openPostgres(
         username: name,
         password: password ?? undefined,
         onnotice: () => {},
+        debug: onQuery &&
+          ((conn, query, params) => onQuery("runtime", conn, query, params)),
         idle_timeout: 30,
         connect_timeout: 10,
         connection: { application_name: "custodian" },

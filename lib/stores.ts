@@ -1,6 +1,6 @@
 // Stores as a principal sees them: row-level security decides which.
 import { and, asc, eq } from "drizzle-orm";
-import type { Database, Principal } from "../db/client.ts";
+import type { Database, Principal, Tx } from "../db/client.ts";
 import { storeMarketplaces, stores } from "../db/schema.ts";
 import { registerStore, sellerRegistered } from "../db/maintenance.ts";
 import { z } from "zod";
@@ -22,14 +22,18 @@ export async function listVisibleStores(
   db: Database,
   principal: Principal,
 ): Promise<StoreSummary[]> {
-  return await db.asUser(principal, (tx) =>
-    tx.select({
-      id: stores.id,
-      name: stores.name,
-      sellerId: stores.sellerId,
-      region: stores.region,
-      status: stores.status,
-    }).from(stores).orderBy(asc(stores.name)));
+  return await db.asUser(principal, visibleStoresTx);
+}
+
+/** The same, inside the caller's scoped transaction. */
+export async function visibleStoresTx(tx: Tx): Promise<StoreSummary[]> {
+  return await tx.select({
+    id: stores.id,
+    name: stores.name,
+    sellerId: stores.sellerId,
+    region: stores.region,
+    status: stores.status,
+  }).from(stores).orderBy(asc(stores.name));
 }
 
 export interface StoreDetail extends StoreSummary {

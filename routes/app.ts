@@ -194,15 +194,16 @@ export function createApp(deps: AppDeps): Hono {
     const principal = c.get("principal");
     const key = routeKey(c);
     const publicPage = key !== null && ROUTE_ACCESS[key] === "public";
+    // Read at most once per request, and only when asked.
+    let stores: Promise<{ id: string; name: string }[]> | undefined;
     c.set(
       "visibleStores",
-      async () =>
-        principal && !publicPage
-          ? (await listVisibleStores(deps.db, principal)).map((s) => ({
-            id: s.id,
-            name: s.name,
-          }))
-          : [],
+      () =>
+        stores ??= principal && !publicPage
+          ? listVisibleStores(deps.db, principal).then((list) =>
+            list.map((s) => ({ id: s.id, name: s.name }))
+          )
+          : Promise.resolve([]),
     );
     await next();
   });

@@ -37,6 +37,8 @@ export function dashboardRoutes(deps: {
       storeIds,
       new Date(),
     );
+    // The switcher takes the stores read with the figures.
+    c.set("visibleStores", () => Promise.resolve(o.visibleStores));
     const one = storeIds.length === 1 ? o.stores[0] : undefined;
     return page(
       c,

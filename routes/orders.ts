@@ -14,23 +14,21 @@ import {
 } from "../lib/orders/buyer.ts";
 import { ExportError, exportOrdersCsv } from "../lib/orders/export.ts";
 import {
-  listOrders,
   ORDER_SORTS,
   ORDER_STATUSES,
   type OrderFilter,
-  orderMarketplaces,
   type OrderQuery,
   orderQuerySchema,
+  ordersScreen,
   orderTotals,
   PAGE_SIZES,
 } from "../lib/orders/list.ts";
-import { getOrder, type OrderDetail } from "../lib/orders/order.ts";
 import {
-  exportsFrozen,
-  setExportsFrozen,
-  SettingsError,
-} from "../lib/settings.ts";
-import { listVisibleStores } from "../lib/stores.ts";
+  getOrder,
+  type OrderDetail,
+  orderScreen,
+} from "../lib/orders/order.ts";
+import { setExportsFrozen, SettingsError } from "../lib/settings.ts";
 import type { StaffPrincipal } from "../lib/security/principal.ts";
 import type { Vault } from "../lib/security/vault.ts";
 import { plainText } from "../lib/validation.ts";
@@ -152,16 +150,18 @@ export function ordersRoutes(
     const lang = c.get("lang");
     const { query, filter, store, badDates } = readFilters(c);
     const size = query?.size ?? 50;
-    const [stores, marketplaces, result, frozen] = await Promise.all([
-      listVisibleStores(db, principal),
-      orderMarketplaces(db, principal, filter.storeIds),
-      listOrders(db, principal, filter, {
-        size,
-        after: query?.after,
-        before: query?.before,
-      }),
-      exportsFrozen(db, principal),
-    ]);
+    // One transaction for the screen's reads; the layout's store switcher
+    // takes the same store list instead of reading it again.
+    const { stores, marketplaces, page: result, frozen } = await ordersScreen(
+      db,
+      principal,
+      filter,
+      { size, after: query?.after, before: query?.before },
+    );
+    c.set(
+      "visibleStores",
+      () => Promise.resolve(stores.map((s) => ({ id: s.id, name: s.name }))),
+    );
     const names = new Map(stores.map((s) => [s.id, s.name]));
     const withSize: Record<string, string> = size === 50
       ? {}
@@ -309,8 +309,18 @@ export function ordersRoutes(
   app.get("/orders/:storeId/:amazonOrderId", async (c) => {
     const principal = requirePrincipal(c);
     const { storeId, amazonOrderId } = orderKey(c);
-    const order = await getOrder(db, principal, storeId, amazonOrderId);
+    const { order, stores } = await orderScreen(
+      db,
+      principal,
+      storeId,
+      amazonOrderId,
+    );
     if (!order) throw new HTTPException(404);
+    // The switcher takes the stores read with the order.
+    c.set(
+      "visibleStores",
+      () => Promise.resolve(stores.map((s) => ({ id: s.id, name: s.name }))),
+    );
     return page(
       c,
       ordersCatalogue.t(c.get("lang"), "order.title", { id: amazonOrderId }),

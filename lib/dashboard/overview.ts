@@ -13,10 +13,13 @@ import { type SalesOverview, salesOverview } from "./sales.ts";
 import { type InventoryAlert, inventoryAlerts } from "./inventory.ts";
 import { type StoreHealth, syncHealth } from "./sync_health.ts";
 import { categoriesOverLimit } from "../policy/retention.ts";
+import { visibleStoresTx } from "../stores.ts";
 
 export interface DashboardOverview {
   /** The stores the figures cover, by name. */
   stores: { id: string; name: string }[];
+  /** Every store the principal sees, by name (the layout's switcher). */
+  visibleStores: { id: string; name: string }[];
   sales: SalesOverview;
   /** Null without inventory.read. */
   inventory:
@@ -65,7 +68,9 @@ export async function dashboardOverview(
       can("sync.read") ? deps.datasets : [],
       now.getTime(),
     );
-    return { sales, inventory, sync };
+    // The layout's store switcher, in the same transaction.
+    const visible = await visibleStoresTx(tx);
+    return { sales, inventory, sync, visible };
   });
   const review = can("access.review")
     ? await reviewStatus(
@@ -78,6 +83,7 @@ export async function dashboardOverview(
   const selected = new Set(storeIds);
   return {
     stores: read.sync.map((s) => ({ id: s.storeId, name: s.name })),
+    visibleStores: read.visible.map((s) => ({ id: s.id, name: s.name })),
     sales: read.sales,
     inventory: read.inventory,
     sync: can("sync.read") ? read.sync : null,

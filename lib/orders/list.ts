@@ -14,6 +14,8 @@ import {
   type Tx,
 } from "../../db/client.ts";
 import { AMAZON_MARKETPLACES } from "../amazon/marketplaces.ts";
+import { exportsFrozenTx } from "../settings.ts";
+import { type StoreSummary, visibleStoresTx } from "../stores.ts";
 import { calendarDate, plainText } from "../validation.ts";
 
 export const ORDER_SORTS = ["date", "total", "status"] as const;
@@ -317,12 +319,25 @@ export async function listOrders(
   page: { size: number; after?: string; before?: string },
 ): Promise<OrderPage> {
   if (filter.storeIds.length === 0) return { rows: [], next: null, prev: null };
+  return await db.asUser(principal, (tx) => listOrdersTx(tx, filter, page));
+}
+
+/** The same, inside the caller's scoped transaction. */
+async function listOrdersTx(
+  tx: Tx,
+  filter: OrderFilter,
+  page: { size: number; after?: string; before?: string },
+): Promise<OrderPage> {
+  if (filter.storeIds.length === 0) return { rows: [], next: null, prev: null };
   const after = page.after ? decodeCursor(page.after) : null;
   const before = !after && page.before ? decodeCursor(page.before) : null;
   const backward = before !== null;
-  const raw = await db.asUser(
-    principal,
-    (tx) => selectBatch(tx, filter, after ?? before, page.size + 1, backward),
+  const raw = await selectBatch(
+    tx,
+    filter,
+    after ?? before,
+    page.size + 1,
+    backward,
   );
   const more = raw.length > page.size;
   if (more) raw.length = page.size;
@@ -337,6 +352,35 @@ export async function listOrders(
       ? encodeCursor(cursorOf(first))
       : null,
   };
+}
+
+/** Everything the list screen reads, for one request. */
+export interface OrdersScreen {
+  /** The stores the principal sees (the store filter and the switcher). */
+  stores: StoreSummary[];
+  marketplaces: { id: string; countryCode: string; timeZone: string }[];
+  page: OrderPage;
+  /** Whether exports are frozen (the export button says so). */
+  frozen: boolean;
+}
+
+/**
+ * The list screen's reads in one scoped transaction (one connection, one
+ * snapshot): the visible stores, the filter's marketplaces, the page of
+ * orders and the export freeze.
+ */
+export async function ordersScreen(
+  db: Database,
+  principal: Principal,
+  filter: OrderFilter,
+  page: { size: number; after?: string; before?: string },
+): Promise<OrdersScreen> {
+  return await db.asUser(principal, async (tx) => ({
+    stores: await visibleStoresTx(tx),
+    marketplaces: await orderMarketplacesTx(tx, filter.storeIds),
+    page: await listOrdersTx(tx, filter, page),
+    frozen: await exportsFrozenTx(tx),
+  }));
 }
 
 /**
@@ -374,18 +418,25 @@ export async function orderMarketplaces(
   storeIds: readonly string[],
 ): Promise<{ id: string; countryCode: string; timeZone: string }[]> {
   if (storeIds.length === 0) return [];
-  const rows = await db.asUser(
+  return await db.asUser(
     principal,
-    async (tx) =>
-      rowsOf<{ id: string; country: string }>(
-        await tx.execute(sql`select distinct marketplace_id as id,
-          country_code::text as country
-        from store_marketplaces
-        where store_id in (${
-          sql.join(storeIds.map((id) => sql`${id}::uuid`), sql`, `)
-        })
-        order by 2, 1`),
-      ),
+    (tx) => orderMarketplacesTx(tx, storeIds),
+  );
+}
+
+async function orderMarketplacesTx(
+  tx: Tx,
+  storeIds: readonly string[],
+): Promise<{ id: string; countryCode: string; timeZone: string }[]> {
+  if (storeIds.length === 0) return [];
+  const rows = rowsOf<{ id: string; country: string }>(
+    await tx.execute(sql`select distinct marketplace_id as id,
+      country_code::text as country
+    from store_marketplaces
+    where store_id in (${
+      sql.join(storeIds.map((id) => sql`${id}::uuid`), sql`, `)
+    })
+    order by 2, 1`),
   );
   return rows.map((r) => ({
     id: r.id,

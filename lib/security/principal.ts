@@ -1,7 +1,7 @@
 // Data Policy §5: who is asking, with which job role and which stores. A
 // principal is rebuilt from the database on every request, so disabling a
 // user or revoking a grant takes effect on that user's very next request.
-import { eq } from "drizzle-orm";
+import { eq, sql } from "drizzle-orm";
 import type { Database, Principal } from "../../db/client.ts";
 import { listAllStoreIds } from "../../db/maintenance.ts";
 import { staffUsers, storeGrants } from "../../db/schema.ts";
@@ -37,17 +37,16 @@ export async function loadPrincipal(
   userId: string,
   sessionId: string,
 ): Promise<StaffPrincipal | null> {
+  // One statement: the user and their grants (the own_grants policy lets a
+  // principal read its grants before its store set is known).
   const found = await db.asUser({ userId, storeIds: [] }, async (tx) => {
-    const [user] = await tx.select().from(staffUsers).where(
-      eq(staffUsers.id, userId),
-    );
-    if (!user) return null;
-    // The own_grants policy lets a principal read its grants before its
-    // store set is known.
-    const grants = await tx.select({ storeId: storeGrants.storeId }).from(
-      storeGrants,
-    ).where(eq(storeGrants.userId, userId));
-    return { user, grants: grants.map((g) => g.storeId) };
+    const [row] = await tx.select({
+      user: staffUsers,
+      grants: sql<string[]>`array(select ${storeGrants.storeId}::text
+        from ${storeGrants} where ${storeGrants.userId} = ${staffUsers.id})`,
+    }).from(staffUsers).where(eq(staffUsers.id, userId));
+    if (!row) return null;
+    return { user: row.user, grants: row.grants };
   });
   // Active and never disabled since (issue #11: a row left "active" with
   // disabled_at set is disabled).
