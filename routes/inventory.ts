@@ -4,7 +4,6 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { stream } from "hono/streaming";
 import { z } from "zod";
 import type { Database } from "../db/client.ts";
 import { ExportError, exportInventoryCsv } from "../lib/inventory/export.ts";
@@ -38,6 +37,7 @@ import { inventoryCatalogue } from "../views/inventory/messages.ts";
 import { RestockSettingsForm } from "../views/inventory/settings.tsx";
 import { requestMeta, requirePrincipal, selectedStoreIds } from "./context.ts";
 import { page } from "./page.ts";
+import { csvDownload, exportRefusal } from "./csv_response.ts";
 
 /** The filters of the URL, and the stores they apply to. */
 function readFilters(c: Context): {
@@ -172,41 +172,20 @@ export function inventoryRoutes(deps: { db: Database; kv: Deno.Kv }): Hono {
       );
     } catch (err) {
       if (!(err instanceof ExportError)) throw err;
-      const status = ({
-        forbidden: 403,
-        reason: 400,
-        frozen: 423,
-        rate_limited: 429,
-      } as const)[err.code];
-      if (err.retryAfterMs > 0) {
-        c.header("Retry-After", String(Math.ceil(err.retryAfterMs / 1000)));
-      }
+      const { status, minutes } = exportRefusal(c, err);
       return page(
         c,
         inventoryCatalogue.t(lang, "inventory.title"),
         InventoryExportRefused({
           lang,
           code: err.code,
-          minutes: Math.max(1, Math.ceil(err.retryAfterMs / 60_000)),
+          minutes,
           back: `/inventory?${filterQuery(store, filter)}`,
         }),
         status,
       );
     }
-    c.header("Content-Type", "text/csv; charset=utf-8");
-    c.header(
-      "Content-Disposition",
-      `attachment; filename="inventory-${
-        new Date().toISOString().slice(0, 10)
-      }.csv"`,
-    );
-    c.header("Cache-Control", "no-store");
-    return stream(c, async (out) => {
-      for await (const chunk of csv) {
-        if (out.aborted) break;
-        await out.write(chunk);
-      }
-    });
+    return csvDownload(c, "inventory", csv);
   });
 
   /** The store of the path, or a 404 (row-level security decides). */

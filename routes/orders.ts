@@ -4,7 +4,6 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { stream } from "hono/streaming";
 import { z } from "zod";
 import type { Database } from "../db/client.ts";
 import {
@@ -46,6 +45,7 @@ import {
 } from "../views/orders/order.tsx";
 import { requestMeta, requirePrincipal, selectedStoreIds } from "./context.ts";
 import { page } from "./page.ts";
+import { csvDownload, exportRefusal } from "./csv_response.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const orderId = plainText().min(1).max(64);
@@ -244,41 +244,20 @@ export function ordersRoutes(
       );
     } catch (err) {
       if (!(err instanceof ExportError)) throw err;
-      const status = ({
-        forbidden: 403,
-        reason: 400,
-        frozen: 423,
-        rate_limited: 429,
-      } as const)[err.code];
-      if (err.retryAfterMs > 0) {
-        c.header("Retry-After", String(Math.ceil(err.retryAfterMs / 1000)));
-      }
+      const { status, minutes } = exportRefusal(c, err);
       return page(
         c,
         ordersCatalogue.t(lang, "orders.title"),
         ExportRefused({
           lang,
           code: err.code,
-          minutes: Math.max(1, Math.ceil(err.retryAfterMs / 60_000)),
+          minutes,
           back: `/orders?${filterQuery(store, filter)}`,
         }),
         status,
       );
     }
-    c.header("Content-Type", "text/csv; charset=utf-8");
-    c.header(
-      "Content-Disposition",
-      `attachment; filename="orders-${
-        new Date().toISOString().slice(0, 10)
-      }.csv"`,
-    );
-    c.header("Cache-Control", "no-store");
-    return stream(c, async (out) => {
-      for await (const chunk of csv) {
-        if (out.aborted) break;
-        await out.write(chunk);
-      }
-    });
+    return csvDownload(c, "orders", csv);
   };
 
   app.get("/orders.csv", (c) => exportCsv(c, null));

@@ -5,7 +5,6 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { stream } from "hono/streaming";
 import type { Database } from "../db/client.ts";
 import { orderMarketplaces } from "../lib/orders/list.ts";
 import {
@@ -34,6 +33,7 @@ import { productsCatalogue } from "../views/products/messages.ts";
 import { ProductPage } from "../views/products/product.tsx";
 import { requestMeta, requirePrincipal, selectedStoreIds } from "./context.ts";
 import { page } from "./page.ts";
+import { csvDownload, exportRefusal } from "./csv_response.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ASIN = /^[A-Z0-9]{10}$/;
@@ -220,40 +220,20 @@ export function productsRoutes(deps: { db: Database; kv: Deno.Kv }): Hono {
       );
     } catch (err) {
       if (!(err instanceof ProductExportError)) throw err;
-      const status = ({
-        forbidden: 403,
-        frozen: 423,
-        rate_limited: 429,
-      } as const)[err.code];
-      if (err.retryAfterMs > 0) {
-        c.header("Retry-After", String(Math.ceil(err.retryAfterMs / 1000)));
-      }
+      const { status, minutes } = exportRefusal(c, err);
       return page(
         c,
         productsCatalogue.t(lang, "products.title"),
         ProductExportRefused({
           lang,
           code: err.code,
-          minutes: Math.max(1, Math.ceil(err.retryAfterMs / 60_000)),
+          minutes,
           back: `/products?${filterQuery(store, filter, said)}`,
         }),
         status,
       );
     }
-    c.header("Content-Type", "text/csv; charset=utf-8");
-    c.header(
-      "Content-Disposition",
-      `attachment; filename="products-${
-        new Date().toISOString().slice(0, 10)
-      }.csv"`,
-    );
-    c.header("Cache-Control", "no-store");
-    return stream(c, async (out) => {
-      for await (const chunk of csv) {
-        if (out.aborted) break;
-        await out.write(chunk);
-      }
-    });
+    return csvDownload(c, "products", csv);
   });
 
   app.get("/products/:storeId/:asin", async (c) => {
