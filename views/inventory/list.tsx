@@ -2,6 +2,13 @@
 // URL), a compact index table with numbers right-aligned, a keyset pager,
 // the export, and each selected store's restock settings.
 import { Badge } from "../badge.tsx";
+import {
+  choice,
+  ListActions,
+  MarketplaceField,
+  OrderFields,
+  StoreField,
+} from "../list_controls.tsx";
 import type { Lang } from "../i18n.ts";
 import { formatNumber } from "../format.ts";
 import { inventoryCatalogue, type InventoryKey } from "./messages.ts";
@@ -79,9 +86,7 @@ export const ALERT_TONE = {
 export function InventoryPage(p: InventoryPageProps) {
   const t = inventoryCatalogue.translator(p.lang);
   const f = p.filter;
-  const option = (value: string, label: string, current: string) => (
-    <option value={value} selected={value === current}>{label}</option>
-  );
+  const option = choice;
   const n = (v: number | null) => formatNumber(p.lang, v);
   return (
     <>
@@ -94,22 +99,18 @@ export function InventoryPage(p: InventoryPageProps) {
       )}
       <form method="get" action="/inventory" class="filters" role="search">
         <fieldset class="grid">
-          <label>
-            {t("inventory.field.store")}
-            <select name="store">
-              {option("", t("inventory.allStores"), f.store)}
-              {p.stores.map((s) => option(s.id, s.name, f.store))}
-            </select>
-          </label>
-          <label>
-            {t("inventory.field.marketplace")}
-            <select name="marketplace">
-              {option("", t("inventory.any"), f.marketplace)}
-              {p.marketplaces.map((m) =>
-                option(m.id, `${m.countryCode} (${m.id})`, f.marketplace)
-              )}
-            </select>
-          </label>
+          <StoreField
+            label={t("inventory.field.store")}
+            allLabel={t("inventory.allStores")}
+            stores={p.stores}
+            current={f.store}
+          />
+          <MarketplaceField
+            label={t("inventory.field.marketplace")}
+            anyLabel={t("inventory.any")}
+            marketplaces={p.marketplaces}
+            current={f.marketplace}
+          />
           <label>
             {t("inventory.field.alert")}
             <select name="alert">
@@ -131,46 +132,33 @@ export function InventoryPage(p: InventoryPageProps) {
           </label>
         </fieldset>
         <fieldset class="grid">
-          <label>
-            {t("inventory.field.sort")}
-            <select name="sort">
-              {p.sorts.map((s) =>
-                option(s, t(`inventory.sort.${s}` as InventoryKey), f.sort)
-              )}
-            </select>
-          </label>
-          <label>
-            {t("inventory.field.dir")}
-            <select name="dir">
-              {option("asc", t("inventory.dir.asc"), f.dir)}
-              {option("desc", t("inventory.dir.desc"), f.dir)}
-            </select>
-          </label>
-          <label>
-            {t("inventory.field.size")}
-            <select name="size">
-              {p.sizes.map((s) =>
-                option(String(s), formatNumber(p.lang, s), String(f.size))
-              )}
-            </select>
-          </label>
+          <OrderFields
+            lang={p.lang}
+            labels={{
+              sort: t("inventory.field.sort"),
+              dir: t("inventory.field.dir"),
+              size: t("inventory.field.size"),
+              asc: t("inventory.dir.asc"),
+              desc: t("inventory.dir.desc"),
+            }}
+            sorts={p.sorts.map((s) => ({
+              value: s,
+              label: t(`inventory.sort.${s}` as InventoryKey),
+            }))}
+            sizes={p.sizes}
+            current={f}
+          />
         </fieldset>
-        <div class="actions">
-          <button type="submit">{t("inventory.apply")}</button>
-          <a href="/inventory" role="button" class="secondary outline">
-            {t("inventory.reset")}
-          </a>
-          {p.canExport && !p.frozen && (
-            <a
-              href={`/inventory.csv${p.filterQuery ? `?${p.filterQuery}` : ""}`}
-              role="button"
-              class="secondary"
-              download
-            >
-              {t("inventory.export")}
-            </a>
-          )}
-        </div>
+        <ListActions
+          path="/inventory"
+          labels={{
+            apply: t("inventory.apply"),
+            reset: t("inventory.reset"),
+            export: t("inventory.export"),
+          }}
+          canExport={p.canExport && !p.frozen}
+          filterQuery={p.filterQuery}
+        />
       </form>
       <p class="section-caption">
         <small>{t("inventory.method")}</small>

@@ -3,6 +3,13 @@
 // ("Newer"/"Older"), the per-currency totals (loaded as a fragment: they
 // read the whole filtered set, the page does not), and the exports.
 import { Badge, type Tone } from "../badge.tsx";
+import {
+  choice,
+  ListActions,
+  MarketplaceField,
+  OrderFields,
+  StoreField,
+} from "../list_controls.tsx";
 import type { Lang } from "../i18n.ts";
 import { formatNumber } from "../format.ts";
 import { formatLocalTime, formatMoney, isoInstant } from "./_format.ts";
@@ -113,9 +120,7 @@ export function OrdersPage(p: OrdersPageProps) {
   const backLabel: OrdersKey = dateSort
     ? (f.dir === "desc" ? "orders.newer" : "orders.older")
     : "orders.previous";
-  const option = (value: string, label: string, current: string) => (
-    <option value={value} selected={value === current}>{label}</option>
-  );
+  const option = choice;
   return (
     <>
       <hgroup>
@@ -133,22 +138,18 @@ export function OrdersPage(p: OrdersPageProps) {
       )}
       <form method="get" action="/orders" class="filters" role="search">
         <fieldset class="grid">
-          <label>
-            {t("orders.field.store")}
-            <select name="store">
-              {option("", t("orders.allStores"), f.store)}
-              {p.stores.map((s) => option(s.id, s.name, f.store))}
-            </select>
-          </label>
-          <label>
-            {t("orders.field.marketplace")}
-            <select name="marketplace">
-              {option("", t("orders.any"), f.marketplace)}
-              {p.marketplaces.map((m) =>
-                option(m.id, `${m.countryCode} (${m.id})`, f.marketplace)
-              )}
-            </select>
-          </label>
+          <StoreField
+            label={t("orders.field.store")}
+            allLabel={t("orders.allStores")}
+            stores={p.stores}
+            current={f.store}
+          />
+          <MarketplaceField
+            label={t("orders.field.marketplace")}
+            anyLabel={t("orders.any")}
+            marketplaces={p.marketplaces}
+            current={f.marketplace}
+          />
           <label>
             {t("orders.field.status")}
             <select name="status">
@@ -208,46 +209,33 @@ export function OrdersPage(p: OrdersPageProps) {
           </label>
         </fieldset>
         <fieldset class="grid">
-          <label>
-            {t("orders.field.sort")}
-            <select name="sort">
-              {p.sorts.map((s) =>
-                option(s, t(`orders.sort.${s}` as OrdersKey), f.sort)
-              )}
-            </select>
-          </label>
-          <label>
-            {t("orders.field.dir")}
-            <select name="dir">
-              {option("desc", t("orders.dir.desc"), f.dir)}
-              {option("asc", t("orders.dir.asc"), f.dir)}
-            </select>
-          </label>
-          <label>
-            {t("orders.field.size")}
-            <select name="size">
-              {p.sizes.map((s) =>
-                option(String(s), formatNumber(p.lang, s), String(f.size))
-              )}
-            </select>
-          </label>
+          <OrderFields
+            lang={p.lang}
+            labels={{
+              sort: t("orders.field.sort"),
+              dir: t("orders.field.dir"),
+              size: t("orders.field.size"),
+              asc: t("orders.dir.asc"),
+              desc: t("orders.dir.desc"),
+            }}
+            sorts={p.sorts.map((s) => ({
+              value: s,
+              label: t(`orders.sort.${s}` as OrdersKey),
+            }))}
+            sizes={p.sizes}
+            current={f}
+          />
         </fieldset>
-        <div class="actions">
-          <button type="submit">{t("orders.apply")}</button>
-          <a href="/orders" role="button" class="secondary outline">
-            {t("orders.reset")}
-          </a>
-          {p.canExport && !p.frozen && (
-            <a
-              href={`/orders.csv${p.filterQuery ? `?${p.filterQuery}` : ""}`}
-              role="button"
-              class="secondary"
-              download
-            >
-              {t("orders.export")}
-            </a>
-          )}
-        </div>
+        <ListActions
+          path="/orders"
+          labels={{
+            apply: t("orders.apply"),
+            reset: t("orders.reset"),
+            export: t("orders.export"),
+          }}
+          canExport={p.canExport && !p.frozen}
+          filterQuery={p.filterQuery}
+        />
       </form>
       {p.rows.length === 0
         ? (

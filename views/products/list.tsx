@@ -4,6 +4,13 @@
 // list one line per currency), a keyset pager and the filtered set's
 // totals per currency.
 import { Badge } from "../badge.tsx";
+import {
+  choice,
+  ListActions,
+  MarketplaceField,
+  OrderFields,
+  StoreField,
+} from "../list_controls.tsx";
 import type { Lang } from "../i18n.ts";
 import { formatMoney, formatNumber } from "../format.ts";
 import { productsCatalogue, type ProductsKey } from "./messages.ts";
@@ -161,9 +168,7 @@ export function Amounts(p: { lang: Lang; amounts: AmountView[] | null }) {
 export function ProductsPage(p: ProductsPageProps) {
   const t = productsCatalogue.translator(p.lang);
   const f = p.filter;
-  const option = (value: string, label: string, current: string) => (
-    <option value={value} selected={value === current}>{label}</option>
-  );
+  const option = choice;
   const n = (v: number | null) => formatNumber(p.lang, v);
   return (
     <>
@@ -205,22 +210,18 @@ export function ProductsPage(p: ProductsPageProps) {
       </nav>
       <form method="get" action="/products" class="filters" role="search">
         <fieldset class="grid">
-          <label>
-            {t("products.field.store")}
-            <select name="store">
-              {option("", t("products.allStores"), f.store)}
-              {p.stores.map((s) => option(s.id, s.name, f.store))}
-            </select>
-          </label>
-          <label>
-            {t("products.field.marketplace")}
-            <select name="marketplace">
-              {option("", t("products.any"), f.marketplace)}
-              {p.marketplaces.map((m) =>
-                option(m.id, `${m.countryCode} (${m.id})`, f.marketplace)
-              )}
-            </select>
-          </label>
+          <StoreField
+            label={t("products.field.store")}
+            allLabel={t("products.allStores")}
+            stores={p.stores}
+            current={f.store}
+          />
+          <MarketplaceField
+            label={t("products.field.marketplace")}
+            anyLabel={t("products.any")}
+            marketplaces={p.marketplaces}
+            current={f.marketplace}
+          />
           <label>
             {t("products.field.status")}
             <select name="status">
@@ -250,46 +251,33 @@ export function ProductsPage(p: ProductsPageProps) {
             {t("products.field.to")}
             <input type="date" name="to" value={f.to} />
           </label>
-          <label>
-            {t("products.field.sort")}
-            <select name="sort">
-              {p.sorts.map((s) =>
-                option(s, t(`products.sort.${s}` as ProductsKey), f.sort)
-              )}
-            </select>
-          </label>
-          <label>
-            {t("products.field.dir")}
-            <select name="dir">
-              {option("desc", t("products.dir.desc"), f.dir)}
-              {option("asc", t("products.dir.asc"), f.dir)}
-            </select>
-          </label>
-          <label>
-            {t("products.field.size")}
-            <select name="size">
-              {p.sizes.map((s) =>
-                option(String(s), formatNumber(p.lang, s), String(f.size))
-              )}
-            </select>
-          </label>
+          <OrderFields
+            lang={p.lang}
+            labels={{
+              sort: t("products.field.sort"),
+              dir: t("products.field.dir"),
+              size: t("products.field.size"),
+              asc: t("products.dir.asc"),
+              desc: t("products.dir.desc"),
+            }}
+            sorts={p.sorts.map((s) => ({
+              value: s,
+              label: t(`products.sort.${s}` as ProductsKey),
+            }))}
+            sizes={p.sizes}
+            current={f}
+          />
         </fieldset>
-        <div class="actions">
-          <button type="submit">{t("products.apply")}</button>
-          <a href="/products" role="button" class="secondary outline">
-            {t("products.reset")}
-          </a>
-          {p.canExport && !p.frozen && (
-            <a
-              href={`/products.csv${p.filterQuery ? `?${p.filterQuery}` : ""}`}
-              role="button"
-              class="secondary"
-              download
-            >
-              {t("products.export")}
-            </a>
-          )}
-        </div>
+        <ListActions
+          path="/products"
+          labels={{
+            apply: t("products.apply"),
+            reset: t("products.reset"),
+            export: t("products.export"),
+          }}
+          canExport={p.canExport && !p.frozen}
+          filterQuery={p.filterQuery}
+        />
       </form>
       {p.rows.length === 0
         ? (
