@@ -5,6 +5,7 @@
 // next run simply deletes what is still due (the condition is the progress:
 // nothing is deleted twice or missed). Rows under an active legal hold are
 // never deleted. A dry run counts and deletes nothing.
+import { sleep } from "../sleep.ts";
 import { sql } from "drizzle-orm";
 import { z } from "zod";
 import {
@@ -537,7 +538,7 @@ async function sizeOf(
 }
 
 /** Yields to the event loop, so requests waiting on PGlite's session run. */
-const yieldNow = () => new Promise<void>((r) => setTimeout(r, 0));
+const yieldNow = () => sleep(0);
 
 /**
  * Drops cached copies of buyer personal data whose row is gone (this run's

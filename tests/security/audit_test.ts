@@ -280,10 +280,12 @@ const tamperings: {
     reason: "hash mismatch",
   },
   {
-    name: "the oldest rows purged from the front",
+    // Only the retention purge may cut the front, and it leaves an anchor
+    // (audit_purge); a cut without one is tampering.
+    name: "the oldest rows deleted without the purge's anchor",
     change: (ids) => [sql`delete from audit_events where id <= ${ids[1]}`],
-    broken: () => null,
-    reason: null,
+    broken: (ids) => ids[2],
+    reason: "broken anchor",
   },
 ];
 
