@@ -301,9 +301,10 @@ Deno.test(`sp client (${testEngine}): paginate walks searchOrders by paginationT
 
 Deno.test(`sp client (${testEngine}): two clients sharing one KV never exceed the sandbox bucket`, async () => {
   const plans = { getMarketplaceParticipations: { rate: 10, burst: 2 } };
-  // The sandbox refills 3x faster than the plan, so network jitter between
-  // taking a token here and arriving there cannot cause a 429.
-  await using s = await setup({ usagePlans: plans, timeScale: 3 });
+  // The sandbox refills 10x faster than the plan, so jitter between taking a
+  // token here and arriving there (a stalled event loop on a busy machine)
+  // cannot cause a 429; twenty uncoordinated calls still would (burst 2).
+  await using s = await setup({ usagePlans: plans, timeScale: 10 });
   const real = { now: Date.now, sleep: undefined };
   const a = s.client({ usagePlans: plans, ...real });
   const b = s.client({ usagePlans: plans, ...real });
