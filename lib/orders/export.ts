@@ -8,7 +8,7 @@
 // once the stream ends (a buyer-data export also before its first row).
 import { sql } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
-import { csvLine } from "../csv.ts";
+import { csvLine, pulledBatches } from "../csv.ts";
 import {
   BUYER_PII_PURPOSE,
   type BuyerPiiPayload,
@@ -179,61 +179,26 @@ export async function exportOrdersCsv(
   return (async function* () {
     let rows = 0;
     let done = false;
-    // A generator cannot yield from inside walkOrders' callback: each batch
-    // is handed over through a one-slot queue instead, and the next batch is
-    // read only once the reader has taken this one. A reader that stops
-    // early cancels the walk (its transaction rolls back).
-    const queue: { chunk: string | null; rows: number; error?: unknown }[] = [];
-    let wake: (() => void) | null = null;
-    let resume: (() => void) | null = null;
-    let cancelled = false;
-    const push = (item: (typeof queue)[number]) => {
-      queue.push(item);
-      const w = wake;
-      wake = null;
-      w?.();
-    };
-    let walk: Promise<void> | null = null;
     try {
       yield csvLine(withPii ? [...COLUMNS, ...PII_COLUMNS] : [...COLUMNS]);
-      walk = walkOrders<ExtraRow>(db, principal, request.filter, {
-        oneTransaction: db.engine === "postgres",
-        extra: withPii ? PII_EXTRA : EXTRA,
-        onBatch: async (batch) => {
-          if (cancelled) throw new Error("export cancelled");
+      yield* pulledBatches<Parameters<typeof lineOf>[1]>(
+        (onBatch) =>
+          walkOrders<ExtraRow>(db, principal, request.filter, {
+            oneTransaction: db.engine === "postgres",
+            extra: withPii ? PII_EXTRA : EXTRA,
+            onBatch,
+          }),
+        async (batch) => {
           const lines: string[] = [];
           for (const r of batch) {
             lines.push(await lineOf(deps.vault, r, withPii));
           }
-          await new Promise<void>((resolve) => {
-            resume = resolve;
-            push({ chunk: lines.join(""), rows: batch.length });
-          });
-          if (cancelled) throw new Error("export cancelled");
+          return lines.join("");
         },
-      }).then(
-        () => push({ chunk: null, rows: 0 }),
-        (error) => push({ chunk: null, rows: 0, error }),
+        (n) => rows += n,
       );
-      for (;;) {
-        if (queue.length === 0) {
-          await new Promise<void>((resolve) => (wake = resolve));
-        }
-        const item = queue.shift()!;
-        if (item.error) throw item.error;
-        if (item.chunk === null) break;
-        yield item.chunk;
-        rows += item.rows;
-        const next = resume as (() => void) | null;
-        resume = null;
-        next?.();
-      }
       done = true;
     } finally {
-      cancelled = true;
-      const next = resume as (() => void) | null;
-      next?.();
-      await walk;
       await recordAudit(db, principal, {
         actorType: "staff",
         actorId: principal.userId,

@@ -6,7 +6,7 @@
 // limit holds, nothing runs while exports are frozen, and every export is
 // audited with its filters and row count once the stream ends.
 import type { Database } from "../../db/client.ts";
-import { csvLine } from "../csv.ts";
+import { csvLine, pulledBatches } from "../csv.ts";
 import { recordAudit, type RequestMeta } from "../security/audit.ts";
 import {
   DEFAULT_EXPORT_LIMIT,
@@ -167,59 +167,21 @@ export async function exportProductsCsv(
   return (async function* () {
     let rows = 0;
     let done = false;
-    // A generator cannot yield from inside walkProducts' callback: each
-    // batch is handed over through a one-slot queue, and the next batch is
-    // read only once the reader has taken this one. A reader that stops
-    // early cancels the walk (its transaction rolls back).
-    const queue: { chunk: string | null; rows: number; error?: unknown }[] = [];
-    let wake: (() => void) | null = null;
-    let resume: (() => void) | null = null;
-    let cancelled = false;
-    const push = (item: (typeof queue)[number]) => {
-      queue.push(item);
-      const w = wake;
-      wake = null;
-      w?.();
-    };
-    let walk: Promise<void> | null = null;
     try {
       yield csvLine(header);
-      walk = walkProducts(db, principal, request.filter, {
-        oneTransaction: db.engine === "postgres",
-        onBatch: async (batch) => {
-          if (cancelled) throw new Error("export cancelled");
-          const chunk = batch.map((r) =>
-            csvLine(cellsOf(r, figures.sales, figures.traffic))
-          ).join("");
-          await new Promise<void>((resolve) => {
-            resume = resolve;
-            push({ chunk, rows: batch.length });
-          });
-          if (cancelled) throw new Error("export cancelled");
-        },
-      }).then(
-        () => push({ chunk: null, rows: 0 }),
-        (error) => push({ chunk: null, rows: 0, error }),
+      yield* pulledBatches<Parameters<typeof cellsOf>[0]>(
+        (onBatch) =>
+          walkProducts(db, principal, request.filter, {
+            oneTransaction: db.engine === "postgres",
+            onBatch,
+          }),
+        (batch) =>
+          batch.map((r) => csvLine(cellsOf(r, figures.sales, figures.traffic)))
+            .join(""),
+        (n) => rows += n,
       );
-      for (;;) {
-        if (queue.length === 0) {
-          await new Promise<void>((resolve) => (wake = resolve));
-        }
-        const item = queue.shift()!;
-        if (item.error) throw item.error;
-        if (item.chunk === null) break;
-        yield item.chunk;
-        rows += item.rows;
-        const next = resume as (() => void) | null;
-        resume = null;
-        next?.();
-      }
       done = true;
     } finally {
-      cancelled = true;
-      const next = resume as (() => void) | null;
-      next?.();
-      await walk;
       await audit(done ? "success" : "failure", { rows, complete: done });
     }
   })();
