@@ -110,7 +110,8 @@ export const EVIDENCE_PROVIDERS: EvidenceProvider[] = [
 
 /**
  * Promises the portal cannot show evidence for yet: shown amber, "not yet
- * tracked", until a provider with the same id is registered above.
+ * tracked", until a provider with the same id is registered above; `link`
+ * is the screen that will prove it (h-requests, h-incidents, h-docs).
  */
 export const PENDING_LINES: {
   id: string;
@@ -125,7 +126,10 @@ export const PENDING_LINES: {
   { id: "policy.versions", section: "updates", link: "/policy" },
 ];
 
-/** A pending promise's line: amber, never green. */
+/**
+ * A pending promise's line: amber, never green, and no proof link until a
+ * provider brings one (`link` above is the screen it will point to).
+ */
 export function pendingLine(p: (typeof PENDING_LINES)[number]): EvidenceLine {
   return {
     id: p.id,
@@ -133,6 +137,6 @@ export function pendingLine(p: (typeof PENDING_LINES)[number]): EvidenceLine {
     status: "amber",
     reason: "not_tracked",
     figures: [],
-    link: p.link,
+    link: null,
   };
 }
