@@ -8,7 +8,10 @@ import { rowsOf } from "../../db/client.ts";
 import { SECRET_LIFETIME_DAYS, WARN_DAYS } from "../amazon/credentials.ts";
 import { heldSql, PURGE_TARGETS } from "../policy/purge.ts";
 import { auditChainIntact, verifyAuditChain } from "../security/audit.ts";
-import { lastCheckpoint } from "../security/audit_checkpoint.ts";
+import {
+  checkAgainstCheckpoint,
+  lastCheckpoint,
+} from "../security/audit_checkpoint.ts";
 import { can } from "../security/permissions.ts";
 import { SEALED_COLUMNS } from "../security/vault_rotation.ts";
 import type {
@@ -510,30 +513,79 @@ export const revealsExportsLine = line(
   },
 );
 
+/** A full verification older than this no longer vouches for the trail. */
+export const FULL_VERIFY_MAX_AGE_DAYS = 7;
+
 /**
- * §8 and §12 (preserve logs): the audit chain verified now, and against the
- * last checkpoint kept outside the database. Red when broken; amber when no
- * checkpoint was taken yet (a cut at either end could not be seen).
+ * §8 and §12 (preserve logs): the audit chain. The whole trail is walked by
+ * an auditor's full verification (/audit, recorded as `audit.verify`); the
+ * page checks, each time, the rows since the last checkpoint kept outside
+ * the database and the trail against that checkpoint (a walk of every row
+ * per page view would grow with the trail). Red when any of them fails;
+ * amber without a checkpoint, or without a full verification in the last
+ * 7 days; green otherwise.
  */
 export const auditChainLine = line(
   "audit.chain",
   "8",
   async ({ db, principal, kv, vault, now }) => {
-    const report = await verifyAuditChain(db, principal, { kv, vault, now });
     const checkpoint = await lastCheckpoint(kv);
-    const intact = auditChainIntact(report);
+    const report = checkpoint
+      ? {
+        ...(await db.asUser(principal, async (tx) => {
+          const [r] = rowsOf<
+            { checked: string; first_broken_id: string | null }
+          >(
+            await tx.execute(sql`select checked::text, first_broken_id::text
+              from audit_verify_since(${checkpoint.headId}::bigint)`),
+          );
+          return {
+            checked: Number(r.checked),
+            firstBrokenId: r.first_broken_id === null
+              ? null
+              : Number(r.first_broken_id),
+            reason: null,
+          };
+        })),
+        checkpoint: await checkAgainstCheckpoint(
+          { db, kv, vault, now },
+          principal,
+        ),
+      }
+      // No checkpoint yet: a young trail, walked whole.
+      : await verifyAuditChain(db, principal);
+    const [full] = await db.asUser(
+      principal,
+      async (tx) =>
+        rowsOf<{ at: string; outcome: string }>(
+          await tx.execute(sql`select at, outcome from audit_events
+          where action = 'audit.verify' order by id desc limit 1`),
+        ),
+    );
+    const fullAt = date(full?.at);
+    const fullFailed = full?.outcome === "failure";
+    const fullStale = !fullAt ||
+      now.getTime() - fullAt.getTime() > FULL_VERIFY_MAX_AGE_DAYS * DAY_MS;
+    const broken = !auditChainIntact(report) || fullFailed;
     return {
-      status: !intact ? "red" : !report.checkpoint ? "amber" : "green",
-      reason: !intact
+      status: broken ? "red" : !checkpoint || fullStale ? "amber" : "green",
+      reason: broken
         ? "chain_broken"
-        : !report.checkpoint
+        : !checkpoint
         ? "no_checkpoint"
+        : fullStale
+        ? "full_verification_due"
         : "chain_intact",
       figures: [
         { label: "events_checked", value: report.checked },
         { label: "first_broken_event", value: report.firstBrokenId },
         { label: "last_checkpoint", value: date(checkpoint?.at) },
         { label: "checkpoint_head", value: checkpoint?.headId ?? null },
+        { label: "last_full_verification", value: fullAt },
+        {
+          label: "last_full_verification_intact",
+          value: full ? !fullFailed : null,
+        },
       ],
       link: "/audit",
     };

@@ -22,6 +22,8 @@ import type {
 } from "../../lib/compliance/registry.ts";
 import { purgeStore } from "../../lib/policy/purge.ts";
 import { recordAudit } from "../../lib/security/audit.ts";
+import { verifyAuditTrail } from "../../lib/security/auditor.ts";
+import { rowsOf } from "../../db/client.ts";
 import { takeAuditCheckpoint } from "../../lib/security/audit_checkpoint.ts";
 import { createLogger } from "../../lib/log.ts";
 import { createVault, generateVaultKey } from "../../lib/security/vault.ts";
@@ -265,7 +267,7 @@ Deno.test(`evidence (${testEngine}): a reveal without a reason, or by a role wit
   );
 });
 
-Deno.test(`evidence (${testEngine}): a tampered audit chain is red; restored and checkpointed it is green`, async () => {
+Deno.test(`evidence (${testEngine}): a tampered audit chain is red; restored, verified and checkpointed it is green`, async () => {
   await using s = await openTestApp();
   const ctx = await ownerContext(s);
   for (let i = 0; i < 3; i++) {
@@ -277,33 +279,67 @@ Deno.test(`evidence (${testEngine}): a tampered audit chain is red; restored and
     });
   }
   assert.equal(await status(auditChainLine, ctx), "amber:no_checkpoint");
-  await takeAuditCheckpoint({
-    db: s.t.db,
-    kv: s.kv,
-    vault: s.vault,
-    log: createLogger({ level: "error", sink: () => {} }),
-  });
+  const checkpoint = () =>
+    takeAuditCheckpoint({
+      db: s.t.db,
+      kv: s.kv,
+      vault: s.vault,
+      log: createLogger({ level: "error", sink: () => {} }),
+    });
+  const verify = () =>
+    verifyAuditTrail(s.t.db, ctx.principal, {}, { kv: s.kv, vault: s.vault });
+  await checkpoint();
+  assert.equal(
+    await status(auditChainLine, ctx),
+    "amber:full_verification_due",
+  );
+  await verify();
   assert.equal(await status(auditChainLine, ctx), "green:chain_intact");
-  const edit = (target: string) =>
+  const later = { ...ctx, now: new Date(Date.now() + 8 * DAY) };
+  assert.equal(
+    await status(auditChainLine, later),
+    "amber:full_verification_due",
+    "a full verification vouches for 7 days",
+  );
+
+  const edit = (id: number, target: string | null) =>
     ownerOf(s.t.db).transaction(async (tx) => {
       await tx.execute(
         sql`alter table audit_events disable trigger audit_events_append_only`,
       );
-      await tx.execute(sql`update audit_events set target = ${target}
-        where id = (select min(id) from audit_events)`);
+      await tx.execute(
+        sql`update audit_events set target = ${target} where id = ${id}`,
+      );
       await tx.execute(
         sql`alter table audit_events enable trigger audit_events_append_only`,
       );
     });
-  const [{ target }] = await ownerOf(s.t.db).execute(sql`select target
-      from audit_events where id = (select min(id) from audit_events)`)
-    .then((r) =>
-      (r as unknown as { rows?: { target: string | null }[] }).rows ??
-        (r as unknown as { target: string | null }[])
-    );
-  await edit("rewritten");
+  const ids = async () =>
+    rowsOf<{ id: number }>(
+      await ownerOf(s.t.db).execute(
+        sql`select id::int as id from audit_events order by id`,
+      ),
+    ).map((r) => Number(r.id));
+  // A row after the checkpoint: seen by the page itself.
+  await recordAudit(s.t.db, null, {
+    actorType: "system",
+    action: "test.event",
+    outcome: "success",
+  });
+  const last = (await ids()).at(-1)!;
+  await edit(last, "rewritten");
   assert.equal(await status(auditChainLine, ctx), "red:chain_broken");
-  await edit(target as string);
+  await edit(last, null);
+  assert.equal(await status(auditChainLine, ctx), "green:chain_intact");
+  // A row before the checkpoint: found by the full verification, which
+  // the page then shows.
+  const first = (await ids())[0];
+  await edit(first, "rewritten");
+  await verify();
+  assert.equal(await status(auditChainLine, ctx), "red:chain_broken");
+  await edit(first, null);
+  await verify();
+  await checkpoint();
   assert.equal(await status(auditChainLine, ctx), "green:chain_intact");
 });
 

@@ -136,6 +136,8 @@ const en = {
   "why.no_checkpoint":
     "The chain verifies, but no checkpoint was taken yet: a cut at either end could not be seen.",
   "why.chain_broken": "The audit chain is broken.",
+  "why.full_verification_due":
+    "The rows since the last checkpoint verify, but nobody has verified the whole trail in the last 7 days: verify it on the audit page.",
   "why.buyer_data_within_limit":
     "No buyer record is past its limit without a legal basis or hold.",
   "why.buyer_data_overdue": "Buyer records are past their 30 days.",
@@ -193,6 +195,8 @@ const en = {
   "figure.first_broken_event": "First broken event",
   "figure.last_checkpoint": "Last checkpoint",
   "figure.checkpoint_head": "Checkpoint head event",
+  "figure.last_full_verification": "Last full verification",
+  "figure.last_full_verification_intact": "Its result: intact",
   "figure.rows_kept": "Buyer records kept",
   "figure.rows_overdue": "Past their limit",
   "figure.rows_extended_or_held": "Kept by a legal basis or hold",
@@ -351,6 +355,8 @@ const zh: typeof en = {
   "why.chain_intact": "哈希链校验通过，且与数据库外保存的最近检查点一致。",
   "why.no_checkpoint": "哈希链校验通过，但尚未生成检查点：无法发现两端被截断。",
   "why.chain_broken": "审计链已断裂。",
+  "why.full_verification_due":
+    "最近检查点之后的记录校验通过，但近 7 天无人校验完整日志：请在审计页面进行校验。",
   "why.buyer_data_within_limit":
     "没有买家记录在无法律依据或保留令的情况下超过期限。",
   "why.buyer_data_overdue": "有买家记录已超过 30 天。",
@@ -405,6 +411,8 @@ const zh: typeof en = {
   "figure.first_broken_event": "首个断裂事件",
   "figure.last_checkpoint": "最近检查点",
   "figure.checkpoint_head": "检查点头部事件",
+  "figure.last_full_verification": "最近一次完整校验",
+  "figure.last_full_verification_intact": "其结果：完整",
   "figure.rows_kept": "保存的买家记录",
   "figure.rows_overdue": "超过期限",
   "figure.rows_extended_or_held": "因法律依据或保留令而保存",
