@@ -10,6 +10,7 @@ import {
 } from "../../lib/compliance/registry.ts";
 import { complianceCatalogue } from "../../views/compliance/messages.ts";
 
+const STATES = new Set(["green", "amber", "red", "success", "failure"]);
 const SOURCES = ["evidence.ts", "transport.ts", "record.ts", "page.ts"];
 
 /** The reason and figure codes written in the rules' source. */
@@ -23,7 +24,10 @@ async function codesInSources(): Promise<
       new URL(`../../lib/compliance/${file}`, import.meta.url),
     );
     for (const m of src.matchAll(/reason:([\s\S]*?)figures:/g)) {
-      for (const r of m[1].matchAll(/"([a-z_]+)"/g)) reasons.add(r[1]);
+      for (const r of m[1].matchAll(/"([a-z_]+)"/g)) {
+        // A span may cross a status or an audit outcome: not reasons.
+        if (!STATES.has(r[1])) reasons.add(r[1]);
+      }
     }
     for (const m of src.matchAll(/\["(?:green|amber|red)", "([a-z_]+)"\]/g)) {
       reasons.add(m[1]);
