@@ -964,3 +964,159 @@ export const storeScopedTables = [
   purgeLeases,
   buyerPiiExtensions,
 ] as const;
+
+// ── Record of processing (issue #18, Data Policy §3, §9, Amazon's inventory
+// of where personal data lives) ────────────────────────────────────────────
+// Every column that holds personal data, keyed by table and column, with how
+// it is collected, stored, used, shared and disposed of. The values are
+// codes: /compliance renders them in the reader's language
+// (views/compliance/messages.ts). tests/compliance/record_test.ts fails when
+// a column that holds personal data (lib/compliance/record.ts decides, by
+// name patterns and known tables) has no entry here, or an entry names a
+// column that does not exist.
+
+/** How one column's personal data is handled. */
+export interface PersonalDataUse {
+  category:
+    | "buyer_contact"
+    | "buyer_data_record"
+    | "staff_identity"
+    | "staff_account"
+    | "staff_credential"
+    | "network_identity";
+  collected:
+    | "amazon_api"
+    | "sync"
+    | "invitation"
+    | "sign_in"
+    | "own_account"
+    | "http_request"
+    | "staff_entry";
+  /** Encrypted: a vault JWE (lib/security/vault_rotation.ts SEALED_COLUMNS). */
+  stored: "encrypted" | "hashed" | "plain";
+  used:
+    | "fulfillment_tax_invoice"
+    | "retention_clock"
+    | "sign_in_and_access"
+    | "audit_and_security"
+    | "deletion_evidence";
+  shared: "nobody" | "staff_with_reason" | "administrators" | "auditors";
+  disposed:
+    | "purge_30_days_after_delivery"
+    | "with_the_buyer_data"
+    | "kept_while_account_exists"
+    | "replaced_on_change"
+    | "audit_retention_rule"
+    | "with_the_request_record";
+}
+
+/** The same handling for several columns. */
+function sameFor(
+  columns: readonly string[],
+  use: PersonalDataUse,
+): Record<string, PersonalDataUse> {
+  return Object.fromEntries(columns.map((c) => [c, use]));
+}
+
+/** Table → column → handling: the record of processing. */
+export const personalData: Record<string, Record<string, PersonalDataUse>> = {
+  buyer_pii: {
+    payload_jwe: {
+      category: "buyer_contact",
+      collected: "amazon_api",
+      stored: "encrypted",
+      used: "fulfillment_tax_invoice",
+      shared: "staff_with_reason",
+      disposed: "purge_30_days_after_delivery",
+    },
+    ...sameFor(["purpose", "collected_at", "purge_after"], {
+      category: "buyer_data_record",
+      collected: "sync",
+      stored: "plain",
+      used: "retention_clock",
+      shared: "nobody",
+      disposed: "with_the_buyer_data",
+    }),
+  },
+  staff_users: {
+    ...sameFor(["email", "display_name"], {
+      category: "staff_identity",
+      collected: "invitation",
+      stored: "plain",
+      used: "sign_in_and_access",
+      shared: "administrators",
+      disposed: "kept_while_account_exists",
+    }),
+    ...sameFor([
+      "kind",
+      "role",
+      "status",
+      "mfa_assurance",
+      "invited_by",
+      "last_sign_in_at",
+      "last_seen_at",
+      "disabled_at",
+      "created_at",
+      "updated_at",
+    ], {
+      category: "staff_account",
+      collected: "sign_in",
+      stored: "plain",
+      used: "sign_in_and_access",
+      shared: "administrators",
+      disposed: "kept_while_account_exists",
+    }),
+    time_zone: {
+      category: "staff_account",
+      collected: "own_account",
+      stored: "plain",
+      used: "sign_in_and_access",
+      shared: "nobody",
+      disposed: "kept_while_account_exists",
+    },
+  },
+  local_credentials: {
+    ...sameFor(["password_hash", "recovery_code_hashes"], {
+      category: "staff_credential",
+      collected: "own_account",
+      stored: "hashed",
+      used: "sign_in_and_access",
+      shared: "nobody",
+      disposed: "replaced_on_change",
+    }),
+    totp_secret_jwe: {
+      category: "staff_credential",
+      collected: "own_account",
+      stored: "encrypted",
+      used: "sign_in_and_access",
+      shared: "nobody",
+      disposed: "replaced_on_change",
+    },
+    ...sameFor(["password_changed_at", "totp_confirmed_at", "updated_at"], {
+      category: "staff_account",
+      collected: "own_account",
+      stored: "plain",
+      used: "sign_in_and_access",
+      shared: "nobody",
+      disposed: "replaced_on_change",
+    }),
+  },
+  audit_events: sameFor(["ip", "user_agent"], {
+    category: "network_identity",
+    collected: "http_request",
+    stored: "plain",
+    used: "audit_and_security",
+    shared: "auditors",
+    disposed: "audit_retention_rule",
+  }),
+  deletion_requests: {
+    requested_by_name: {
+      category: "staff_identity",
+      collected: "staff_entry",
+      stored: "plain",
+      used: "deletion_evidence",
+      shared: "auditors",
+      disposed: "with_the_request_record",
+    },
+  },
+};

@@ -92,6 +92,11 @@ export const configSchema = z.object({
   VAULT_KEYS: vaultKeyRing.optional(),
   /** The key of `deno task backup`/`restore` (32 bytes); never beside the backups. */
   BACKUP_KEY: base64Key.optional(),
+  /** The outgoing mail server, smtps:// or smtp://…?requireTLS=true (issue #18). */
+  SMTP_URL: z.url({ error: "must be an smtp:// or smtps:// URL" }).refine(
+    (v) => /^smtps?:\/\//i.test(v),
+    "must be an smtp:// or smtps:// URL",
+  ).optional(),
   SESSION_IDLE_MINUTES: z.coerce.number({ error: "must be a number" }).int(
     "must be a whole number",
   ).min(1, "must be at least 1").max(24 * 60, "must be at most 1440").default(
@@ -265,6 +270,7 @@ export const SECRET_VARIABLES = new Set([
   "DATABASE_APP_PASSWORD",
   "VAULT_KEYS",
   "BACKUP_KEY",
+  "SMTP_URL",
   "GOOGLE_CLIENT_SECRET",
   "MSENTRA_CLIENT_SECRET",
   "GITHUB_CLIENT_SECRET",

@@ -86,6 +86,11 @@ const NAV: { label: MessageKey; items: NavEntry[] }[] = [
       { href: "/admin/roles", label: "nav.roles", permission: "roles.read" },
       { href: "/audit", label: "nav.audit", permission: "audit.read" },
       {
+        href: "/compliance",
+        label: "nav.compliance",
+        permission: "audit.read",
+      },
+      {
         href: "/retention",
         label: "nav.retention",
         permission: "retention.manage",

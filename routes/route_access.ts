@@ -120,4 +120,7 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   "GET /audit": "audit.read",
   "GET /audit/export.csv": "audit.read",
   "POST /audit/verify": "audit.read",
+  // Compliance evidence and its audited download (issue #18).
+  "GET /compliance": "audit.read",
+  "GET /compliance.html": "audit.read",
 };

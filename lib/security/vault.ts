@@ -23,6 +23,8 @@ export class VaultError extends Error {
 export interface Vault {
   /** The kid that new ciphertexts are written under. */
   readonly activeKid: string;
+  /** Every kid of the ring (names, never keys): what it can still open. */
+  readonly kids: readonly string[];
   /** Encrypts a string; `purpose` is bound as additional data-like header. */
   seal(plaintext: string, purpose: string): Promise<string>;
   /** Decrypts; rejects tampering, an unknown kid or a different purpose. */
@@ -66,6 +68,7 @@ export function createVault(ring: readonly VaultKey[]): Vault {
   const decoder = new TextDecoder();
   return {
     activeKid,
+    kids: [...keys.keys()],
     async seal(plaintext, purpose) {
       return await new CompactEncrypt(encoder.encode(plaintext))
         .setProtectedHeader({

@@ -175,6 +175,22 @@ Deno.test(`browser (${testEngine}): states, store switcher, schedule errors, dis
       /deleted automatically when the Data Policy's retention rule/,
     );
 
+    // The compliance evidence (issue #18): every line's colour also a word
+    // and an icon; a promise not tracked yet is amber, never green.
+    await page.goto(`${origin}/compliance`);
+    const lineBadges = page.locator("tr[data-status] .badge");
+    assert.ok(await lineBadges.count() > 10);
+    for (const badge of await lineBadges.all()) {
+      assert.match(
+        (await badge.textContent())!,
+        /^[✓!✕](Green|Amber|Red)$/,
+      );
+    }
+    assert.equal(
+      await page.locator("#line-requests\\.due").getAttribute("data-status"),
+      "amber",
+    );
+
     assert.deepEqual(problems, [], "no script or CSP error");
 
     // Error pages (the browser logs their status): 404 keeps the

@@ -213,3 +213,18 @@ Deno.test(`error pages (${testEngine}): 403 names the missing permission, 404 ke
   html = await (await get(s, null, "/auth/first-owner/not-a-token")).text();
   assert.doesNotMatch(html, /Custodian · Custodian/);
 });
+
+Deno.test(`compliance (${testEngine}): the page is in the governance navigation of those who may read it, and a refusal names audit.read`, async () => {
+  await using s = await openTestApp();
+  const auditor = await makeStaff(s, "auditor");
+  const viewer = await makeStaff(s, "viewer");
+  const html = await (await get(s, auditor, "/audit")).text();
+  assert.match(html, /<a href="\/compliance"[^>]*>Compliance<\/a>/);
+  const page = await (await get(s, auditor, "/compliance")).text();
+  assert.match(page, /<a href="\/compliance" aria-current="page">Compliance</);
+  const refused = await get(s, viewer, "/compliance");
+  assert.equal(refused.status, 403);
+  const text = await refused.text();
+  assert.match(text, /\(audit\.read\)/);
+  assert.doesNotMatch(text, /href="\/compliance"/);
+});
