@@ -112,7 +112,12 @@ Deno.test(`browser (${testEngine}): the compliance page, a proof link and its se
     copy.on("request", (r) => {
       if (!r.url().startsWith("file:")) requested.push(r.url());
     });
-    await copy.goto(`file://${file}`);
+    // Playwright keeps a download under a name without extension, which
+    // Chromium would show as text: open a copy named as the browser saves it.
+    const dir = await Deno.makeTempDir();
+    const saved = `${dir}/${download.suggestedFilename()}`;
+    await Deno.writeTextFile(saved, html);
+    await copy.goto(`file://${saved}`);
     assert.equal(await copy.locator("h1").textContent(), "Compliance evidence");
     // Its own style applied: the red badge has its background.
     const bg = await copy.locator("#line-authorization\\.official .badge")
@@ -125,6 +130,7 @@ Deno.test(`browser (${testEngine}): the compliance page, a proof link and its se
     assert.deepEqual(requested, [], "the file asks no host for anything");
     assert.deepEqual(await axeProblems(copy, "main"), [], "axe on the file");
     await offline.close();
+    await Deno.remove(dir, { recursive: true });
 
     assert.deepEqual(problems, []);
     await context.close();
