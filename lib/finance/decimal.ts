@@ -42,3 +42,6 @@ export function subtractDecimals(a: string, b: string): string {
 
 /** Whether a decimal string is zero. */
 export const isZero = (v: string) => toUnits(v) === 0n;
+
+/** A decimal string in this module's canonical form ("-26.3400" → "-26.34"). */
+export const normalizeDecimal = (v: string) => fromUnits(toUnits(v));

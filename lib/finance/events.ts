@@ -16,6 +16,7 @@ import {
 import { KNOWN_EVENT_LISTS } from "../sync/datasets/financial_events.ts";
 import { type StoreSummary, visibleStoresTx } from "../stores.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
+import { normalizeDecimal } from "./decimal.ts";
 import type { Page } from "./settlements.ts";
 
 /** The event types the sync knows (the list names without "List"). */
@@ -109,7 +110,7 @@ function toRow(r: RawEvent): EventRow {
     amazonOrderId: r.amazon_order_id,
     sku: r.sku,
     description: r.description,
-    amount: r.amount,
+    amount: r.amount === null ? null : normalizeDecimal(r.amount),
     currency: r.currency?.trim() ?? null,
     known: r.known,
     fees: Number(r.fees),
@@ -193,7 +194,7 @@ async function totalsTx(tx: Tx, f: EventFilter): Promise<EventTotal[]> {
   return rows.map((r) => ({
     currency: r.currency?.trim() ?? null,
     count: Number(r.count),
-    total: r.total,
+    total: r.total === null ? null : normalizeDecimal(r.total),
   }));
 }
 

@@ -27,7 +27,12 @@ import {
 } from "../../db/client.ts";
 import { AMAZON_MARKETPLACES } from "../amazon/marketplaces.ts";
 import { type StoreSummary, visibleStoresTx } from "../stores.ts";
-import { fromUnits, sumDecimals, toUnits } from "./decimal.ts";
+import {
+  fromUnits,
+  normalizeDecimal,
+  sumDecimals,
+  toUnits,
+} from "./decimal.ts";
 import { isSalesLine } from "./kinds.ts";
 import {
   settlementHeaderTx,
@@ -43,14 +48,16 @@ const REFUND_EVENTS = ["RefundEvent", "GuaranteeClaimEvent", "ChargebackEvent"];
 /** A shipment this close to the period's end may be paid in the next one. */
 const NEAR_END_MS = 2 * 86_400_000;
 
-export type DiscrepancyKind =
-  | "total_mismatch"
-  | "shipped_not_settled"
-  | "settled_unknown"
-  | "amount_differs"
-  | "fee_differs"
-  | "refund_differs"
-  | "other_differs";
+export const DISCREPANCY_KINDS = [
+  "total_mismatch",
+  "shipped_not_settled",
+  "settled_unknown",
+  "amount_differs",
+  "fee_differs",
+  "refund_differs",
+  "other_differs",
+] as const;
+export type DiscrepancyKind = typeof DISCREPANCY_KINDS[number];
 
 export type DiscrepancyCause =
   | "lines_missing"
@@ -63,6 +70,8 @@ export type DiscrepancyCause =
   | "no_items"
   | "changed"
   | "fee_changed"
+  | "fee_no_event"
+  | "refund_no_event"
   | "refund_not_settled"
   | "refund_changed"
   | "period_shift";
@@ -323,6 +332,8 @@ export async function reconcileSettlementTx(
     tie.sales[0] += toUnits(settledSales);
     tie.fees[0] += toUnits(settledFees);
     if (!o) {
+      // Unknown: its sales and fees have nothing to be compared with.
+      if (refundLines.length) refundOrders.add(id);
       discrepancies.push({
         kind: "settled_unknown",
         cause: shipments.has(id) || refunds.has(id)
@@ -334,7 +345,9 @@ export async function reconcileSettlementTx(
         difference: null,
         at: mine.find((l) => l.postedAt)?.postedAt ?? null,
       });
-    } else if (sales.length) {
+      continue;
+    }
+    if (sales.length) {
       const knownSales = o.sales ?? "0";
       tie.sales[1] += toUnits(knownSales);
       const c = compare(settledSales, knownSales);
@@ -358,7 +371,7 @@ export async function reconcileSettlementTx(
       if (!c.zero) {
         discrepancies.push({
           kind: "fee_differs",
-          cause: shipped.length === 0 ? "no_event" : "fee_changed",
+          cause: shipped.length === 0 ? "fee_no_event" : "fee_changed",
           amazonOrderId: id,
           settled: settledFees,
           known: shipped.length === 0 ? null : knownFees,
@@ -384,7 +397,7 @@ export async function reconcileSettlementTx(
     discrepancies.push({
       kind: "refund_differs",
       cause: posted.length === 0
-        ? "no_event"
+        ? "refund_no_event"
         : toUnits(settled) === 0n
         ? "refund_not_settled"
         : "refund_changed",
@@ -420,7 +433,7 @@ export async function reconcileSettlementTx(
     }`),
   );
   const settledOther = sumDecimals(others.map((l) => l.amount));
-  const knownOther = other?.total ?? "0";
+  const knownOther = normalizeDecimal(other?.total ?? "0");
   const otherCompared = compare(settledOther, knownOther);
   if (!otherCompared.zero) {
     discrepancies.push({
@@ -438,7 +451,7 @@ export async function reconcileSettlementTx(
   const linesTotal = sumDecimals(lines.map((l) => l.amount));
   const headerCompared = compare(linesTotal, s.totalAmount);
   if (!headerCompared.zero) {
-    discrepancies.unshift({
+    discrepancies.push({
       kind: "total_mismatch",
       cause: "lines_missing",
       amazonOrderId: null,
@@ -482,6 +495,12 @@ export async function reconcileSettlementTx(
       tiesOut: true,
     },
   ];
+  // A stable order: by kind as listed, then by order id.
+  const rank = (k: DiscrepancyKind) => DISCREPANCY_KINDS.indexOf(k);
+  discrepancies.sort((a, b) =>
+    rank(a.kind) - rank(b.kind) ||
+    (a.amazonOrderId ?? "").localeCompare(b.amazonOrderId ?? "")
+  );
   return {
     settlement: s,
     marketplaceIds,

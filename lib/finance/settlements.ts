@@ -15,7 +15,7 @@ import {
 } from "../../db/client.ts";
 import { type StoreSummary, visibleStoresTx } from "../stores.ts";
 import { decodeCursor, encodeCursor } from "./cursor.ts";
-import { sumDecimals } from "./decimal.ts";
+import { normalizeDecimal, sumDecimals } from "./decimal.ts";
 import { LINE_KINDS, type LineKind, lineKind } from "./kinds.ts";
 
 export const PAGE_SIZES = [50, 100, 500] as const;
@@ -99,7 +99,7 @@ function toRow(r: RawSettlement): SettlementRow {
     startsAt: toDate(r.starts_at),
     endsAt: toDate(r.ends_at),
     depositAt: r.deposit_at === null ? null : toDate(r.deposit_at),
-    totalAmount: r.total_amount,
+    totalAmount: normalizeDecimal(r.total_amount),
     currency: r.currency.trim(),
     lines: Number(r.lines),
   };
@@ -169,7 +169,7 @@ async function totalsTx(
   return rows.map((r) => ({
     currency: r.currency.trim(),
     count: Number(r.count),
-    total: r.total,
+    total: normalizeDecimal(r.total),
   }));
 }
 
@@ -180,12 +180,12 @@ async function currenciesTx(
 ): Promise<string[]> {
   if (storeIds.length === 0) return [];
   const rows = rowsOf<{ currency: string }>(
-    await tx.execute(sql`select distinct currency::text as currency
+    await tx.execute(sql`select distinct default_currency::text as currency
       from store_marketplaces where store_id in (${ids(storeIds)})
-      union select distinct currency::text from settlements
-      where store_id in (${ids(storeIds)}) order by 1`),
+      union select distinct currency::text as currency from settlements
+      where store_id in (${ids(storeIds)})`),
   );
-  return [...new Set(rows.map((r) => r.currency.trim()))];
+  return [...new Set(rows.map((r) => r.currency.trim()))].sort();
 }
 
 export interface SettlementsScreen {
@@ -291,7 +291,7 @@ function toLine(r: RawLine): SettlementLine {
     marketplaceName: r.marketplace_name,
     amountType: r.amount_type,
     amountDescription: r.amount_description,
-    amount: r.amount,
+    amount: normalizeDecimal(r.amount),
     currency: r.currency.trim(),
     fulfillmentId: r.fulfillment_id,
     postedAt: r.posted_at === null ? null : toDate(r.posted_at),
