@@ -417,25 +417,41 @@ export async function reconcileSettlementTx(
       if (e.group_id) votes.set(e.group_id, (votes.get(e.group_id) ?? 0) + 1);
     }
   }
-  const group = [...votes].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
+  const voted = [...votes].sort((a, b) => b[1] - a[1])[0]?.[0] ?? null;
   const orderTypes = [...SHIPMENT_EVENTS, ...REFUND_EVENTS];
-  const [other] = rowsOf<{ total: string | null }>(
-    await tx.execute(sql`select sum(e.amount)::text as total
+  // Without orders to name it, the group is one of those with account-level
+  // events in the period and currency: the one whose sum is the settled
+  // one, else the only one; with several and none equal, nothing is
+  // compared (another marketplace's settlement may share the currency).
+  const groups = rowsOf<{ group_id: string | null; total: string | null }>(
+    await tx.execute(sql`select e.event_group_id as group_id,
+        sum(e.amount)::text as total
       from financial_events e
       where e.store_id = ${store} and e.known
         and e.currency = ${s.currency}
         and e.event_type not in (${list(orderTypes)})
         and ${
-      group === null
+      voted === null
         ? sql`e.posted_at >= ${start}::timestamptz
             and e.posted_at < ${end}::timestamptz`
-        : sql`e.event_group_id = ${group}`
-    }`),
-  );
+        : sql`e.event_group_id = ${voted}`
+    }
+      group by e.event_group_id`),
+  ).map((g) => ({ id: g.group_id, total: normalizeDecimal(g.total ?? "0") }));
   const settledOther = sumDecimals(others.map((l) => l.amount));
-  const knownOther = normalizeDecimal(other?.total ?? "0");
-  const otherCompared = compare(settledOther, knownOther);
-  if (!otherCompared.zero) {
+  const chosen = voted !== null
+    ? groups[0] ?? { id: voted, total: "0.00" }
+    : groups.find((g) => g.total === settledOther) ??
+      (groups.length === 1 ? groups[0] : null);
+  const knownOther = chosen
+    ? chosen.total
+    : groups.length === 0 && others.length === 0
+    ? "0.00"
+    : null;
+  const otherCompared = knownOther === null
+    ? null
+    : compare(settledOther, knownOther);
+  if (otherCompared && !otherCompared.zero) {
     discrepancies.push({
       kind: "other_differs",
       cause: "period_shift",
@@ -446,6 +462,7 @@ export async function reconcileSettlementTx(
       at: null,
     });
   }
+  const group = voted ?? chosen?.id ?? null;
 
   // The header against its lines.
   const linesTotal = sumDecimals(lines.map((l) => l.amount));
@@ -484,8 +501,8 @@ export async function reconcileSettlementTx(
       key: "other",
       settled: settledOther,
       known: knownOther,
-      difference: otherCompared.difference,
-      tiesOut: otherCompared.zero,
+      difference: otherCompared?.difference ?? null,
+      tiesOut: otherCompared?.zero ?? true,
     },
     {
       key: "reserves",

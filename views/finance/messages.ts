@@ -90,7 +90,7 @@ const en = {
   "rec.byGroup":
     "Account-level amounts are compared with the financial events of the settlement's event group.",
   "rec.byPeriod":
-    "Account-level amounts are compared with the financial events posted in the period (no event group could be matched).",
+    "No order names this settlement's event group: account-level amounts are compared with the events of its period when one group of them can be told apart, otherwise not at all.",
   "rec.ties": "Totals",
   "rec.col.figure": "Figure",
   "rec.col.settled": "Settled",
@@ -260,7 +260,7 @@ const zh: Record<Key, string> = {
     "此结算中有 {settled} 个订单的明细；其周期内发货 {shipped} 个订单。",
   "rec.byGroup": "账户级金额与该结算所属财务事件组中的事件相比较。",
   "rec.byPeriod":
-    "账户级金额与该周期内入账的财务事件相比较（未能匹配到财务事件组）。",
+    "没有订单指明此结算的财务事件组：若能分辨出其周期内的某一事件组，账户级金额与之比较，否则不作比较。",
   "rec.ties": "合计",
   "rec.col.figure": "项目",
   "rec.col.settled": "已结算",
