@@ -306,6 +306,8 @@ export const orders = pgTable("orders", {
   primaryKey({ columns: [t.storeId, t.amazonOrderId] }),
   index("orders_purchased_idx").on(t.storeId, t.purchasedAt),
   index("orders_updated_idx").on(t.storeId, t.lastUpdatedAt),
+  // The orders a store shipped in a settlement's period (0030).
+  index("orders_shipped_idx").on(t.storeId, t.shippedAt),
   // Keyset pages of /orders (db/migrations/0025_orders_screens.sql).
   index("orders_keyset_purchased_idx").on(
     t.purchasedAt,
@@ -576,7 +578,11 @@ export const settlements = pgTable("settlements", {
   totalAmount: money("total_amount").notNull(),
   currency: currency().notNull(),
   reportDocumentId: text("report_document_id"),
-}, (t) => [primaryKey({ columns: [t.storeId, t.settlementId] })]);
+}, (t) => [
+  primaryKey({ columns: [t.storeId, t.settlementId] }),
+  // Keyset pages of /finance (db/migrations/0030_finance_screens.sql).
+  index("settlements_keyset_idx").on(t.endsAt, t.storeId, t.settlementId),
+]);
 
 export const settlementLines = pgTable("settlement_lines", {
   storeId: storeRef(),
@@ -626,6 +632,9 @@ export const financialEvents = pgTable("financial_events", {
   primaryKey({ columns: [t.storeId, t.eventId] }),
   index("financial_events_posted_idx").on(t.storeId, t.postedAt),
   index("financial_events_order_idx").on(t.storeId, t.amazonOrderId),
+  // Keyset pages of /finance/events and one event group's events (0030).
+  index("financial_events_keyset_idx").on(t.postedAt, t.storeId, t.eventId),
+  index("financial_events_group_idx").on(t.storeId, t.eventGroupId),
 ]);
 
 export const fees = pgTable("fees", {

@@ -38,6 +38,7 @@ import { ordersRoutes } from "./orders.ts";
 import { productsRoutes } from "./products.ts";
 import { inventoryRoutes } from "./inventory.ts";
 import { complianceRoutes } from "./compliance.ts";
+import { financeRoutes } from "./finance.ts";
 import { archiveRoutes } from "./archives.ts";
 import { DATASETS } from "../lib/sync/datasets/mod.ts";
 import { appRoutes } from "./apps.ts";
@@ -249,6 +250,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/", productsRoutes(deps));
   app.route("/", inventoryRoutes(deps));
   app.route("/", complianceRoutes(deps));
+  app.route("/", financeRoutes(deps));
 
   app.get("/admin/roles", (c) => {
     const t = translator(c.get("lang"));

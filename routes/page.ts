@@ -21,7 +21,7 @@ interface NavEntry {
 /**
  * The navigation by area, each entry shown only to principals holding its
  * permission, and an area only when one of its pages exists and is allowed.
- * Areas whose screens are not built yet (advertising, finance) have no entry.
+ * Areas whose screens are not built yet have no entry.
  */
 const NAV: { label: MessageKey; items: NavEntry[] }[] = [
   {
@@ -49,6 +49,20 @@ const NAV: { label: MessageKey; items: NavEntry[] }[] = [
       href: "/inventory",
       label: "nav.inventory",
       permission: "inventory.read",
+      keepsStore: true,
+    }],
+  },
+  {
+    label: "nav.group.finance",
+    items: [{
+      href: "/finance",
+      label: "nav.settlements",
+      permission: "finance.read",
+      keepsStore: true,
+    }, {
+      href: "/finance/events",
+      label: "nav.financialEvents",
+      permission: "finance.read",
       keepsStore: true,
     }],
   },

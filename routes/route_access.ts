@@ -115,6 +115,15 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   // Inventory, its export and each store's restock settings.
   "GET /inventory": "inventory.read",
   "GET /inventory.csv": "export.csv",
+  // Finance: settlements, a settlement and its reconciliation, financial
+  // events; the exports also need finance.read (lib/finance/export.ts).
+  "GET /finance": "finance.read",
+  "GET /finance.csv": "export.csv",
+  "GET /finance/settlements/:storeId/:settlementId": "finance.read",
+  "GET /finance/settlements/:storeId/:settlementId/reconciliation":
+    "finance.read",
+  "GET /finance/events": "finance.read",
+  "GET /finance/events.csv": "export.csv",
   "GET /stores/:id/restock": "stores.manage",
   "POST /stores/:id/restock": "stores.manage",
   "GET /audit": "audit.read",

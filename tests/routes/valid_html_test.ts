@@ -13,7 +13,13 @@ import assert from "node:assert/strict";
 import { eq } from "drizzle-orm";
 import * as OTPAuth from "otpauth";
 import vnuJar from "vnu-jar";
-import { orders, products, stores, syncRuns } from "../../db/schema.ts";
+import {
+  orders,
+  products,
+  settlements,
+  stores,
+  syncRuns,
+} from "../../db/schema.ts";
 import { upsertBuyerPii } from "../../lib/ingest/buyer_pii.ts";
 import { saveApp } from "../../lib/amazon/credentials.ts";
 import { startDisconnection } from "../../lib/policy/disconnection.ts";
@@ -209,6 +215,10 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
     eq(products.storeId, connected),
   ).limit(1);
 
+  // A settlement of the connected store (the seed writes them).
+  const [aSettlement] = await ownerOf(s.t.db).select().from(settlements)
+    .where(eq(settlements.storeId, connected)).limit(1);
+
   // Every GET route of the table, with its parameters filled in.
   const runOf = (status: string) => runs.find((r) => r.status === status)!.id;
   const values: Record<string, string[]> = {
@@ -218,6 +228,7 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
     ":storeId": [connected],
     ":amazonOrderId": [anOrder.amazonOrderId],
     ":asin": [aProduct.asin],
+    ":settlementId": [aSettlement.settlementId],
     ":token": [
       await issueFirstOwnerToken(s.kv),
       await issueSetupToken(s.kv, invited.id),
@@ -234,6 +245,8 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
     "GET /orders.csv": "csv",
     "GET /products.csv": "csv",
     "GET /inventory.csv": "csv",
+    "GET /finance.csv": "csv",
+    "GET /finance/events.csv": "csv",
   };
   for (const key of Object.keys(ROUTE_ACCESS)) {
     if (!key.startsWith("GET ")) continue;
@@ -293,6 +306,13 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
     { name: "inventory, one store", path: `/inventory?store=${connected}` },
     { name: "inventory, none match", path: "/inventory?q=NO-SUCH-SKU" },
     { name: "inventory, a bad filter", path: "/inventory?sort=nope" },
+    { name: "settlements, a bad date", path: "/finance?from=2026-02-31" },
+    { name: "settlements, none match", path: "/finance?currency=JPY" },
+    {
+      name: "financial events, filtered",
+      path: "/finance/events?type=ShipmentEvent&dir=asc&size=100",
+    },
+    { name: "financial events, none match", path: "/finance/events?order=X" },
   );
 
   const dir = await Deno.makeTempDir({ prefix: "vnu-" });

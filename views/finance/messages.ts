@@ -1,0 +1,346 @@
+// Messages of /finance (settlements, a settlement, its reconciliation) and
+// /finance/events, in English and Simplified Chinese (a catalogue of
+// views/i18n.ts: a missing Chinese message is a type error).
+import { defineCatalogue } from "../i18n.ts";
+
+const en = {
+  "fin.title": "Settlements",
+  "fin.intro":
+    "Amazon's settlements of the stores you may open: each period, its deposit and its total, in its own currency. Times are shown in your time zone ({zone}).",
+  "fin.field.store": "Store",
+  "fin.allStores": "All my stores",
+  "fin.field.currency": "Currency",
+  "fin.any": "Any",
+  "fin.field.from": "Period ending from",
+  "fin.field.to": "Period ending to",
+  "fin.field.dir": "Order",
+  "fin.dir.desc": "Newest first",
+  "fin.dir.asc": "Oldest first",
+  "fin.field.size": "Rows per page",
+  "fin.apply": "Apply",
+  "fin.reset": "Reset",
+  "fin.export": "Export lines (CSV)",
+  "fin.col.settlement": "Settlement",
+  "fin.col.store": "Store",
+  "fin.col.period": "Period",
+  "fin.col.deposit": "Deposit",
+  "fin.col.lines": "Lines",
+  "fin.col.total": "Total",
+  "fin.col.currency": "Currency",
+  "fin.col.count": "Settlements",
+  "fin.caption": "Settlements, {count} on this page",
+  "fin.notDeposited": "Not deposited yet",
+  "fin.totals": "Totals of the filtered settlements, per currency",
+  "fin.empty.filtered":
+    "No settlement matches these filters. Widen the dates or reset the filters.",
+  "fin.empty.none":
+    "No settlements yet. Amazon publishes one at the end of each settlement period; the settlements sync reads them.",
+  "fin.badFilter": "These filters are not valid; they were reset.",
+  "fin.badDate":
+    "Enter a real date written YYYY-MM-DD, for example 2026-03-12.",
+  "fin.pager": "Pages",
+  "fin.first": "First page",
+  "fin.newer": "Newer",
+  "fin.older": "Older",
+  "fin.back": "Back to settlements",
+  "fin.export.error.forbidden":
+    "You may not export this list: it needs the permissions export.csv and finance.read.",
+  "fin.export.error.frozen":
+    "Exports are frozen by an owner. Nothing was exported.",
+  "fin.export.error.rate_limited":
+    "Too many exports in a short time. Try again in {minutes} minutes.",
+  "set.title": "Settlement {id}",
+  "set.context": "{store} · {currency}",
+  "set.summary": "Summary",
+  "set.period": "Period",
+  "set.deposit": "Deposit",
+  "set.total": "Total (the report's own)",
+  "set.linesTotal": "Sum of the lines",
+  "set.lines": "Lines",
+  "set.reconcile": "Reconcile this settlement",
+  "set.exportLines": "Export these lines (CSV)",
+  "set.groups": "Lines by type",
+  "set.kind.orders": "Orders",
+  "set.kind.refunds": "Refunds",
+  "set.kind.fees": "Fees",
+  "set.kind.reimbursements": "Reimbursements",
+  "set.kind.adjustments": "Adjustments",
+  "set.kind.reserves": "Reserves",
+  "set.group.summary": "{count} lines · total {total}",
+  "set.group.none": "No lines of this type.",
+  "set.group.more":
+    "The first {shown} of {count} lines are shown; the CSV export has them all.",
+  "set.col.line": "Line",
+  "set.col.posted": "Posted",
+  "set.col.type": "Transaction",
+  "set.col.order": "Order",
+  "set.col.sku": "SKU",
+  "set.col.amountType": "Amount type",
+  "set.col.description": "Description",
+  "set.col.amount": "Amount",
+  "set.kindCaption": "{kind}: lines in file order",
+  "rec.title": "Reconciliation of settlement {id}",
+  "rec.intro":
+    "What Amazon paid in this settlement against the orders, fees, refunds and events the portal knows for its period and marketplaces ({marketplaces}). Amounts are in {currency}; taxes are left out of order sales on both sides.",
+  "rec.period": "Period",
+  "rec.tiesOut": "Everything ties out: no discrepancy.",
+  "rec.discrepancyCount": "{count} discrepancies to look at.",
+  "rec.counts":
+    "{settled} orders have lines in this settlement; {shipped} orders shipped in its period.",
+  "rec.byGroup":
+    "Account-level amounts are compared with the financial events of the settlement's event group.",
+  "rec.byPeriod":
+    "No order names this settlement's event group: account-level amounts are compared with the events of its period when one group of them can be told apart, otherwise not at all.",
+  "rec.ties": "Totals",
+  "rec.col.figure": "Figure",
+  "rec.col.settled": "Settled",
+  "rec.col.known": "Known to the portal",
+  "rec.col.difference": "Difference",
+  "rec.col.status": "Status",
+  "rec.tie.lines_total": "Settlement total (its lines against its header)",
+  "rec.tie.order_sales": "Order sales (principal, shipping, promotions)",
+  "rec.tie.order_fees": "Order fees",
+  "rec.tie.refunds": "Refunds",
+  "rec.tie.other":
+    "Account-level amounts (service fees, advertising, reimbursements, adjustments)",
+  "rec.tie.reserves": "Reserves (held back or released by Amazon)",
+  "rec.tie.ok": "Ties out",
+  "rec.tie.off": "Differs",
+  "rec.tie.na": "Nothing to compare",
+  "rec.list": "Discrepancies",
+  "rec.col.kind": "What",
+  "rec.col.order": "Order",
+  "rec.col.cause": "Likely cause",
+  "rec.kind.total_mismatch": "Total differs from its lines",
+  "rec.kind.shipped_not_settled": "Shipped, not settled",
+  "rec.kind.settled_unknown": "Settled, order unknown",
+  "rec.kind.amount_differs": "Order amount differs",
+  "rec.kind.fee_differs": "Fees differ",
+  "rec.kind.refund_differs": "Refund differs",
+  "rec.kind.other_differs": "Account-level amounts differ",
+  "rec.cause.lines_missing":
+    "The report's total is not the sum of its lines: some lines were not read (see the settlements sync run's skipped rows), or the report was replaced.",
+  "rec.cause.near_end":
+    "Shipped close to the end of the period: Amazon usually pays it in the next settlement.",
+  "rec.cause.event_later":
+    "Amazon posted the payment after this period closed: expect it in the next settlement.",
+  "rec.cause.no_event":
+    "Amazon has not posted a payment for this shipment yet (no financial event). If it stays missing, ask Amazon about it.",
+  "rec.cause.not_paid":
+    "Amazon posted the shipment but no settlement has paid it yet: it may be held in a reserve, or settled in a report the portal has not read yet.",
+  "rec.cause.events_only":
+    "The portal has this order's financial events but not the order: it was placed before the orders sync's reach, or deleted under the retention rule.",
+  "rec.cause.not_synced":
+    "The order is not in the portal at all: placed before the orders sync's backfill, or in a marketplace the store does not sync.",
+  "rec.cause.no_items":
+    "The order's items are not synced yet, so its amount is unknown here.",
+  "rec.cause.changed":
+    "The order changed after Amazon settled it (a price adjustment or a partly cancelled item), or a promotion is missing from the order's data.",
+  "rec.cause.fee_changed":
+    "Amazon charged a different fee than it posted with the shipment: a fee correction, for example after re-measuring the item or a changed referral rate.",
+  "rec.cause.fee_no_event":
+    "Amazon has not posted the order's shipment event, so the portal knows no fee for it yet.",
+  "rec.cause.refund_no_event":
+    "A refund was settled that the portal has no refund event for in this period: the financial events sync has not reached it yet, or Amazon posted it in another period.",
+  "rec.cause.refund_not_settled":
+    "Amazon posted a refund in this period that this settlement does not pay: it is usually settled in the next one.",
+  "rec.cause.refund_changed":
+    "The refunded amount differs from the refund event: a partial refund, a restocking fee or a later refund adjustment.",
+  "rec.cause.period_shift":
+    "An account-level charge or reimbursement was posted in another period than it was settled in, or Amazon settled an amount it does not post as a financial event.",
+  "rec.back": "Back to the settlement",
+  "ev.title": "Financial events",
+  "ev.intro":
+    "Every financial event Amazon posted for the stores you may open, with its net amount as Amazon sent it. Times are shown in your time zone ({zone}).",
+  "ev.field.type": "Event type",
+  "ev.field.from": "Posted from",
+  "ev.field.to": "Posted to",
+  "ev.field.order": "Order id",
+  "ev.export": "Export CSV",
+  "ev.col.posted": "Posted",
+  "ev.col.type": "Event type",
+  "ev.col.store": "Store",
+  "ev.col.order": "Order",
+  "ev.col.sku": "SKU",
+  "ev.col.description": "Description",
+  "ev.col.amount": "Amount",
+  "ev.col.fees": "Fee lines",
+  "ev.col.count": "Events",
+  "ev.unknown": "A list this version does not know: stored as sent, no amount",
+  "ev.caption": "Financial events, {count} on this page",
+  "ev.empty.filtered":
+    "No event matches these filters. Widen the dates, clear the order id, or reset the filters.",
+  "ev.empty.none":
+    "No financial events yet. They arrive with the stores' financial events sync.",
+  "ev.totals": "Totals of the filtered events, per currency",
+  "ev.noCurrency": "No amount (a list this version does not know)",
+} as const;
+
+type Key = keyof typeof en;
+
+const zh: Record<Key, string> = {
+  "fin.title": "结算",
+  "fin.intro":
+    "您可查看的店铺的亚马逊结算：每个结算周期、到账时间和总额，各按其本身的币种。时间按您的时区（{zone}）显示。",
+  "fin.field.store": "店铺",
+  "fin.allStores": "我的全部店铺",
+  "fin.field.currency": "币种",
+  "fin.any": "不限",
+  "fin.field.from": "周期结束日期从",
+  "fin.field.to": "周期结束日期至",
+  "fin.field.dir": "顺序",
+  "fin.dir.desc": "最新在前",
+  "fin.dir.asc": "最早在前",
+  "fin.field.size": "每页行数",
+  "fin.apply": "应用",
+  "fin.reset": "重置",
+  "fin.export": "导出明细（CSV）",
+  "fin.col.settlement": "结算",
+  "fin.col.store": "店铺",
+  "fin.col.period": "周期",
+  "fin.col.deposit": "到账",
+  "fin.col.lines": "明细行",
+  "fin.col.total": "总额",
+  "fin.col.currency": "币种",
+  "fin.col.count": "结算数",
+  "fin.caption": "结算，本页 {count} 条",
+  "fin.notDeposited": "尚未到账",
+  "fin.totals": "筛选结果的结算总额（按币种）",
+  "fin.empty.filtered": "没有符合这些筛选条件的结算。请放宽日期或重置筛选。",
+  "fin.empty.none":
+    "尚无结算。亚马逊在每个结算周期结束时发布一份结算报告，由结算同步读取。",
+  "fin.badFilter": "这些筛选条件无效，已被重置。",
+  "fin.badDate": "请输入格式为 YYYY-MM-DD 的真实日期，例如 2026-03-12。",
+  "fin.pager": "分页",
+  "fin.first": "第一页",
+  "fin.newer": "较新",
+  "fin.older": "较早",
+  "fin.back": "返回结算列表",
+  "fin.export.error.forbidden":
+    "您不能导出此列表：需要 export.csv 和 finance.read 两项权限。",
+  "fin.export.error.frozen": "所有者已冻结导出。未导出任何内容。",
+  "fin.export.error.rate_limited":
+    "短时间内导出次数过多。请在 {minutes} 分钟后重试。",
+  "set.title": "结算 {id}",
+  "set.context": "{store} · {currency}",
+  "set.summary": "概要",
+  "set.period": "周期",
+  "set.deposit": "到账",
+  "set.total": "总额（报告自身的）",
+  "set.linesTotal": "各明细行之和",
+  "set.lines": "明细行",
+  "set.reconcile": "核对此结算",
+  "set.exportLines": "导出这些明细（CSV）",
+  "set.groups": "按类型分组的明细",
+  "set.kind.orders": "订单",
+  "set.kind.refunds": "退款",
+  "set.kind.fees": "费用",
+  "set.kind.reimbursements": "赔偿",
+  "set.kind.adjustments": "调整",
+  "set.kind.reserves": "预留金",
+  "set.group.summary": "{count} 行 · 合计 {total}",
+  "set.group.none": "没有此类型的明细。",
+  "set.group.more": "显示 {count} 行中的前 {shown} 行；CSV 导出包含全部明细。",
+  "set.col.line": "行",
+  "set.col.posted": "入账时间",
+  "set.col.type": "交易类型",
+  "set.col.order": "订单",
+  "set.col.sku": "SKU",
+  "set.col.amountType": "金额类型",
+  "set.col.description": "说明",
+  "set.col.amount": "金额",
+  "set.kindCaption": "{kind}：按文件顺序的明细",
+  "rec.title": "结算 {id} 的核对",
+  "rec.intro":
+    "将亚马逊在此结算中支付的款项，与门户在其周期和站点（{marketplaces}）内已知的订单、费用、退款和财务事件相核对。金额币种为 {currency}；订单销售额两侧均不含税。",
+  "rec.period": "周期",
+  "rec.tiesOut": "全部相符：没有差异。",
+  "rec.discrepancyCount": "有 {count} 处差异需要查看。",
+  "rec.counts":
+    "此结算中有 {settled} 个订单的明细；其周期内发货 {shipped} 个订单。",
+  "rec.byGroup": "账户级金额与该结算所属财务事件组中的事件相比较。",
+  "rec.byPeriod":
+    "没有订单指明此结算的财务事件组：若能分辨出其周期内的某一事件组，账户级金额与之比较，否则不作比较。",
+  "rec.ties": "合计",
+  "rec.col.figure": "项目",
+  "rec.col.settled": "已结算",
+  "rec.col.known": "门户已知",
+  "rec.col.difference": "差额",
+  "rec.col.status": "状态",
+  "rec.tie.lines_total": "结算总额（明细之和对比报告总额）",
+  "rec.tie.order_sales": "订单销售额（本金、运费、促销）",
+  "rec.tie.order_fees": "订单费用",
+  "rec.tie.refunds": "退款",
+  "rec.tie.other": "账户级金额（服务费、广告费、赔偿、调整）",
+  "rec.tie.reserves": "预留金（亚马逊暂扣或释放的款项）",
+  "rec.tie.ok": "相符",
+  "rec.tie.off": "不符",
+  "rec.tie.na": "无可比较",
+  "rec.list": "差异",
+  "rec.col.kind": "类型",
+  "rec.col.order": "订单",
+  "rec.col.cause": "可能的原因",
+  "rec.kind.total_mismatch": "总额与明细不符",
+  "rec.kind.shipped_not_settled": "已发货，未结算",
+  "rec.kind.settled_unknown": "已结算，订单未知",
+  "rec.kind.amount_differs": "订单金额不符",
+  "rec.kind.fee_differs": "费用不符",
+  "rec.kind.refund_differs": "退款不符",
+  "rec.kind.other_differs": "账户级金额不符",
+  "rec.cause.lines_missing":
+    "报告总额不等于其明细之和：部分明细未被读取（见结算同步运行中跳过的行），或报告已被替换。",
+  "rec.cause.near_end": "在周期快结束时发货：亚马逊通常在下一次结算中支付。",
+  "rec.cause.event_later":
+    "亚马逊在此周期结束后才入账该付款：预计会出现在下一次结算中。",
+  "rec.cause.no_event":
+    "亚马逊尚未为此次发货入账付款（没有财务事件）。如果一直缺失，请向亚马逊询问。",
+  "rec.cause.not_paid":
+    "亚马逊已入账该发货，但尚无结算支付它：可能被计入预留金，或在门户尚未读取的报告中结算。",
+  "rec.cause.events_only":
+    "门户有此订单的财务事件，但没有该订单：它早于订单同步的范围，或已按保留规则删除。",
+  "rec.cause.not_synced":
+    "门户中完全没有此订单：它早于订单同步的回填范围，或属于该店铺未同步的站点。",
+  "rec.cause.no_items": "此订单的商品尚未同步，因此这里无法得知其金额。",
+  "rec.cause.changed":
+    "订单在亚马逊结算后发生了变化（价格调整或部分商品取消），或订单数据中缺少某项促销。",
+  "rec.cause.fee_changed":
+    "亚马逊收取的费用与发货时入账的不同：费用更正，例如重新测量商品后或佣金比例变化。",
+  "rec.cause.fee_no_event":
+    "亚马逊尚未入账此订单的发货事件，因此门户尚不知道其费用。",
+  "rec.cause.refund_no_event":
+    "已结算一笔退款，但门户在此周期内没有对应的退款事件：财务事件同步尚未读到它，或亚马逊在其他周期入账。",
+  "rec.cause.refund_not_settled":
+    "亚马逊在此周期入账了一笔退款，但此结算未包含它：通常会在下一次结算中处理。",
+  "rec.cause.refund_changed":
+    "退款金额与退款事件不同：部分退款、重新入库费或之后的退款调整。",
+  "rec.cause.period_shift":
+    "某项账户级费用或赔偿的入账周期与结算周期不同，或亚马逊结算了一笔不作为财务事件入账的金额。",
+  "rec.back": "返回结算",
+  "ev.title": "财务事件",
+  "ev.intro":
+    "亚马逊为您可查看的店铺入账的所有财务事件，金额为亚马逊发送的净额。时间按您的时区（{zone}）显示。",
+  "ev.field.type": "事件类型",
+  "ev.field.from": "入账日期从",
+  "ev.field.to": "入账日期至",
+  "ev.field.order": "订单号",
+  "ev.export": "导出 CSV",
+  "ev.col.posted": "入账时间",
+  "ev.col.type": "事件类型",
+  "ev.col.store": "店铺",
+  "ev.col.order": "订单",
+  "ev.col.sku": "SKU",
+  "ev.col.description": "说明",
+  "ev.col.amount": "金额",
+  "ev.col.fees": "费用行",
+  "ev.col.count": "事件数",
+  "ev.unknown": "此版本不认识的列表：按原样保存，无金额",
+  "ev.caption": "财务事件，本页 {count} 条",
+  "ev.empty.filtered":
+    "没有符合这些筛选条件的事件。请放宽日期、清除订单号或重置筛选。",
+  "ev.empty.none": "尚无财务事件。它们随店铺的财务事件同步而来。",
+  "ev.totals": "筛选结果的事件总额（按币种）",
+  "ev.noCurrency": "无金额（此版本不认识的列表）",
+};
+
+export const financeCatalogue = defineCatalogue<Key>(en, zh);
+export type FinanceKey = Key;
