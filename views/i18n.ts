@@ -625,7 +625,8 @@ const zhCN: Record<MessageKey, string> = {
   "permission.audit.read": "查看审计记录和合规页面",
   "permission.roles.read": "查看权限矩阵",
   "permission.archives.download": "说明理由后下载已断开店铺的加密归档",
-  "permission.documents.publish": "发布数据政策、隐私政策和服务条款的新版本，以及其中显示的公司信息",
+  "permission.documents.publish":
+    "发布数据政策、隐私政策和服务条款的新版本，以及其中显示的公司信息",
   "permission.providers.manage": "在登记簿中添加、编辑和停用服务提供方",
   "role.owner": "对门户负责；拥有全部权限",
   "role.admin": "运营门户：店铺、凭证、用户、保留规则",

@@ -104,25 +104,9 @@ const providerSchema = z.object({
   reviewDueOn: z.string().trim().min(1, "required").pipe(
     calendarDate({ min: "2000-01-01", max: "2100-12-31" }),
   ),
-}).superRefine((v, ctx) => {
-  if (v.hasAgreement !== "yes") return;
-  if (v.agreementSignedOn === "") {
-    ctx.addIssue({
-      code: "custom",
-      path: ["agreementSignedOn"],
-      message: "required",
-    });
-  } else if (
-    !calendarDate({ min: "1990-01-01", max: "2100-12-31" })
-      .safeParse(v.agreementSignedOn).success
-  ) {
-    ctx.addIssue({
-      code: "custom",
-      path: ["agreementSignedOn"],
-      message: "date",
-    });
-  }
 });
+
+const SIGNED_ON = calendarDate({ min: "1990-01-01" });
 
 type ProviderValues = Omit<
   Provider,
@@ -149,6 +133,15 @@ export function parseProvider(
 ): ProviderValues {
   const parsed = providerSchema.safeParse(input);
   const problems: Partial<Record<ProviderField, ProviderProblem>> = {};
+  // The signed date matters only with an agreement; checked on its own so
+  // that it is marked beside the other fields' problems.
+  const signedOn = input.agreementSignedOn.trim();
+  if (input.hasAgreement === "yes") {
+    if (signedOn === "") problems.agreementSignedOn = "required";
+    else if (!SIGNED_ON.safeParse(signedOn).success) {
+      problems.agreementSignedOn = "date";
+    } else if (signedOn > today) problems.agreementSignedOn = "signed_future";
+  }
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
       const field = issue.path[0] as ProviderField;
@@ -160,13 +153,12 @@ export function parseProvider(
         ? "date"
         : "control";
     }
+  }
+  if (!parsed.success || Object.keys(problems).length > 0) {
     throw new ProviderInputError(problems);
   }
   const v = parsed.data;
-  const signed = v.hasAgreement === "yes" ? v.agreementSignedOn : null;
-  if (signed && signed > today) {
-    throw new ProviderInputError({ agreementSignedOn: "signed_future" });
-  }
+  const signed = v.hasAgreement === "yes" ? signedOn : null;
   return {
     name: v.name,
     service: v.service,
