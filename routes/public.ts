@@ -1,5 +1,5 @@
 // Issue #17: the public documents — /policy, /privacy, /terms and each
-// earlier version at /<kind>/versions/:n, open to everyone — and their
+// earlier version at /<kind>/versions/:version, open to everyone — and their
 // editor for documents.publish: /documents (the list and the company
 // details), a document's editor, its preview and its publication.
 import { Hono } from "hono";
@@ -115,8 +115,8 @@ export function publicRoutes(deps: PublicDeps): Hono {
   for (const kind of DOCUMENT_KINDS) {
     app.get(`/${kind}`, (c) => showDocument(c, kind, null));
     app.get(
-      `/${kind}/versions/:n`,
-      (c) => showDocument(c, kind, c.req.param("n")),
+      `/${kind}/versions/:version`,
+      (c) => showDocument(c, kind, c.req.param("version")),
     );
   }
 
