@@ -33,19 +33,10 @@ import {
 import { providersCatalogue } from "../views/providers/messages.ts";
 import { readerZone, requestMeta, requirePrincipal } from "./context.ts";
 import { page } from "./page.ts";
+import { formatDayInZone } from "../views/format.ts";
 
 export interface ProvidersDeps {
   db: Database;
-}
-
-/** `now` as a `YYYY-MM-DD` day in `zone`. */
-function dayIn(now: Date, zone: string): string {
-  return new Intl.DateTimeFormat("en-CA", {
-    timeZone: zone,
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-  }).format(now);
 }
 
 const providerId = z.uuid();
@@ -102,7 +93,7 @@ export function providersRoutes(deps: ProvidersDeps): Hono {
     const raw = c.req.query();
     const parsed = providerQuerySchema.safeParse(raw);
     const query = parsed.success ? parsed.data : providerQuerySchema.parse({});
-    const today = dayIn(new Date(), readerZone(c));
+    const today = formatDayInZone(new Date(), readerZone(c));
     const [list, reviews] = await Promise.all([
       listProviders(db, principal, query),
       activeProviderReviews(db, principal),
@@ -173,7 +164,7 @@ export function providersRoutes(deps: ProvidersDeps): Hono {
         db,
         requirePrincipal(c),
         input,
-        dayIn(new Date(), readerZone(c)),
+        formatDayInZone(new Date(), readerZone(c)),
         requestMeta(c),
       );
     } catch (err) {
@@ -214,7 +205,7 @@ export function providersRoutes(deps: ProvidersDeps): Hono {
         requirePrincipal(c),
         p.id,
         input,
-        dayIn(new Date(), readerZone(c)),
+        formatDayInZone(new Date(), readerZone(c)),
         requestMeta(c),
       );
       if (!saved) throw new HTTPException(404);

@@ -21,6 +21,7 @@ import { READER } from "../documents/documents.ts";
 import { recordAuditInTx, type RequestMeta } from "../security/audit.ts";
 import type { StaffPrincipal } from "../security/principal.ts";
 import { calendarDate, plainText } from "../validation.ts";
+import { providerReviewStatus } from "./review.ts";
 import {
   DATA_CATEGORIES,
   type DataCategory,
@@ -466,4 +467,26 @@ export async function retireProvider(
     });
     return true;
   });
+}
+
+/**
+ * How many active providers' reviews are overdue or due soon on `today`,
+ * for the dashboard's "needs attention"; zeros for someone who may not read
+ * the register (audit.read).
+ */
+export async function providerReviewsDue(
+  db: Database,
+  principal: StaffPrincipal,
+  today: string,
+): Promise<{ overdue: number; dueSoon: number }> {
+  if (!principal.permissions.has("audit.read")) {
+    return { overdue: 0, dueSoon: 0 };
+  }
+  const states = (await activeProviderReviews(db, principal)).map((p) =>
+    providerReviewStatus(p, today).state
+  );
+  return {
+    overdue: states.filter((s) => s === "overdue").length,
+    dueSoon: states.filter((s) => s === "due_soon").length,
+  };
 }

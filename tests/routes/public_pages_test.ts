@@ -615,3 +615,30 @@ Deno.test("providerReviewStatus: overdue, due soon, no agreement, in order, reti
     "retired",
   );
 });
+
+Deno.test(`dashboard (${testEngine}): overdue provider reviews need attention, for those who read the register`, async () => {
+  await using s = await openTestApp();
+  const owner = await makeStaff(s, "owner");
+  const viewer = await makeStaff(s, "viewer");
+  let html = await (await get(s, "/", owner)).text();
+  assert.doesNotMatch(html, /id="provider-reviews"/);
+  await ownerOf(s.t.db).insert(serviceProviders).values({
+    name: "Late Review",
+    service: "backups",
+    purpose: "Keeps backups",
+    dataCategories: ["logs"],
+    region: "Singapore",
+    safeguards: ["encrypted_at_rest"],
+    hasAgreement: true,
+    agreementSignedOn: "2024-01-01",
+    reviewDueOn: "2025-01-01",
+  });
+  html = await (await get(s, "/", owner)).text();
+  assert.match(
+    html,
+    /id="provider-reviews"><p>Service providers: 1 confidentiality agreement reviews are overdue\.<\/p>/,
+  );
+  assert.match(html, /<a href="\/providers\?sort=review">/);
+  html = await (await get(s, "/", viewer)).text();
+  assert.doesNotMatch(html, /provider-reviews/);
+});

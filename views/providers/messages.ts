@@ -106,6 +106,11 @@ const en = {
   "providers.retire.confirm": "Retire this provider",
   "providers.retire.cancel": "Keep it",
   "providers.saved": "Saved.",
+  "providers.notice.overdue":
+    "Service providers: {count} confidentiality agreement reviews are overdue.",
+  "providers.notice.dueSoon":
+    "Service providers: {count} reviews are due within 30 days.",
+  "providers.notice.link": "Open the provider register",
 } as const;
 
 type Key = keyof typeof en;
@@ -208,6 +213,9 @@ const zh: Record<Key, string> = {
   "providers.retire.confirm": "停用此服务提供方",
   "providers.retire.cancel": "保留",
   "providers.saved": "已保存。",
+  "providers.notice.overdue": "服务提供方：{count} 项保密协议审查已逾期。",
+  "providers.notice.dueSoon": "服务提供方：{count} 项审查将在 30 天内到期。",
+  "providers.notice.link": "打开服务提供方登记簿",
 };
 
 export const providersCatalogue = defineCatalogue<Key>(en, zh);
