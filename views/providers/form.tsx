@@ -27,6 +27,18 @@ export interface ProviderFormProps {
   safeguards: readonly string[];
 }
 
+/**
+ * A date field's value: the date as typed when it is a real one; otherwise
+ * empty (the refusal beside the field says why), as a date input holds only
+ * real dates.
+ */
+function dateValue(v: string): string {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+  if (!m) return "";
+  const d = new Date(Date.UTC(Number(m[1]), Number(m[2]) - 1, Number(m[3])));
+  return d.toISOString().slice(0, 10) === v ? v : "";
+}
+
 export function ProviderForm(p: ProviderFormProps) {
   const t = providersCatalogue.translator(p.lang);
   const problems = p.problems ?? {};
@@ -73,7 +85,7 @@ export function ProviderForm(p: ProviderFormProps) {
         </label>
         <label>
           {t("providers.form.service")}
-          <select name="service" required {...aria("service")}>
+          <select name="service" {...aria("service")}>
             {p.services.map((s) => (
               <option value={s} selected={s === p.values.service}>
                 {t(`service.${s}` as ProvidersKey)}
@@ -158,7 +170,7 @@ export function ProviderForm(p: ProviderFormProps) {
           <input
             type="date"
             name="agreementSignedOn"
-            value={p.values.agreementSignedOn}
+            value={dateValue(p.values.agreementSignedOn)}
             {...aria("agreementSignedOn", true)}
           />
           {error("agreementSignedOn")}
@@ -171,7 +183,7 @@ export function ProviderForm(p: ProviderFormProps) {
           <input
             type="date"
             name="reviewDueOn"
-            value={p.values.reviewDueOn}
+            value={dateValue(p.values.reviewDueOn)}
             required
             {...aria("reviewDueOn")}
           />

@@ -10,7 +10,7 @@ export function ProviderReviewNotice(
   if (p.overdue === 0 && p.dueSoon === 0) return null;
   const t = providersCatalogue.translator(p.lang);
   return (
-    <article
+    <div
       class="notice"
       role={p.overdue > 0 ? "alert" : undefined}
       id="provider-reviews"
@@ -29,6 +29,6 @@ export function ProviderReviewNotice(
       <p>
         <a href="/providers?sort=review">{t("providers.notice.link")}</a>
       </p>
-    </article>
+    </div>
   );
 }
