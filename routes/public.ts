@@ -93,7 +93,13 @@ export function publicRoutes(deps: PublicDeps): Hono {
     if (!doc) throw new HTTPException(404);
     return page(
       c,
-      n === null ? doc.title : `${doc.title} · v${doc.version}`,
+      n === null
+        ? doc.title
+        : `${doc.title} · ${
+          publicCatalogue.t(c.get("lang"), "public.versionOf", {
+            version: doc.version,
+          })
+        }`,
       PublicDocumentPage({
         lang: c.get("lang"),
         zone: readerZone(c),
