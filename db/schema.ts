@@ -764,6 +764,59 @@ export const portalSettings = pgTable("portal_settings", {
   updatedAt: updatedAt(),
 });
 
+/**
+ * The public documents (/policy, /privacy, /terms), one row per published
+ * version, never changed once written; added only through document_publish
+ * (db/migrations/0032_public_documents.sql), by documents.publish.
+ */
+export const documents = pgTable("documents", {
+  kind: text("kind", { enum: ["policy", "privacy", "terms"] }).notNull(),
+  version: integer("version").notNull(),
+  title: text("title").notNull(),
+  body: text("body").notNull(),
+  changeNote: text("change_note").notNull().default(""),
+  publishedAt: tz("published_at").notNull(),
+  /** Null for the versions the migration seeded. */
+  publishedBy: uuid("published_by"),
+  publishedByName: text("published_by_name"),
+}, (t) => [primaryKey({ columns: [t.kind, t.version] })]);
+
+/**
+ * Data Policy §11: the service providers that process data for the company,
+ * with their confidentiality agreement and its review date. Retired, never
+ * deleted; written only by providers.manage (FORCEd policies, 0032).
+ */
+export const serviceProviders = pgTable("service_providers", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  name: text("name").notNull(),
+  service: text("service", {
+    enum: [
+      "hosting",
+      "database",
+      "backups",
+      "email",
+      "security_monitoring",
+      "other",
+    ],
+  }).notNull(),
+  purpose: text("purpose").notNull(),
+  dataCategories: text("data_categories").array().notNull(),
+  region: text("region").notNull(),
+  safeguards: text("safeguards").array().notNull(),
+  hasAgreement: boolean("has_agreement").notNull(),
+  agreementSignedOn: date("agreement_signed_on"),
+  reviewDueOn: date("review_due_on").notNull(),
+  createdAt: createdAt(),
+  createdBy: uuid("created_by"),
+  updatedAt: updatedAt(),
+  updatedBy: uuid("updated_by"),
+  retiredAt: tz("retired_at"),
+  retiredBy: uuid("retired_by"),
+}, (t) => [
+  index("service_providers_name_idx").on(t.name, t.id),
+  index("service_providers_review_idx").on(t.reviewDueOn, t.id),
+]);
+
 /** One retention rule per data category (§9); floors and ceilings are CHECKs. */
 export const retentionRules = pgTable("retention_rules", {
   category: text("category").primaryKey(),

@@ -39,6 +39,8 @@ import { productsRoutes } from "./products.ts";
 import { inventoryRoutes } from "./inventory.ts";
 import { complianceRoutes } from "./compliance.ts";
 import { financeRoutes } from "./finance.ts";
+import { publicRoutes } from "./public.ts";
+import { providersRoutes } from "./providers.ts";
 import { archiveRoutes } from "./archives.ts";
 import { DATASETS } from "../lib/sync/datasets/mod.ts";
 import { appRoutes } from "./apps.ts";
@@ -251,6 +253,8 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/", inventoryRoutes(deps));
   app.route("/", complianceRoutes(deps));
   app.route("/", financeRoutes(deps));
+  app.route("/", publicRoutes(deps));
+  app.route("/", providersRoutes(deps));
 
   app.get("/admin/roles", (c) => {
     const t = translator(c.get("lang"));

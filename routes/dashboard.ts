@@ -13,6 +13,9 @@ import { DashboardPage } from "../views/dashboard/page.tsx";
 import { dashboardT } from "../views/dashboard/messages.ts";
 import { readerZone, requirePrincipal, selectedStoreIds } from "./context.ts";
 import { page } from "./page.ts";
+import { providerReviewsDue } from "../lib/providers/register.ts";
+import { ProviderReviewNotice } from "../views/providers/notice.tsx";
+import { formatDayInZone } from "../views/format.ts";
 
 /** The dashboard's routes. */
 export function dashboardRoutes(deps: {
@@ -40,6 +43,11 @@ export function dashboardRoutes(deps: {
     // The switcher takes the stores read with the figures.
     c.set("visibleStores", () => Promise.resolve(o.visibleStores));
     const one = storeIds.length === 1 ? o.stores[0] : undefined;
+    const providerReviews = await providerReviewsDue(
+      deps.db,
+      principal,
+      formatDayInZone(new Date(), zone),
+    );
     return page(
       c,
       dashboardT(lang)("title"),
@@ -62,6 +70,7 @@ export function dashboardRoutes(deps: {
               overdue: o.review.overdue,
             })
             : null,
+          ProviderReviewNotice({ lang, ...providerReviews }),
         ],
       }),
     );

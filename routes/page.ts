@@ -109,6 +109,12 @@ const NAV: { label: MessageKey; items: NavEntry[] }[] = [
         label: "nav.retention",
         permission: "retention.manage",
       },
+      {
+        href: "/documents",
+        label: "nav.documents",
+        permission: "documents.publish",
+      },
+      { href: "/providers", label: "nav.providers", permission: "audit.read" },
     ],
   },
 ];

@@ -132,4 +132,25 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   // Compliance evidence and its audited download (issue #18).
   "GET /compliance": "audit.read",
   "GET /compliance.html": "audit.read",
+  // The public documents (issue #17), and their editor (owners).
+  "GET /policy": "public",
+  "GET /policy/versions/:version": "public",
+  "GET /privacy": "public",
+  "GET /privacy/versions/:version": "public",
+  "GET /terms": "public",
+  "GET /terms/versions/:version": "public",
+  "GET /documents": "documents.publish",
+  "POST /documents/company": "documents.publish",
+  "GET /documents/:kind/edit": "documents.publish",
+  "POST /documents/:kind/edit": "documents.publish",
+  "POST /documents/:kind/preview": "documents.publish",
+  "POST /documents/:kind/publish": "documents.publish",
+  // The service-provider register (Data Policy §11).
+  "GET /providers": "audit.read",
+  "GET /providers/new": "providers.manage",
+  "POST /providers": "providers.manage",
+  "GET /providers/:providerId/edit": "providers.manage",
+  "POST /providers/:providerId": "providers.manage",
+  "GET /providers/:providerId/retire": "providers.manage",
+  "POST /providers/:providerId/retire": "providers.manage",
 };

@@ -199,6 +199,11 @@ export function Layout(props: LayoutProps) {
           </div>
           <footer class="shell-footer">
             <small>{t("app.tagline")}</small>
+            <nav class="footer-links" aria-label={t("footer.label")}>
+              <a href="/policy">{t("footer.policy")}</a>
+              <a href="/privacy">{t("footer.privacy")}</a>
+              <a href="/terms">{t("footer.terms")}</a>
+            </nav>
           </footer>
         </body>
       </html>

@@ -24,7 +24,9 @@ export type Feature =
   | "requests"
   | "incidents"
   | "audit"
-  | "roles";
+  | "roles"
+  | "documents"
+  | "providers";
 
 /**
  * Every permission, with the feature it belongs to. What each lets a person
@@ -79,6 +81,10 @@ export const PERMISSIONS = {
   "roles.read": "roles",
   /** A disconnected store's encrypted archive, giving a reason. */
   "archives.download": "stores",
+  /** Publishing the public documents and the company details they show. */
+  "documents.publish": "documents",
+  /** The register of service providers (§11): add, edit, retire. */
+  "providers.manage": "providers",
 } as const satisfies Record<string, Feature>;
 
 export type Permission = keyof typeof PERMISSIONS;
@@ -124,7 +130,8 @@ export const ROLES: readonly RoleDefinition[] = [
     allStores: true,
     permissions: ALL.filter((p) =>
       p !== "pii.reveal" && p !== "pii.export" &&
-      p !== "archives.download" && p !== "retention.deletion_request"
+      p !== "archives.download" && p !== "retention.deletion_request" &&
+      p !== "documents.publish" && p !== "providers.manage"
     ),
   },
   {

@@ -100,7 +100,8 @@ function sample(
   const path = pattern.replace(":token", "0".repeat(64)).replace(
     ":id",
     storeA,
-  ).replace(":runId", runA).replace(":dataset", "inventory");
+  ).replace(":runId", runA).replace(":dataset", "inventory")
+    .replace(":kind", "terms").replace(":version", "1");
   const query = /\/connect\/(website|ads)$/.test(pattern)
     ? "?appId=00000000-0000-4000-8000-000000000000"
     : "";

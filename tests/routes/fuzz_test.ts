@@ -246,6 +246,9 @@ Deno.test(`no input gives a 5xx: arbitrary strings, bytes and content types on e
     ":dataset": ["inventory", "orders"],
     ":name": ["sync.inventory", "sync.orders"],
     ":itemId": ["1", "99999"],
+    ":kind": ["policy", "privacy", "terms", "cookies"],
+    ":version": ["1", "2", "0"],
+    ":providerId": ["00000000-0000-4000-8000-000000000000"],
     ":token": [
       await issueSetupToken(s.kv, local.id),
       await issueFirstOwnerToken(s.kv),

@@ -16,6 +16,7 @@ import vnuJar from "vnu-jar";
 import {
   orders,
   products,
+  serviceProviders,
   settlements,
   stores,
   syncRuns,
@@ -218,6 +219,18 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
   // A settlement of the connected store (the seed writes them).
   const [aSettlement] = await ownerOf(s.t.db).select().from(settlements)
     .where(eq(settlements.storeId, connected)).limit(1);
+  // A service provider in the register (its review already overdue).
+  const [provider] = await ownerOf(s.t.db).insert(serviceProviders).values({
+    name: "Harbor <Mail>",
+    service: "email",
+    purpose: "Sends notices",
+    dataCategories: ["requesters"],
+    region: "Singapore",
+    safeguards: ["encrypted_transmission"],
+    hasAgreement: true,
+    agreementSignedOn: "2025-01-01",
+    reviewDueOn: "2026-01-01",
+  }).returning({ id: serviceProviders.id });
 
   // Every GET route of the table, with its parameters filled in.
   const runOf = (status: string) => runs.find((r) => r.status === status)!.id;
@@ -229,6 +242,9 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
     ":amazonOrderId": [anOrder.amazonOrderId],
     ":asin": [aProduct.asin],
     ":settlementId": [aSettlement.settlementId],
+    ":version": ["1"],
+    ":kind": ["policy", "privacy", "terms"],
+    ":providerId": [provider.id],
     ":token": [
       await issueFirstOwnerToken(s.kv),
       await issueSetupToken(s.kv, invited.id),
@@ -313,6 +329,9 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
       path: "/finance/events?type=ShipmentEvent&dir=asc&size=100",
     },
     { name: "financial events, none match", path: "/finance/events?order=X" },
+    { name: "providers, retired", path: "/providers?status=retired" },
+    { name: "providers, a bad filter", path: "/providers?sort=nope" },
+    { name: "documents, saved", path: "/documents?saved=company" },
   );
 
   const dir = await Deno.makeTempDir({ prefix: "vnu-" });
@@ -492,6 +511,41 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
       }, lang);
       assert.equal(res.status, 400);
       await write(`${lang} restock settings refused`, await res.text());
+    }
+    // The documents' editor: a refused draft, a preview (the providers on
+    // the privacy page's), refused company details and provider form.
+    for (const lang of ["en", "zh-CN"]) {
+      const refused = await post("/documents/policy/preview", owner.cookie, {
+        base: "1",
+        title: "",
+        body: "",
+        changeNote: "",
+      }, lang);
+      assert.equal(refused.status, 400);
+      await write(`${lang} draft refused`, await refused.text());
+      const preview = await post("/documents/privacy/preview", owner.cookie, {
+        base: "1",
+        title: "Privacy <Policy>",
+        body:
+          "Intro\n\n1. Who We Are\n\nThe <b>Company</b>.\nSecond line.\n\n- one\n- two",
+        changeNote: "Checked",
+      }, lang);
+      assert.equal(preview.status, 200);
+      await write(`${lang} privacy preview`, await preview.text());
+      const company = await post("/documents/company", owner.cookie, {
+        name: "",
+        email: "nope",
+        address: "",
+      }, lang);
+      assert.equal(company.status, 400);
+      await write(`${lang} company details refused`, await company.text());
+      const form = await post("/providers", owner.cookie, {
+        name: "",
+        reviewDueOn: "2026-02-31",
+        hasAgreement: "yes",
+      }, lang);
+      assert.equal(form.status, 400);
+      await write(`${lang} provider refused`, await form.text());
     }
     // Every GET route was visited (a new route must be added above).
     const gets = Object.keys(ROUTE_ACCESS).filter((k) =>
