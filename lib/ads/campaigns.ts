@@ -294,13 +294,25 @@ export async function listCampaigns(
   filter: CampaignFilter,
   page: { size: number; after?: string; before?: string },
 ): Promise<CampaignPage> {
+  return await db.asUser(principal, (tx) => listCampaignsTx(tx, filter, page));
+}
+
+/** The same, inside the caller's scoped transaction. */
+export async function listCampaignsTx(
+  tx: Tx,
+  filter: CampaignFilter,
+  page: { size: number; after?: string; before?: string },
+): Promise<CampaignPage> {
   if (filter.storeIds.length === 0) return { rows: [], next: null, prev: null };
   const after = page.after ? decodeCursor(page.after) : null;
   const before = !after && page.before ? decodeCursor(page.before) : null;
   const backward = before !== null;
-  const raw = await db.asUser(
-    principal,
-    (tx) => selectBatch(tx, filter, after ?? before, page.size + 1, backward),
+  const raw = await selectBatch(
+    tx,
+    filter,
+    after ?? before,
+    page.size + 1,
+    backward,
   );
   const more = raw.length > page.size;
   if (more) raw.length = page.size;
@@ -346,17 +358,24 @@ export async function campaignTotals(
   principal: Principal,
   filter: CampaignFilter,
 ): Promise<CurrencyTotals[]> {
+  return await db.asUser(principal, (tx) => campaignTotalsTx(tx, filter));
+}
+
+/** The same, inside the caller's scoped transaction. */
+export async function campaignTotalsTx(
+  tx: Tx,
+  filter: CampaignFilter,
+): Promise<CurrencyTotals[]> {
   if (filter.storeIds.length === 0) return [];
-  const rows = await db.asUser(principal, async (tx) =>
-    rowsOf<
-      RawFigures & {
-        campaigns: number;
-        budget_total: string;
-        capped: number;
-        utilization: string | null;
-      }
-    >(
-      await tx.execute(sql`${campaignsWith(filter)},
+  const rows = rowsOf<
+    RawFigures & {
+      campaigns: number;
+      budget_total: string;
+      capped: number;
+      utilization: string | null;
+    }
+  >(
+    await tx.execute(sql`${campaignsWith(filter)},
         tm as (select distinct store_id, marketplace_id, currency,
             store_sales from p),
         ts as (select currency, sum(store_sales) as store_sales
@@ -376,7 +395,7 @@ export async function campaignTotals(
           tr.budget_total::text as budget_total, tr.capped,
           tr.utilization::text as utilization
         from tr order by tr.currency`),
-    ));
+  );
   return rows.map((r) => ({
     ...figuresOf(r),
     campaigns: Number(r.campaigns),
@@ -398,25 +417,23 @@ export interface ProfileRow {
 }
 
 /** The first level of the drill-down: each profile's campaigns summed. */
-export async function listProfiles(
-  db: Database,
-  principal: Principal,
+export async function listProfilesTx(
+  tx: Tx,
   filter: Pick<CampaignFilter, "storeIds" | "period">,
 ): Promise<ProfileRow[]> {
   if (filter.storeIds.length === 0) return [];
   const f: CampaignFilter = { ...filter, sort: "name", dir: "asc" };
-  const rows = await db.asUser(principal, async (tx) =>
-    rowsOf<
-      RawFigures & {
-        store_id: string;
-        profile_id: string;
-        marketplace_id: string;
-        country_code: string;
-        account_name: string | null;
-        campaigns: number;
-      }
-    >(
-      await tx.execute(sql`${campaignsWith(f)},
+  const rows = rowsOf<
+    RawFigures & {
+      store_id: string;
+      profile_id: string;
+      marketplace_id: string;
+      country_code: string;
+      account_name: string | null;
+      campaigns: number;
+    }
+  >(
+    await tx.execute(sql`${campaignsWith(f)},
         g as (
           select p.store_id, p.profile_id, p.marketplace_id, p.country_code,
             p.currency, count(*)::int as campaigns,
@@ -431,7 +448,7 @@ export async function listProfiles(
         from gr join ad_profiles pr on pr.store_id = gr.store_id
           and pr.profile_id = gr.profile_id
         order by gr.store_id, gr.country_code, gr.profile_id`),
-    ));
+  );
   return rows.map((r) => ({
     storeId: r.store_id,
     profileId: r.profile_id,

@@ -15,9 +15,10 @@ export type AdState = typeof AD_STATES[number];
 export const TARGETING_TYPES = ["AUTO", "MANUAL"] as const;
 
 /**
- * Days after the click over which Amazon attributes orders and sales:
- * 7 for Sponsored Products (what the sync reads: purchases7d, sales7d), 14
- * for Sponsored Brands and Display (docs/amazon-facts.md §5.6).
+ * Days after the click over which Amazon attributes orders and sales: 7 for
+ * Sponsored Products (the sync reads purchases7d and sales7d of the SP
+ * reports, docs/amazon-facts.md §5.6), 14 for Sponsored Brands and Display
+ * (their reports' purchases and sales carry Amazon's 14-day window).
  */
 export const ATTRIBUTION_DAYS: Record<CampaignType, number> = {
   SP: 7,
@@ -142,7 +143,7 @@ const cursorSchema = z.tuple([
   z.string().max(400),
   z.string().regex(/^-?\d{1,18}(\.\d{1,8})?$/),
   z.uuid(),
-  z.string().min(1).max(80),
+  z.string().min(1).max(400),
 ]);
 
 /** A cursor as it travels in the URL (base64url JSON). */
@@ -251,7 +252,8 @@ export function keyset(
         (${cursor[0]}::text, ${cursor[1]}::numeric, ${cursor[2]}::uuid,
          ${cursor[3]}::text)`
       : sql``,
-    order: sql`order by p.sort_c ${o}, p.sort_n ${o}, p.store_id ${o}, ${id} ${o}`,
+    order:
+      sql`order by p.sort_c ${o}, p.sort_n ${o}, p.store_id ${o}, ${id} ${o}`,
   };
 }
 
