@@ -21,7 +21,7 @@ interface NavEntry {
 /**
  * The navigation by area, each entry shown only to principals holding its
  * permission, and an area only when one of its pages exists and is allowed.
- * Areas whose screens are not built yet (advertising, finance) have no entry.
+ * Areas whose screens are not built yet (finance) have no entry.
  */
 const NAV: { label: MessageKey; items: NavEntry[] }[] = [
   {
@@ -49,6 +49,26 @@ const NAV: { label: MessageKey; items: NavEntry[] }[] = [
       href: "/inventory",
       label: "nav.inventory",
       permission: "inventory.read",
+      keepsStore: true,
+    }],
+  },
+  {
+    label: "nav.group.advertising",
+    items: [{
+      href: "/ads",
+      label: "nav.ads",
+      permission: "ads.read",
+      keepsStore: true,
+    }, {
+      href: "/ads/keywords",
+      label: "nav.adsKeywords",
+      permission: "ads.read",
+      keepsStore: true,
+    }, {
+      // Also needs reports.read, which every role holding ads.read has.
+      href: "/ads/search-terms",
+      label: "nav.adsSearchTerms",
+      permission: "ads.read",
       keepsStore: true,
     }],
   },

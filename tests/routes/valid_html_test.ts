@@ -234,6 +234,8 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
     "GET /orders.csv": "csv",
     "GET /products.csv": "csv",
     "GET /inventory.csv": "csv",
+    "GET /ads.csv": "csv",
+    "GET /ads/keywords.csv": "csv",
   };
   for (const key of Object.keys(ROUTE_ACCESS)) {
     if (!key.startsWith("GET ")) continue;
