@@ -130,9 +130,9 @@ function termsWith(f: TermFilter): SQL {
         where x.store_id = s.store_id and x.marketplace_id = s.marketplace_id
           and x.report_period = ${f.periodKind})`;
   const where: SQL[] = [];
-  if (f.q) where.push(sql`t.search_term ilike ${contains(f.q)}`);
-  if (f.bid === "yes") where.push(sql`jsonb_array_length(t.keywords) > 0`);
-  if (f.bid === "no") where.push(sql`jsonb_array_length(t.keywords) = 0`);
+  if (f.q) where.push(sql`p.search_term ilike ${contains(f.q)}`);
+  if (f.bid === "yes") where.push(sql`jsonb_array_length(p.keywords) > 0`);
+  if (f.bid === "no") where.push(sql`jsonb_array_length(p.keywords) = 0`);
   const keys: Record<TermSort, { c: SQL; n: SQL }> = {
     rank: { c: sql`''::text`, n: sql`p.sfr::numeric` },
     clickShare: { c: sql`''::text`, n: sql`p.click_share` },
