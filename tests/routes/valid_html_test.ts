@@ -13,7 +13,15 @@ import assert from "node:assert/strict";
 import { eq } from "drizzle-orm";
 import * as OTPAuth from "otpauth";
 import vnuJar from "vnu-jar";
-import { orders, products, stores, syncRuns } from "../../db/schema.ts";
+import {
+  adCampaigns,
+  adKeywords,
+  adTargets,
+  orders,
+  products,
+  stores,
+  syncRuns,
+} from "../../db/schema.ts";
 import { upsertBuyerPii } from "../../lib/ingest/buyer_pii.ts";
 import { saveApp } from "../../lib/amazon/credentials.ts";
 import { startDisconnection } from "../../lib/policy/disconnection.ts";
@@ -209,6 +217,17 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
     eq(products.storeId, connected),
   ).limit(1);
 
+  // An advertised campaign, keyword and target of the connected store.
+  const [aCampaign] = await ownerOf(s.t.db).select().from(adCampaigns).where(
+    eq(adCampaigns.storeId, connected),
+  ).limit(1);
+  const [aKeyword] = await ownerOf(s.t.db).select().from(adKeywords).where(
+    eq(adKeywords.storeId, connected),
+  ).limit(1);
+  const [aTarget] = await ownerOf(s.t.db).select().from(adTargets).where(
+    eq(adTargets.storeId, connected),
+  ).limit(1);
+
   // Every GET route of the table, with its parameters filled in.
   const runOf = (status: string) => runs.find((r) => r.status === status)!.id;
   const values: Record<string, string[]> = {
@@ -218,6 +237,7 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
     ":storeId": [connected],
     ":amazonOrderId": [anOrder.amazonOrderId],
     ":asin": [aProduct.asin],
+    ":campaignId": [aCampaign?.campaignId ?? "1"],
     ":token": [
       await issueFirstOwnerToken(s.kv),
       await issueSetupToken(s.kv, invited.id),
@@ -252,6 +272,12 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
       );
     }
     if (pattern === "/users/:id") paths = [`/users/${invited.id}`];
+    if (pattern.startsWith("/ads/keywords/:storeId/")) {
+      paths = [`/ads/keywords/${connected}/${aKeyword?.keywordId ?? "1"}`];
+    }
+    if (pattern.startsWith("/ads/targets/:storeId/")) {
+      paths = [`/ads/targets/${connected}/${aTarget?.targetId ?? "1"}`];
+    }
     if (pattern.includes(":token")) {
       // A first-owner link (an owner exists: refused) and a setup link.
       paths = pattern.startsWith("/auth/first-owner")
@@ -295,6 +321,12 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
     { name: "inventory, one store", path: `/inventory?store=${connected}` },
     { name: "inventory, none match", path: "/inventory?q=NO-SUCH-SKU" },
     { name: "inventory, a bad filter", path: "/inventory?sort=nope" },
+    { name: "ads, by name, 7 days", path: "/ads?days=7&sort=name&size=100" },
+    { name: "ads, none match", path: "/ads?q=NO-SUCH-CAMPAIGN" },
+    { name: "ads, a bad period", path: "/ads?from=2026-02-31" },
+    { name: "ads keywords, targets only", path: "/ads/keywords?kind=target" },
+    { name: "ads keywords, none match", path: "/ads/keywords?q=NO-SUCH" },
+    { name: "search terms, not bid on", path: "/ads/search-terms?bid=no" },
   );
 
   const dir = await Deno.makeTempDir({ prefix: "vnu-" });
