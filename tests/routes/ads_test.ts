@@ -9,7 +9,7 @@
 // and markup in names, keywords and search terms rendered as text.
 import assert from "node:assert/strict";
 import { eq } from "drizzle-orm";
-import { auditEvents } from "../../db/schema.ts";
+import { adMetricsDaily, auditEvents } from "../../db/schema.ts";
 import { CAMPAIGN_SORTS, listCampaigns } from "../../lib/ads/campaigns.ts";
 import { dayState } from "../../lib/ads/freshness.ts";
 import { loadPrincipal } from "../../lib/security/principal.ts";
@@ -426,4 +426,52 @@ Deno.test("ads day states: unread after the cursor, provisional for 72 hours, st
     ),
     "final",
   );
+});
+
+Deno.test(`ads on the dashboard (${testEngine}): enabled campaigns that spent their whole budget lately need attention, for ads.read only`, async () => {
+  await using s = await openTestApp();
+  const w = await seedAdsWorld(s);
+  const yesterday = new Date(Date.now() - 86_400_000).toISOString().slice(
+    0,
+    10,
+  );
+  const day = (
+    storeId: string,
+    profileId: string,
+    id: string,
+    spend: string,
+    currency: string,
+  ) => ({
+    storeId,
+    profileId,
+    day: yesterday,
+    entityType: "campaign" as const,
+    entityId: id,
+    campaignId: id,
+    impressions: 100,
+    clicks: 10,
+    spend,
+    orders: 1,
+    sales: "20.00",
+    currency,
+  });
+  await ownerOf(s.t.db).insert(adMetricsDaily).values([
+    day(w.a, "1001", "11", "10.00", "USD"), // $10 of $10: capped
+    day(w.a, "1001", "12", "9.00", "USD"), // paused: not listed
+    day(w.b, "2001", "21", "5.00", "EUR"), // €5 of €20
+  ]);
+  const ads = await makeStaff(s, "advertising", { storeIds: [w.a, w.b] });
+  const html = await (await get(s, "/", ads)).text();
+  const notice =
+    html.match(/<article class="notice" id="ads-capped">.*?<\/article>/s)![0];
+  assert.match(
+    notice,
+    /^.*1 enabled campaigns spent their whole daily budget/s,
+  );
+  assert.ok(
+    notice.includes("Summer &lt;b&gt;Sale&lt;/b&gt;</a> (1 of 1 days)"),
+  );
+  assert.doesNotMatch(notice, /Brand defense|Sommer/);
+  const fin = await makeStaff(s, "finance", { storeIds: [w.a] });
+  assert.doesNotMatch(await (await get(s, "/", fin)).text(), /ads-capped/);
 });

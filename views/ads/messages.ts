@@ -204,6 +204,10 @@ const en = {
     "No search term with one of the store's ASINs in these periods.",
   "ads.terms.forbidden":
     "Search terms are Brand Analytics data: they need the “reports” permission too.",
+  "ads.attention.capped":
+    "{count} enabled campaigns spent their whole daily budget on some of the last 7 days: they may have stopped showing for part of those days.",
+  "ads.attention.days": "({capped} of {days} days)",
+  "ads.attention.link": "Campaigns by budget utilization",
   "export.error.frozen": "Exports are frozen. Nothing was exported.",
   "export.error.rate_limited":
     "Too many exports: try again in {minutes} minutes.",
@@ -404,6 +408,10 @@ const zh: Record<Key, string> = {
   "ads.terms.caption": "搜索词，显示 {count} 个",
   "ads.terms.empty": "这些期间内没有包含店铺 ASIN 的搜索词。",
   "ads.terms.forbidden": "搜索词属于品牌分析数据：还需要“报告”权限。",
+  "ads.attention.capped":
+    "{count} 个已启用的广告活动在最近 7 天中的部分日期用尽了每日预算：这些日期可能有一段时间未展示。",
+  "ads.attention.days": "（{days} 天中有 {capped} 天）",
+  "ads.attention.link": "按预算使用率查看广告活动",
   "export.error.frozen": "导出已冻结。没有导出任何内容。",
   "export.error.rate_limited": "导出次数过多：请在 {minutes} 分钟后再试。",
   "export.error.forbidden": "你不能进行此导出。",
