@@ -57,18 +57,20 @@ export async function seedAds(
       await tx.execute(sql`insert into ad_campaigns (store_id, campaign_id,
           profile_id, name, state, targeting_type, daily_budget, currency,
           start_date, campaign_type)
-        select p.store_id, '9' || ${i} || lpad(c::text, 5, '0'), p.profile_id,
+        select p.store_id, '9' || ${
+        String(i)
+      }::text || lpad(c::text, 5, '0'), p.profile_id,
           'Bench campaign ' || c,
           (array['ENABLED', 'ENABLED', 'PAUSED'])[1 + c % 3],
           (array['MANUAL', 'AUTO'])[1 + c % 2], 20 + c % 50, p.currency,
-          ${last}::date - ${days}, (array['SP', 'SP', 'SB', 'SD'])[1 + c % 4]
-        from ad_profiles p, generate_series(1, ${campaigns}) c
+          ${last}::date - ${days}::int, (array['SP', 'SP', 'SB', 'SD'])[1 + c % 4]
+        from ad_profiles p, generate_series(1, ${campaigns}::int) c
         where p.store_id = ${storeId}::uuid and p.profile_id = ${profile}`);
       await tx.execute(sql`insert into ad_groups (store_id, ad_group_id,
           campaign_id, name, state, default_bid, currency)
         select c.store_id, c.campaign_id || lpad(g::text, 2, '0'),
           c.campaign_id, 'Group ' || g, 'ENABLED', 0.5 + g * 0.05, c.currency
-        from ad_campaigns c, generate_series(1, ${GROUPS}) g
+        from ad_campaigns c, generate_series(1, ${GROUPS}::int) g
         where c.store_id = ${storeId}::uuid and c.profile_id = ${profile}`);
       await tx.execute(sql`insert into ad_keywords (store_id, keyword_id,
           ad_group_id, campaign_id, keyword_text, match_type, state, bid,
@@ -80,13 +82,13 @@ export async function seedAds(
           case when k % 4 = 0 then null else 0.3 + k * 0.07 end, g.currency
         from ad_groups g join ad_campaigns c on c.store_id = g.store_id
           and c.campaign_id = g.campaign_id,
-          generate_series(1, ${KEYWORDS}) k
+          generate_series(1, ${KEYWORDS}::int) k
         where g.store_id = ${storeId}::uuid and c.profile_id = ${profile}`);
       await tx.execute(sql`insert into ad_budget_bid_changes (store_id,
           entity_type, entity_id, field, observed_at, old_value, new_value,
           currency)
         select c.store_id, 'campaign', c.campaign_id, 'daily_budget',
-          ${last}::date - (n * ${Math.max(1, Math.floor(days / 3))})
+          ${last}::date - (n * ${Math.max(1, Math.floor(days / 3))}::int)
             + interval '13 hours',
           c.daily_budget - 5 * n, c.daily_budget - 5 * (n - 1), c.currency
         from ad_campaigns c, generate_series(1, 2) n
@@ -106,7 +108,9 @@ export async function seedAds(
         f as (
           select e.*, d::date as day,
             abs(hashtext(e.id || d::date::text)) as h
-          from e, generate_series(${last}::date - ${days - 1}, ${last}::date,
+          from e, generate_series(${last}::date - ${
+        days - 1
+      }::int, ${last}::date,
             interval '1 day') d)
         insert into ad_metrics_daily (store_id, profile_id, day, entity_type,
           entity_id, campaign_id, impressions, clicks, spend, orders, sales,
