@@ -129,7 +129,12 @@ function campaignDaysWith(
   campaignId?: string,
 ): SQL {
   const only = campaignId ? sql`and h.entity_id = ${campaignId}` : sql``;
-  return sql`bh as (
+  // Each part is MATERIALIZED: computed once, with its real row count, so
+  // the planner hash-joins the days to the budget intervals instead of
+  // re-running the intervals for every day (seconds at a million rows); the
+  // end of each day is computed once per time zone and day (`de`), not per
+  // campaign-day.
+  return sql`bh as materialized (
       select h.store_id, h.entity_id as campaign_id, h.observed_at as since,
         lead(h.observed_at) over w as until, h.new_value as budget
       from ad_budget_bid_changes h
@@ -148,23 +153,35 @@ function campaignDaysWith(
           and h.field = 'daily_budget' ${only}
         order by h.store_id, h.entity_id, h.observed_at) f
       where f.budget is not null),
-    cd as (
-      select md.store_id, md.entity_id as campaign_id, md.day, md.impressions,
-        md.clicks, md.spend, md.orders, md.sales, md.synced_at,
-        coalesce(bh.budget, c.daily_budget) as budget
-      from ad_metrics_daily md
-      join ad_campaigns c on c.store_id = md.store_id
-        and c.campaign_id = md.entity_id
+    ct as materialized (
+      select c.store_id, c.campaign_id, c.daily_budget, pr.timezone
+      from ad_campaigns c
       join ad_profiles pr on pr.store_id = c.store_id
         and pr.profile_id = c.profile_id
-      left join bh on bh.store_id = md.store_id
-        and bh.campaign_id = md.entity_id
-        and bh.since <= ((md.day + 1)::timestamp at time zone pr.timezone)
-        and (bh.until is null
-          or bh.until > ((md.day + 1)::timestamp at time zone pr.timezone))
+      where c.store_id = any(${ids}::uuid[])
+        ${campaignId ? sql`and c.campaign_id = ${campaignId}` : sql``}),
+    md as materialized (
+      select md.store_id, md.entity_id as campaign_id, md.day, md.impressions,
+        md.clicks, md.spend, md.orders, md.sales, md.synced_at
+      from ad_metrics_daily md
       where md.store_id = any(${ids}::uuid[]) and md.entity_type = 'campaign'
         and md.day between ${period.from}::date and ${period.to}::date
-        ${campaignId ? sql`and md.entity_id = ${campaignId}` : sql``})`;
+        ${campaignId ? sql`and md.entity_id = ${campaignId}` : sql``}),
+    de as materialized (
+      select z.timezone, d.day::date as day,
+        ((d.day::date + 1)::timestamp at time zone z.timezone) as day_end
+      from (select distinct timezone from ct) z
+      cross join generate_series(${period.from}::date, ${period.to}::date,
+        interval '1 day') d(day)),
+    cd as (
+      select md.*, coalesce(bh.budget, ct.daily_budget) as budget
+      from md
+      join ct on ct.store_id = md.store_id and ct.campaign_id = md.campaign_id
+      join de on de.timezone = ct.timezone and de.day = md.day
+      left join bh on bh.store_id = md.store_id
+        and bh.campaign_id = md.campaign_id
+        and bh.since <= de.day_end
+        and (bh.until is null or bh.until > de.day_end))`;
 }
 
 /**

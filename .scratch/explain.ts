@@ -1,0 +1,12 @@
+import { sql } from "drizzle-orm";
+import { openDatabase, OWNER, rowsOf } from "../db/client.ts";
+import { campaignsWith } from "../lib/ads/campaigns.ts";
+const db = await openDatabase({ databaseUrl: "postgres://postgres@127.0.0.1:5432/custodian_load_hads", poolSize: 2 });
+const o = db[OWNER];
+const ids = rowsOf<{ id: string }>(await o.execute(sql`select id::text as id from stores`)).map((r) => r.id);
+const f = { storeIds: ids, period: { from: "2026-11-03", to: "2026-12-02" }, sort: "spend" as const, dir: "desc" as const };
+const t0 = performance.now();
+const r = rowsOf<{ "QUERY PLAN": string }>(await o.execute(sql`explain (analyze, buffers off) ${campaignsWith(f)} select * from p order by p.sort_c desc, p.sort_n desc limit 51`));
+console.log(r.map((x) => x["QUERY PLAN"]).join("\n"));
+console.log(performance.now() - t0);
+await db.close();
