@@ -128,60 +128,58 @@ function campaignDaysWith(
   period: Period,
   campaignId?: string,
 ): SQL {
-  const only = campaignId ? sql`and h.entity_id = ${campaignId}` : sql``;
-  // Each part is MATERIALIZED: computed once, with its real row count, so
-  // the planner hash-joins the days to the budget intervals instead of
-  // re-running the intervals for every day (seconds at a million rows); the
-  // end of each day is computed once per time zone and day (`de`), not per
-  // campaign-day.
-  return sql`bh as materialized (
-      select h.store_id, h.entity_id as campaign_id, h.observed_at as since,
-        lead(h.observed_at) over w as until, h.new_value as budget
-      from ad_budget_bid_changes h
-      where h.store_id = any(${ids}::uuid[]) and h.entity_type = 'campaign'
-        and h.field = 'daily_budget' ${only}
-      window w as (partition by h.store_id, h.entity_id order by h.observed_at)
-      union all
-      select f.store_id, f.campaign_id, '-infinity'::timestamptz, f.until,
-        f.budget
-      from (
-        select distinct on (h.store_id, h.entity_id) h.store_id,
-          h.entity_id as campaign_id, h.observed_at as until,
-          h.old_value as budget
-        from ad_budget_bid_changes h
-        where h.store_id = any(${ids}::uuid[]) and h.entity_type = 'campaign'
-          and h.field = 'daily_budget' ${only}
-        order by h.store_id, h.entity_id, h.observed_at) f
-      where f.budget is not null),
-    ct as materialized (
-      select c.store_id, c.campaign_id, c.daily_budget, pr.timezone
+  const only = campaignId ? sql`and c.campaign_id = ${campaignId}` : sql``;
+  // The budget of every campaign and day comes from one ordered pass (a
+  // running count of the changes, then each group's value), not from a
+  // range join: a range join of days to change intervals is what the
+  // planner turns into a nested loop when row-level security blurs its
+  // estimates (seconds at a million rows). MATERIALIZED parts run once.
+  return sql`ct as materialized (
+      select c.store_id, c.campaign_id, pr.timezone,
+        coalesce((select h.old_value from ad_budget_bid_changes h
+          where h.store_id = c.store_id and h.entity_type = 'campaign'
+            and h.entity_id = c.campaign_id and h.field = 'daily_budget'
+          order by h.observed_at limit 1), c.daily_budget) as first_budget
       from ad_campaigns c
       join ad_profiles pr on pr.store_id = c.store_id
         and pr.profile_id = c.profile_id
-      where c.store_id = any(${ids}::uuid[])
-        ${campaignId ? sql`and c.campaign_id = ${campaignId}` : sql``}),
-    md as materialized (
-      select md.store_id, md.entity_id as campaign_id, md.day, md.impressions,
-        md.clicks, md.spend, md.orders, md.sales, md.synced_at
-      from ad_metrics_daily md
-      where md.store_id = any(${ids}::uuid[]) and md.entity_type = 'campaign'
-        and md.day between ${period.from}::date and ${period.to}::date
-        ${campaignId ? sql`and md.entity_id = ${campaignId}` : sql``}),
+      where c.store_id = any(${ids}::uuid[]) ${only}),
     de as materialized (
       select z.timezone, d.day::date as day,
         ((d.day::date + 1)::timestamp at time zone z.timezone) as day_end
       from (select distinct timezone from ct) z
       cross join generate_series(${period.from}::date, ${period.to}::date,
         interval '1 day') d(day)),
+    ev as (
+      select ct.store_id, ct.campaign_id, de.day_end as t, 1 as k, de.day,
+        null::numeric as v, ct.first_budget
+      from ct join de on de.timezone = ct.timezone
+      union all
+      select h.store_id, h.entity_id, h.observed_at, 0, null::date,
+        h.new_value, null::numeric
+      from ad_budget_bid_changes h
+      where h.store_id = any(${ids}::uuid[]) and h.entity_type = 'campaign'
+        and h.field = 'daily_budget'
+        ${campaignId ? sql`and h.entity_id = ${campaignId}` : sql``}),
+    eg as (
+      select ev.*, count(ev.v) over (partition by ev.store_id, ev.campaign_id
+        order by ev.t, ev.k rows unbounded preceding) as g
+      from ev),
+    bd as materialized (
+      select x.store_id, x.campaign_id, x.day, coalesce(x.gv, x.first_budget)
+        as budget
+      from (select eg.*, max(eg.v) over (partition by eg.store_id,
+          eg.campaign_id, eg.g) as gv from eg) x
+      where x.k = 1),
     cd as (
-      select md.*, coalesce(bh.budget, ct.daily_budget) as budget
-      from md
-      join ct on ct.store_id = md.store_id and ct.campaign_id = md.campaign_id
-      join de on de.timezone = ct.timezone and de.day = md.day
-      left join bh on bh.store_id = md.store_id
-        and bh.campaign_id = md.campaign_id
-        and bh.since <= de.day_end
-        and (bh.until is null or bh.until > de.day_end))`;
+      select md.store_id, md.entity_id as campaign_id, md.day, md.impressions,
+        md.clicks, md.spend, md.orders, md.sales, md.synced_at, bd.budget
+      from ad_metrics_daily md
+      join bd on bd.store_id = md.store_id and bd.campaign_id = md.entity_id
+        and bd.day = md.day
+      where md.store_id = any(${ids}::uuid[]) and md.entity_type = 'campaign'
+        and md.day between ${period.from}::date and ${period.to}::date
+        ${campaignId ? sql`and md.entity_id = ${campaignId}` : sql``})`;
 }
 
 /**
