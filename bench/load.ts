@@ -16,6 +16,12 @@
 //   deno run -A bench/load.ts                         # 1M orders, ~30 min
 //   deno run -A bench/load.ts --orders 20000 --seconds 5 --depth 50
 //   deno run -A bench/load.ts --database custodian_load_1m   # reuse a seeded one
+//   deno run -A bench/load.ts --ad-rows 500000       # fewer ad metric rows
+//
+// Issue #16 adds the advertising screens: 5,000,000 daily ad metric rows
+// over the stores (bench/seed_ads.ts; --ad-rows 0 leaves them out), and the
+// campaign list and one campaign's keyword list for 30 days, driven as an
+// advertising staff member with every store granted.
 //
 // The server is PostgreSQL at BENCH_DATABASE_URL / DATABASE_URL / localhost.
 // Figures only: nothing here asserts a time.
@@ -39,6 +45,7 @@ import { createApp } from "../routes/app.ts";
 import { PG_ADMIN_URL } from "./_db.ts";
 import { type LoadPlan, type PageResult, quantile } from "./load_client.ts";
 import { seedDatabase } from "./seed.ts";
+import { seedAds } from "./seed_ads.ts";
 
 export interface LoadOptions {
   orders: number;
@@ -57,6 +64,8 @@ export interface LoadOptions {
   database?: string;
   /** The runtime pool's size (the portal's DATABASE_POOL_SIZE). */
   poolSize: number;
+  /** Daily ad metric rows over the stores (0: no advertising pages). */
+  adRows: number;
   onProgress?: (message: string) => void;
 }
 
@@ -72,6 +81,7 @@ export const DEFAULTS: LoadOptions = {
   // leaves the 100,000 rows page 2,000 needs.
   status: "Delivered",
   poolSize: 10,
+  adRows: 5_000_000,
 };
 
 const PAGE_SIZE = 50;
@@ -124,6 +134,8 @@ export interface PageFigures {
 
 export interface LoadReport {
   orders: number;
+  /** Daily ad metric rows in the database. */
+  adRows: number;
   stores: number;
   connections: number;
   seededMs: number | null;
@@ -300,6 +312,15 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
     const storeIds = rowsOf<{ id: string }>(
       await owner.execute(sql`select id::text as id from stores order by id`),
     ).map((r) => r.id);
+    const ads = opts.adRows > 0
+      ? await seedAds(db, storeIds, {
+        rows: opts.adRows,
+        anchor: new Date(),
+      })
+      : null;
+    if (ads) {
+      progress(`ads: ${ads.rows} metric rows, ${ads.campaigns} campaigns`);
+    }
 
     // A staff member with every store granted, signed in as the portal does.
     const config = loadConfig({
@@ -322,6 +343,21 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
       absoluteMs: config.SESSION_ABSOLUTE_HOURS * 3_600_000,
     }, { userId: user.id });
     const cookie = `__Host-custodian_session=${sessionId}`;
+    // The advertising screens need ads.read: an advertising staff member.
+    const [adsUser] = await owner.insert(staffUsers).values({
+      email: `load-ads-${crypto.randomUUID().slice(0, 8)}@example.test`,
+      displayName: "Load bench (ads)",
+      role: "advertising",
+      kind: "sso",
+      status: "active",
+    }).returning();
+    for (const storeId of storeIds) {
+      await owner.insert(storeGrants).values({ userId: adsUser.id, storeId });
+    }
+    const adsCookie = `__Host-custodian_session=${await createSession(kv, {
+      idleMs: config.SESSION_IDLE_MINUTES * 60_000,
+      absoluteMs: config.SESSION_ABSOLUTE_HOURS * 3_600_000,
+    }, { userId: adsUser.id })}`;
 
     let logLines = 0;
     const app = createApp({
@@ -341,8 +377,8 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
       }, app.fetch);
     });
     const base = `http://127.0.0.1:${port}`;
-    const get = async (path: string) => {
-      const res = await fetch(base + path, { headers: { cookie } });
+    const get = async (path: string, as = cookie) => {
+      const res = await fetch(base + path, { headers: { cookie: as } });
       const text = await res.text();
       if (res.status !== 200) {
         throw new Error(`GET ${path}: ${res.status} ${text.slice(0, 300)}`);
@@ -402,7 +438,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
           amazon_order_id as o from orders limit 200`),
       ));
     }
-    const pages = [
+    const pages: { name: string; urls: string[]; cookie?: string }[] = [
       { name: "orders list, page 1", urls: [list] },
       {
         name: `orders list, page ${opts.depth}`,
@@ -412,16 +448,32 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
         name: "order page",
         urls: sample.map((r) => `/orders/${r.s}/${encodeURIComponent(r.o)}`),
       },
+      ...(ads
+        ? [
+          {
+            name: "ads campaigns, 30 days",
+            urls: ["/ads?days=30"],
+            cookie: adsCookie,
+          },
+          {
+            name: "ads keywords, 30 days",
+            urls: ads.sample.map((x) =>
+              `/ads/keywords?days=30&store=${x.storeId}&campaign=${x.campaignId}`
+            ),
+            cookie: adsCookie,
+          },
+        ]
+        : []),
       { name: "dashboard", urls: ["/"] },
     ];
 
     // What each page sends, recorded from one request after a warm-up.
     const recorded: Recorded[] = [];
     for (const p of pages) {
-      for (const u of p.urls.slice(0, 3)) await get(u);
-      await get(p.urls[0]);
+      for (const u of p.urls.slice(0, 3)) await get(u, p.cookie);
+      await get(p.urls[0], p.cookie);
       sent = [];
-      await get(p.urls[0]);
+      await get(p.urls[0], p.cookie);
       recorded.push(group(sent));
       sent = null;
     }
@@ -547,7 +599,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
     // The dashboard with and without its aggregates: the same statements,
     // daily_sales and daily_product_sales replaced by a GROUP BY over the
     // orders (and their items) of the same days.
-    const dash = recorded[pages.length - 1];
+    const dash = recorded[pages.findIndex((p) => p.name === "dashboard")];
     const direct = withoutAggregates(dash);
     const answers = async (r: Recorded) => {
       const out: unknown[] = [];
@@ -594,6 +646,7 @@ export async function runLoad(opts: LoadOptions): Promise<LoadReport> {
     progress(`log lines counted: ${logLines}`);
     return {
       orders,
+      adRows: ads?.rows ?? 0,
       stores: storeIds.length,
       connections: opts.connections,
       seededMs,
@@ -672,7 +725,7 @@ function onlyAggregateReads(r: Recorded): Recorded {
 /** The report as text. */
 export function formatReport(r: LoadReport): string {
   const lines = [
-    `orders: ${r.orders} over ${r.stores} stores; ${r.connections} connections; load average during the run ${r.load}`,
+    `orders: ${r.orders} and ${r.adRows} ad metric rows over ${r.stores} stores; ${r.connections} connections; load average during the run ${r.load}`,
     "",
     `${"page".padEnd(26)} ${"req".padStart(6)} ${"rps".padStart(7)} ${
       "p50".padStart(7)
@@ -730,6 +783,7 @@ export function parseLoadFlags(args: string[]): LoadOptions {
       status: { type: "string" },
       database: { type: "string" },
       "pool-size": { type: "string" },
+      "ad-rows": { type: "string" },
     },
   });
   const n = (v: string | undefined, d: number, flag: string) => {
@@ -755,6 +809,9 @@ export function parseLoadFlags(args: string[]): LoadOptions {
     status: values.status ?? DEFAULTS.status,
     database: values.database,
     poolSize: n(values["pool-size"], DEFAULTS.poolSize, "pool-size"),
+    adRows: values["ad-rows"] === "0"
+      ? 0
+      : n(values["ad-rows"], DEFAULTS.adRows, "ad-rows"),
   };
 }
 

@@ -18,7 +18,8 @@ export interface LoadPlan {
   requests?: number;
   /** Requests per page before measuring (not counted). */
   warmup?: number;
-  pages: { name: string; urls: string[] }[];
+  /** Each page's own session cookie, when not `cookie`. */
+  pages: { name: string; urls: string[]; cookie?: string }[];
 }
 
 export interface PageResult {
@@ -44,9 +45,9 @@ export function quantile(sorted: readonly number[], q: number): number {
 
 async function drive(
   plan: LoadPlan,
-  page: { name: string; urls: string[] },
+  page: { name: string; urls: string[]; cookie?: string },
 ): Promise<PageResult> {
-  const headers = { cookie: plan.cookie };
+  const headers = { cookie: page.cookie ?? plan.cookie };
   let next = 0;
   const one = async (): Promise<[number, string, number]> => {
     const url = plan.base + page.urls[next++ % page.urls.length];

@@ -485,6 +485,9 @@ export const adCampaigns = pgTable("ad_campaigns", {
   startDate: date("start_date").notNull(),
   endDate: date("end_date"),
   updatedAt: updatedAt(),
+  /** Sponsored Products, Brands or Display: it sets the attribution window. */
+  campaignType: text("campaign_type", { enum: ["SP", "SB", "SD"] }).notNull()
+    .default("SP"),
 }, (t) => [primaryKey({ columns: [t.storeId, t.campaignId] })]);
 
 export const adGroups = pgTable("ad_groups", {
@@ -496,7 +499,11 @@ export const adGroups = pgTable("ad_groups", {
   defaultBid: money("default_bid").notNull(),
   currency: currency().notNull(),
   updatedAt: updatedAt(),
-}, (t) => [primaryKey({ columns: [t.storeId, t.adGroupId] })]);
+}, (t) => [
+  primaryKey({ columns: [t.storeId, t.adGroupId] }),
+  // A campaign's ad groups (0029_ads_screens.sql).
+  index("ad_groups_campaign_idx").on(t.storeId, t.campaignId),
+]);
 
 export const adKeywords = pgTable("ad_keywords", {
   storeId: storeRef(),
@@ -510,7 +517,13 @@ export const adKeywords = pgTable("ad_keywords", {
   bid: money("bid"),
   currency: currency().notNull(),
   updatedAt: updatedAt(),
-}, (t) => [primaryKey({ columns: [t.storeId, t.keywordId] })]);
+}, (t) => [
+  primaryKey({ columns: [t.storeId, t.keywordId] }),
+  // The drill-down and the search terms' bids (0029_ads_screens.sql).
+  index("ad_keywords_ad_group_idx").on(t.storeId, t.adGroupId),
+  index("ad_keywords_campaign_idx").on(t.storeId, t.campaignId),
+  index("ad_keywords_text_idx").on(t.storeId, sql`lower(${t.keywordText})`),
+]);
 
 export const adTargets = pgTable("ad_targets", {
   storeId: storeRef(),
@@ -524,7 +537,11 @@ export const adTargets = pgTable("ad_targets", {
   bid: money("bid"),
   currency: currency().notNull(),
   updatedAt: updatedAt(),
-}, (t) => [primaryKey({ columns: [t.storeId, t.targetId] })]);
+}, (t) => [
+  primaryKey({ columns: [t.storeId, t.targetId] }),
+  index("ad_targets_ad_group_idx").on(t.storeId, t.adGroupId),
+  index("ad_targets_campaign_idx").on(t.storeId, t.campaignId),
+]);
 
 /** History of budgets and bids as observed, so changes can be reviewed. */
 export const adBudgetBidChanges = pgTable("ad_budget_bid_changes", {
@@ -565,6 +582,15 @@ export const adMetricsDaily = pgTable("ad_metrics_daily", {
 }, (t) => [
   primaryKey({ columns: [t.storeId, t.entityType, t.entityId, t.day] }),
   index("ad_metrics_day_idx").on(t.storeId, t.day),
+  // The screens (0029_ads_screens.sql): one kind of row of a period, its
+  // figures included in the index; one campaign's rows.
+  index("ad_metrics_entity_day_idx").on(t.storeId, t.entityType, t.day),
+  index("ad_metrics_campaign_idx").on(
+    t.storeId,
+    t.campaignId,
+    t.entityType,
+    t.day,
+  ),
 ]);
 
 // ── Finance ────────────────────────────────────────────────────────────────
@@ -681,6 +707,8 @@ export const searchTerms = pgTable("search_terms", {
       t.clickShareRank,
     ],
   }),
+  // The terms where one of a store's ASINs was clicked (0029_ads_screens.sql).
+  index("search_terms_asin_idx").on(t.storeId, t.clickedAsin, t.periodStart),
 ]);
 
 // ── Operations: API log, sync runs and cursors, audit ──────────────────────

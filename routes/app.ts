@@ -41,6 +41,7 @@ import { complianceRoutes } from "./compliance.ts";
 import { financeRoutes } from "./finance.ts";
 import { publicRoutes } from "./public.ts";
 import { providersRoutes } from "./providers.ts";
+import { adsRoutes } from "./ads.ts";
 import { archiveRoutes } from "./archives.ts";
 import { DATASETS } from "../lib/sync/datasets/mod.ts";
 import { appRoutes } from "./apps.ts";
@@ -255,6 +256,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/", financeRoutes(deps));
   app.route("/", publicRoutes(deps));
   app.route("/", providersRoutes(deps));
+  app.route("/", adsRoutes(deps));
 
   app.get("/admin/roles", (c) => {
     const t = translator(c.get("lang"));

@@ -10,6 +10,7 @@ import { dashboardOverview } from "../lib/dashboard/overview.ts";
 import { CredentialWarnings } from "../views/admin/apps.tsx";
 import { ReviewReminder } from "../views/users/review_reminder.tsx";
 import { DashboardPage } from "../views/dashboard/page.tsx";
+import { AdsBudgetNotice } from "../views/ads/attention.tsx";
 import { dashboardT } from "../views/dashboard/messages.ts";
 import { readerZone, requirePrincipal, selectedStoreIds } from "./context.ts";
 import { page } from "./page.ts";
@@ -71,6 +72,7 @@ export function dashboardRoutes(deps: {
             })
             : null,
           ProviderReviewNotice({ lang, ...providerReviews }),
+          AdsBudgetNotice({ lang, capped: o.adsCapped }),
         ],
       }),
     );

@@ -53,6 +53,26 @@ const NAV: { label: MessageKey; items: NavEntry[] }[] = [
     }],
   },
   {
+    label: "nav.group.advertising",
+    items: [{
+      href: "/ads",
+      label: "nav.ads",
+      permission: "ads.read",
+      keepsStore: true,
+    }, {
+      href: "/ads/keywords",
+      label: "nav.adsKeywords",
+      permission: "ads.read",
+      keepsStore: true,
+    }, {
+      // Also needs reports.read, which every role holding ads.read has.
+      href: "/ads/search-terms",
+      label: "nav.adsSearchTerms",
+      permission: "ads.read",
+      keepsStore: true,
+    }],
+  },
+  {
     label: "nav.group.finance",
     items: [{
       href: "/finance",

@@ -126,6 +126,18 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   "GET /finance/events.csv": "export.csv",
   "GET /stores/:id/restock": "stores.manage",
   "POST /stores/:id/restock": "stores.manage",
+  // Advertising: the drill-down, the keyword list, the campaign and keyword
+  // pages, search terms and the two exports (which also need ads.read:
+  // lib/ads/export.ts refuses them). Search terms also need reports.read
+  // (Brand Analytics data; routes/ads.ts and lib/ads/search_terms.ts).
+  "GET /ads": "ads.read",
+  "GET /ads.csv": "export.csv",
+  "GET /ads/keywords": "ads.read",
+  "GET /ads/keywords.csv": "export.csv",
+  "GET /ads/campaigns/:storeId/:campaignId": "ads.read",
+  "GET /ads/keywords/:storeId/:id": "ads.read",
+  "GET /ads/targets/:storeId/:id": "ads.read",
+  "GET /ads/search-terms": "ads.read",
   "GET /audit": "audit.read",
   "GET /audit/export.csv": "audit.read",
   "POST /audit/verify": "audit.read",

@@ -39,6 +39,7 @@ Deno.test({
       depth: 3,
       status: "Shipped",
       poolSize: 4,
+      adRows: 3000,
     });
     assert.equal(report.orders, 600);
     assert.equal(report.stores, 2);
@@ -47,8 +48,11 @@ Deno.test({
       "orders list, page 1",
       "orders list, page 3",
       "order page",
+      "ads campaigns, 30 days",
+      "ads keywords, 30 days",
       "dashboard",
     ]);
+    assert.ok(report.adRows >= 3000);
     for (const p of report.pages) {
       assert.ok(p.http.requests > 0, p.name);
       assert.deepEqual(p.http.failures, {}, p.name);

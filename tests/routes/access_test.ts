@@ -124,6 +124,10 @@ const ALSO_NEEDS: Record<string, Permission> = {
   "POST /orders.csv": "orders.read",
   "GET /finance.csv": "finance.read",
   "GET /finance/events.csv": "finance.read",
+  "GET /ads.csv": "ads.read",
+  "GET /ads/keywords.csv": "ads.read",
+  // Brand Analytics is reports.read data (routes/ads.ts).
+  "GET /ads/search-terms": "reports.read",
 };
 
 Deno.test(`access scenarios (${testEngine}): every route × anonymous, viewer of A, finance of A, support of B, admin, disabled`, async () => {

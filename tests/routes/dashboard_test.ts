@@ -226,6 +226,9 @@ Deno.test(`app shell (${testEngine}): the navigation shows each role only what i
       "/orders",
       "/products",
       "/inventory",
+      "/ads",
+      "/ads/keywords",
+      "/ads/search-terms",
       "/stores",
       "/admin/jobs",
       "/admin/amazon-apps",
@@ -237,6 +240,14 @@ Deno.test(`app shell (${testEngine}): the navigation shows each role only what i
     ],
     viewer: ["/", "/products", "/stores"],
     auditor: ["/", "/stores", "/admin/jobs", "/admin/roles", "/audit"],
+    advertising: [
+      "/",
+      "/products",
+      "/ads",
+      "/ads/keywords",
+      "/ads/search-terms",
+      "/stores",
+    ],
   };
   for (const [role, links] of Object.entries(expected)) {
     const person = await makeStaff(s, role as RoleName, {

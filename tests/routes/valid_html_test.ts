@@ -14,7 +14,12 @@ import { eq } from "drizzle-orm";
 import * as OTPAuth from "otpauth";
 import vnuJar from "vnu-jar";
 import {
+  adCampaigns,
+  adKeywords,
+  adTargets,
   orders,
+  orders,
+  products,
   products,
   serviceProviders,
   settlements,
@@ -231,6 +236,16 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
     agreementSignedOn: "2025-01-01",
     reviewDueOn: "2026-01-01",
   }).returning({ id: serviceProviders.id });
+  // An advertised campaign, keyword and target of the connected store.
+  const [aCampaign] = await ownerOf(s.t.db).select().from(adCampaigns).where(
+    eq(adCampaigns.storeId, connected),
+  ).limit(1);
+  const [aKeyword] = await ownerOf(s.t.db).select().from(adKeywords).where(
+    eq(adKeywords.storeId, connected),
+  ).limit(1);
+  const [aTarget] = await ownerOf(s.t.db).select().from(adTargets).where(
+    eq(adTargets.storeId, connected),
+  ).limit(1);
 
   // Every GET route of the table, with its parameters filled in.
   const runOf = (status: string) => runs.find((r) => r.status === status)!.id;
@@ -245,6 +260,7 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
     ":version": ["1"],
     ":kind": ["policy", "privacy", "terms"],
     ":providerId": [provider.id],
+    ":campaignId": [aCampaign?.campaignId ?? "1"],
     ":token": [
       await issueFirstOwnerToken(s.kv),
       await issueSetupToken(s.kv, invited.id),
@@ -263,6 +279,8 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
     "GET /inventory.csv": "csv",
     "GET /finance.csv": "csv",
     "GET /finance/events.csv": "csv",
+    "GET /ads.csv": "csv",
+    "GET /ads/keywords.csv": "csv",
   };
   for (const key of Object.keys(ROUTE_ACCESS)) {
     if (!key.startsWith("GET ")) continue;
@@ -279,6 +297,12 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
       );
     }
     if (pattern === "/users/:id") paths = [`/users/${invited.id}`];
+    if (pattern.startsWith("/ads/keywords/:storeId/")) {
+      paths = [`/ads/keywords/${connected}/${aKeyword?.keywordId ?? "1"}`];
+    }
+    if (pattern.startsWith("/ads/targets/:storeId/")) {
+      paths = [`/ads/targets/${connected}/${aTarget?.targetId ?? "1"}`];
+    }
     if (pattern.includes(":token")) {
       // A first-owner link (an owner exists: refused) and a setup link.
       paths = pattern.startsWith("/auth/first-owner")
@@ -332,6 +356,12 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
     { name: "providers, retired", path: "/providers?status=retired" },
     { name: "providers, a bad filter", path: "/providers?sort=nope" },
     { name: "documents, saved", path: "/documents?saved=company" },
+    { name: "ads, by name, 7 days", path: "/ads?days=7&sort=name&size=100" },
+    { name: "ads, none match", path: "/ads?q=NO-SUCH-CAMPAIGN" },
+    { name: "ads, a bad period", path: "/ads?from=2026-02-31" },
+    { name: "ads keywords, targets only", path: "/ads/keywords?kind=target" },
+    { name: "ads keywords, none match", path: "/ads/keywords?q=NO-SUCH" },
+    { name: "search terms, not bid on", path: "/ads/search-terms?bid=no" },
   );
 
   const dir = await Deno.makeTempDir({ prefix: "vnu-" });
