@@ -160,6 +160,19 @@ export const configSchema = z.object({
     }
     return { ranges };
   }).optional(),
+  /**
+   * Where data-request e-mail goes out (smtp:// or smtps://, may carry a
+   * password: a secret). Unset: the outbox only (the staff outbox page).
+   */
+  SMTP_URL: z.string().regex(
+    /^smtps?:\/\/[^\s]+$/,
+    "must be an smtp:// or smtps:// URL",
+  ).optional(),
+  /** The From of data-request e-mail. */
+  MAIL_FROM: z.string().trim().min(3).max(200).regex(
+    /^[^\r\n]*@[^\r\n]*$/,
+    "must be an address, optionally with a name",
+  ).default("Custodian <no-reply@localhost>"),
   // Requests a minute (and burst) per client address without a session.
   ANON_REQUESTS_PER_MINUTE: z.coerce.number({ error: "must be a number" })
     .int("must be a whole number").min(1, "must be at least 1").max(
@@ -268,6 +281,7 @@ export const SECRET_VARIABLES = new Set([
   "GOOGLE_CLIENT_SECRET",
   "MSENTRA_CLIENT_SECRET",
   "GITHUB_CLIENT_SECRET",
+  "SMTP_URL",
 ]);
 
 export type RawConfig = z.infer<typeof configSchema>;
