@@ -37,6 +37,8 @@ import { retentionRoutes } from "./retention.ts";
 import { ordersRoutes } from "./orders.ts";
 import { productsRoutes } from "./products.ts";
 import { inventoryRoutes } from "./inventory.ts";
+import { requestPublicRoutes } from "./request_public.ts";
+import { requestsRoutes } from "./requests.ts";
 import { archiveRoutes } from "./archives.ts";
 import { DATASETS } from "../lib/sync/datasets/mod.ts";
 import { appRoutes } from "./apps.ts";
@@ -247,6 +249,8 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/", ordersRoutes(deps));
   app.route("/", productsRoutes(deps));
   app.route("/", inventoryRoutes(deps));
+  app.route("/", requestPublicRoutes(deps));
+  app.route("/", requestsRoutes(deps));
 
   app.get("/admin/roles", (c) => {
     const t = translator(c.get("lang"));

@@ -156,6 +156,7 @@ CREATE TABLE "mail_outbox" (
 CREATE INDEX "mail_outbox_due_idx" ON "mail_outbox" ("next_attempt_at") WHERE "state" = 'pending';
 --> statement-breakpoint
 CREATE INDEX "mail_outbox_request_idx" ON "mail_outbox" ("request_id");
+--> statement-breakpoint
 -- A verification link names no request: its token's hash finds it. The
 -- caller then sets app.request_id and spends the token itself (UPDATE ...
 -- WHERE used_at IS NULL), so replay finds nothing to spend.
