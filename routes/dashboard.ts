@@ -9,6 +9,7 @@ import type { Dataset } from "../lib/sync/dataset.ts";
 import { dashboardOverview } from "../lib/dashboard/overview.ts";
 import { CredentialWarnings } from "../views/admin/apps.tsx";
 import { ReviewReminder } from "../views/users/review_reminder.tsx";
+import { RequestsNotice } from "../views/requests/dashboard_notice.tsx";
 import { DashboardPage } from "../views/dashboard/page.tsx";
 import { dashboardT } from "../views/dashboard/messages.ts";
 import { readerZone, requirePrincipal, selectedStoreIds } from "./context.ts";
@@ -61,6 +62,9 @@ export function dashboardRoutes(deps: {
               dueAt: o.review.dueAt,
               overdue: o.review.overdue,
             })
+            : null,
+          o.requests && o.requests.open > 0
+            ? RequestsNotice({ lang, zone, summary: o.requests })
             : null,
         ],
       }),

@@ -26,6 +26,7 @@ import {
 } from "../lib/requests/requester.ts";
 import { TOKEN_SHAPE } from "../lib/requests/tokens.ts";
 import type { Vault } from "../lib/security/vault.ts";
+import { isCalendarDate } from "../lib/validation.ts";
 import { requestsCatalogue } from "../views/requests/messages.ts";
 import {
   Notice,
@@ -108,7 +109,10 @@ export function requestPublicRoutes(deps: RequestPublicDeps): Hono {
       if (!parsed.ok) {
         const values: Record<string, string | string[]> = {};
         for (const [k, v] of Object.entries(body)) {
-          if (typeof v === "string") values[k] = v.slice(0, 5000);
+          // A date input holds a real date or nothing (the error says why).
+          if ((k === "from" || k === "to") && typeof v === "string") {
+            values[k] = isCalendarDate(v) ? v : "";
+          } else if (typeof v === "string") values[k] = v.slice(0, 5000);
           else if (Array.isArray(v)) {
             values[k] = v.filter((x): x is string => typeof x === "string");
           }

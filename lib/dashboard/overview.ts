@@ -14,6 +14,10 @@ import { type InventoryAlert, inventoryAlerts } from "./inventory.ts";
 import { type StoreHealth, syncHealth } from "./sync_health.ts";
 import { categoriesOverLimit } from "../policy/retention.ts";
 import { visibleStoresTx } from "../stores.ts";
+import {
+  type OpenRequestsSummary,
+  openRequestsSummary,
+} from "../requests/list.ts";
 
 export interface DashboardOverview {
   /** The stores the figures cover, by name. */
@@ -35,6 +39,8 @@ export interface DashboardOverview {
   review: { dueAt: Date; overdue: boolean } | null;
   /** Retention categories with rows past their limit (retention.manage). */
   overLimit: { category: string; overdue: number }[];
+  /** Open data requests against their due dates (requests.manage). */
+  requests: OpenRequestsSummary | null;
 }
 
 export interface DashboardDeps {
@@ -99,5 +105,8 @@ export async function dashboardOverview(
     overLimit: can("retention.manage")
       ? await categoriesOverLimit(deps.db, principal, now)
       : [],
+    requests: can("requests.manage")
+      ? await openRequestsSummary(deps.db, principal, now)
+      : null,
   };
 }

@@ -35,14 +35,18 @@ export async function makeDataRequest(
   const links: { id: string; link: string }[] = [];
   for (const ip of ["192.0.2.201", "192.0.2.202"]) {
     await submitRequest(deps, parsed.value, "en", { ip });
-    const [m] = await asRequestsSystem(s.t.db, async (tx) =>
-      rowsOf<{ request_id: string; params: unknown }>(
-        await tx.execute(sql`select request_id::text, params from mail_outbox
+    const [m] = await asRequestsSystem(
+      s.t.db,
+      async (tx) =>
+        rowsOf<{ request_id: string; params: unknown }>(
+          await tx.execute(sql`select request_id::text, params from mail_outbox
           where template = 'verify' order by created_at desc limit 1`),
-      ));
-    const params = (typeof m.params === "string"
-      ? JSON.parse(m.params)
-      : m.params) as { link: string };
+        ),
+    );
+    const params =
+      (typeof m.params === "string" ? JSON.parse(m.params) : m.params) as {
+        link: string;
+      };
     links.push({ id: m.request_id, link: params.link });
   }
   const token = new URL(links[0].link).pathname.split("/").at(-1)!;

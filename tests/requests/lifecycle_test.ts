@@ -348,6 +348,15 @@ Deno.test("unverified requests expire after 7 days; duplicates are linked to the
     })).text();
     assert.match(page, /Duplicate of DR-/);
 
+    // The dashboard counts them against their due dates (requests.manage).
+    const dash = await (await get(w.s, "/", { cookie: w.owner.cookie }))
+      .text();
+    assert.match(dash, /id="data-requests"/);
+    assert.match(dash, /2 open, 0 overdue, 0 due within 7 days/);
+    const other = await (await get(w.s, "/", { cookie: w.support.cookie }))
+      .text();
+    assert.doesNotMatch(other, /id="data-requests"/);
+
     assert.equal(await expireUnverified(w.s.t.db, new Date()), 0);
     const later = new Date(Date.now() + 7 * 86_400_000 + 60_000);
     assert.equal(await expireUnverified(w.s.t.db, later), 2);
