@@ -213,3 +213,23 @@ Deno.test(`error pages (${testEngine}): 403 names the missing permission, 404 ke
   html = await (await get(s, null, "/auth/first-owner/not-a-token")).text();
   assert.doesNotMatch(html, /Custodian · Custodian/);
 });
+
+Deno.test(`data requests (${testEngine}): staff with requests.manage find them in the navigation; the public form has none and asks nothing of a session`, async () => {
+  await using s = await openTestApp();
+  const owner = await makeStaff(s, "owner");
+  const support = await makeStaff(s, "support");
+  let html = await (await get(s, owner, "/")).text();
+  assert.match(html, /<a href="\/requests" >Data requests<\/a>/);
+  html = await (await get(s, support, "/")).text();
+  assert.doesNotMatch(html, /href="\/requests"/);
+  const res = await get(s, null, "/request");
+  assert.equal(res.status, 200);
+  html = await res.text();
+  assert.doesNotMatch(html, /class="sidenav"/);
+  assert.match(html, /<form method="post" action="\/request" novalidate>/);
+  assert.match(html, /<div class="hp" aria-hidden="true">/);
+  html = await (await get(s, null, "/request", {
+    "accept-language": "zh-CN",
+  })).text();
+  assert.match(html, /<h1>提交数据请求<\/h1>/);
+});
