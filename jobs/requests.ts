@@ -1,12 +1,13 @@
 // The data requests' background work (issue #17): the e-mail outbox is
 // sent every minute (lib/mail/outbox.ts: retries with backoff), and
 // requests never confirmed expire after 7 days (lib/requests/expiry.ts).
-import type { Database } from "../db/client.ts";
 import type { Logger } from "../lib/log.ts";
 import { deliverDue } from "../lib/mail/outbox.ts";
 import type { MailTransport } from "../lib/mail/transport.ts";
 import { expireUnverified } from "../lib/requests/expiry.ts";
 import type { CronJob } from "./mod.ts";
+
+type Database = Parameters<typeof deliverDue>[0]["db"];
 
 /** Sends due e-mail every minute (nothing without a transport). */
 export function mailCron(

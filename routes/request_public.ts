@@ -9,12 +9,12 @@ import type { Context } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { HTTPException } from "hono/http-exception";
 import type { Database } from "../db/client.ts";
-import { AMAZON_MARKETPLACES } from "../lib/amazon/marketplaces.ts";
 import { submitRequest } from "../lib/requests/intake.ts";
 import type { IntakeLimits } from "../lib/requests/limits.ts";
 import {
   parseIntake,
   RELATIONSHIPS,
+  REQUEST_MARKETPLACES as MARKETPLACES,
   REQUEST_TYPES,
   SCOPE_CATEGORIES,
 } from "../lib/requests/model.ts";
@@ -40,12 +40,6 @@ import { page } from "./page.ts";
 
 /** A form is small: a larger body is refused before it is read. */
 const FORM_LIMIT_BYTES = 32 * 1024;
-
-const MARKETPLACES = AMAZON_MARKETPLACES.map((m) => ({
-  id: m.id,
-  countryCode: m.countryCode,
-  name: m.name,
-}));
 
 export interface RequestPublicDeps {
   db: Database;

@@ -8,7 +8,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { Database } from "../db/client.ts";
 import { ANSWER_TEMPLATES } from "../lib/mail/answers.ts";
-import { listOutboxIn } from "../lib/mail/outbox.ts";
+import { listOutbox } from "../lib/mail/outbox.ts";
 import type { Enqueue } from "../lib/queue.ts";
 import {
   answerRequest,
@@ -114,10 +114,7 @@ export function requestsRoutes(deps: RequestsDeps): Hono {
 
   app.get("/requests/outbox", async (c) => {
     const principal = requirePrincipal(c);
-    const messages = await deps.db.asUser(
-      principal,
-      (tx) => listOutboxIn(tx, { limit: 200 }),
-    );
+    const messages = await listOutbox(deps.db, principal, { limit: 200 });
     await recordAudit(deps.db, principal, {
       actorType: "staff",
       actorId: principal.userId,
@@ -153,10 +150,7 @@ export function requestsRoutes(deps: RequestsDeps): Hono {
     const principal = requirePrincipal(c);
     const screen = await requestScreen(deps, principal, id, requestMeta(c));
     if (!screen) throw new HTTPException(404);
-    const mail = await deps.db.asUser(
-      principal,
-      (tx) => listOutboxIn(tx, { requestId: id }),
-    );
+    const mail = await listOutbox(deps.db, principal, { requestId: id });
     const r = screen.request;
     return page(
       c,

@@ -7,7 +7,12 @@
 // MAX_ATTEMPTS, then failed. Without SMTP_URL (the embedded default)
 // nothing is sent: the staff outbox page shows what would have been.
 import { sql } from "drizzle-orm";
-import { type Database, rowsOf, type Tx } from "../../db/client.ts";
+import {
+  type Database,
+  type Principal,
+  rowsOf,
+  type Tx,
+} from "../../db/client.ts";
 import { asRequestsSystem } from "../requests/scope.ts";
 import type { Lang } from "./lang.ts";
 import { type MailParams, type MailTemplate, renderMail } from "./templates.ts";
@@ -115,6 +120,15 @@ export async function listOutboxIn(
       order by created_at desc, id desc limit ${filter.limit ?? 200}`),
   );
   return rows.map(messageOf);
+}
+
+/** The outbox as `principal` may read it (staff with requests.manage). */
+export function listOutbox(
+  db: Database,
+  principal: Principal,
+  filter: { requestId?: string; limit?: number } = {},
+): Promise<OutboxMessage[]> {
+  return db.asUser(principal, (tx) => listOutboxIn(tx, filter));
 }
 
 export interface DeliveryReport {

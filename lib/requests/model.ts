@@ -71,6 +71,13 @@ export const DUE_DAYS = 30;
 export const VERIFY_TTL_MS = 24 * 3_600_000;
 export const UNVERIFIED_EXPIRY_MS = 7 * 86_400_000;
 
+/** The marketplaces a buyer may name, for the form's list. */
+export const REQUEST_MARKETPLACES = AMAZON_MARKETPLACES.map((m) => ({
+  id: m.id,
+  countryCode: m.countryCode,
+  name: m.name,
+}));
+
 const MARKETPLACE_IDS = AMAZON_MARKETPLACES.map((m) => m.id) as [
   string,
   ...string[],
