@@ -14,6 +14,8 @@ import { createApp } from "./routes/app.ts";
 import { startJobs } from "./jobs/mod.ts";
 import { createJobQueue } from "./jobs/queue.ts";
 import { disconnectHandler } from "./jobs/disconnect.ts";
+import { mailCron, requestExpiryCron } from "./jobs/requests.ts";
+import { smtpTransport } from "./lib/mail/transport.ts";
 import { schedulerCron, syncHandler } from "./jobs/sync.ts";
 import {
   requestScheduledRun,
@@ -168,6 +170,15 @@ async function main(): Promise<number> {
         archives,
         worker: `${Deno.hostname()}:${Deno.pid}`,
       }),
+      // Data-request e-mail: without SMTP_URL it waits in the outbox.
+      mailCron({
+        db,
+        log,
+        transport: config.SMTP_URL
+          ? smtpTransport(config.SMTP_URL, config.MAIL_FROM)
+          : null,
+      }),
+      requestExpiryCron({ db }),
     ],
   });
   // Runs cut short by the last shutdown or a crash continue from their

@@ -1016,6 +1016,108 @@ export const auditEvents = pgTable("audit_events", {
   index("audit_events_store_idx").on(t.storeId, t.at),
 ]);
 
+// ── Data requests from outside the company (§10, §13; 0033) ────────────────
+
+/**
+ * A data request made on /request. PERSONAL DATA: the requester's name,
+ * e-mail, identifiers and description; the whole record is purged when the
+ * retention rule "data_requests" has run from `closedAt`.
+ */
+export const dataRequests = pgTable("data_requests", {
+  id: uuid("id").primaryKey(),
+  publicId: text("public_id").notNull().unique(),
+  type: text("type", {
+    enum: ["delete", "revoke", "question", "security", "other"],
+  }).notNull(),
+  state: text("state").notNull().default("verifying_identity"),
+  lang: text("lang", { enum: ["en", "zh-CN"] }).notNull().default("en"),
+  requesterName: text("requester_name").notNull(),
+  requesterEmail: text("requester_email").notNull(),
+  relationship: text("relationship", {
+    enum: ["seller", "buyer", "business", "other"],
+  }).notNull(),
+  sellerId: text("seller_id"),
+  orderId: text("order_id"),
+  marketplaceId: text("marketplace_id"),
+  scopeCategories: text("scope_categories").array().notNull().default(
+    sql`'{}'`,
+  ),
+  scopeStores: text("scope_stores"),
+  scopeFrom: date("scope_from"),
+  scopeTo: date("scope_to"),
+  description: text("description").notNull().default(""),
+  receivedAt: tz("received_at").notNull(),
+  verifiedAt: tz("verified_at"),
+  dueAt: tz("due_at").notNull(),
+  closedAt: tz("closed_at"),
+  updatedAt: tz("updated_at").notNull(),
+  duplicateOf: uuid("duplicate_of"),
+  match: jsonb("match"),
+  scopePlan: jsonb("scope_plan"),
+  scopeConfirmedBy: uuid("scope_confirmed_by"),
+  scopeConfirmedAt: tz("scope_confirmed_at"),
+  denialCode: text("denial_code"),
+  denialExplanation: text("denial_explanation"),
+  answer: text("answer"),
+  completion: jsonb("completion"),
+});
+
+/** A request's timeline; `public` events are shown to the requester. */
+export const requestEvents = pgTable("request_events", {
+  id: bigint("id", { mode: "number" }).primaryKey(),
+  requestId: uuid("request_id").notNull().references(() => dataRequests.id, {
+    onDelete: "cascade",
+  }),
+  at: tz("at").notNull(),
+  actorType: text("actor_type", { enum: ["requester", "staff", "system"] })
+    .notNull(),
+  actorId: uuid("actor_id"),
+  actorName: text("actor_name"),
+  kind: text("kind").notNull(),
+  details: jsonb("details").notNull().default({}),
+  public: boolean("public").notNull().default(false),
+}, (t) => [index("request_events_request_idx").on(t.requestId, t.id)]);
+
+/** Two different approvers for a deletion or a revocation. */
+export const requestApprovals = pgTable("request_approvals", {
+  requestId: uuid("request_id").notNull().references(() => dataRequests.id, {
+    onDelete: "cascade",
+  }),
+  approverId: uuid("approver_id").notNull(),
+  approverName: text("approver_name").notNull(),
+  at: tz("at").notNull(),
+}, (t) => [primaryKey({ columns: [t.requestId, t.approverId] })]);
+
+/** Single-use verification tokens, as SHA-256 hashes only. */
+export const requestTokens = pgTable("request_tokens", {
+  tokenHash: text("token_hash").primaryKey(),
+  requestId: uuid("request_id").notNull().references(() => dataRequests.id, {
+    onDelete: "cascade",
+  }),
+  purpose: text("purpose", { enum: ["verify"] }).notNull(),
+  expiresAt: tz("expires_at").notNull(),
+  usedAt: tz("used_at"),
+});
+
+/** E-mail to send, or sent (lib/mail/outbox.ts). Personal data: the address. */
+export const mailOutbox = pgTable("mail_outbox", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  requestId: uuid("request_id").notNull().references(() => dataRequests.id, {
+    onDelete: "cascade",
+  }),
+  toAddress: text("to_address").notNull(),
+  template: text("template").notNull(),
+  lang: text("lang", { enum: ["en", "zh-CN"] }).notNull(),
+  params: jsonb("params").notNull().default({}),
+  state: text("state", { enum: ["pending", "sent", "failed"] }).notNull()
+    .default("pending"),
+  attempts: integer("attempts").notNull().default(0),
+  nextAttemptAt: tz("next_attempt_at").notNull(),
+  lastError: text("last_error"),
+  createdAt: tz("created_at").notNull(),
+  sentAt: tz("sent_at"),
+});
+
 /** Tables whose rows belong to one store; each must have FORCEd RLS. */
 export const storeScopedTables = [
   storeMarketplaces,

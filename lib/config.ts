@@ -92,7 +92,11 @@ export const configSchema = z.object({
   VAULT_KEYS: vaultKeyRing.optional(),
   /** The key of `deno task backup`/`restore` (32 bytes); never beside the backups. */
   BACKUP_KEY: base64Key.optional(),
-  /** The outgoing mail server, smtps:// or smtp://…?requireTLS=true (issue #18). */
+  /**
+   * Where data-request e-mail goes out: smtps://, or smtp://…?requireTLS=true
+   * for TLS (/compliance checks it); may carry a password, so a secret.
+   * Unset: the outbox only (the staff outbox page).
+   */
   SMTP_URL: z.url({ error: "must be an smtp:// or smtps:// URL" }).refine(
     (v) => /^smtps?:\/\//i.test(v),
     "must be an smtp:// or smtps:// URL",
@@ -165,6 +169,11 @@ export const configSchema = z.object({
     }
     return { ranges };
   }).optional(),
+  /** The From of data-request e-mail. */
+  MAIL_FROM: z.string().trim().min(3).max(200).regex(
+    /^[^\r\n]*@[^\r\n]*$/,
+    "must be an address, optionally with a name",
+  ).default("Custodian <no-reply@localhost>"),
   // Requests a minute (and burst) per client address without a session.
   ANON_REQUESTS_PER_MINUTE: z.coerce.number({ error: "must be a number" })
     .int("must be a whole number").min(1, "must be at least 1").max(

@@ -42,6 +42,8 @@ import { financeRoutes } from "./finance.ts";
 import { publicRoutes } from "./public.ts";
 import { providersRoutes } from "./providers.ts";
 import { adsRoutes } from "./ads.ts";
+import { requestPublicRoutes } from "./request_public.ts";
+import { requestsRoutes } from "./requests.ts";
 import { archiveRoutes } from "./archives.ts";
 import { DATASETS } from "../lib/sync/datasets/mod.ts";
 import { appRoutes } from "./apps.ts";
@@ -257,6 +259,8 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/", publicRoutes(deps));
   app.route("/", providersRoutes(deps));
   app.route("/", adsRoutes(deps));
+  app.route("/", requestPublicRoutes(deps));
+  app.route("/", requestsRoutes(deps));
 
   app.get("/admin/roles", (c) => {
     const t = translator(c.get("lang"));

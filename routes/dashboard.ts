@@ -9,6 +9,7 @@ import type { Dataset } from "../lib/sync/dataset.ts";
 import { dashboardOverview } from "../lib/dashboard/overview.ts";
 import { CredentialWarnings } from "../views/admin/apps.tsx";
 import { ReviewReminder } from "../views/users/review_reminder.tsx";
+import { RequestsNotice } from "../views/requests/dashboard_notice.tsx";
 import { DashboardPage } from "../views/dashboard/page.tsx";
 import { AdsBudgetNotice } from "../views/ads/attention.tsx";
 import { dashboardT } from "../views/dashboard/messages.ts";
@@ -73,6 +74,9 @@ export function dashboardRoutes(deps: {
             : null,
           ProviderReviewNotice({ lang, ...providerReviews }),
           AdsBudgetNotice({ lang, capped: o.adsCapped }),
+          o.requests && o.requests.open > 0
+            ? RequestsNotice({ lang, zone, summary: o.requests })
+            : null,
         ],
       }),
     );

@@ -135,6 +135,10 @@ const NAV: { label: MessageKey; items: NavEntry[] }[] = [
         permission: "documents.publish",
       },
       { href: "/providers", label: "nav.providers", permission: "audit.read" },
+        href: "/requests",
+        label: "nav.requests",
+        permission: "requests.manage",
+      },
     ],
   },
 ];

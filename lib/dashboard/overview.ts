@@ -15,6 +15,10 @@ import { type StoreHealth, syncHealth } from "./sync_health.ts";
 import { categoriesOverLimit } from "../policy/retention.ts";
 import { visibleStoresTx } from "../stores.ts";
 import { cappedCampaigns } from "../ads/attention.ts";
+import {
+  type OpenRequestsSummary,
+  openRequestsSummary,
+} from "../requests/list.ts";
 
 export interface DashboardOverview {
   /** The stores the figures cover, by name. */
@@ -38,6 +42,8 @@ export interface DashboardOverview {
   overLimit: { category: string; overdue: number }[];
   /** Campaigns that hit their daily budget in the last 7 days (ads.read). */
   adsCapped: Awaited<ReturnType<typeof cappedCampaigns>> | null;
+  /** Open data requests against their due dates (requests.manage). */
+  requests: OpenRequestsSummary | null;
 }
 
 export interface DashboardDeps {
@@ -106,5 +112,8 @@ export async function dashboardOverview(
       ? await categoriesOverLimit(deps.db, principal, now)
       : [],
     adsCapped: read.adsCapped,
+    requests: can("requests.manage")
+      ? await openRequestsSummary(deps.db, principal, now)
+      : null,
   };
 }

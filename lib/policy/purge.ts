@@ -15,6 +15,7 @@ import {
   type Tx,
 } from "../../db/client.ts";
 import { claimJobSlot, listAllStoreIds } from "../../db/maintenance.ts";
+import { purgeClosedRequests } from "../requests/purge.ts";
 
 /** Where one table's rows live and when they are due. */
 export interface PurgeTarget {
@@ -227,10 +228,14 @@ export const PURGE_TABLES = Object.keys(PURGE_TARGETS) as PurgeTable[];
 
 /**
  * The categories whose rows belong to no store: the audit trail (one hash
- * chain across stores, purged from its front by audit_purge) and the staff
- * sessions kept in Deno KV.
+ * chain across stores, purged from its front by audit_purge), the staff
+ * sessions kept in Deno KV, and closed data requests (lib/requests/purge.ts).
  */
-export const GLOBAL_CATEGORIES = ["audit_events", "sessions"] as const;
+export const GLOBAL_CATEGORIES = [
+  "audit_events",
+  "sessions",
+  "data_requests",
+] as const;
 export type GlobalCategory = typeof GLOBAL_CATEGORIES[number];
 
 /** Every category the purge acts on, store tables' and global. */
@@ -243,12 +248,10 @@ export const PURGE_CATEGORIES: string[] = [
 export type PurgeCategory = string;
 
 /**
- * Categories a rule names that the purge does not act on, and why:
- * data-request records have no table yet (the data-request workflow will
- * bring it, and its purge with it); archives expire by their own manifest.
+ * Categories a rule names that the purge does not act on, and why: archives
+ * expire by their own manifest.
  */
 export const INERT_CATEGORIES: Record<string, string> = {
-  data_requests: "no table yet",
   archives: "own expiry",
 };
 
@@ -1074,6 +1077,46 @@ export async function purgeGlobal(
         ruleDays: rule.days,
         due: due.length + held,
         held,
+        deleted,
+      });
+    }
+    // Closed data requests past the rule (personal data of requesters).
+    {
+      const at = now();
+      const rule = await db.asUser(SYSTEM, (tx) => ruleOf(tx, "data_requests"));
+      const dry = await purgeClosedRequests(db, {
+        now: at,
+        days: rule.days,
+        dryRun: true,
+      });
+      const id = await record(
+        "data_requests",
+        "data_requests",
+        rule.days,
+        dry.due,
+        dry.held,
+        at,
+      );
+      let deleted = 0;
+      if (!dryRun) {
+        deleted = (await purgeClosedRequests(db, {
+          now: at,
+          days: rule.days,
+          dryRun: false,
+          batch,
+        })).deleted;
+        await db.asUser(SYSTEM, (tx) =>
+          tx.execute(sql`update purge_records
+            set rows_deleted = ${deleted} where id = ${id}::uuid`));
+        await deps.afterBatch?.(null, "data_requests");
+        await finish(id, dry.due - deleted);
+      }
+      counts.push({
+        category: "data_requests",
+        table: "data_requests",
+        ruleDays: rule.days,
+        due: dry.due,
+        held: dry.held,
         deleted,
       });
     }

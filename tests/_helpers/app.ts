@@ -31,6 +31,8 @@ export interface TestApp extends AsyncDisposable {
  */
 const SECRET_IN_LOG = [
   /\/auth\/(setup|first-owner)\/[0-9a-f]{16,}/i,
+  // Data requests' verification and status links (issue #17).
+  /\/request\/(verify|status)\/[A-Za-z0-9_.-]{20,}/,
   /[?&](code|state|spapi_oauth_code)=[^&"\s]+/,
 ];
 

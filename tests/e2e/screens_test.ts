@@ -190,6 +190,12 @@ Deno.test(`browser (${testEngine}): states, store switcher, schedule errors, dis
       await page.locator("#line-requests\\.due").getAttribute("data-status"),
       "amber",
     );
+    // The public data-request form (issue #17; its life in a browser is
+    // tests/e2e/requests_test.ts): no navigation, the fields labelled.
+    await page.goto(`${origin}/request`);
+    assert.equal(await page.locator("h1").textContent(), "Make a data request");
+    assert.ok(await page.getByLabel("Your e-mail address").isVisible());
+    assert.equal(await page.locator("#website").getAttribute("tabindex"), "-1");
 
     assert.deepEqual(problems, [], "no script or CSP error");
 

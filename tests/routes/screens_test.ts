@@ -228,3 +228,23 @@ Deno.test(`compliance (${testEngine}): the page is in the governance navigation 
   assert.match(text, /\(audit\.read\)/);
   assert.doesNotMatch(text, /href="\/compliance"/);
 });
+
+Deno.test(`data requests (${testEngine}): staff with requests.manage find them in the navigation; the public form has none and asks nothing of a session`, async () => {
+  await using s = await openTestApp();
+  const owner = await makeStaff(s, "owner");
+  const support = await makeStaff(s, "support");
+  let html = await (await get(s, owner, "/")).text();
+  assert.match(html, /<a href="\/requests" >Data requests<\/a>/);
+  html = await (await get(s, support, "/")).text();
+  assert.doesNotMatch(html, /href="\/requests"/);
+  const res = await get(s, null, "/request");
+  assert.equal(res.status, 200);
+  html = await res.text();
+  assert.doesNotMatch(html, /class="sidenav"/);
+  assert.match(html, /<form method="post" action="\/request" novalidate>/);
+  assert.match(html, /<div class="hp" aria-hidden="true">/);
+  html = await (await get(s, null, "/request", {
+    "accept-language": "zh-CN",
+  })).text();
+  assert.match(html, /<h1>提交数据请求<\/h1>/);
+});

@@ -39,6 +39,7 @@ import {
 import { ROUTE_ACCESS } from "../../routes/route_access.ts";
 import { openTestApp } from "../_helpers/app.ts";
 import { makeStaff, makeStore } from "../_helpers/staff.ts";
+import { makeDataRequest } from "../_helpers/requests.ts";
 import { ownerOf, testEngine } from "../_helpers/test_db.ts";
 
 const ORIGIN = "http://127.0.0.1:8000";
@@ -281,7 +282,10 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
     "GET /finance/events.csv": "csv",
     "GET /ads.csv": "csv",
     "GET /ads/keywords.csv": "csv",
+    "GET /request/status/:token/json": "json",
   };
+  // A data request (issue #17): its staff page, its links.
+  const dataRequest = await makeDataRequest(s, ORIGIN);
   for (const key of Object.keys(ROUTE_ACCESS)) {
     if (!key.startsWith("GET ")) continue;
     covered.add(key);
@@ -303,10 +307,15 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
     if (pattern.startsWith("/ads/targets/:storeId/")) {
       paths = [`/ads/targets/${connected}/${aTarget?.targetId ?? "1"}`];
     }
+    if (pattern === "/requests/:id") paths = [`/requests/${dataRequest.id}`];
     if (pattern.includes(":token")) {
       // A first-owner link (an owner exists: refused) and a setup link.
       paths = pattern.startsWith("/auth/first-owner")
         ? [pattern.replace(":token", values[":token"][0])]
+        : pattern === "/request/verify/:token"
+        ? [dataRequest.verifyPath]
+        : pattern === "/request/status/:token"
+        ? [dataRequest.statusPath]
         : [pattern.replace(":token", values[":token"][1])];
     }
     for (const path of paths) pages.push({ name: key, path });
@@ -362,6 +371,7 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
     { name: "ads keywords, targets only", path: "/ads/keywords?kind=target" },
     { name: "ads keywords, none match", path: "/ads/keywords?q=NO-SUCH" },
     { name: "search terms, not bid on", path: "/ads/search-terms?bid=no" },
+    { name: "requests, every state", path: "/requests?state=" },
   );
 
   const dir = await Deno.makeTempDir({ prefix: "vnu-" });
@@ -412,6 +422,19 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
       const catalogOnly = await fetchPage("/products", viewer.cookie, lang);
       assert.equal(catalogOnly.status, 200);
       await write(`${lang} viewer /products`, await catalogOnly.text());
+      // The data-request form refused, each field's error beside it.
+      const refused = await s.app.request(`${ORIGIN}/request`, {
+        method: "POST",
+        headers: {
+          origin: ORIGIN,
+          "accept-language": lang,
+          "content-type": "application/x-www-form-urlencoded",
+        },
+        body: "type=delete&email=nope&relationship=buyer&from=2026-02-31" +
+          "&to=2026-01-01&website=",
+      });
+      assert.equal(refused.status, 400);
+      await write(`${lang} /request refused`, await refused.text());
       // htmx fragments, in a document.
       for (
         const path of [

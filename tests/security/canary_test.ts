@@ -24,6 +24,8 @@ import { DATASETS } from "../../lib/sync/datasets/mod.ts";
 import { runSync } from "../../lib/sync/runner.ts";
 import { scaledPlans, syncRunnerDeps } from "../_helpers/sync.ts";
 import { truthRows } from "../_helpers/truth.ts";
+import { listOutboxIn } from "../../lib/mail/outbox.ts";
+import { asRequestsSystem } from "../../lib/requests/scope.ts";
 
 const ORIGIN = "http://127.0.0.1:8000";
 const CANARY_CLIENT_ID = "amzn1.application-oa2-client.CANARYclientid77";
@@ -172,6 +174,39 @@ Deno.test(`canaries (${testEngine}): no credential appears in any page, export, 
       clientSecret: CANARY_SECRET,
     });
 
+    // A data request about a synced order (issue #17): the public form, the
+    // e-mailed link, staff's page with its match suggestion, an answer.
+    // Every e-mail it causes is searched below, as the outbox renders it.
+    const asked = truthRows(seller).buyerPii[0].amazonOrderId;
+    await request("POST", "/request", {
+      type: "question",
+      name: "Canary Requester",
+      email: "canary.requester@example.test",
+      relationship: "buyer",
+      orderId: asked,
+      marketplace: seller.marketplaceIds[0],
+      description: "What do you hold about this order?",
+      website: "",
+    });
+    const verifyMail = (await asRequestsSystem(
+      s.t.db,
+      (tx) => listOutboxIn(tx),
+    )).find((m) => m.template === "verify")!;
+    const verifyPath = new URL(
+      /http\S+\/request\/verify\/\S+/.exec(verifyMail.body)![0],
+    ).pathname;
+    await request("GET", verifyPath);
+    await request("POST", verifyPath, {});
+    await request("GET", `/requests/${verifyMail.requestId}`);
+    await request("POST", `/requests/${verifyMail.requestId}/answer`, {
+      template: "no_data",
+      text: "",
+    });
+    await request("GET", "/requests/outbox");
+    const mail = (await asRequestsSystem(s.t.db, (tx) => listOutboxIn(tx)))
+      .map((m) => `${m.to}\n${m.subject}\n${m.body}`);
+    assert.equal(mail.length, 3, "verify, received, answer");
+
     // KV as a sync leaves it (the access token is cached there, sealed).
     const kv: string[] = [];
     for await (const e of s.kv.list({ prefix: [] })) {
@@ -247,6 +282,7 @@ Deno.test(`canaries (${testEngine}): no credential appears in any page, export, 
       kv,
       archives,
       backups,
+      mail,
     };
     for (const [where, texts] of Object.entries(places)) {
       for (const canary of canaries) {
