@@ -38,6 +38,7 @@ import { type BackupEnd, type BackupMeta, LINE } from "./backup.ts";
  * replace theirs.
  */
 export const SEED_TABLES = [
+  "detection_rules",
   "portal_settings",
   "retention_rules",
   "roles",
