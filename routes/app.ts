@@ -37,6 +37,7 @@ import { retentionRoutes } from "./retention.ts";
 import { ordersRoutes } from "./orders.ts";
 import { productsRoutes } from "./products.ts";
 import { inventoryRoutes } from "./inventory.ts";
+import { incidentRoutes } from "./incidents.ts";
 import { archiveRoutes } from "./archives.ts";
 import { DATASETS } from "../lib/sync/datasets/mod.ts";
 import { appRoutes } from "./apps.ts";
@@ -247,6 +248,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/", ordersRoutes(deps));
   app.route("/", productsRoutes(deps));
   app.route("/", inventoryRoutes(deps));
+  app.route("/", incidentRoutes(deps));
 
   app.get("/admin/roles", (c) => {
     const t = translator(c.get("lang"));

@@ -10,6 +10,7 @@ import { dashboardOverview } from "../lib/dashboard/overview.ts";
 import { CredentialWarnings } from "../views/admin/apps.tsx";
 import { ReviewReminder } from "../views/users/review_reminder.tsx";
 import { DashboardPage } from "../views/dashboard/page.tsx";
+import { IncidentAttention } from "../views/incidents/list.tsx";
 import { dashboardT } from "../views/dashboard/messages.ts";
 import { readerZone, requirePrincipal, selectedStoreIds } from "./context.ts";
 import { page } from "./page.ts";
@@ -53,6 +54,9 @@ export function dashboardRoutes(deps: {
         revokedStores: o.revokedStores,
         overLimit: o.overLimit,
         notices: [
+          o.incidents
+            ? IncidentAttention({ lang, zone, ...o.incidents })
+            : null,
           CredentialWarnings({ lang, zone, warnings: o.deadlines }),
           o.review
             ? ReviewReminder({

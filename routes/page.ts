@@ -90,6 +90,11 @@ const NAV: { label: MessageKey; items: NavEntry[] }[] = [
         label: "nav.retention",
         permission: "retention.manage",
       },
+      {
+        href: "/incidents",
+        label: "nav.incidents",
+        permission: "incidents.manage",
+      },
     ],
   },
 ];

@@ -14,6 +14,7 @@ import { type InventoryAlert, inventoryAlerts } from "./inventory.ts";
 import { type StoreHealth, syncHealth } from "./sync_health.ts";
 import { categoriesOverLimit } from "../policy/retention.ts";
 import { visibleStoresTx } from "../stores.ts";
+import { type IncidentSummary, incidentSummary } from "../incidents/summary.ts";
 
 export interface DashboardOverview {
   /** The stores the figures cover, by name. */
@@ -35,6 +36,8 @@ export interface DashboardOverview {
   review: { dueAt: Date; overdue: boolean } | null;
   /** Retention categories with rows past their limit (retention.manage). */
   overLimit: { category: string; overdue: number }[];
+  /** Open incidents, notices due, the plan's review (incidents.manage). */
+  incidents: IncidentSummary | null;
 }
 
 export interface DashboardDeps {
@@ -99,5 +102,6 @@ export async function dashboardOverview(
     overLimit: can("retention.manage")
       ? await categoriesOverLimit(deps.db, principal, now)
       : [],
+    incidents: await incidentSummary(deps.db, principal, now),
   };
 }

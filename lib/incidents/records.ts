@@ -484,3 +484,22 @@ export async function incidentOwners(
 }
 
 export { STATES };
+
+/** Active staff other than `principal` (the suspend and offboarding selects). */
+export async function activeStaff(
+  db: Database,
+  principal: StaffPrincipal,
+  includeDisabled = false,
+): Promise<{ id: string; name: string }[]> {
+  return await db.asUser(
+    principal,
+    async (tx) =>
+      rowsOf<{ id: string; name: string }>(
+        await tx.execute(sql`select id::text as id,
+          display_name || ' <' || email || '>' as name
+        from staff_users where (${includeDisabled} or status <> 'disabled')
+          and id <> ${principal.userId}::uuid
+        order by display_name, id`),
+      ),
+  );
+}
