@@ -8,7 +8,7 @@ import { sql } from "drizzle-orm";
 import type { Database, Principal, Tx } from "../../db/client.ts";
 import { rowsOf } from "../../db/client.ts";
 import { recordAuditInTx, type RequestMeta } from "../security/audit.ts";
-import { wallClockInZone } from "../validation.ts";
+import { isCalendarDate, wallClockInZone } from "../validation.ts";
 import {
   type Evidence,
   fieldErrors,
@@ -79,19 +79,22 @@ export async function reportIncident(
   now = new Date(),
 ): Promise<string> {
   const parsed = reportInput.safeParse(input);
-  if (!parsed.success) {
-    throw new IncidentError("invalid", fieldErrors(parsed.error));
+  // Every wrong field at once: the zod issues and a day in the future.
+  const fields = parsed.success ? {} : fieldErrors(parsed.error);
+  const when = typeof input.when === "string" && isCalendarDate(input.when)
+    ? wallClockInZone(`${input.when}T00:00`, zone) ??
+      new Date(`${input.when}T00:00Z`)
+    : null;
+  if (when && when.getTime() > now.getTime()) fields.when = "future";
+  if (
+    parsed.success &&
+    parsed.data.stores.some((s) => !principal.storeIds.includes(s))
+  ) fields.stores = "store";
+  if (!parsed.success || Object.keys(fields).length > 0) {
+    throw new IncidentError("invalid", fields);
   }
   const r = parsed.data;
-  if (r.stores.some((s) => !principal.storeIds.includes(s))) {
-    throw new IncidentError("invalid", { stores: "store" });
-  }
-  const occurredAt = r.when
-    ? wallClockInZone(`${r.when}T00:00`, zone) ?? new Date(`${r.when}Z`)
-    : null;
-  if (occurredAt && occurredAt.getTime() > now.getTime()) {
-    throw new IncidentError("invalid", { when: "future" });
-  }
+  const occurredAt = r.when ? when : null;
   return await db.asUser(principal, async (tx) => {
     const id = await openIncidentTx(tx, {
       kind: r.kind,
