@@ -311,7 +311,7 @@ Deno.test(`incidents (${testEngine}): preserved logs survive a purge run`, async
   for (const days of [500, 420]) {
     await owner.execute(sql`insert into api_request_log
       (store_id, at, api, operation, http_status, latency_ms)
-      values (${store}::uuid, ${ago(days)}::timestamptz, 'sp-api',
+      values (${store}::uuid, ${ago(days).toISOString()}::timestamptz, 'sp-api',
         ${`op${days}`}, 401, 10)`);
   }
   const res = await post(s, "/incidents/report", admin, {
