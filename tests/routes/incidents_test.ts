@@ -305,7 +305,7 @@ Deno.test(`incidents (${testEngine}): preserved logs survive a purge run`, async
     await owner.execute(sql`insert into audit_events
       (actor_type, action, outcome, at)
       values ('system', ${action}, 'success', ${
-      ago(Number(days))
+      ago(Number(days)).toISOString()
     }::timestamptz)`);
   }
   for (const days of [500, 420]) {
