@@ -393,6 +393,22 @@ Deno.test(`incidents (${testEngine}): a canary record's reveal opens a critical 
       from incident_events where kind = 'detected'`),
   );
   assert.equal(events.n, 2);
+  // A buyer-data export that carries the canary adds to it before the rows
+  // leave; an export without buyer data does not.
+  const plain = await get(s, "/orders.csv", ownerStaff);
+  assert.equal(plain.status, 200);
+  await plain.text();
+  const withPii = await post(s, "/orders.csv", ownerStaff, {
+    reason: "Checking the decoy order export",
+  });
+  assert.equal(withPii.status, 200);
+  assert.match(await withPii.text(), new RegExp(canary.order));
+  const [exported] = rowsOf<{ n: number }>(
+    await ownerOf(s.t.db).execute(sql`select count(*)::int as n
+      from incident_events where kind = 'detected'`),
+  );
+  assert.equal(exported.n, 3);
+  assert.equal((await incidents(s)).length, 1);
 });
 
 Deno.test(`incidents (${testEngine}): offboarding disables, ends sessions and revokes every grant in one step`, async () => {
