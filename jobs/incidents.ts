@@ -1,7 +1,6 @@
 // The detection rules as a cron job (Data Policy §8, §12): every five
 // minutes the rules of lib/incidents/detection.ts run over the audit trail
 // and the API log; what they open is logged by count, never by subject.
-import type { Database } from "../db/client.ts";
 import type { Logger } from "../lib/log.ts";
 import {
   DETECTION_JOB,
@@ -11,7 +10,9 @@ import {
 import type { CronJob } from "./mod.ts";
 
 /** Runs the incident detection rules on their schedule (UTC). */
-export function detectionCron(deps: { db: Database; log: Logger }): CronJob {
+export function detectionCron(
+  deps: { db: Parameters<typeof runDetection>[0]; log: Logger },
+): CronJob {
   return {
     name: DETECTION_JOB,
     schedule: DETECTION_SCHEDULE,
