@@ -134,6 +134,15 @@ Deno.test(`incidents (${testEngine}): a report from someone with no other permis
   const admin = await makeStaff(s, "admin");
   const list = await (await get(s, "/incidents", admin)).text();
   assert.match(list, new RegExp(`/incidents/${row.id}`));
+  // The dashboard: one open incident, Amazon's notice due, no plan yet.
+  const dash = await (await get(s, "/", admin)).text();
+  assert.match(dash, /data-testid="incident-attention"/);
+  assert.match(dash, /1 open incident\(s\), 0 high or critical/);
+  assert.match(dash, /notice to Amazon \(security@amazon\.com\) due/);
+  assert.match(dash, /No incident-response plan has been published/);
+  // Not for someone outside the incident team.
+  const staffDash = await (await get(s, "/", nobody)).text();
+  assert.doesNotMatch(staffDash, /incident-attention/);
   const page = await (await get(s, `/incidents/${row.id}`, admin)).text();
   // The reporter's text is text, not markup.
   assert.match(page, /&lt;b&gt;by mistake&lt;\/b&gt;/);
