@@ -179,7 +179,7 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
     "UTC",
     {},
   );
-  await addNote(s.t.db, principal, incidentId, { note: "Checked" }, {});
+  await addNote(s.t.db, withAll, incidentId, { note: "Checked" }, {});
   // An Amazon deletion request, carried out (its certificate page).
   const deletionMessages: QueueMessage[] = [];
   const deletionId = await recordDeletionRequest(
