@@ -208,6 +208,7 @@ export function CanaryPage(p: CanaryPageProps) {
               <label>
                 {t("inc.canary.store")}
                 <select name="store" required>
+                  <option value="">{t("inc.choose")}</option>
                   {p.stores.map((s) => <option value={s.id}>{s.name}</option>)}
                 </select>
               </label>
@@ -373,6 +374,9 @@ export function OffboardingPage(p: OffboardingPageProps) {
         <label>
           {t("inc.off.user")}
           <select name="user" required>
+            <option value="" selected={p.selected === null}>
+              {t("inc.choose")}
+            </option>
             {p.users.map((u) => (
               <option value={u.id} selected={u.id === p.selected}>
                 {u.name}

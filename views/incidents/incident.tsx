@@ -99,6 +99,7 @@ function ContainForm(
           <label>
             {p.target.label}
             <select name="target" required>
+              <option value="">{t("inc.choose")}</option>
               {p.target.options.map((o) => (
                 <option value={o.id}>{o.name}</option>
               ))}

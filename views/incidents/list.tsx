@@ -227,7 +227,7 @@ export function IncidentAttention(p: IncidentAttentionProps) {
     return null;
   }
   return (
-    <aside
+    <div
       class={urgent ? "notice overdue" : "notice"}
       role={urgent ? "alert" : "status"}
       aria-label={t("inc.dash.title")}
@@ -270,6 +270,6 @@ export function IncidentAttention(p: IncidentAttentionProps) {
           </a>
         </p>
       )}
-    </aside>
+    </div>
   );
 }
