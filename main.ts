@@ -31,6 +31,7 @@ import type { Database } from "./db/client.ts";
 import type { Vault } from "./lib/security/vault.ts";
 import { startDemoSandbox } from "./sandbox/mod.ts";
 import { auditCheckpointCron } from "./jobs/audit_checkpoint.ts";
+import { detectionCron } from "./jobs/incidents.ts";
 import { createAccessTokens } from "./lib/amazon/access_tokens.ts";
 import { amazonEndpoints } from "./lib/amazon/endpoints.ts";
 import { createLwaClient } from "./lib/amazon/lwa.ts";
@@ -163,6 +164,7 @@ async function main(): Promise<number> {
         enqueue: queue.enqueue,
       }),
       auditCheckpointCron({ db, kv, vault, log }),
+      detectionCron({ db, log }),
       purgeCron({
         db,
         kv,

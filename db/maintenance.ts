@@ -1,7 +1,7 @@
 // Named maintenance functions: the only code besides migrations that runs
 // as the table owner, across stores. Each one does one job and is listed in
 // the architecture document; everything else goes through asUser/asJob.
-import { and, eq, lt, sql } from "drizzle-orm";
+import { and, eq, isNull, lt, sql } from "drizzle-orm";
 import { type Database, OWNER, rowsOf } from "./client.ts";
 import {
   jobSlots,
@@ -212,8 +212,9 @@ export async function pruneJobSlots(db: Database, before: Date): Promise<void> {
 
 /** Stores a scheduled sync fans out to: connected ones only (Data Policy §10). */
 export async function listConnectedStoreIds(db: Database): Promise<string[]> {
+  // A store whose syncs an incident paused is left out too.
   const rows = await db[OWNER].select({ id: stores.id }).from(stores).where(
-    eq(stores.status, "connected"),
+    and(eq(stores.status, "connected"), isNull(stores.syncsPausedAt)),
   ).orderBy(stores.createdAt, stores.id);
   return rows.map((r) => r.id);
 }

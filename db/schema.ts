@@ -61,6 +61,9 @@ export const stores = pgTable("stores", {
    * restock settings are checked to lie in 0..365 there).
    */
   coverAlertDays: integer("cover_alert_days").notNull().default(14),
+  /** Containment (0034): while set, no sync of the store runs. */
+  syncsPausedAt: tz("syncs_paused_at"),
+  syncsPausedBy: uuid("syncs_paused_by"),
   createdAt: createdAt(),
   updatedAt: updatedAt(),
 }, (t) => [uniqueIndex("stores_seller_region_uq").on(t.sellerId, t.region)]);
@@ -1118,6 +1121,135 @@ export const mailOutbox = pgTable("mail_outbox", {
   sentAt: tz("sent_at"),
 });
 
+// ── Incidents (§12, 0034_incidents.sql; opened only by incident_open) ─────
+
+/** A security incident; it spans stores (visible with all of them). */
+export const incidents = pgTable("incidents", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  ref: bigint("ref", { mode: "number" }).notNull().generatedAlwaysAsIdentity(),
+  kind: text("kind", {
+    enum: [
+      "abnormal_access",
+      "mistaken_export",
+      "credential_exposure",
+      "other",
+    ],
+  }).notNull(),
+  severity: text("severity", { enum: ["low", "medium", "high", "critical"] })
+    .notNull().default("medium"),
+  state: text("state", {
+    enum: ["reported", "investigating", "contained", "remediated", "closed"],
+  }).notNull().default("reported"),
+  source: text("source", { enum: ["report", "detection", "canary"] })
+    .notNull(),
+  rule: text("rule"),
+  dedupeKey: text("dedupe_key"),
+  summary: text("summary").notNull(),
+  occurredAt: tz("occurred_at"),
+  detectedAt: tz("detected_at").notNull(),
+  storeIds: uuid("store_ids").array().notNull().default(sql`'{}'`),
+  dataCategories: text("data_categories").array().notNull().default(
+    sql`'{}'`,
+  ),
+  credentials: text("credentials").array().notNull().default(sql`'{}'`),
+  ownerId: uuid("owner_id").references(() => staffUsers.id, {
+    onDelete: "restrict",
+  }),
+  reportedBy: uuid("reported_by").references(() => staffUsers.id, {
+    onDelete: "restrict",
+  }),
+  reportedByName: text("reported_by_name"),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+  closedAt: tz("closed_at"),
+}, (t) => [index("incidents_detected_idx").on(t.detectedAt, t.id)]);
+
+/** An incident's timeline: every report, finding, note and action. */
+export const incidentEvents = pgTable("incident_events", {
+  id: bigint("id", { mode: "number" }).primaryKey().generatedAlwaysAsIdentity(),
+  incidentId: uuid("incident_id").notNull().references(() => incidents.id, {
+    onDelete: "restrict",
+  }),
+  at: tz("at").notNull().defaultNow(),
+  actorType: text("actor_type", { enum: ["staff", "system"] }).notNull(),
+  actorId: uuid("actor_id"),
+  actorName: text("actor_name").notNull(),
+  kind: text("kind").notNull(),
+  note: text("note").notNull(),
+  /** Links to the evidence: [{label, href}]. */
+  evidence: jsonb("evidence").notNull().default([]),
+}, (t) => [index("incident_events_incident_idx").on(t.incidentId, t.id)]);
+
+/** The notification checklist of an incident. */
+export const incidentNotices = pgTable("incident_notices", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  incidentId: uuid("incident_id").notNull().references(() => incidents.id, {
+    onDelete: "restrict",
+  }),
+  party: text("party").notNull(),
+  contact: text("contact"),
+  dueAt: tz("due_at").notNull(),
+  sentAt: tz("sent_at"),
+  sentBy: uuid("sent_by").references(() => staffUsers.id, {
+    onDelete: "restrict",
+  }),
+  sentByName: text("sent_by_name"),
+  note: text("note"),
+  createdAt: createdAt(),
+}, (t) => [index("incident_notices_incident_idx").on(t.incidentId)]);
+
+/** Published versions of the incident-response plan, never edited. */
+export const responsePlanVersions = pgTable("response_plan_versions", {
+  version: integer("version").primaryKey(),
+  body: text("body").notNull(),
+  note: text("note"),
+  publishedBy: uuid("published_by").references(() => staffUsers.id, {
+    onDelete: "restrict",
+  }),
+  publishedByName: text("published_by_name").notNull(),
+  publishedAt: tz("published_at").notNull().defaultNow(),
+});
+
+/** Each recorded review of the plan (Amazon: every 6 months). */
+export const responsePlanReviews = pgTable("response_plan_reviews", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  version: integer("version").notNull().references(
+    () => responsePlanVersions.version,
+    { onDelete: "restrict" },
+  ),
+  reviewedAt: tz("reviewed_at").notNull(),
+  reviewedBy: uuid("reviewed_by").references(() => staffUsers.id, {
+    onDelete: "restrict",
+  }),
+  reviewedByName: text("reviewed_by_name").notNull(),
+  note: text("note").notNull(),
+}, (t) => [index("response_plan_reviews_at_idx").on(t.reviewedAt)]);
+
+/** Detection rules with their thresholds, and where each last stopped. */
+export const detectionRules = pgTable("detection_rules", {
+  rule: text("rule").primaryKey(),
+  threshold: integer("threshold").notNull(),
+  windowMinutes: integer("window_minutes").notNull(),
+  enabled: boolean("enabled").notNull().default(true),
+  checkedTo: tz("checked_to"),
+  updatedBy: uuid("updated_by"),
+  updatedAt: updatedAt(),
+});
+
+/** Decoy orders no legitimate work opens (a touch opens an incident). */
+export const canaryRecords = pgTable("canary_records", {
+  id: uuid("id").primaryKey().defaultRandom(),
+  storeId: storeRef(),
+  amazonOrderId: text("amazon_order_id").notNull(),
+  plantedBy: uuid("planted_by").references(() => staffUsers.id, {
+    onDelete: "restrict",
+  }),
+  plantedByName: text("planted_by_name").notNull(),
+  plantedAt: tz("planted_at").notNull().defaultNow(),
+}, (t) => [
+  uniqueIndex("canary_records_order_uq").on(t.storeId, t.amazonOrderId),
+]);
+
 /** Tables whose rows belong to one store; each must have FORCEd RLS. */
 export const storeScopedTables = [
   storeMarketplaces,
@@ -1155,6 +1287,7 @@ export const storeScopedTables = [
   purgeRecords,
   purgeLeases,
   buyerPiiExtensions,
+  canaryRecords,
 ] as const;
 
 // ── Record of processing (issue #18, Data Policy §3, §9, Amazon's inventory

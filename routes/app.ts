@@ -44,6 +44,7 @@ import { providersRoutes } from "./providers.ts";
 import { adsRoutes } from "./ads.ts";
 import { requestPublicRoutes } from "./request_public.ts";
 import { requestsRoutes } from "./requests.ts";
+import { incidentRoutes } from "./incidents.ts";
 import { archiveRoutes } from "./archives.ts";
 import { DATASETS } from "../lib/sync/datasets/mod.ts";
 import { appRoutes } from "./apps.ts";
@@ -261,6 +262,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/", adsRoutes(deps));
   app.route("/", requestPublicRoutes(deps));
   app.route("/", requestsRoutes(deps));
+  app.route("/", incidentRoutes(deps));
 
   app.get("/admin/roles", (c) => {
     const t = translator(c.get("lang"));

@@ -12,6 +12,7 @@ import { ReviewReminder } from "../views/users/review_reminder.tsx";
 import { RequestsNotice } from "../views/requests/dashboard_notice.tsx";
 import { DashboardPage } from "../views/dashboard/page.tsx";
 import { AdsBudgetNotice } from "../views/ads/attention.tsx";
+import { IncidentAttention } from "../views/incidents/list.tsx";
 import { dashboardT } from "../views/dashboard/messages.ts";
 import { readerZone, requirePrincipal, selectedStoreIds } from "./context.ts";
 import { page } from "./page.ts";
@@ -63,6 +64,9 @@ export function dashboardRoutes(deps: {
         revokedStores: o.revokedStores,
         overLimit: o.overLimit,
         notices: [
+          o.incidents
+            ? IncidentAttention({ lang, zone, ...o.incidents })
+            : null,
           CredentialWarnings({ lang, zone, warnings: o.deadlines }),
           o.review
             ? ReviewReminder({

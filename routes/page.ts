@@ -135,9 +135,15 @@ const NAV: { label: MessageKey; items: NavEntry[] }[] = [
         permission: "documents.publish",
       },
       { href: "/providers", label: "nav.providers", permission: "audit.read" },
+      {
         href: "/requests",
         label: "nav.requests",
         permission: "requests.manage",
+      },
+      {
+        href: "/incidents",
+        label: "nav.incidents",
+        permission: "incidents.manage",
       },
     ],
   },

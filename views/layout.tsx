@@ -128,6 +128,15 @@ export function Layout(props: LayoutProps) {
               </form>
             )}
             <span class="topbar-spacer"></span>
+            {props.user && (
+              <a
+                href="/incidents/report"
+                class="report-incident"
+                data-testid="report-incident"
+              >
+                {t("nav.reportIncident")}
+              </a>
+            )}
             <form method="post" action="/lang" class="lang-form">
               <input type="hidden" name="next" value={props.path} />
               <select name="lang" aria-label={t("nav.language")}>

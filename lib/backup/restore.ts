@@ -39,6 +39,7 @@ import { type BackupEnd, type BackupMeta, LINE } from "./backup.ts";
  */
 export const SEED_TABLES = [
   "documents",
+  "detection_rules",
   "portal_settings",
   "retention_rules",
   "roles",

@@ -19,6 +19,7 @@ import {
   type OpenRequestsSummary,
   openRequestsSummary,
 } from "../requests/list.ts";
+import { type IncidentSummary, incidentSummary } from "../incidents/summary.ts";
 
 export interface DashboardOverview {
   /** The stores the figures cover, by name. */
@@ -44,6 +45,8 @@ export interface DashboardOverview {
   adsCapped: Awaited<ReturnType<typeof cappedCampaigns>> | null;
   /** Open data requests against their due dates (requests.manage). */
   requests: OpenRequestsSummary | null;
+  /** Open incidents, notices due, the plan's review (incidents.manage). */
+  incidents: IncidentSummary | null;
 }
 
 export interface DashboardDeps {
@@ -115,5 +118,6 @@ export async function dashboardOverview(
     requests: can("requests.manage")
       ? await openRequestsSummary(deps.db, principal, now)
       : null,
+    incidents: await incidentSummary(deps.db, principal, now),
   };
 }

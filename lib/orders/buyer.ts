@@ -19,6 +19,7 @@ import {
 import type { StaffPrincipal } from "../security/principal.ts";
 import type { Vault } from "../security/vault.ts";
 import { exportsFrozenTx } from "../settings.ts";
+import { canaryTouchTx } from "../incidents/canary.ts";
 import { plainText } from "../validation.ts";
 
 /** How long revealed values stay on the page. */
@@ -93,9 +94,13 @@ export async function revealBuyerData(
           and amazon_order_id = ${amazonOrderId}`),
     );
     if (!row) return "not_found" as const;
-    const values = buyerPiiPayload.parse(
-      JSON.parse(await deps.vault.open(row.payload_jwe, BUYER_PII_PURPOSE)),
-    );
+    let opened: string;
+    try {
+      opened = await deps.vault.open(row.payload_jwe, BUYER_PII_PURPOSE);
+    } catch (error) {
+      return { vaultError: error };
+    }
+    const values = buyerPiiPayload.parse(JSON.parse(opened));
     await recordAuditInTx(tx, {
       actorType: "staff",
       actorId: principal.userId,
@@ -106,6 +111,11 @@ export async function revealBuyerData(
       ...meta,
       details: { reason: reason.data },
     });
+    // A decoy no legitimate work opens: an incident at once (§8, §12).
+    await canaryTouchTx(tx, storeId, [amazonOrderId], "reveal", now, [{
+      label: "pii.reveal",
+      href: `/audit?action=pii.reveal&actor=${principal.userId}`,
+    }]);
     return { values };
   });
   if (outcome === "frozen") {
@@ -113,6 +123,20 @@ export async function revealBuyerData(
     throw new BuyerDataError("frozen");
   }
   if (outcome === "not_found") throw new BuyerDataError("not_found");
+  if ("vaultError" in outcome) {
+    // Counted by the vault_failures detection rule (lib/incidents/).
+    await recordAudit(deps.db, principal, {
+      actorType: "staff",
+      actorId: principal.userId,
+      action: "vault.open.failed",
+      target: amazonOrderId,
+      storeId,
+      outcome: "failure",
+      ...meta,
+      details: { purpose: BUYER_PII_PURPOSE },
+    });
+    throw outcome.vaultError;
+  }
   return {
     values: outcome.values,
     expiresAt: new Date(now.getTime() + REVEAL_TTL_MS),

@@ -24,6 +24,7 @@ import type { StaffPrincipal } from "../security/principal.ts";
 import type { Vault } from "../security/vault.ts";
 import { exportsFrozen } from "../settings.ts";
 import { BUYER_FIELDS, piiReason } from "./buyer.ts";
+import { canaryTouchTx } from "../incidents/canary.ts";
 import { type OrderFilter, type OrderListRow, walkOrders } from "./list.ts";
 
 const COLUMNS = [
@@ -189,6 +190,7 @@ export async function exportOrdersCsv(
             onBatch,
           }),
         async (batch) => {
+          if (withPii) await touchCanaries(db, principal, batch);
           const lines: string[] = [];
           for (const r of batch) {
             lines.push(await lineOf(deps.vault, r, withPii));
@@ -210,6 +212,33 @@ export async function exportOrdersCsv(
       });
     }
   })();
+}
+
+/**
+ * A buyer-data export that includes a canary order opens its incident
+ * before the batch leaves (lib/incidents/canary.ts).
+ */
+async function touchCanaries(
+  db: Database,
+  principal: StaffPrincipal,
+  batch: readonly { storeId: string; amazonOrderId: string }[],
+): Promise<void> {
+  const byStore = Map.groupBy(batch, (r) => r.storeId);
+  await db.asUser(principal, async (tx) => {
+    for (const [storeId, rows] of byStore) {
+      await canaryTouchTx(
+        tx,
+        storeId,
+        rows.map((r) => r.amazonOrderId),
+        "export",
+        new Date(),
+        [{
+          label: "export.csv",
+          href: `/audit?action=export.csv&actor=${principal.userId}`,
+        }],
+      );
+    }
+  });
 }
 
 /** One order as a CSV line (buyer data opened from the vault when asked). */

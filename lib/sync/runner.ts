@@ -123,6 +123,8 @@ async function loadScope(
     if (store.status !== "connected") {
       return { scope: null, status: store.status };
     }
+    // Contained by an incident (lib/incidents/containment.ts): no sync runs.
+    if (store.syncsPausedAt) return { scope: null, status: "paused" };
     const found = await tx.select({ id: storeMarketplaces.marketplaceId })
       .from(storeMarketplaces).where(and(
         eq(storeMarketplaces.storeId, storeId),

@@ -237,6 +237,7 @@ Deno.test(`app shell (${testEngine}): the navigation shows each role only what i
       "/admin/roles",
       "/audit",
       "/retention",
+      "/incidents",
     ],
     viewer: ["/", "/products", "/stores"],
     auditor: ["/", "/stores", "/admin/jobs", "/admin/roles", "/audit"],

@@ -23,10 +23,12 @@ Deno.test("permissionsGating: the permissions some route requires, nothing else"
   const used = new Set(Object.values(ROUTE_ACCESS));
   const gating = permissionsGating(Object.values(ROUTE_ACCESS));
   for (const p of ALL) assert.equal(gating.has(p), used.has(p), p);
-  // Today's screens: users, sync and stores gate routes; incidents do not yet.
+  // Today's screens: users, sync, stores and incidents gate routes; data
+  // requests do not yet.
   assert.ok(gating.has("users.manage") && gating.has("sync.run"));
   assert.ok(gating.has("archives.download"), "a per-feature route counts");
-  assert.ok(!gating.has("incidents.manage"));
+  assert.ok(gating.has("incidents.manage"));
+  assert.ok(!gating.has("requests.manage"));
 });
 
 /** The matrix row of each permission, as HTML. */
@@ -59,10 +61,10 @@ Deno.test(`roles page (${testEngine}): permissions no route requires are "not us
       const marked = note.exec(byName.get(p)!);
       assert.equal(Boolean(marked), !gating.has(p), `${lang} ${p}`);
     }
-    const incidents = note.exec(byName.get("incidents.manage")!)!;
+    const requests = note.exec(byName.get("requests.manage")!)!;
     assert.equal(
-      incidents[1],
-      lang === "en" ? "incident response" : "事件响应",
+      requests[1],
+      lang === "en" ? "data requests" : "数据请求",
     );
   }
 });

@@ -32,6 +32,8 @@ import { startDisconnection } from "../../lib/policy/disconnection.ts";
 import { seedDatabase } from "../../bench/seed.ts";
 import { startReview } from "../../lib/security/access_review.ts";
 import { loadPrincipal } from "../../lib/security/principal.ts";
+import { reportIncident } from "../../lib/incidents/report.ts";
+import { addNote } from "../../lib/incidents/records.ts";
 import {
   issueFirstOwnerToken,
   issueSetupToken,
@@ -176,6 +178,21 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
     kind: "local",
   });
   await startReview(s.t.db, principal, new Date(), 90);
+  // An incident (issue #18) with a notice and a note, for its page.
+  const incidentId = await reportIncident(
+    s.t.db,
+    withAll,
+    {
+      kind: "mistaken_export",
+      what: "Sent an export to the wrong <person>",
+      when: "",
+      stores: [connected],
+      data: ["orders"],
+    },
+    "UTC",
+    {},
+  );
+  await addNote(s.t.db, withAll, incidentId, { note: "Checked" }, {});
   // An Amazon deletion request, carried out (its certificate page).
   const deletionMessages: QueueMessage[] = [];
   const deletionId = await recordDeletionRequest(
@@ -308,6 +325,7 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
       paths = [`/ads/targets/${connected}/${aTarget?.targetId ?? "1"}`];
     }
     if (pattern === "/requests/:id") paths = [`/requests/${dataRequest.id}`];
+    if (pattern === "/incidents/:id") paths = [`/incidents/${incidentId}`];
     if (pattern.includes(":token")) {
       // A first-owner link (an owner exists: refused) and a setup link.
       paths = pattern.startsWith("/auth/first-owner")
