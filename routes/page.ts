@@ -53,6 +53,15 @@ const NAV: { label: MessageKey; items: NavEntry[] }[] = [
     }],
   },
   {
+    label: "nav.group.finance",
+    items: [{
+      href: "/profit",
+      label: "nav.profit",
+      permission: "finance.read",
+      keepsStore: true,
+    }],
+  },
+  {
     label: "nav.group.data",
     items: [
       { href: "/stores", label: "nav.stores", permission: "dashboard.view" },

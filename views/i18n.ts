@@ -65,6 +65,7 @@ const en = {
   "nav.jobs": "Jobs",
   "nav.retention": "Retention",
   "nav.orders": "Orders",
+  "nav.profit": "Profit",
   "nav.main": "Main navigation",
   "nav.store": "Store",
   "nav.allStores": "All my stores",
@@ -191,6 +192,8 @@ const en = {
   "permission.ads.read":
     "Read advertising campaigns, keywords, budgets, bids and metrics",
   "permission.finance.read": "Read settlements, fees and financial events",
+  "permission.costs.manage":
+    "Enter and import the cost of goods per SKU and the currency rates",
   "permission.export.csv": "Export lists as CSV",
   "permission.pii.export":
     "Include buyer personal data in an order export, giving a reason",
@@ -458,6 +461,7 @@ const en = {
   "error.home": "Back to the dashboard",
   "nav.group.overview": "Overview",
   "nav.group.sales": "Sales",
+  "nav.group.finance": "Finance",
   "nav.group.advertising": "Advertising",
   "nav.group.finance": "Finance",
   "nav.group.data": "Data",
@@ -484,6 +488,7 @@ const zhCN: Record<MessageKey, string> = {
   "nav.jobs": "计划任务",
   "nav.retention": "数据保留",
   "nav.orders": "订单",
+  "nav.profit": "利润",
   "nav.main": "主导航",
   "nav.store": "店铺",
   "nav.allStores": "我的全部店铺",
@@ -592,6 +597,7 @@ const zhCN: Record<MessageKey, string> = {
   "permission.reports.read": "查看销售与流量以及品牌分析搜索词",
   "permission.ads.read": "查看广告活动、关键词、预算、竞价和指标",
   "permission.finance.read": "查看结算、费用和财务事件",
+  "permission.costs.manage": "录入和导入每个 SKU 的商品成本及汇率",
   "permission.export.csv": "将列表导出为 CSV",
   "permission.pii.export": "说明理由后在订单导出中包含买家个人数据",
   "permission.sync.read": "查看同步运行和 API 日志",
@@ -833,6 +839,7 @@ const zhCN: Record<MessageKey, string> = {
   "error.home": "返回仪表盘",
   "nav.group.overview": "概览",
   "nav.group.sales": "销售",
+  "nav.group.finance": "财务",
   "nav.group.advertising": "广告",
   "nav.group.finance": "财务",
   "nav.group.data": "数据",

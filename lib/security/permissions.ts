@@ -49,6 +49,8 @@ export const PERMISSIONS = {
   "ads.read": "ads",
   /** Settlements, fees and financial events. */
   "finance.read": "finance",
+  /** Cost of goods per SKU and the currency rate table (profit). */
+  "costs.manage": "finance",
   /** Lists exported as CSV. */
   "export.csv": "exports",
   /** Buyer personal data columns in an export, giving a reason (§8). */
@@ -124,7 +126,8 @@ export const ROLES: readonly RoleDefinition[] = [
     allStores: true,
     permissions: ALL.filter((p) =>
       p !== "pii.reveal" && p !== "pii.export" &&
-      p !== "archives.download" && p !== "retention.deletion_request"
+      p !== "archives.download" && p !== "retention.deletion_request" &&
+      p !== "costs.manage" // finance's own figures: finance and owner
     ),
   },
   {
@@ -160,6 +163,7 @@ export const ROLES: readonly RoleDefinition[] = [
       "dashboard.view",
       "orders.read",
       "finance.read",
+      "costs.manage",
       "export.csv",
     ],
   },
