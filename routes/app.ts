@@ -35,6 +35,7 @@ import { usersRoutes } from "./users.ts";
 import { syncRoutes } from "./sync.ts";
 import { retentionRoutes } from "./retention.ts";
 import { ordersRoutes } from "./orders.ts";
+import { profitRoutes } from "./profit.ts";
 import { productsRoutes } from "./products.ts";
 import { inventoryRoutes } from "./inventory.ts";
 import { archiveRoutes } from "./archives.ts";
@@ -247,6 +248,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/", ordersRoutes(deps));
   app.route("/", productsRoutes(deps));
   app.route("/", inventoryRoutes(deps));
+  app.route("/", profitRoutes(deps));
 
   app.get("/admin/roles", (c) => {
     const t = translator(c.get("lang"));

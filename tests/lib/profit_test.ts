@@ -215,7 +215,12 @@ Deno.test("cost CSV: per-line problems, nothing accepted unless every line is va
       duty: "0",
     }],
   });
-  const columns = parseImport("sku,price\nA,1\n", COST_COLUMNS, costRow, (r) => r.sku);
+  const columns = parseImport(
+    "sku,price\nA,1\n",
+    COST_COLUMNS,
+    costRow,
+    (r) => r.sku,
+  );
   assert.equal(columns.ok, false);
   assert.ok(
     !columns.ok && columns.problems.some((p) => p.code === "missing_column"),

@@ -121,6 +121,7 @@ const ALSO_NEEDS: Record<string, Permission> = {
   "GET /products.csv": "catalog.read",
   "GET /orders.csv": "orders.read",
   "POST /orders.csv": "orders.read",
+  "GET /profit.csv": "finance.read",
 };
 
 Deno.test(`access scenarios (${testEngine}): every route × anonymous, viewer of A, finance of A, support of B, admin, disabled`, async () => {
