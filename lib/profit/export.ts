@@ -5,7 +5,7 @@
 // the per-person rate limit, stops while exports are frozen, and is audited
 // with its filter and row count once the stream ends.
 import type { Database } from "../../db/client.ts";
-import { csvLine } from "../csv.ts";
+import { csvCell, csvLine } from "../csv.ts";
 import { formatMinor } from "../ingest/money.ts";
 import { recordAudit, type RequestMeta } from "../security/audit.ts";
 import {
@@ -50,12 +50,23 @@ export class ProfitExportError extends Error {
 }
 
 const BATCH = 500;
+/** A plain decimal amount cannot run as a formula: written as it is. */
+const PLAIN_AMOUNT = /^-?\d+(\.\d+)?$/;
+
+/** A line whose amounts stay numbers (a leading minus is not a formula). */
+function amountLine(cells: readonly (string | number | null)[]): string {
+  return `${
+    cells.map((v) =>
+      typeof v === "string" && PLAIN_AMOUNT.test(v) ? v : csvCell(v)
+    ).join(",")
+  }\r\n`;
+}
 
 function lineOf(r: ProfitRow): string {
   const m = (v: number | null) =>
     v === null ? null : formatMinor(v, r.currency);
   const known = r.lines > r.missingCost;
-  return csvLine([
+  return amountLine([
     r.storeId,
     r.key,
     r.currency,

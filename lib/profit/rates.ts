@@ -154,6 +154,10 @@ export async function importRates(
   return { ok: true, saved: result.rows.length };
 }
 
+/** "1.2500000000" → "1.25", "150.0000000000" → "150". */
+const trimRate = (rate: string) =>
+  rate.includes(".") ? rate.replace(/0+$/, "").replace(/\.$/, "") : rate;
+
 export interface RateListRow {
   day: string;
   base: string;
@@ -195,7 +199,7 @@ export async function listRates(
     day: r.day,
     base: r.base.trim(),
     quote: r.quote.trim(),
-    rate: r.rate.replace(/(\.\d*?)0+$/, "$1").replace(/\.$/, ""),
+    rate: trimRate(r.rate),
     updatedAt: new Date(r.updated_at),
   }));
   const last = out[out.length - 1];
@@ -222,7 +226,7 @@ export async function ratesInto(
         from currency_rates where quote = ${quote} and day = ${onDay}::date`),
       ),
   );
-  return new Map(rows.map((r) => [r.base.trim(), r.rate]));
+  return new Map(rows.map((r) => [r.base.trim(), trimRate(r.rate)]));
 }
 
 /**
