@@ -234,6 +234,9 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
     "GET /orders.csv": "csv",
     "GET /products.csv": "csv",
     "GET /inventory.csv": "csv",
+    "GET /profit.csv": "csv",
+    "GET /profit/costs/template.csv": "csv",
+    "GET /profit/rates/template.csv": "csv",
   };
   for (const key of Object.keys(ROUTE_ACCESS)) {
     if (!key.startsWith("GET ")) continue;
@@ -293,6 +296,13 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
     { name: "inventory, one store", path: `/inventory?store=${connected}` },
     { name: "inventory, none match", path: "/inventory?q=NO-SUCH-SKU" },
     { name: "inventory, a bad filter", path: "/inventory?sort=nope" },
+    {
+      name: "profit per order, converted",
+      path: "/profit?from=2026-01-01&to=2026-12-31&by=order&in=EUR",
+    },
+    { name: "profit per day", path: "/profit?by=day&size=25" },
+    { name: "profit, a bad filter", path: "/profit?from=2026-02-31" },
+    { name: "costs, filtered", path: "/profit/costs?q=NO-SUCH-SKU" },
   );
 
   const dir = await Deno.makeTempDir({ prefix: "vnu-" });
