@@ -185,6 +185,7 @@ export function CostsPage(p: CostsPageProps) {
               <label for="import-store">
                 {t("costs.field.store")}
                 <select name="store" id="import-store" required>
+                  {choice("", t("costs.chooseStore"), storeChoice)}
                   {p.stores.map((s) => choice(s.id, s.name, storeChoice))}
                 </select>
               </label>
@@ -217,6 +218,7 @@ export function CostsPage(p: CostsPageProps) {
                   required
                   aria-invalid={fieldProblems.has("store") ? "true" : undefined}
                 >
+                  {choice("", t("costs.chooseStore"), storeChoice)}
                   {p.stores.map((s) => choice(s.id, s.name, storeChoice))}
                 </select>
               </label>
@@ -233,7 +235,13 @@ export function CostsPage(p: CostsPageProps) {
                       f === "effective_from"
                     ? undefined
                     : "decimal"}
-                  maxlength={f === "sku" ? 40 : f === "currency" ? 3 : 20}
+                  maxlength={f === "effective_from"
+                    ? undefined
+                    : f === "sku"
+                    ? 40
+                    : f === "currency"
+                    ? 3
+                    : 20}
                 />
               ))}
               <button type="submit">{t("costs.save")}</button>
@@ -411,7 +419,7 @@ export function RatesPage(p: RatesPageProps) {
                   type={f === "day" ? "date" : "text"}
                   required
                   inputmode={f === "rate" ? "decimal" : undefined}
-                  maxlength={f === "rate" ? 22 : f === "day" ? 10 : 3}
+                  maxlength={f === "rate" ? 22 : f === "day" ? undefined : 3}
                 />
               ))}
               <button type="submit">{t("rates.save")}</button>
