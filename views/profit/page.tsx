@@ -258,7 +258,7 @@ function Flags(p: { lang: Lang; r: ProfitRowView }) {
   );
 }
 
-function keyCell(lang: Lang, by: string, r: ProfitRowView) {
+function keyCell(by: string, r: ProfitRowView) {
   if (by === "order") {
     return (
       <a href={`/orders/${r.storeId}/${encodeURIComponent(r.key)}`}>
@@ -317,8 +317,7 @@ function RowsTable(p: ProfitPageProps) {
             return (
               <tr data-key={r.key} data-currency={r.currency}>
                 <th scope="row">
-                  {keyCell(p.lang, p.filter.by, r)}{" "}
-                  <Flags lang={p.lang} r={r} />
+                  {keyCell(p.filter.by, r)} <Flags lang={p.lang} r={r} />
                 </th>
                 {p.filter.by !== "store" && <td>{r.storeName}</td>}
                 <td>{r.currency}</td>
