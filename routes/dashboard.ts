@@ -9,6 +9,7 @@ import type { Dataset } from "../lib/sync/dataset.ts";
 import { dashboardOverview } from "../lib/dashboard/overview.ts";
 import { CredentialWarnings } from "../views/admin/apps.tsx";
 import { ReviewReminder } from "../views/users/review_reminder.tsx";
+import { CostsMissingNotice } from "../views/profit/notice.tsx";
 import { DashboardPage } from "../views/dashboard/page.tsx";
 import { dashboardT } from "../views/dashboard/messages.ts";
 import { readerZone, requirePrincipal, selectedStoreIds } from "./context.ts";
@@ -62,6 +63,7 @@ export function dashboardRoutes(deps: {
               overdue: o.review.overdue,
             })
             : null,
+          CostsMissingNotice({ lang, count: o.skusWithoutCost }),
         ],
       }),
     );

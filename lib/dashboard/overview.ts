@@ -14,6 +14,7 @@ import { type InventoryAlert, inventoryAlerts } from "./inventory.ts";
 import { type StoreHealth, syncHealth } from "./sync_health.ts";
 import { categoriesOverLimit } from "../policy/retention.ts";
 import { visibleStoresTx } from "../stores.ts";
+import { skusWithoutCostTx } from "../profit/attention.ts";
 
 export interface DashboardOverview {
   /** The stores the figures cover, by name. */
@@ -35,6 +36,8 @@ export interface DashboardOverview {
   review: { dueAt: Date; overdue: boolean } | null;
   /** Retention categories with rows past their limit (retention.manage). */
   overLimit: { category: string; overdue: number }[];
+  /** SKUs sold in 30 days without a cost of goods (finance.read). */
+  skusWithoutCost: number;
 }
 
 export interface DashboardDeps {
@@ -70,7 +73,10 @@ export async function dashboardOverview(
     );
     // The layout's store switcher, in the same transaction.
     const visible = await visibleStoresTx(tx);
-    return { sales, inventory, sync, visible };
+    const skusWithoutCost = can("finance.read")
+      ? await skusWithoutCostTx(tx, storeIds, now)
+      : 0;
+    return { sales, inventory, sync, visible, skusWithoutCost };
   });
   const review = can("access.review")
     ? await reviewStatus(
@@ -99,5 +105,6 @@ export async function dashboardOverview(
     overLimit: can("retention.manage")
       ? await categoriesOverLimit(deps.db, principal, now)
       : [],
+    skusWithoutCost: read.skusWithoutCost,
   };
 }

@@ -7,7 +7,13 @@
 // copy, and who may see or change what.
 import assert from "node:assert/strict";
 import { and, eq } from "drizzle-orm";
-import { auditEvents, currencyRates, skuCosts } from "../../db/schema.ts";
+import {
+  auditEvents,
+  currencyRates,
+  orderItems,
+  orders,
+  skuCosts,
+} from "../../db/schema.ts";
 import { openTestApp, type TestApp } from "../_helpers/app.ts";
 import { RANGE, seedProfitFixture } from "../_helpers/profit_fixture.ts";
 import { makeStaff, type TestStaff } from "../_helpers/staff.ts";
@@ -406,5 +412,55 @@ Deno.test(`/profit/rates (${testEngine}): a rate file with an error saves nothin
   assert.match(
     page,
     /<th scope="row">2026-07-01<\/th><td>USD<\/td><td>JPY<\/td><td class="num">150\.5<\/td>/,
+  );
+});
+
+Deno.test(`dashboard (${testEngine}): finance is told of SKUs sold in 30 days without a cost, until one is entered`, async () => {
+  const { s, f, finance } = await world();
+  await using _ = s;
+  const at = new Date(Date.now() - 2 * 86_400_000);
+  await ownerOf(s.t.db).insert(orders).values({
+    storeId: f.storeA,
+    amazonOrderId: "111-0000000-0000009",
+    marketplaceId: "ATVPDKIKX0DER",
+    status: "Shipped",
+    fulfillmentChannel: "AFN",
+    orderTotal: "9.00",
+    currency: "USD",
+    purchasedAt: at,
+    lastUpdatedAt: at,
+  });
+  await ownerOf(s.t.db).insert(orderItems).values({
+    storeId: f.storeA,
+    amazonOrderId: "111-0000000-0000009",
+    orderItemId: "x1",
+    asin: "B0NEWNEWNE",
+    sku: "SKU-NEW",
+    quantity: 1,
+    itemPrice: "9.00",
+    currency: "USD",
+  });
+  const html = await (await get(s, "/", finance)).text();
+  assert.match(
+    cellText(
+      html,
+      /<article[^>]*id="costs-missing"[^>]*>([\s\S]*?)<\/article>/,
+    ),
+    /^1 SKUs sold in the last 30 days have no cost of goods/,
+  );
+  const ads = await makeStaff(s, "advertising", { storeIds: [f.storeA] });
+  assert.doesNotMatch(await (await get(s, "/", ads)).text(), /costs-missing/);
+  const saved = await post(s, "/profit/costs", finance, {
+    store: f.storeA,
+    sku: "SKU-NEW",
+    currency: "USD",
+    effective_from: "2026-01-01",
+    unit_cost: "1.00",
+  });
+  assert.equal(saved.status, 200);
+  await saved.body?.cancel();
+  assert.doesNotMatch(
+    await (await get(s, "/", finance)).text(),
+    /costs-missing/,
   );
 });

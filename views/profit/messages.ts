@@ -78,6 +78,8 @@ const en = {
   "profit.withoutCost.intro":
     "These lines are left out of every profit total until a cost is entered.",
   "profit.withoutCost.add": "Enter costs",
+  "attention.costsMissing":
+    "{count} SKUs sold in the last 30 days have no cost of goods: their profit is left out until one is entered.",
   "profit.converted": "Converted into {currency}",
   "profit.converted.intro":
     "Converted figures, at the rates of {day} from the company's rate table. A currency without a rate for that day is left out and named.",
@@ -241,6 +243,8 @@ export const profitCatalogue = defineCatalogue<ProfitKey>(en, {
   "profit.withoutCost": "没有商品成本的已售 SKU",
   "profit.withoutCost.intro": "在录入成本之前，这些订单行不计入任何利润合计。",
   "profit.withoutCost.add": "录入成本",
+  "attention.costsMissing":
+    "最近 30 天售出的 {count} 个 SKU 没有商品成本：录入成本之前，它们的利润不计入合计。",
   "profit.converted": "换算为 {currency}",
   "profit.converted.intro":
     "换算后的数字，使用公司汇率表中 {day} 的汇率。该日没有汇率的货币不参与换算，并在此列出。",
