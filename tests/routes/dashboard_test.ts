@@ -226,6 +226,7 @@ Deno.test(`app shell (${testEngine}): the navigation shows each role only what i
       "/orders",
       "/products",
       "/inventory",
+      "/profit",
       "/stores",
       "/admin/jobs",
       "/admin/amazon-apps",
