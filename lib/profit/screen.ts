@@ -84,7 +84,28 @@ export interface ProfitScreen {
   } | null;
 }
 
-const rowId = (r: ProfitRow) => `${r.key}|${r.storeId}|${r.currency}`;
+/** A row's place in the order of summarise (key, store, currency). */
+const rowTuple = (r: ProfitRow) => [r.key, r.storeId, r.currency];
+const rowId = (r: ProfitRow) =>
+  btoa(encodeURIComponent(JSON.stringify(rowTuple(r)))).replaceAll("=", "");
+const cursorOf = (v: string): string[] | null => {
+  try {
+    const t = JSON.parse(decodeURIComponent(atob(v)));
+    return Array.isArray(t) && t.length === 3 &&
+        t.every((x) => typeof x === "string")
+      ? t
+      : null;
+  } catch {
+    return null;
+  }
+};
+/** Whether tuple `a` comes after tuple `b`. */
+const after = (a: string[], b: string[]) => {
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== b[i]) return a[i] > b[i];
+  }
+  return false;
+};
 
 /** The screen for `storeIds` and the query (range already defaulted). */
 export async function profitScreen(
@@ -107,7 +128,8 @@ export async function profitScreen(
     to: q.to,
   });
   const all = summarise(data.lines, q.by);
-  const start = q.after ? all.findIndex((r) => rowId(r) > q.after!) : 0;
+  const cursor = q.after ? cursorOf(q.after) : null;
+  const start = cursor ? all.findIndex((r) => after(rowTuple(r), cursor)) : 0;
   const from = start < 0 ? all.length : start;
   const rows = all.slice(from, from + q.size);
   const next = from + q.size < all.length ? rowId(rows[rows.length - 1]) : null;
