@@ -217,10 +217,18 @@ export function CostsPage(p: CostsPageProps) {
                   id="f-store"
                   required
                   aria-invalid={fieldProblems.has("store") ? "true" : undefined}
+                  aria-describedby={fieldProblems.has("store")
+                    ? "f-store-error"
+                    : undefined}
                 >
                   {choice("", t("costs.chooseStore"), storeChoice)}
                   {p.stores.map((s) => choice(s.id, s.name, storeChoice))}
                 </select>
+                {fieldProblems.has("store") && (
+                  <small id="f-store-error" class="error">
+                    {fieldProblems.get("store")}
+                  </small>
+                )}
               </label>
               {COST_FIELDS.map((f) => (
                 <Field
