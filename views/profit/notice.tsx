@@ -7,7 +7,7 @@ export function CostsMissingNotice(p: { lang: Lang; count: number }) {
   if (p.count === 0) return null;
   const t = profitCatalogue.translator(p.lang);
   return (
-    <article class="notice" role="status" id="costs-missing">
+    <article class="notice" id="costs-missing">
       <p>
         {t("attention.costsMissing", { count: formatNumber(p.lang, p.count) })}
       </p>
