@@ -84,6 +84,21 @@ function linesSql(storeIds: readonly string[], from: string, to: string): SQL {
     group by o.store_id, o.marketplace_id, o.amazon_order_id, 4, 5, 6`;
 }
 
+/**
+ * The orders whose lines may fall in the days (an index range with a zone's
+ * slack either side): what a line's fees and settled amounts are read for.
+ * A few orders beyond the days come along and match no line.
+ */
+function ordersIn(storeIds: readonly string[], from: string, to: string): SQL {
+  const lower = new Date(Date.parse(`${from}T00:00:00Z`) - ZONE_SLACK_MS);
+  const upper = new Date(
+    Date.parse(`${to}T00:00:00Z`) + DAY_MS + ZONE_SLACK_MS,
+  );
+  return sql`${storesSql(storeIds, sql`o.store_id`)}
+    and o.purchased_at >= ${lower.toISOString()}::timestamptz
+    and o.purchased_at < ${upper.toISOString()}::timestamptz`;
+}
+
 interface LineRow extends Record<string, unknown> {
   store_id: string;
   marketplace_id: string;
@@ -147,14 +162,14 @@ export async function loadProfitTx(
     currency: string;
     amount: string;
   }>(
-    await tx.execute(sql`with l as (${linesSql(storeIds, historyFrom, to)})
-      select f.store_id, f.amazon_order_id, f.sku, f.currency::text as currency,
-        sum(f.amount)::text as amount
-      from fees f
+    await tx.execute(sql`select f.store_id, f.amazon_order_id, f.sku,
+        f.currency::text as currency, sum(f.amount)::text as amount
+      from orders o
+      join fees f on f.store_id = o.store_id
+        and f.amazon_order_id = o.amazon_order_id
       join financial_events e on e.store_id = f.store_id
         and e.event_id = f.event_id and e.event_type = 'ShipmentEvent'
-      where (f.store_id, f.amazon_order_id) in
-        (select distinct store_id, amazon_order_id from l)
+      where ${ordersIn(storeIds, historyFrom, to)}
       group by f.store_id, f.amazon_order_id, f.sku, f.currency`),
   );
   const ordersWithEvents = new Set<string>();
@@ -198,13 +213,13 @@ export async function loadProfitTx(
     amount_description: string;
     amount: string;
   }>(
-    await tx.execute(sql`with l as (${linesSql(storeIds, from, to)})
-      select s.store_id, s.amazon_order_id, s.sku, s.currency::text as currency,
-        s.transaction_type, s.amount_type, s.amount_description,
-        sum(s.amount)::text as amount
-      from settlement_lines s
-      where (s.store_id, s.amazon_order_id) in
-        (select distinct store_id, amazon_order_id from l)
+    await tx.execute(sql`select s.store_id, s.amazon_order_id, s.sku,
+        s.currency::text as currency, s.transaction_type, s.amount_type,
+        s.amount_description, sum(s.amount)::text as amount
+      from orders o
+      join settlement_lines s on s.store_id = o.store_id
+        and s.amazon_order_id = o.amazon_order_id
+      where ${ordersIn(storeIds, from, to)}
       group by 1, 2, 3, 4, 5, 6, 7`),
   );
   const settled = new Map<string, Settled>();
