@@ -636,6 +636,12 @@ export const settlementLines = pgTable("settlement_lines", {
 }, (t) => [
   primaryKey({ columns: [t.storeId, t.settlementId, t.lineNo] }),
   index("settlement_lines_order_idx").on(t.storeId, t.amazonOrderId),
+  // The settled lines of an order's SKU (0031_profit.sql).
+  index("settlement_lines_order_sku_idx").on(
+    t.storeId,
+    t.amazonOrderId,
+    t.sku,
+  ),
 ]);
 
 export const financialEvents = pgTable("financial_events", {
@@ -679,6 +685,42 @@ export const fees = pgTable("fees", {
 }, (t) => [
   primaryKey({ columns: [t.storeId, t.eventId, t.lineNo] }),
   index("fees_order_idx").on(t.storeId, t.amazonOrderId),
+]);
+
+// ── Profit (0031_profit.sql) ───────────────────────────────────────────────
+
+/**
+ * Cost of goods of a store's SKU in one currency from a day on, with the
+ * optional inbound shipping and duty per unit (lib/profit/costs.ts).
+ */
+export const skuCosts = pgTable("sku_costs", {
+  storeId: storeRef(),
+  sku: text("sku").notNull(),
+  currency: currency().notNull(),
+  effectiveFrom: date("effective_from").notNull(),
+  unitCost: money("unit_cost").notNull(),
+  inboundShipping: money("inbound_shipping").notNull().default("0"),
+  duty: money("duty").notNull().default("0"),
+  updatedBy: uuid("updated_by"),
+  updatedAt: updatedAt(),
+}, (t) => [
+  primaryKey({
+    name: "sku_costs_pk",
+    columns: [t.storeId, t.sku, t.currency, t.effectiveFrom],
+  }),
+]);
+
+/** The company's currency rates: 1 `base` = `rate` `quote`, per day. */
+export const currencyRates = pgTable("currency_rates", {
+  day: date("day").notNull(),
+  base: currency("base").notNull(),
+  quote: currency("quote").notNull(),
+  rate: numeric("rate", { precision: 20, scale: 10 }).notNull(),
+  updatedBy: uuid("updated_by"),
+  updatedAt: updatedAt(),
+}, (t) => [
+  primaryKey({ name: "currency_rates_pk", columns: [t.day, t.base, t.quote] }),
+  index("currency_rates_pair_idx").on(t.base, t.quote, t.day),
 ]);
 
 // ── Brand Analytics ────────────────────────────────────────────────────────
@@ -1275,6 +1317,7 @@ export const storeScopedTables = [
   settlementLines,
   financialEvents,
   fees,
+  skuCosts,
   searchTerms,
   apiRequestLog,
   syncRuns,

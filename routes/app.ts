@@ -35,6 +35,7 @@ import { usersRoutes } from "./users.ts";
 import { syncRoutes } from "./sync.ts";
 import { retentionRoutes } from "./retention.ts";
 import { ordersRoutes } from "./orders.ts";
+import { profitRoutes } from "./profit.ts";
 import { productsRoutes } from "./products.ts";
 import { inventoryRoutes } from "./inventory.ts";
 import { complianceRoutes } from "./compliance.ts";
@@ -263,6 +264,7 @@ export function createApp(deps: AppDeps): Hono {
   app.route("/", requestPublicRoutes(deps));
   app.route("/", requestsRoutes(deps));
   app.route("/", incidentRoutes(deps));
+  app.route("/", profitRoutes(deps));
 
   app.get("/admin/roles", (c) => {
     const t = translator(c.get("lang"));

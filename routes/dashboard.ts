@@ -10,6 +10,7 @@ import { dashboardOverview } from "../lib/dashboard/overview.ts";
 import { CredentialWarnings } from "../views/admin/apps.tsx";
 import { ReviewReminder } from "../views/users/review_reminder.tsx";
 import { RequestsNotice } from "../views/requests/dashboard_notice.tsx";
+import { CostsMissingNotice } from "../views/profit/notice.tsx";
 import { DashboardPage } from "../views/dashboard/page.tsx";
 import { AdsBudgetNotice } from "../views/ads/attention.tsx";
 import { IncidentAttention } from "../views/incidents/list.tsx";
@@ -81,6 +82,7 @@ export function dashboardRoutes(deps: {
           o.requests && o.requests.open > 0
             ? RequestsNotice({ lang, zone, summary: o.requests })
             : null,
+          CostsMissingNotice({ lang, count: o.skusWithoutCost }),
         ],
       }),
     );

@@ -84,6 +84,11 @@ const NAV: { label: MessageKey; items: NavEntry[] }[] = [
       label: "nav.financialEvents",
       permission: "finance.read",
       keepsStore: true,
+    }, {
+      href: "/profit",
+      label: "nav.profit",
+      permission: "finance.read",
+      keepsStore: true,
     }],
   },
   {

@@ -180,6 +180,18 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   "POST /incidents/:id/notices": "incidents.manage",
   "POST /incidents/:id/notices/:noticeId/sent": "incidents.manage",
   "POST /incidents/:id/contain/:action": "incidents.manage",
+  // Profit two ways, its per-SKU export, the cost of goods and the rates.
+  "GET /profit": "finance.read",
+  // The export also needs finance.read (lib/profit/export.ts refuses it).
+  "GET /profit.csv": "export.csv",
+  "GET /profit/costs": "finance.read",
+  "GET /profit/costs/template.csv": "finance.read",
+  "POST /profit/costs": "costs.manage",
+  "POST /profit/costs/import": "costs.manage",
+  "GET /profit/rates": "finance.read",
+  "GET /profit/rates/template.csv": "finance.read",
+  "POST /profit/rates": "costs.manage",
+  "POST /profit/rates/import": "costs.manage",
   "GET /audit": "audit.read",
   "GET /audit/export.csv": "audit.read",
   "POST /audit/verify": "audit.read",

@@ -75,6 +75,7 @@ const en = {
   "nav.incidents": "Incidents",
   "nav.reportIncident": "Report an incident",
   "nav.orders": "Orders",
+  "nav.profit": "Profit",
   "nav.main": "Main navigation",
   "nav.store": "Store",
   "nav.allStores": "All my stores",
@@ -201,6 +202,8 @@ const en = {
   "permission.ads.read":
     "Read advertising campaigns, keywords, budgets, bids and metrics",
   "permission.finance.read": "Read settlements, fees and financial events",
+  "permission.costs.manage":
+    "Enter and import the cost of goods per SKU and the currency rates",
   "permission.export.csv": "Export lists as CSV",
   "permission.pii.export":
     "Include buyer personal data in an order export, giving a reason",
@@ -515,6 +518,7 @@ const zhCN: Record<MessageKey, string> = {
   "nav.incidents": "安全事件",
   "nav.reportIncident": "报告安全事件",
   "nav.orders": "订单",
+  "nav.profit": "利润",
   "nav.main": "主导航",
   "nav.store": "店铺",
   "nav.allStores": "我的全部店铺",
@@ -623,6 +627,7 @@ const zhCN: Record<MessageKey, string> = {
   "permission.reports.read": "查看销售与流量以及品牌分析搜索词",
   "permission.ads.read": "查看广告活动、关键词、预算、竞价和指标",
   "permission.finance.read": "查看结算、费用和财务事件",
+  "permission.costs.manage": "录入和导入每个 SKU 的商品成本及汇率",
   "permission.export.csv": "将列表导出为 CSV",
   "permission.pii.export": "说明理由后在订单导出中包含买家个人数据",
   "permission.sync.read": "查看同步运行和 API 日志",

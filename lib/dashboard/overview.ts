@@ -20,6 +20,7 @@ import {
   openRequestsSummary,
 } from "../requests/list.ts";
 import { type IncidentSummary, incidentSummary } from "../incidents/summary.ts";
+import { skusWithoutCostTx } from "../profit/attention.ts";
 
 export interface DashboardOverview {
   /** The stores the figures cover, by name. */
@@ -47,6 +48,8 @@ export interface DashboardOverview {
   requests: OpenRequestsSummary | null;
   /** Open incidents, notices due, the plan's review (incidents.manage). */
   incidents: IncidentSummary | null;
+  /** SKUs sold in 30 days without a cost of goods (finance.read). */
+  skusWithoutCost: number;
 }
 
 export interface DashboardDeps {
@@ -85,7 +88,10 @@ export async function dashboardOverview(
     const adsCapped = can("ads.read")
       ? await cappedCampaigns(tx, storeIds, now)
       : null;
-    return { sales, inventory, sync, visible, adsCapped };
+    const skusWithoutCost = can("finance.read")
+      ? await skusWithoutCostTx(tx, storeIds, now)
+      : 0;
+    return { sales, inventory, sync, visible, adsCapped, skusWithoutCost };
   });
   const review = can("access.review")
     ? await reviewStatus(
@@ -119,5 +125,6 @@ export async function dashboardOverview(
       ? await openRequestsSummary(deps.db, principal, now)
       : null,
     incidents: await incidentSummary(deps.db, principal, now),
+    skusWithoutCost: read.skusWithoutCost,
   };
 }

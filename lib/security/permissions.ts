@@ -51,6 +51,8 @@ export const PERMISSIONS = {
   "ads.read": "ads",
   /** Settlements, fees and financial events. */
   "finance.read": "finance",
+  /** Cost of goods per SKU and the currency rate table (profit). */
+  "costs.manage": "finance",
   /** Lists exported as CSV. */
   "export.csv": "exports",
   /** Buyer personal data columns in an export, giving a reason (§8). */
@@ -131,7 +133,8 @@ export const ROLES: readonly RoleDefinition[] = [
     permissions: ALL.filter((p) =>
       p !== "pii.reveal" && p !== "pii.export" &&
       p !== "archives.download" && p !== "retention.deletion_request" &&
-      p !== "documents.publish" && p !== "providers.manage"
+      p !== "documents.publish" && p !== "providers.manage" &&
+      p !== "costs.manage" // finance's own figures: finance and owner
     ),
   },
   {
@@ -167,6 +170,7 @@ export const ROLES: readonly RoleDefinition[] = [
       "dashboard.view",
       "orders.read",
       "finance.read",
+      "costs.manage",
       "export.csv",
     ],
   },

@@ -128,6 +128,7 @@ const ALSO_NEEDS: Record<string, Permission> = {
   "GET /ads/keywords.csv": "ads.read",
   // Brand Analytics is reports.read data (routes/ads.ts).
   "GET /ads/search-terms": "reports.read",
+  "GET /profit.csv": "finance.read",
 };
 
 Deno.test(`access scenarios (${testEngine}): every route × anonymous, viewer of A, finance of A, support of B, admin, disabled`, async () => {

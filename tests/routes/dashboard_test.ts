@@ -229,6 +229,7 @@ Deno.test(`app shell (${testEngine}): the navigation shows each role only what i
       "/ads",
       "/ads/keywords",
       "/ads/search-terms",
+      "/profit",
       "/stores",
       "/admin/jobs",
       "/admin/amazon-apps",

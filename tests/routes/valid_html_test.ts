@@ -300,6 +300,9 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
     "GET /ads.csv": "csv",
     "GET /ads/keywords.csv": "csv",
     "GET /request/status/:token/json": "json",
+    "GET /profit.csv": "csv",
+    "GET /profit/costs/template.csv": "csv",
+    "GET /profit/rates/template.csv": "csv",
   };
   // A data request (issue #17): its staff page, its links.
   const dataRequest = await makeDataRequest(s, ORIGIN);
@@ -390,6 +393,13 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
     { name: "ads keywords, none match", path: "/ads/keywords?q=NO-SUCH" },
     { name: "search terms, not bid on", path: "/ads/search-terms?bid=no" },
     { name: "requests, every state", path: "/requests?state=" },
+    {
+      name: "profit per order, converted",
+      path: "/profit?from=2026-01-01&to=2026-12-31&by=order&in=EUR",
+    },
+    { name: "profit per day", path: "/profit?by=day&size=25" },
+    { name: "profit, a bad filter", path: "/profit?from=2026-02-31" },
+    { name: "costs, filtered", path: "/profit/costs?q=NO-SUCH-SKU" },
   );
 
   const dir = await Deno.makeTempDir({ prefix: "vnu-" });
