@@ -18,8 +18,6 @@ import {
   adKeywords,
   adTargets,
   orders,
-  orders,
-  products,
   products,
   serviceProviders,
   settlements,
