@@ -1351,7 +1351,9 @@ export interface PersonalDataUse {
     | "staff_identity"
     | "staff_account"
     | "staff_credential"
-    | "network_identity";
+    | "network_identity"
+    | "requester_identity"
+    | "requester_request";
   collected:
     | "amazon_api"
     | "sync"
@@ -1359,7 +1361,8 @@ export interface PersonalDataUse {
     | "sign_in"
     | "own_account"
     | "http_request"
-    | "staff_entry";
+    | "staff_entry"
+    | "request_form";
   /** Encrypted: a vault JWE (lib/security/vault_rotation.ts SEALED_COLUMNS). */
   stored: "encrypted" | "hashed" | "plain";
   used:
@@ -1367,15 +1370,22 @@ export interface PersonalDataUse {
     | "retention_clock"
     | "sign_in_and_access"
     | "audit_and_security"
-    | "deletion_evidence";
-  shared: "nobody" | "staff_with_reason" | "administrators" | "auditors";
+    | "deletion_evidence"
+    | "answer_data_request";
+  shared:
+    | "nobody"
+    | "staff_with_reason"
+    | "administrators"
+    | "auditors"
+    | "request_handlers";
   disposed:
     | "purge_30_days_after_delivery"
     | "with_the_buyer_data"
     | "kept_while_account_exists"
     | "replaced_on_change"
     | "audit_retention_rule"
-    | "with_the_request_record";
+    | "with_the_request_record"
+    | "kept_with_the_record";
 }
 
 /** The same handling for several columns. */
@@ -1487,4 +1497,53 @@ export const personalData: Record<string, Record<string, PersonalDataUse>> = {
       disposed: "with_the_request_record",
     },
   },
+  // Data requests (issue #17): what the requester gave, purged with the
+  // request's record by the "data_requests" retention rule.
+  data_requests: {
+    ...sameFor(["requester_name", "requester_email", "seller_id", "order_id"], {
+      category: "requester_identity",
+      collected: "request_form",
+      stored: "plain",
+      used: "answer_data_request",
+      shared: "request_handlers",
+      disposed: "with_the_request_record",
+    }),
+    ...sameFor(["description", "match", "answer"], {
+      category: "requester_request",
+      collected: "request_form",
+      stored: "plain",
+      used: "answer_data_request",
+      shared: "request_handlers",
+      disposed: "with_the_request_record",
+    }),
+  },
+  mail_outbox: sameFor(["to_address", "params"], {
+    category: "requester_identity",
+    collected: "request_form",
+    stored: "plain",
+    used: "answer_data_request",
+    shared: "request_handlers",
+    disposed: "with_the_request_record",
+  }),
+  // Staff names that sign a record (issue #18, #17): who reported, sent,
+  // planted, published or reviewed.
+  ...Object.fromEntries(
+    [
+      ["canary_records", "planted_by_name"],
+      ["documents", "published_by_name"],
+      ["incident_notices", "sent_by_name"],
+      ["incidents", "reported_by_name"],
+      ["response_plan_reviews", "reviewed_by_name"],
+      ["response_plan_versions", "published_by_name"],
+    ].map(([table, column]) => [table, {
+      [column]: {
+        category: "staff_identity",
+        collected: "staff_entry",
+        stored: "plain",
+        used: "audit_and_security",
+        shared: "auditors",
+        disposed: "kept_with_the_record",
+      } satisfies PersonalDataUse,
+    }]),
+  ),
 };

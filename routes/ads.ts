@@ -9,7 +9,7 @@ import { Hono } from "hono";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { Database } from "../db/client.ts";
-import { AMAZON_MARKETPLACES } from "../lib/amazon/marketplaces.ts";
+import { marketplaceCountry } from "../lib/ads/country.ts";
 import {
   CAMPAIGN_SORTS,
   type CampaignFilter,
@@ -68,7 +68,6 @@ import { page } from "./page.ts";
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const AD_ID = /^\d{1,20}$/;
-const COUNTRY = new Map(AMAZON_MARKETPLACES.map((m) => [m.id, m.countryCode]));
 
 type Said = { from?: string; to?: string; days?: number };
 
@@ -665,7 +664,7 @@ export function adsRoutes(deps: { db: Database; kv: Deno.Kv }): Hono {
           key:
             `${r.storeId}/${r.marketplaceId}/${r.periodStart}/${r.searchTerm}`,
           storeName: names.get(r.storeId) ?? r.storeId,
-          countryCode: COUNTRY.get(r.marketplaceId) ?? r.marketplaceId,
+          countryCode: marketplaceCountry(r.marketplaceId),
           keywords: r.keywords.map((k) => ({
             ...k,
             href: `/ads/keywords/${r.storeId}/${k.keywordId}`,

@@ -25,14 +25,15 @@ export const PERSONAL_COLUMN_PATTERNS: readonly RegExp[] = [
 
 /**
  * Tables whose rows are about one person: every column but the keys holds
- * personal data (buyer data, staff accounts and credentials, requesters).
+ * personal data (buyer data, staff accounts and credentials). A data
+ * request's own fields (its state, dates, scope) are not about the person:
+ * its requester's columns are found by name and annotated one by one.
  */
 export const PERSONAL_TABLE_PATTERNS: readonly RegExp[] = [
   /^buyer_pii$/,
   /^staff_users$/,
   /^local_credentials$/,
   /requester/,
-  /^data_requests?$/,
 ];
 
 /** Keys of a personal table: identifiers, not facts about the person. */

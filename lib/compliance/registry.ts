@@ -28,6 +28,14 @@ import {
   smtpTlsLine,
 } from "./transport.ts";
 import { recordCoverageLine } from "./record.ts";
+import {
+  incidentsOpenLine,
+  noticesDueLine,
+  planReviewLine,
+  policyVersionsLine,
+  providersRegisterLine,
+  requestsDueLine,
+} from "./handling.ts";
 
 /** The Data Policy's sections (docs/data-policy.txt), in order. */
 export const POLICY_SECTIONS = [
@@ -106,6 +114,12 @@ export const EVIDENCE_PROVIDERS: EvidenceProvider[] = [
   buyerDataLine,
   logRetentionLine,
   disconnectedCredentialsLine,
+  providersRegisterLine,
+  incidentsOpenLine,
+  noticesDueLine,
+  planReviewLine,
+  requestsDueLine,
+  policyVersionsLine,
 ];
 
 /**
@@ -118,12 +132,8 @@ export const PENDING_LINES: {
   section: PolicySection;
   link: string | null;
 }[] = [
-  { id: "providers.register", section: "11", link: "/privacy" },
-  { id: "incidents.open", section: "12", link: "/incidents" },
-  { id: "incidents.notices_due", section: "12", link: "/incidents" },
-  { id: "incidents.plan_review", section: "12", link: "/incidents" },
-  { id: "requests.due", section: "13", link: "/requests" },
-  { id: "policy.versions", section: "updates", link: "/policy" },
+  // Every promise is tracked now (lib/compliance/handling.ts); a new one
+  // whose evidence is not built yet goes here.
 ];
 
 /**

@@ -33,7 +33,7 @@ export const DETECTION_RULES = [
 export type DetectionRule = typeof DETECTION_RULES[number];
 
 /** The job's name and schedule (UTC): every five minutes. */
-export const DETECTION_JOB = "incidents.detect";
+export const DETECTION_JOB = "incidents-detect";
 export const DETECTION_SCHEDULE = "*/5 * * * *";
 
 /** How far back a network counts as known for a privileged sign-in. */

@@ -8,9 +8,11 @@ import {
   auditEvents,
   buyerPii,
   buyerPiiExtensions,
+  canaryRecords,
   legalHolds,
   purgeLeases,
   purgeRecords,
+  skuCosts,
   storeCredentials,
   storeDisconnections,
   storeGrants,
@@ -54,6 +56,10 @@ const NOT_SEEDED: readonly PgTable[] = [
   purgeRecords,
   purgeLeases,
   buyerPiiExtensions,
+  // Entered by people, never synced: finance's costs of goods (the profit
+  // screen flags every SKU without one) and owners' canary records.
+  skuCosts,
+  canaryRecords,
 ];
 
 /** All tables a seeded store has rows in, plus the stores table itself. */

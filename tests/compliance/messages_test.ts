@@ -11,7 +11,13 @@ import {
 import { complianceCatalogue } from "../../views/compliance/messages.ts";
 
 const STATES = new Set(["green", "amber", "red", "success", "failure"]);
-const SOURCES = ["evidence.ts", "transport.ts", "record.ts", "page.ts"];
+const SOURCES = [
+  "evidence.ts",
+  "transport.ts",
+  "record.ts",
+  "handling.ts",
+  "page.ts",
+];
 
 /** The reason and figure codes written in the rules' source. */
 async function codesInSources(): Promise<

@@ -83,15 +83,29 @@ Deno.test(`runtime login (${testEngine}): one role per database, with no power b
           where 'custodian_app'::regrole = any (p.polroles)) as policies`),
   );
   assert.deepEqual(legacy, { tables: 0, functions: 0, policies: 0 });
-  // Every policy names this database's role.
-  const [policies] = rowsOf<{ n: number; other: number }>(
+  // Every policy names this database's role, but those that let the
+  // checked definer functions (running as the owner) through FORCEd
+  // security: incidents (0034) and the compliance counts (0035).
+  const [policies] = rowsOf<{ n: number; other: number; owners: string[] }>(
     await ownerOf(t.db).execute(sql`
       select count(*)::int as n,
-        count(*) filter (where p.polroles <> array[${role}::regrole::oid])::int as other
+        count(*) filter (where p.polroles <> array[${role}::regrole::oid]
+          and p.polroles <> array[(select oid from pg_roles
+            where rolname = current_user)])::int as other,
+        array_agg(p.polrelid::regclass::text || '.' || p.polname
+          order by 1) filter (where p.polroles = array[(select oid
+            from pg_roles where rolname = current_user)]) as owners
       from pg_policy p`),
   );
   assert.ok(policies.n >= 20);
   assert.equal(policies.other, 0);
+  assert.deepEqual(policies.owners.sort(), [
+    "canary_records.owner_all",
+    "data_requests.owner_read",
+    "incident_events.owner_all",
+    "incident_notices.owner_all",
+    "incidents.owner_all",
+  ]);
 });
 
 Deno.test(`runtime login (${testEngine}): a scoped transaction cannot alter the audit table or its triggers`, async () => {

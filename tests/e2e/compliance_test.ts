@@ -73,9 +73,13 @@ Deno.test(`browser (${testEngine}): the compliance page, a proof link and its se
     const red = page.locator("#line-authorization\\.official");
     assert.equal(await red.getAttribute("data-status"), "red");
     assert.match(await red.locator(".badge").textContent() ?? "", /Red/);
-    const pending = page.locator("#line-requests\\.due");
-    assert.match(await pending.locator(".badge").textContent() ?? "", /Amber/);
-    assert.match(await pending.textContent() ?? "", /Not yet tracked/);
+    // No provider registered yet: amber, not proven.
+    const unproven = page.locator("#line-providers\\.register");
+    assert.match(await unproven.locator(".badge").textContent() ?? "", /Amber/);
+    assert.match(
+      await unproven.textContent() ?? "",
+      /No service provider is registered/,
+    );
     assert.ok(await page.locator('tr[data-status="green"]').count() > 0);
     assert.ok(await page.locator("#record tbody tr").count() > 5);
     assert.deepEqual(

@@ -186,8 +186,11 @@ Deno.test(`browser (${testEngine}): states, store switcher, schedule errors, dis
         /^[✓!✕](Green|Amber|Red)$/,
       );
     }
+    // No provider registered yet: amber, not proven (never green).
     assert.equal(
-      await page.locator("#line-requests\\.due").getAttribute("data-status"),
+      await page.locator("#line-providers\\.register").getAttribute(
+        "data-status",
+      ),
       "amber",
     );
     // The public data-request form (issue #17; its life in a browser is

@@ -12,7 +12,7 @@ import { PENDING_LINES } from "../../lib/compliance/registry.ts";
 
 const ORIGIN = "http://127.0.0.1:8000";
 
-Deno.test(`compliance page (${testEngine}): an auditor sees every section, its lines by colour, pending promises amber, and the record`, async () => {
+Deno.test(`compliance page (${testEngine}): an auditor sees every section, its lines by colour, the promises of case handling, and the record`, async () => {
   await using s = await openTestApp();
   await makeStore(s, "Evidence Store");
   const auditor = await makeStaff(s, "auditor");
@@ -41,14 +41,21 @@ Deno.test(`compliance page (${testEngine}): an auditor sees every section, its l
   assert.match(html, /id="section-updates"/);
   // The nav entry, in the governance group.
   assert.match(html, /href="\/compliance"[^>]*>Compliance</);
-  // Each pending promise: amber, "not yet tracked", never green.
-  for (const p of PENDING_LINES) {
-    const row = new RegExp(
-      `<tr id="line-${p.id.replaceAll(".", "\\.")}" data-status="(\\w+)"`,
-    ).exec(html);
-    assert.equal(row?.[1], "amber", p.id);
-  }
-  assert.match(html, /Not yet tracked/);
+  // The promises kept by people handling cases, on a fresh portal: no
+  // request or incident open, no provider registered (amber: not proven),
+  // the Data Policy's first version published.
+  const status = (id: string) =>
+    new RegExp(
+      `<tr id="line-${id.replaceAll(".", "\\.")}" data-status="(\\w+)"`,
+    )
+      .exec(html)?.[1];
+  assert.equal(PENDING_LINES.length, 0);
+  assert.equal(status("requests.due"), "green");
+  assert.equal(status("incidents.open"), "green");
+  assert.equal(status("incidents.notices_due"), "green");
+  assert.equal(status("providers.register"), "amber");
+  assert.equal(status("policy.versions"), "green");
+  assert.match(html, /href="\/requests"/);
   // A tracked line with its proof link.
   assert.match(
     html,
@@ -64,7 +71,7 @@ Deno.test(`compliance page (${testEngine}): an auditor sees every section, its l
     headers: { cookie: auditor.cookie, "accept-language": "zh-CN" },
   })).text();
   assert.match(zh, /合规证据/);
-  assert.match(zh, /尚未跟踪/);
+  assert.match(zh, /尚未登记任何服务提供方/);
 });
 
 Deno.test(`compliance page (${testEngine}): a seeded violation shows red on the page`, async () => {
