@@ -3,12 +3,7 @@
 // filter, sort and page lives in the URL), which days are not final yet,
 // each campaign's budget utilization, a keyset pager and the totals per
 // currency (never two currencies summed).
-import {
-  choice,
-  ListActions,
-  OrderFields,
-  StoreField,
-} from "../list_controls.tsx";
+import { choice, ListActions, StoreField } from "../list_controls.tsx";
 import { formatMoney, formatNumber } from "../format.ts";
 import type { Lang } from "../i18n.ts";
 import {
@@ -23,6 +18,7 @@ import {
   Presets,
 } from "./_parts.tsx";
 import { adsCatalogue, type AdsKey } from "./messages.ts";
+import { CodeSelect, SearchPeriodOrder } from "./filters.tsx";
 
 export interface CampaignRowView {
   storeName: string;
@@ -162,70 +158,38 @@ export function CampaignsPage(p: CampaignsPageProps) {
               {p.profileChoices.map((x) => choice(x.id, x.label, f.profile))}
             </select>
           </label>
-          <label>
-            {t("ads.field.state")}
-            <select name="state">
-              {choice("", t("ads.any"), f.state)}
-              {p.states.map((s) =>
-                choice(s, t(`ads.state.${s}` as AdsKey), f.state)
-              )}
-            </select>
-          </label>
-          <label>
-            {t("ads.field.type")}
-            <select name="type">
-              {choice("", t("ads.any"), f.type)}
-              {p.types.map((s) =>
-                choice(s, t(`ads.type.${s}` as AdsKey), f.type)
-              )}
-            </select>
-          </label>
-          <label>
-            {t("ads.field.targeting")}
-            <select name="targeting">
-              {choice("", t("ads.any"), f.targeting)}
-              {p.targetings.map((s) =>
-                choice(s, t(`ads.targeting.${s}` as AdsKey), f.targeting)
-              )}
-            </select>
-          </label>
-        </fieldset>
-        <fieldset class="grid">
-          <label>
-            {t("ads.field.q")}
-            <input
-              type="search"
-              name="q"
-              value={f.q}
-              maxlength={64}
-              autocomplete="off"
-            />
-          </label>
-          <label>
-            {t("ads.field.from")}
-            <input type="date" name="from" value={f.from} />
-          </label>
-          <label>
-            {t("ads.field.to")}
-            <input type="date" name="to" value={f.to} />
-          </label>
-          <OrderFields
+          <CodeSelect
             lang={p.lang}
-            labels={{
-              sort: t("ads.field.sort"),
-              dir: t("ads.field.dir"),
-              size: t("ads.field.size"),
-              asc: t("ads.dir.asc"),
-              desc: t("ads.dir.desc"),
-            }}
-            sorts={p.sorts.map((s) => ({
-              value: s,
-              label: t(`ads.sort.${s}` as AdsKey),
-            }))}
-            sizes={p.sizes}
-            current={f}
+            name="state"
+            label="ads.field.state"
+            words="state"
+            codes={p.states}
+            current={f.state}
+          />
+          <CodeSelect
+            lang={p.lang}
+            name="type"
+            label="ads.field.type"
+            words="type"
+            codes={p.types}
+            current={f.type}
+          />
+          <CodeSelect
+            lang={p.lang}
+            name="targeting"
+            label="ads.field.targeting"
+            words="targeting"
+            codes={p.targetings}
+            current={f.targeting}
           />
         </fieldset>
+        <SearchPeriodOrder
+          lang={p.lang}
+          searchLabel="ads.field.q"
+          sorts={p.sorts}
+          sizes={p.sizes}
+          current={f}
+        />
         <ListActions
           path="/ads"
           labels={{

@@ -1,12 +1,7 @@
 // /ads/keywords: the drill-down's last level, the keywords and product
 // targets of the stores (or of one campaign or ad group), with their bids
 // and figures for the period; filters, sort and page in the URL.
-import {
-  choice,
-  ListActions,
-  OrderFields,
-  StoreField,
-} from "../list_controls.tsx";
+import { ListActions, StoreField } from "../list_controls.tsx";
 import { formatMoney, formatNumber } from "../format.ts";
 import type { Lang } from "../i18n.ts";
 import {
@@ -20,6 +15,7 @@ import {
   Presets,
 } from "./_parts.tsx";
 import { adsCatalogue, type AdsKey } from "./messages.ts";
+import { CodeSelect, SearchPeriodOrder } from "./filters.tsx";
 
 export interface TargetingRowView {
   key: string;
@@ -125,70 +121,38 @@ export function KeywordsPage(p: KeywordsPageProps) {
               autocomplete="off"
             />
           </label>
-          <label>
-            {t("ads.field.kind")}
-            <select name="kind">
-              {choice("", t("ads.any"), f.kind)}
-              {p.kinds.map((s) =>
-                choice(s, t(`ads.kind.${s}` as AdsKey), f.kind)
-              )}
-            </select>
-          </label>
-          <label>
-            {t("ads.field.state")}
-            <select name="state">
-              {choice("", t("ads.any"), f.state)}
-              {p.states.map((s) =>
-                choice(s, t(`ads.state.${s}` as AdsKey), f.state)
-              )}
-            </select>
-          </label>
-          <label>
-            {t("ads.field.match")}
-            <select name="match">
-              {choice("", t("ads.any"), f.match)}
-              {p.matches.map((s) =>
-                choice(s, t(`ads.match.${s}` as AdsKey), f.match)
-              )}
-            </select>
-          </label>
-        </fieldset>
-        <fieldset class="grid">
-          <label>
-            {t("ads.field.qKeyword")}
-            <input
-              type="search"
-              name="q"
-              value={f.q}
-              maxlength={64}
-              autocomplete="off"
-            />
-          </label>
-          <label>
-            {t("ads.field.from")}
-            <input type="date" name="from" value={f.from} />
-          </label>
-          <label>
-            {t("ads.field.to")}
-            <input type="date" name="to" value={f.to} />
-          </label>
-          <OrderFields
+          <CodeSelect
             lang={p.lang}
-            labels={{
-              sort: t("ads.field.sort"),
-              dir: t("ads.field.dir"),
-              size: t("ads.field.size"),
-              asc: t("ads.dir.asc"),
-              desc: t("ads.dir.desc"),
-            }}
-            sorts={p.sorts.map((s) => ({
-              value: s,
-              label: t(`ads.sort.${s}` as AdsKey),
-            }))}
-            sizes={p.sizes}
-            current={f}
+            name="kind"
+            label="ads.field.kind"
+            words="kind"
+            codes={p.kinds}
+            current={f.kind}
+          />
+          <CodeSelect
+            lang={p.lang}
+            name="state"
+            label="ads.field.state"
+            words="state"
+            codes={p.states}
+            current={f.state}
+          />
+          <CodeSelect
+            lang={p.lang}
+            name="match"
+            label="ads.field.match"
+            words="match"
+            codes={p.matches}
+            current={f.match}
           />
         </fieldset>
+        <SearchPeriodOrder
+          lang={p.lang}
+          searchLabel="ads.field.qKeyword"
+          sorts={p.sorts}
+          sizes={p.sizes}
+          current={f}
+        />
         <ListActions
           path="/ads/keywords"
           labels={{
