@@ -103,6 +103,28 @@ function refusedTo(c: Context, path: string, err: unknown): Response {
   throw err;
 }
 
+/**
+ * Runs one change of incident `id`: 404 when there is no such incident (or
+ * it is not visible), back with `?refused=<code>` when the domain refuses,
+ * else on to the incident page with `?done=<done>`.
+ */
+async function changeIncident(
+  c: Context,
+  id: string,
+  done: string,
+  change: () => Promise<unknown>,
+): Promise<Response> {
+  try {
+    await change();
+  } catch (err) {
+    if (err instanceof IncidentError && err.code === "not_found") {
+      throw new HTTPException(404);
+    }
+    return refusedTo(c, `/incidents/${id}`, err);
+  }
+  return c.redirect(`/incidents/${id}?done=${done}`, 303);
+}
+
 /** Form fields as strings, repeated ones as arrays. */
 async function formOf(c: Context): Promise<Record<string, string | string[]>> {
   const body = await c.req.parseBody({ all: true });
@@ -438,7 +460,7 @@ export function incidentRoutes(deps: IncidentRouteDeps): Hono {
     const principal = requirePrincipal(c);
     const id = c.req.param("id");
     const form = await formOf(c);
-    try {
+    return changeIncident(c, id, "update", async () => {
       await updateIncident(db, principal, id, {
         state: one(form.state) as never,
         severity: one(form.severity) as never,
@@ -446,20 +468,14 @@ export function incidentRoutes(deps: IncidentRouteDeps): Hono {
         data: (form.data ?? []) as never,
         credentials: one(form.credentials),
       }, requestMeta(c));
-    } catch (err) {
-      if (err instanceof IncidentError && err.code === "not_found") {
-        throw new HTTPException(404);
-      }
-      return refusedTo(c, `/incidents/${id}`, err);
-    }
-    return c.redirect(`/incidents/${id}?done=update`, 303);
+    });
   });
 
   app.post("/incidents/:id/notes", async (c) => {
     const principal = requirePrincipal(c);
     const id = c.req.param("id");
     const form = await formOf(c);
-    try {
+    return changeIncident(c, id, "note#timeline", async () => {
       await addNote(
         db,
         principal,
@@ -467,39 +483,27 @@ export function incidentRoutes(deps: IncidentRouteDeps): Hono {
         { note: one(form.note) },
         requestMeta(c),
       );
-    } catch (err) {
-      if (err instanceof IncidentError && err.code === "not_found") {
-        throw new HTTPException(404);
-      }
-      return refusedTo(c, `/incidents/${id}`, err);
-    }
-    return c.redirect(`/incidents/${id}?done=note#timeline`, 303);
+    });
   });
 
   app.post("/incidents/:id/notices", async (c) => {
     const principal = requirePrincipal(c);
     const id = c.req.param("id");
     const form = await formOf(c);
-    try {
+    return changeIncident(c, id, "notice#notices", async () => {
       await addNotice(db, principal, id, {
         party: one(form.party),
         contact: one(form.contact),
         dueHours: one(form.dueHours),
       }, requestMeta(c));
-    } catch (err) {
-      if (err instanceof IncidentError && err.code === "not_found") {
-        throw new HTTPException(404);
-      }
-      return refusedTo(c, `/incidents/${id}`, err);
-    }
-    return c.redirect(`/incidents/${id}?done=notice#notices`, 303);
+    });
   });
 
   app.post("/incidents/:id/notices/:noticeId/sent", async (c) => {
     const principal = requirePrincipal(c);
     const id = c.req.param("id");
     const form = await formOf(c);
-    try {
+    return changeIncident(c, id, "notice#notices", async () => {
       await markNoticeSent(
         db,
         principal,
@@ -508,13 +512,7 @@ export function incidentRoutes(deps: IncidentRouteDeps): Hono {
         { note: one(form.note) },
         requestMeta(c),
       );
-    } catch (err) {
-      if (err instanceof IncidentError && err.code === "not_found") {
-        throw new HTTPException(404);
-      }
-      return refusedTo(c, `/incidents/${id}`, err);
-    }
-    return c.redirect(`/incidents/${id}?done=notice#notices`, 303);
+    });
   });
 
   app.post("/incidents/:id/contain/:action", async (c) => {
@@ -525,7 +523,7 @@ export function incidentRoutes(deps: IncidentRouteDeps): Hono {
     );
     if (!action.success) throw new HTTPException(404);
     const form = await formOf(c);
-    try {
+    return changeIncident(c, id, action.data, async () => {
       await contain(
         { db, kv: deps.kv },
         principal,
@@ -535,13 +533,7 @@ export function incidentRoutes(deps: IncidentRouteDeps): Hono {
         one(form.confirm) === "yes",
         requestMeta(c),
       );
-    } catch (err) {
-      if (err instanceof IncidentError && err.code === "not_found") {
-        throw new HTTPException(404);
-      }
-      return refusedTo(c, `/incidents/${id}`, err);
-    }
-    return c.redirect(`/incidents/${id}?done=${action.data}`, 303);
+    });
   });
 
   return app;
