@@ -92,10 +92,16 @@ export async function openTestDatabase(): Promise<TestDatabase> {
   const name = `custodian_t_${crypto.randomUUID().replaceAll("-", "")}`;
   const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
   const template = await postgresTemplate(adminUrl);
-  await admin.unsafe(`create database ${name} template ${template}`);
   const url = new URL(adminUrl);
   url.pathname = `/${name}`;
-  await adoptRuntimeRole(url.toString(), template);
+  // One copy at a time across test files: roles are the cluster's.
+  await admin`select pg_advisory_lock(7402)`;
+  try {
+    await admin.unsafe(`create database ${name} template ${template}`);
+    await adoptRuntimeRole(url.toString(), template);
+  } finally {
+    await admin`select pg_advisory_unlock(7402)`;
+  }
   const db = await openDatabase({ databaseUrl: url.toString(), poolSize: 4 });
   await db.migrate(); // no-op on the template's copy; proves it is current
   // The database's own runtime role (custodian_app_<name>) outlives a
@@ -202,7 +208,13 @@ BEGIN
   LOOP
     EXECUTE format('ALTER POLICY %I ON %s TO %I', r.polname, r.tbl, app);
   END LOOP;
-  EXECUTE format('DROP OWNED BY %I', old);
+  -- Revoked here only: DROP OWNED would also touch the template's own
+  -- database row (a shared catalogue), which concurrent copies race for.
+  EXECUTE format('REVOKE ALL ON ALL TABLES IN SCHEMA public FROM %I', old);
+  EXECUTE format('REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM %I', old);
+  EXECUTE format('REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM %I', old);
+  EXECUTE format('REVOKE ALL ON SCHEMA public FROM %I', old);
+  EXECUTE format('REVOKE ALL ON DATABASE %I FROM %I', current_database(), old);
   EXECUTE format('REVOKE CONNECT, TEMPORARY ON DATABASE %I FROM PUBLIC', current_database());
   EXECUTE format('GRANT CONNECT ON DATABASE %I TO %I', current_database(), app);
 END
