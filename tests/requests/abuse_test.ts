@@ -100,14 +100,20 @@ const BAD: Record<string, {
       fc.constant("2026-02-31"),
       fc.constant("31/12/2026"),
       fc.constant("0000-01-01"),
-      text(1, 12).filter((v) => !/^\d{4}-\d{2}-\d{2}$/.test(v.trim())),
+      // Blank is "not given" (an optional date), so not among the bad.
+      text(1, 12).filter((v) =>
+        v.trim() !== "" && !/^\d{4}-\d{2}-\d{2}$/.test(v.trim())
+      ),
     ),
   },
   to: {
     values: fc.oneof(
       fc.constant("2026-13-01"),
       fc.constant("1899-12-31"),
-      text(1, 12).filter((v) => !/^\d{4}-\d{2}-\d{2}$/.test(v.trim())),
+      // Blank is "not given" (an optional date), so not among the bad.
+      text(1, 12).filter((v) =>
+        v.trim() !== "" && !/^\d{4}-\d{2}-\d{2}$/.test(v.trim())
+      ),
     ),
     over: { from: "" },
   },
