@@ -8,6 +8,7 @@
 import { Hono } from "hono";
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
+import type { z } from "zod";
 import type { Database } from "../db/client.ts";
 import { marketplaceCountry } from "../lib/ads/country.ts";
 import {
@@ -113,6 +114,34 @@ function storeOfPath(c: Context): string {
   return storeId;
 }
 
+/**
+ * What both advertising lists read from the URL: the stores, the query
+ * (null when it or its period is refused: the page then says so and shows
+ * the defaults), the period and the sort.
+ */
+function readListQuery<
+  Q extends {
+    from?: string;
+    to?: string;
+    days?: number;
+    sort?: string;
+  },
+>(c: Context, schema: z.ZodType<Q>) {
+  const storeIds = selectedStoreIds(c);
+  const store = c.req.query("store") ? storeIds[0] : "";
+  const parsed = schema.safeParse(c.req.query());
+  let query = parsed.success ? parsed.data : null;
+  const now = new Date();
+  let period = periodOf(query, now);
+  if (period === null) query = null;
+  period ??= resolvePeriod({}, now)!;
+  const q = query ?? schema.parse({});
+  // Both lists sort by spend unless told otherwise.
+  const sort = (q.sort ?? "spend") as NonNullable<Q["sort"]>;
+  const said: Said = query ? { from: q.from, to: q.to, days: q.days } : {};
+  return { query, q, store, said, storeIds, period, sort };
+}
+
 // ── The campaign list ──────────────────────────────────────────────────────
 
 function readCampaigns(c: Context): {
@@ -121,20 +150,14 @@ function readCampaigns(c: Context): {
   store: string;
   said: Said;
 } {
-  const storeIds = selectedStoreIds(c);
-  const store = c.req.query("store") ? storeIds[0] : "";
-  const parsed = campaignQuerySchema.safeParse(c.req.query());
-  let query = parsed.success ? parsed.data : null;
-  const now = new Date();
-  let period = periodOf(query, now);
-  if (period === null) query = null;
-  period ??= resolvePeriod({}, now)!;
-  const q = query ?? campaignQuerySchema.parse({});
-  const sort = q.sort ?? "spend";
+  const { query, q, store, said, storeIds, period, sort } = readListQuery(
+    c,
+    campaignQuerySchema,
+  );
   return {
     query,
     store,
-    said: query ? { from: q.from, to: q.to, days: q.days } : {},
+    said,
     filter: {
       storeIds,
       profile: q.profile,
@@ -178,20 +201,14 @@ function readTargeting(c: Context): {
   store: string;
   said: Said;
 } {
-  const storeIds = selectedStoreIds(c);
-  const store = c.req.query("store") ? storeIds[0] : "";
-  const parsed = targetingQuerySchema.safeParse(c.req.query());
-  let query = parsed.success ? parsed.data : null;
-  const now = new Date();
-  let period = periodOf(query, now);
-  if (period === null) query = null;
-  period ??= resolvePeriod({}, now)!;
-  const q = query ?? targetingQuerySchema.parse({});
-  const sort = q.sort ?? "spend";
+  const { query, q, store, said, storeIds, period, sort } = readListQuery(
+    c,
+    targetingQuerySchema,
+  );
   return {
     query,
     store,
-    said: query ? { from: q.from, to: q.to, days: q.days } : {},
+    said,
     filter: {
       storeIds,
       campaign: q.campaign,
