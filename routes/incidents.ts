@@ -114,6 +114,8 @@ async function changeIncident(
   done: string,
   change: () => Promise<unknown>,
 ): Promise<Response> {
+  // Not an incident id at all: no such incident, and nothing to send back to.
+  if (!z.uuid().safeParse(id).success) throw new HTTPException(404);
   try {
     await change();
   } catch (err) {

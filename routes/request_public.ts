@@ -40,6 +40,8 @@ import { page } from "./page.ts";
 
 /** A form is small: a larger body is refused before it is read. */
 const FORM_LIMIT_BYTES = 32 * 1024;
+/** The shape of a status link's token: a compact JWS, three base64url parts. */
+const STATUS_TOKEN = /^[\w-]+\.[\w-]+\.[\w-]+$/;
 
 export interface RequestPublicDeps {
   db: Database;
@@ -240,6 +242,8 @@ export function requestPublicRoutes(deps: RequestPublicDeps): Hono {
 
   app.post("/request/status/:token/withdraw", async (c) => {
     const token = c.req.param("token");
+    // Only a compact JWS goes back into the redirect's Location header.
+    if (!STATUS_TOKEN.test(token)) return invalid(c, 404);
     const body = await c.req.parseBody();
     if (body.confirm !== "yes") {
       return c.redirect(`/request/status/${token}`, 303);

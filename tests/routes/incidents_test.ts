@@ -167,6 +167,16 @@ Deno.test(`incidents (${testEngine}): state, notes and notices are recorded on t
     owner: "",
   });
   assert.match(refused.headers.get("location") ?? "", /refused=invalid/);
+  // An id that is no incident id (the fuzz test drew a NUL) is a 404 for every
+  // change, even with a form the domain would refuse: never a redirect to it.
+  for (const bad of ["%00", "not-a-uuid"]) {
+    for (
+      const action of ["update", "notes", "notices", "contain/pause_syncs"]
+    ) {
+      const res = await post(s, `/incidents/${bad}/${action}`, admin, {});
+      assert.equal(res.status, 404, `${bad} ${action}`);
+    }
+  }
   await post(s, `/incidents/${id}/notes`, admin, { note: "Looked at logs" });
   await post(s, `/incidents/${id}/notices`, admin, {
     party: "authority",
