@@ -16,6 +16,7 @@ import {
   openStoreRefreshToken,
 } from "./credentials.ts";
 import { type LwaClient, LwaError } from "./lwa.ts";
+import { auditingVaultFailure } from "./vault_failures.ts";
 import { appendApiRequestLog } from "../ingest/ops.ts";
 
 const PURPOSE = "lwa_access_token";
@@ -67,7 +68,13 @@ export function createAccessTokens(deps: {
   const cached = async (storeId: string, api: AmazonApi) => {
     const e = await kv.get<Cached>(tokenKey(storeId, api));
     if (e.value && e.value.expiresAt - EARLY_MS > now()) {
-      return await vault.open(e.value.jwe, PURPOSE);
+      const jwe = e.value.jwe;
+      return await auditingVaultFailure(
+        db,
+        storeId,
+        "access_token",
+        () => vault.open(jwe, PURPOSE),
+      );
     }
     return null;
   };
@@ -90,14 +97,21 @@ export function createAccessTokens(deps: {
     try {
       const hit = await cached(storeId, api);
       if (hit) return hit;
-      const creds = await db.asJob(storeId, async (tx) => {
-        const [store] = await tx.select({ status: stores.status }).from(stores)
-          .where(eq(stores.id, storeId));
-        if (!store || store.status !== "connected") return null;
-        const token = await openStoreRefreshToken(tx, vault, storeId, api);
-        if (!token) return null;
-        return { token, app: await openApp(tx, vault, token.appId) };
-      });
+      const creds = await auditingVaultFailure(
+        db,
+        storeId,
+        "refresh_token",
+        () =>
+          db.asJob(storeId, async (tx) => {
+            const [store] = await tx.select({ status: stores.status }).from(
+              stores,
+            ).where(eq(stores.id, storeId));
+            if (!store || store.status !== "connected") return null;
+            const token = await openStoreRefreshToken(tx, vault, storeId, api);
+            if (!token) return null;
+            return { token, app: await openApp(tx, vault, token.appId) };
+          }),
+      );
       if (!creds) {
         throw new StoreNotConnectedError(
           `store ${storeId} has no active ${api} authorization`,

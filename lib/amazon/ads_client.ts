@@ -7,6 +7,7 @@
 // token bucket per profile shared through KV, one re-fetch of an expired
 // token, and one api_request_log row per call. Ids in answers (profile ids
 // exceed 2^53) are kept as strings. Nothing here logs a token or a body.
+import { auditingVaultFailure } from "./vault_failures.ts";
 import { and, eq } from "drizzle-orm";
 import type { Database } from "../../db/client.ts";
 import { storeCredentials } from "../../db/schema.ts";
@@ -272,19 +273,25 @@ export function createAdsClient(deps: AdsClientDeps): AdsClient {
   const clientIdOf = (storeId: string): Promise<string> => {
     let p = clientIds.get(storeId);
     if (!p) {
-      p = deps.db.asJob(storeId, async (tx) => {
-        const [cred] = await tx.select({ appId: storeCredentials.appId })
-          .from(storeCredentials).where(and(
-            eq(storeCredentials.storeId, storeId),
-            eq(storeCredentials.api, "ads"),
-          ));
-        if (!cred) {
-          throw new StoreNotConnectedError(
-            `store ${storeId} has no Ads API authorization`,
-          );
-        }
-        return (await openApp(tx, deps.vault, cred.appId)).clientId;
-      });
+      p = auditingVaultFailure(
+        deps.db,
+        storeId,
+        "ads_client_id",
+        () =>
+          deps.db.asJob(storeId, async (tx) => {
+            const [cred] = await tx.select({ appId: storeCredentials.appId })
+              .from(storeCredentials).where(and(
+                eq(storeCredentials.storeId, storeId),
+                eq(storeCredentials.api, "ads"),
+              ));
+            if (!cred) {
+              throw new StoreNotConnectedError(
+                `store ${storeId} has no Ads API authorization`,
+              );
+            }
+            return (await openApp(tx, deps.vault, cred.appId)).clientId;
+          }),
+      );
       clientIds.set(storeId, p);
       p.catch(() => clientIds.delete(storeId));
     }

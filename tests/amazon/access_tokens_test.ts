@@ -18,7 +18,12 @@ import {
   saveStoreRefreshToken,
 } from "../../lib/amazon/credentials.ts";
 import { type LwaClient, LwaError } from "../../lib/amazon/lwa.ts";
-import { createVault, generateVaultKey } from "../../lib/security/vault.ts";
+import {
+  createVault,
+  generateVaultKey,
+  VaultError,
+} from "../../lib/security/vault.ts";
+import { runDetection } from "../../lib/incidents/detection.ts";
 import { openTestDatabase, ownerOf, testEngine } from "../_helpers/test_db.ts";
 
 const SECRET = "amzn1.oa2-cs.v1.fakecurrent";
@@ -177,6 +182,51 @@ Deno.test(`access tokens (${testEngine}): invalid_grant marks the store revoked 
   });
   // A revoked store is never used again.
   await assert.rejects(tokens.get(s.storeId, "sp-api"), StoreNotConnectedError);
+});
+
+Deno.test(`access tokens (${testEngine}): a refresh token the vault cannot open is audited and opens a credential incident`, async () => {
+  await using s = await setup();
+  // A vault whose ring lacks the key that sealed the credentials: a lost or
+  // swapped VAULT_KEYS, or a ciphertext changed in the database.
+  const wrong = createVault([{ kid: "k9", key: generateVaultKey() }]);
+  const lwa = fakeLwa({ validSecrets: [SECRET] });
+  const tokens = createAccessTokens({
+    db: s.t.db,
+    kv: s.kv,
+    vault: wrong,
+    lwa,
+  });
+  const [{ threshold }] = rowsOf<{ threshold: number }>(
+    await ownerOf(s.t.db).execute(sql`select threshold from detection_rules
+      where rule = 'vault_failures'`),
+  );
+  for (let k = 0; k < threshold; k++) {
+    await assert.rejects(tokens.get(s.storeId, "sp-api"), VaultError);
+  }
+  assert.equal(lwa.calls, 0, "nothing was sent to Amazon");
+  const rows = rowsOf<{ action: string; store_id: string; purpose: string }>(
+    await ownerOf(s.t.db).execute(sql`select action, store_id::text as
+      store_id, details->>'purpose' as purpose from audit_events`),
+  );
+  assert.equal(rows.length, threshold);
+  assert.deepEqual(rows[0], {
+    action: "vault.open.failed",
+    store_id: s.storeId,
+    purpose: "refresh_token",
+  });
+  await ownerOf(s.t.db).execute(sql`update detection_rules
+    set enabled = (rule = 'vault_failures'), checked_to = null`);
+  const found = await runDetection(s.t.db, new Date(Date.now() + 1000));
+  assert.deepEqual(found.map((r) => r.findings), [1]);
+  const [incident] = rowsOf<{ kind: string; store_ids: string[] }>(
+    await ownerOf(s.t.db).execute(sql`select kind,
+      store_ids::text[] as store_ids from incidents
+      where rule = 'vault_failures'`),
+  );
+  assert.deepEqual(incident, {
+    kind: "credential_exposure",
+    store_ids: [s.storeId],
+  });
 });
 
 Deno.test(`access tokens (${testEngine}): a new secret that fails falls back to the previous; one that works retires it`, async () => {
