@@ -164,7 +164,7 @@ async function main(): Promise<number> {
         enqueue: queue.enqueue,
       }),
       auditCheckpointCron({ db, kv, vault, log }),
-      detectionCron({ db, log }),
+      detectionCron({ db, vault, log }),
       purgeCron({
         db,
         kv,

@@ -4,8 +4,9 @@
 // of one opens a critical incident at once, in the same request
 // (incident_canary_touch, 0034_incidents.sql, which keeps the list of
 // canaries from the person who tripped one). The decoy's buyer data is
-// purged after 30 days like any other (§9); the list shows whether it is
-// still there, and a new one can be planted.
+// purged after 30 days like any other (§9: no exemption in the purge); the
+// detection job then seals fresh decoy data for the same order, so a canary
+// stays armed for as long as its record exists.
 import { sql } from "drizzle-orm";
 import type { Database, Tx } from "../../db/client.ts";
 import { rowsOf } from "../../db/client.ts";
@@ -23,7 +24,7 @@ export interface Canary {
   amazonOrderId: string;
   plantedByName: string;
   plantedAt: Date;
-  /** Whether the decoy buyer data is still held (the purge takes it at 30 days). */
+  /** Whether the decoy buyer data is held now (the purge takes it at 30 days, the detection job re-arms it). */
   decoyHeld: boolean;
 }
 
@@ -63,6 +64,76 @@ export async function listCanaries(
     })));
 }
 
+/** Seals made-up buyer data for a decoy order (collected `now`: 30 days to live). */
+async function sealDecoy(
+  tx: Tx,
+  vault: Vault,
+  storeId: string,
+  orderId: string,
+  country: string,
+  now: Date,
+): Promise<void> {
+  const name = DECOY_NAMES[Number(digits(1)) % DECOY_NAMES.length];
+  await upsertBuyerPii(tx, vault, [{
+    storeId,
+    amazonOrderId: orderId,
+    collectedAt: now,
+    payload: {
+      name,
+      email: `${name.split(" ")[0].toLowerCase()}.${digits(6)}@example.invalid`,
+      addressLine1: `${Number(digits(2)) + 1} Larkspur Lane`,
+      city: "Fairhaven",
+      postalCode: digits(5),
+      countryCode: country.trim(),
+    },
+  }], { now });
+}
+
+/**
+ * Re-arms the canaries of `storeIds` whose decoy buyer data the retention
+ * purge took: fresh decoy data for the same order, audited without the
+ * order id. Returns how many were re-armed.
+ */
+export async function rearmCanaries(
+  deps: { db: Database; vault: Vault },
+  storeIds: readonly string[],
+  now = new Date(),
+): Promise<number> {
+  let rearmed = 0;
+  for (const storeId of storeIds) {
+    rearmed += await deps.db.asJob(storeId, async (tx) => {
+      const bare = rowsOf<{ order_id: string; country: string }>(
+        await tx.execute(sql`select c.amazon_order_id as order_id,
+            m.country_code::text as country
+          from canary_records c
+          join orders o on o.store_id = c.store_id
+            and o.amazon_order_id = c.amazon_order_id
+          join store_marketplaces m on m.store_id = o.store_id
+            and m.marketplace_id = o.marketplace_id
+          where c.store_id = ${storeId}::uuid
+            and not exists (select 1 from buyer_pii b
+              where b.store_id = c.store_id
+                and b.amazon_order_id = c.amazon_order_id)`),
+      );
+      for (const c of bare) {
+        await sealDecoy(tx, deps.vault, storeId, c.order_id, c.country, now);
+      }
+      if (bare.length > 0) {
+        await recordAuditInTx(tx, {
+          actorType: "system",
+          action: "incident.canary.rearm",
+          target: "canary",
+          storeId,
+          outcome: "success",
+          details: { canaries: bare.length },
+        });
+      }
+      return bare.length;
+    });
+  }
+  return rearmed;
+}
+
 /**
  * Plants a canary order in `storeId` (owners only); audited. Returns the
  * decoy's Amazon order id.
@@ -79,7 +150,6 @@ export async function plantCanary(
     throw new IncidentError("invalid", { store: "store" });
   }
   const orderId = `${digits(3)}-${digits(7)}-${digits(7)}`;
-  const name = DECOY_NAMES[Number(digits(1)) % DECOY_NAMES.length];
   return await deps.db.asUser(principal, async (tx) => {
     const [m] = rowsOf<{ id: string; country: string }>(
       await tx.execute(sql`select m.marketplace_id as id,
@@ -100,21 +170,7 @@ export async function plantCanary(
       purchasedAt: purchased,
       lastUpdatedAt: purchased,
     }]);
-    await upsertBuyerPii(tx, deps.vault, [{
-      storeId,
-      amazonOrderId: orderId,
-      collectedAt: now,
-      payload: {
-        name,
-        email: `${name.split(" ")[0].toLowerCase()}.${
-          digits(6)
-        }@example.invalid`,
-        addressLine1: `${Number(digits(2)) + 1} Larkspur Lane`,
-        city: "Fairhaven",
-        postalCode: digits(5),
-        countryCode: m.country.trim(),
-      },
-    }], { now });
+    await sealDecoy(tx, deps.vault, storeId, orderId, m.country, now);
     await tx.execute(sql`insert into canary_records (store_id, amazon_order_id,
         planted_by, planted_by_name, planted_at)
       values (${storeId}::uuid, ${orderId}, ${principal.userId}::uuid,

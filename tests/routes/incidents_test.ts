@@ -10,6 +10,7 @@ import { sql } from "drizzle-orm";
 import { rowsOf } from "../../db/client.ts";
 import { purgeGlobal, purgeStore } from "../../lib/policy/purge.ts";
 import { runSync } from "../../lib/sync/runner.ts";
+import { rearmCanaries } from "../../lib/incidents/canary.ts";
 import { DATASETS } from "../../lib/sync/datasets/mod.ts";
 import { listConnectedStoreIds } from "../../db/maintenance.ts";
 import { openTestApp, type TestApp } from "../_helpers/app.ts";
@@ -428,6 +429,50 @@ Deno.test(`incidents (${testEngine}): a canary record's reveal opens a critical 
   );
   assert.equal(exported.n, 3);
   assert.equal((await incidents(s)).length, 1);
+});
+
+Deno.test(`incidents (${testEngine}): a canary stays armed after the purge takes its decoy data`, async () => {
+  await using s = await openTestApp({ PUBLIC_URL: ORIGIN });
+  const store = await makeStore(s, "Canary Store");
+  const ownerStaff = await makeStaff(s, "owner");
+  const support = await makeStaff(s, "support", { storeIds: [store] });
+  await post(s, "/incidents/canaries", ownerStaff, { store });
+  const [{ order }] = rowsOf<{ order: string }>(
+    await ownerOf(s.t.db).execute(sql`select amazon_order_id as order
+      from canary_records`),
+  );
+  const held = async () =>
+    rowsOf<{ n: number }>(
+      await ownerOf(s.t.db).execute(sql`select count(*)::int as n
+        from buyer_pii where amazon_order_id = ${order}`),
+    )[0].n;
+  // Nothing to re-arm while the decoy is there.
+  assert.equal(await rearmCanaries({ db: s.t.db, vault: s.vault }, [store]), 0);
+  // 31 days on, the purge treats the decoy like any buyer data (§9).
+  const later = new Date(Date.now() + 31 * DAY);
+  await using kv = await Deno.openKv(":memory:");
+  const purged = await purgeStore(
+    { db: s.t.db, kv, now: () => later },
+    store,
+  );
+  assert.equal(purged.status, "done");
+  assert.equal(await held(), 0);
+  // The detection job's re-arm seals fresh decoy data for the same order.
+  assert.equal(
+    await rearmCanaries({ db: s.t.db, vault: s.vault }, [store], later),
+    1,
+  );
+  assert.equal(await held(), 1);
+  assert.equal(
+    await rearmCanaries({ db: s.t.db, vault: s.vault }, [store], later),
+    0,
+  );
+  const reveal = await post(s, `/orders/${store}/${order}/reveal`, support, {
+    reason: "Customer called about the parcel",
+  });
+  assert.equal(reveal.status, 200);
+  const [found] = await incidents(s);
+  assert.equal(found.source, "canary");
 });
 
 Deno.test(`incidents (${testEngine}): offboarding disables, ends sessions and revokes every grant in one step`, async () => {
