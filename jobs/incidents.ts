@@ -2,8 +2,6 @@
 // minutes the rules of lib/incidents/detection.ts run over the audit trail
 // and the API log; what they open is logged by count, never by subject.
 // The same run re-arms canaries whose decoy data the purge took.
-import type { Database } from "../db/client.ts";
-import { listConnectedStoreIds } from "../db/maintenance.ts";
 import type { Logger } from "../lib/log.ts";
 import type { Vault } from "../lib/security/vault.ts";
 import { rearmCanaries } from "../lib/incidents/canary.ts";
@@ -16,17 +14,18 @@ import type { CronJob } from "./mod.ts";
 
 /** Runs the incident detection rules on their schedule (UTC). */
 export function detectionCron(
-  deps: { db: Database; vault: Vault; log: Logger },
+  deps: {
+    db: Parameters<typeof runDetection>[0];
+    vault: Vault;
+    log: Logger;
+  },
 ): CronJob {
   return {
     name: DETECTION_JOB,
     schedule: DETECTION_SCHEDULE,
     run: async () => {
       const results = await runDetection(deps.db);
-      const rearmed = await rearmCanaries(
-        deps,
-        await listConnectedStoreIds(deps.db),
-      );
+      const rearmed = await rearmCanaries(deps);
       if (rearmed > 0) deps.log.info("incidents.canaries_rearmed", { rearmed });
       const findings = results.reduce((n, r) => n + r.findings, 0);
       if (findings > 0) {

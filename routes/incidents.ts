@@ -38,6 +38,10 @@ import {
   offboardingState,
   offboardUser,
 } from "../lib/incidents/offboarding.ts";
+import { ExportRefusedError } from "../lib/security/export_gate.ts";
+import { exportIncidentsCsv } from "../lib/incidents/export.ts";
+import { ExportRefusedView } from "../views/export_refused.tsx";
+import { csvDownload, exportRefusal } from "./csv_response.ts";
 import { formatDayInZone } from "../views/format.ts";
 import { ReportForm, ReportThanks } from "../views/incidents/report.tsx";
 import { IncidentListPage } from "../views/incidents/list.tsx";
@@ -423,8 +427,50 @@ export function incidentRoutes(deps: IncidentRouteDeps): Hono {
         filter: { state: q.state, severity: q.severity },
         next: result.next,
         now: new Date(),
+        canExport: principal.permissions.has("export.csv") &&
+          !(await exportsFrozen(db, principal)),
       }),
     );
+  });
+
+  app.get("/incidents.csv", async (c) => {
+    const principal = requirePrincipal(c);
+    const lang = c.get("lang");
+    const q = listQuery.parse(c.req.query());
+    const filter = {
+      state: q.state || undefined,
+      severity: q.severity || undefined,
+    };
+    const describe = Object.fromEntries(
+      Object.entries(filter).filter(([, v]) => v !== undefined),
+    ) as Record<string, string>;
+    let csv: AsyncIterable<string>;
+    try {
+      csv = await exportIncidentsCsv(
+        { db, kv: deps.kv },
+        principal,
+        { filter, describe },
+        requestMeta(c),
+      );
+    } catch (err) {
+      if (!(err instanceof ExportRefusedError)) throw err;
+      const { status, minutes } = exportRefusal(c, err);
+      const t = incidentsCatalogue.translator(lang);
+      return page(
+        c,
+        t("inc.list.title"),
+        ExportRefusedView({
+          title: t("inc.list.title"),
+          message: t(`inc.export.error.${err.code}`, { minutes }),
+          back: {
+            href: `/incidents?${new URLSearchParams(describe)}`,
+            label: t("inc.export.back"),
+          },
+        }),
+        status,
+      );
+    }
+    return csvDownload(c, "incidents", csv);
   });
 
   app.get("/incidents/:id", async (c) => {

@@ -165,6 +165,7 @@ export const ROUTE_ACCESS: Record<string, Access> = {
   "GET /incidents/report": "signed-in",
   "POST /incidents/report": "signed-in",
   "GET /incidents": "incidents.manage",
+  "GET /incidents.csv": "export.csv",
   "GET /incidents/plan": "incidents.manage",
   "POST /incidents/plan": "incidents.manage",
   "POST /incidents/plan/review": "incidents.manage",

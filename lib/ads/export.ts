@@ -6,16 +6,15 @@
 // while exports are frozen, and every export is audited with its filters
 // and row count once the stream ends. Each amount has its currency beside
 // it: rows of two currencies are never summed here.
-import type { Database } from "../../db/client.ts";
 import { csvLine, pulledBatches } from "../csv.ts";
-import { recordAudit, type RequestMeta } from "../security/audit.ts";
+import type { RequestMeta } from "../security/audit.ts";
 import {
-  DEFAULT_EXPORT_LIMIT,
-  type ExportLimitPolicy,
-  takeExport,
-} from "../security/export_limit.ts";
+  type ExportGateDeps,
+  type ExportRefusal,
+  ExportRefusedError,
+  gatedExport,
+} from "../security/export_gate.ts";
 import type { StaffPrincipal } from "../security/principal.ts";
-import { exportsFrozen } from "../settings.ts";
 import {
   type CampaignFilter,
   type CampaignRow,
@@ -138,20 +137,13 @@ function targetingCells(r: TargetingRow): Cell[] {
   ];
 }
 
-/** Why an export may not start. */
-export type AdsExportRefusal = "forbidden" | "frozen" | "rate_limited";
+/** A refused ads export (the shared gate's error). */
+export {
+  type ExportRefusal as AdsExportRefusal,
+  ExportRefusedError as AdsExportError,
+};
 
-export class AdsExportError extends Error {
-  constructor(readonly code: AdsExportRefusal, readonly retryAfterMs = 0) {
-    super(code);
-  }
-}
-
-export interface AdsExportDeps {
-  db: Database;
-  kv: Deno.Kv;
-  limit?: ExportLimitPolicy;
-}
+export type AdsExportDeps = ExportGateDeps;
 
 export type AdsExportRequest =
   | {
@@ -174,75 +166,42 @@ export type AdsExportRequest =
  * @example
  * const csv = await exportAdsCsv(deps, principal, { list: "campaigns", filter, describe }, meta);
  */
-export async function exportAdsCsv(
+export function exportAdsCsv(
   deps: AdsExportDeps,
   principal: StaffPrincipal,
   request: AdsExportRequest,
   meta: RequestMeta,
 ): Promise<AsyncIterable<string>> {
   const { db } = deps;
-  const target = request.list === "campaigns"
-    ? "ads.campaigns"
-    : "ads.keywords";
-  const audit = (
-    outcome: "success" | "failure" | "denied",
-    details: Record<string, unknown>,
-  ) =>
-    recordAudit(db, principal, {
-      actorType: "staff",
-      actorId: principal.userId,
-      action: "export.csv",
-      target,
-      outcome,
-      ...meta,
-      details: { filter: request.describe, ...details },
-    });
-  const refuse = async (code: AdsExportRefusal, retryAfterMs = 0) => {
-    await audit("denied", { refused: code });
-    return new AdsExportError(code, retryAfterMs);
-  };
-  if (
-    !principal.permissions.has("export.csv") ||
-    !principal.permissions.has("ads.read")
-  ) throw await refuse("forbidden");
-  if (await exportsFrozen(db, principal)) throw await refuse("frozen");
-  const wait = await takeExport(
-    deps.kv,
-    principal.userId,
-    deps.limit ?? DEFAULT_EXPORT_LIMIT,
-  );
-  if (wait > 0) throw await refuse("rate_limited", wait);
   const oneTransaction = db.engine === "postgres";
-  return (async function* () {
-    let rows = 0;
-    let done = false;
-    try {
-      if (request.list === "campaigns") {
-        yield csvLine(CAMPAIGN_COLUMNS);
-        yield* pulledBatches<CampaignRow>(
-          (onBatch) =>
-            walkCampaigns(db, principal, request.filter, {
-              oneTransaction,
-              onBatch,
-            }),
-          (batch) => batch.map((r) => csvLine(campaignCells(r))).join(""),
-          (n) => rows += n,
-        );
-      } else {
-        yield csvLine(TARGETING_COLUMNS);
-        yield* pulledBatches<TargetingRow>(
-          (onBatch) =>
-            walkTargeting(db, principal, request.filter, {
-              oneTransaction,
-              onBatch,
-            }),
-          (batch) => batch.map((r) => csvLine(targetingCells(r))).join(""),
-          (n) => rows += n,
-        );
-      }
-      done = true;
-    } finally {
-      await audit(done ? "success" : "failure", { rows, complete: done });
+  return gatedExport(deps, principal, {
+    target: request.list === "campaigns" ? "ads.campaigns" : "ads.keywords",
+    needs: "ads.read",
+    describe: request.describe,
+    meta,
+  }, async function* (count) {
+    if (request.list === "campaigns") {
+      yield csvLine(CAMPAIGN_COLUMNS);
+      yield* pulledBatches<CampaignRow>(
+        (onBatch) =>
+          walkCampaigns(db, principal, request.filter, {
+            oneTransaction,
+            onBatch,
+          }),
+        (batch) => batch.map((r) => csvLine(campaignCells(r))).join(""),
+        count,
+      );
+    } else {
+      yield csvLine(TARGETING_COLUMNS);
+      yield* pulledBatches<TargetingRow>(
+        (onBatch) =>
+          walkTargeting(db, principal, request.filter, {
+            oneTransaction,
+            onBatch,
+          }),
+        (batch) => batch.map((r) => csvLine(targetingCells(r))).join(""),
+        count,
+      );
     }
-  })();
+  });
 }

@@ -6,16 +6,15 @@
 // of a list, so it needs `finance.read` besides `export.csv`. A per-person
 // rate limit holds, nothing runs while exports are frozen, and every export
 // is audited with its filters and row count once the stream ends.
-import type { Database } from "../../db/client.ts";
 import { csvLine, pulledBatches } from "../csv.ts";
-import { recordAudit, type RequestMeta } from "../security/audit.ts";
+import type { RequestMeta } from "../security/audit.ts";
 import {
-  DEFAULT_EXPORT_LIMIT,
-  type ExportLimitPolicy,
-  takeExport,
-} from "../security/export_limit.ts";
+  type ExportGateDeps,
+  type ExportRefusal,
+  ExportRefusedError,
+  gatedExport,
+} from "../security/export_gate.ts";
 import type { StaffPrincipal } from "../security/principal.ts";
-import { exportsFrozen } from "../settings.ts";
 import { type EventFilter, type EventRow, walkEvents } from "./events.ts";
 import {
   type SettlementFilter,
@@ -23,20 +22,13 @@ import {
   walkSettlementLines,
 } from "./settlements.ts";
 
-/** Why an export may not start. */
-export type FinanceExportRefusal = "forbidden" | "frozen" | "rate_limited";
+/** A refused finance export (the shared gate's error). */
+export {
+  type ExportRefusal as FinanceExportRefusal,
+  ExportRefusedError as FinanceExportError,
+};
 
-export class FinanceExportError extends Error {
-  constructor(readonly code: FinanceExportRefusal, readonly retryAfterMs = 0) {
-    super(code);
-  }
-}
-
-export interface FinanceExportDeps {
-  db: Database;
-  kv: Deno.Kv;
-  limit?: ExportLimitPolicy;
-}
+export type FinanceExportDeps = ExportGateDeps;
 
 const LINE_COLUMNS = [
   "store_id",
@@ -120,11 +112,8 @@ function eventCells(e: EventRow) {
   ];
 }
 
-/**
- * The gate every finance export passes (permissions, freeze, rate limit,
- * each refusal audited), then the CSV as chunks whose end is audited.
- */
-async function financeExport<T>(
+/** A finance export behind the shared gate (export_gate.ts): `finance.read`. */
+function financeExport<T>(
   deps: FinanceExportDeps,
   principal: StaffPrincipal,
   target: string,
@@ -134,50 +123,19 @@ async function financeExport<T>(
   walk: (onBatch: (batch: T[]) => Promise<void>) => Promise<unknown>,
   cells: (row: T) => (string | number | boolean | null)[],
 ): Promise<AsyncIterable<string>> {
-  const { db } = deps;
-  const audit = (
-    outcome: "success" | "failure" | "denied",
-    details: Record<string, unknown>,
-  ) =>
-    recordAudit(db, principal, {
-      actorType: "staff",
-      actorId: principal.userId,
-      action: "export.csv",
-      target,
-      outcome,
-      ...meta,
-      details: { filter: describe, ...details },
-    });
-  const refuse = async (code: FinanceExportRefusal, retryAfterMs = 0) => {
-    await audit("denied", { refused: code });
-    return new FinanceExportError(code, retryAfterMs);
-  };
-  if (
-    !principal.permissions.has("export.csv") ||
-    !principal.permissions.has("finance.read")
-  ) throw await refuse("forbidden");
-  if (await exportsFrozen(db, principal)) throw await refuse("frozen");
-  const wait = await takeExport(
-    deps.kv,
-    principal.userId,
-    deps.limit ?? DEFAULT_EXPORT_LIMIT,
-  );
-  if (wait > 0) throw await refuse("rate_limited", wait);
-  return (async function* () {
-    let rows = 0;
-    let done = false;
-    try {
+  return gatedExport(
+    deps,
+    principal,
+    { target, needs: "finance.read", describe, meta },
+    async function* (count) {
       yield csvLine(columns);
       yield* pulledBatches<T>(
         walk,
         (batch) => batch.map((r) => csvLine(cells(r))).join(""),
-        (n) => rows += n,
+        count,
       );
-      done = true;
-    } finally {
-      await audit(done ? "success" : "failure", { rows, complete: done });
-    }
-  })();
+    },
+  );
 }
 
 /**

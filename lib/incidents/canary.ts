@@ -10,6 +10,7 @@
 import { sql } from "drizzle-orm";
 import type { Database, Tx } from "../../db/client.ts";
 import { rowsOf } from "../../db/client.ts";
+import { listConnectedStoreIds } from "../../db/maintenance.ts";
 import { upsertBuyerPii } from "../ingest/buyer_pii.ts";
 import { upsertOrders } from "../ingest/orders.ts";
 import { recordAuditInTx, type RequestMeta } from "../security/audit.ts";
@@ -90,17 +91,17 @@ async function sealDecoy(
 }
 
 /**
- * Re-arms the canaries of `storeIds` whose decoy buyer data the retention
- * purge took: fresh decoy data for the same order, audited without the
- * order id. Returns how many were re-armed.
+ * Re-arms the canaries of `storeIds` (default: every connected store) whose
+ * decoy buyer data the retention purge took: fresh decoy data for the same
+ * order, audited without the order id. Returns how many were re-armed.
  */
 export async function rearmCanaries(
   deps: { db: Database; vault: Vault },
-  storeIds: readonly string[],
+  storeIds?: readonly string[],
   now = new Date(),
 ): Promise<number> {
   let rearmed = 0;
-  for (const storeId of storeIds) {
+  for (const storeId of storeIds ?? await listConnectedStoreIds(deps.db)) {
     rearmed += await deps.db.asJob(storeId, async (tx) => {
       const bare = rowsOf<{ order_id: string; country: string }>(
         await tx.execute(sql`select c.amazon_order_id as order_id,

@@ -2,21 +2,17 @@
 // read in keyset batches (lib/inventory/stock.ts walkStock) and written out
 // batch by batch, so the rows never all sit in memory; bounded by the
 // person's stores (row-level security); formula-safe and credential-free
-// cells (lib/csv.ts); no buyer data exists here. Needs `export.csv`, the
-// per-person export rate limit holds, nothing runs while exports are
-// frozen, and every export is audited with its filters and row count once
-// the stream ends.
-import type { Database } from "../../db/client.ts";
+// cells (lib/csv.ts); no buyer data exists here. The shared gate
+// (lib/security/export_gate.ts): `export.csv` and `inventory.read`, the
+// rate limit, the freeze, and the audit of every start and end.
 import { csvLine } from "../csv.ts";
-import { recordAudit, type RequestMeta } from "../security/audit.ts";
+import type { RequestMeta } from "../security/audit.ts";
 import {
-  DEFAULT_EXPORT_LIMIT,
-  type ExportLimitPolicy,
-  takeExport,
-} from "../security/export_limit.ts";
+  type ExportGateDeps,
+  ExportRefusedError as ExportError,
+  gatedExport,
+} from "../security/export_gate.ts";
 import type { StaffPrincipal } from "../security/principal.ts";
-import { exportsFrozen } from "../settings.ts";
-import { ExportError, type ExportRefusal } from "../orders/export.ts";
 import { type InventoryFilter, type StockRow, walkStock } from "./stock.ts";
 
 export { ExportError };
@@ -47,11 +43,7 @@ export const INVENTORY_COLUMNS = [
   "alerts",
 ] as const;
 
-export interface InventoryExportDeps {
-  db: Database;
-  kv: Deno.Kv;
-  limit?: ExportLimitPolicy;
-}
+export type InventoryExportDeps = ExportGateDeps;
 
 /** One SKU as a CSV line. */
 export function inventoryLine(r: StockRow): string {
@@ -91,56 +83,25 @@ export function inventoryLine(r: StockRow): string {
  * const csv = await exportInventoryCsv(deps, principal, { filter, describe }, meta, new Date());
  * return stream(c, async (out) => { for await (const s of csv) await out.write(s); });
  */
-export async function exportInventoryCsv(
+export function exportInventoryCsv(
   deps: InventoryExportDeps,
   principal: StaffPrincipal,
   request: { filter: InventoryFilter; describe: Record<string, string> },
   meta: RequestMeta,
   now: Date,
 ): Promise<AsyncIterable<string>> {
-  const { db } = deps;
-  const refuse = async (code: ExportRefusal, retryAfterMs = 0) => {
-    await recordAudit(db, principal, {
-      actorType: "staff",
-      actorId: principal.userId,
-      action: "export.csv",
-      target: "inventory",
-      outcome: "denied",
-      ...meta,
-      details: { filter: request.describe, refused: code },
-    });
-    return new ExportError(code, retryAfterMs);
-  };
-  if (!principal.permissions.has("export.csv")) throw await refuse("forbidden");
-  if (await exportsFrozen(db, principal)) throw await refuse("frozen");
-  const wait = await takeExport(
-    deps.kv,
-    principal.userId,
-    deps.limit ?? DEFAULT_EXPORT_LIMIT,
-  );
-  if (wait > 0) throw await refuse("rate_limited", wait);
-  return (async function* () {
-    let rows = 0;
-    let done = false;
-    try {
-      yield csvLine([...INVENTORY_COLUMNS]);
-      for await (
-        const batch of walkStock(db, principal, request.filter, now)
-      ) {
-        yield batch.map(inventoryLine).join("");
-        rows += batch.length;
-      }
-      done = true;
-    } finally {
-      await recordAudit(db, principal, {
-        actorType: "staff",
-        actorId: principal.userId,
-        action: "export.csv",
-        target: "inventory",
-        outcome: done ? "success" : "failure",
-        ...meta,
-        details: { filter: request.describe, rows, complete: done },
-      });
+  return gatedExport(deps, principal, {
+    target: "inventory",
+    needs: "inventory.read",
+    describe: request.describe,
+    meta,
+  }, async function* (count) {
+    yield csvLine([...INVENTORY_COLUMNS]);
+    for await (
+      const batch of walkStock(deps.db, principal, request.filter, now)
+    ) {
+      yield batch.map(inventoryLine).join("");
+      count(batch.length);
     }
-  })();
+  });
 }

@@ -5,16 +5,15 @@
 // formula-safe and credential-free cells (lib/csv.ts). A per-person rate
 // limit holds, nothing runs while exports are frozen, and every export is
 // audited with its filters and row count once the stream ends.
-import type { Database } from "../../db/client.ts";
 import { csvLine, pulledBatches } from "../csv.ts";
-import { recordAudit, type RequestMeta } from "../security/audit.ts";
+import type { RequestMeta } from "../security/audit.ts";
 import {
-  DEFAULT_EXPORT_LIMIT,
-  type ExportLimitPolicy,
-  takeExport,
-} from "../security/export_limit.ts";
+  type ExportGateDeps,
+  type ExportRefusal,
+  ExportRefusedError,
+  gatedExport,
+} from "../security/export_gate.ts";
 import type { StaffPrincipal } from "../security/principal.ts";
-import { exportsFrozen } from "../settings.ts";
 import {
   productFigures,
   type ProductFilter,
@@ -47,20 +46,13 @@ const TRAFFIC_COLUMNS = [
   "buy_box_pct",
 ] as const;
 
-/** Why an export may not start. */
-export type ProductExportRefusal = "forbidden" | "frozen" | "rate_limited";
+/** A refused products export (the shared gate's error). */
+export {
+  type ExportRefusal as ProductExportRefusal,
+  ExportRefusedError as ProductExportError,
+};
 
-export class ProductExportError extends Error {
-  constructor(readonly code: ProductExportRefusal, readonly retryAfterMs = 0) {
-    super(code);
-  }
-}
-
-export interface ProductExportDeps {
-  db: Database;
-  kv: Deno.Kv;
-  limit?: ExportLimitPolicy;
-}
+export type ProductExportDeps = ExportGateDeps;
 
 export interface ProductExportRequest {
   filter: ProductFilter;
@@ -123,66 +115,36 @@ function cellsOf(
  * const csv = await exportProductsCsv(deps, principal, { filter, describe }, meta);
  * return stream(c, async (out) => { for await (const s of csv) await out.write(s); });
  */
-export async function exportProductsCsv(
+export function exportProductsCsv(
   deps: ProductExportDeps,
   principal: StaffPrincipal,
   request: ProductExportRequest,
   meta: RequestMeta,
 ): Promise<AsyncIterable<string>> {
   const { db } = deps;
-  const audit = (
-    outcome: "success" | "failure" | "denied",
-    details: Record<string, unknown>,
-  ) =>
-    recordAudit(db, principal, {
-      actorType: "staff",
-      actorId: principal.userId,
-      action: "export.csv",
-      target: "products",
-      outcome,
-      ...meta,
-      details: { filter: request.describe, ...details },
-    });
-  const refuse = async (code: ProductExportRefusal, retryAfterMs = 0) => {
-    await audit("denied", { refused: code });
-    return new ProductExportError(code, retryAfterMs);
-  };
-  if (
-    !principal.permissions.has("export.csv") ||
-    !principal.permissions.has("catalog.read")
-  ) throw await refuse("forbidden");
-  if (await exportsFrozen(db, principal)) throw await refuse("frozen");
-  const wait = await takeExport(
-    deps.kv,
-    principal.userId,
-    deps.limit ?? DEFAULT_EXPORT_LIMIT,
-  );
-  if (wait > 0) throw await refuse("rate_limited", wait);
   const figures = productFigures(principal);
   const header = [
     ...CATALOG_COLUMNS,
     ...(figures.sales ? SALES_COLUMNS : []),
     ...(figures.traffic ? TRAFFIC_COLUMNS : []),
   ];
-  return (async function* () {
-    let rows = 0;
-    let done = false;
-    try {
-      yield csvLine(header);
-      yield* pulledBatches<Parameters<typeof cellsOf>[0]>(
-        (onBatch) =>
-          walkProducts(db, principal, request.filter, {
-            oneTransaction: db.engine === "postgres",
-            onBatch,
-          }),
-        (batch) =>
-          batch.map((r) => csvLine(cellsOf(r, figures.sales, figures.traffic)))
-            .join(""),
-        (n) => rows += n,
-      );
-      done = true;
-    } finally {
-      await audit(done ? "success" : "failure", { rows, complete: done });
-    }
-  })();
+  return gatedExport(deps, principal, {
+    target: "products",
+    needs: "catalog.read",
+    describe: request.describe,
+    meta,
+  }, async function* (count) {
+    yield csvLine(header);
+    yield* pulledBatches<Parameters<typeof cellsOf>[0]>(
+      (onBatch) =>
+        walkProducts(db, principal, request.filter, {
+          oneTransaction: db.engine === "postgres",
+          onBatch,
+        }),
+      (batch) =>
+        batch.map((r) => csvLine(cellsOf(r, figures.sales, figures.traffic)))
+          .join(""),
+      count,
+    );
+  });
 }

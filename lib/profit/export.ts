@@ -4,17 +4,16 @@
 // formula-safe cells (lib/csv.ts). Needs export.csv and finance.read, holds
 // the per-person rate limit, stops while exports are frozen, and is audited
 // with its filter and row count once the stream ends.
-import type { Database } from "../../db/client.ts";
 import { csvCell, csvLine } from "../csv.ts";
 import { formatMinor } from "../ingest/money.ts";
-import { recordAudit, type RequestMeta } from "../security/audit.ts";
+import type { RequestMeta } from "../security/audit.ts";
 import {
-  DEFAULT_EXPORT_LIMIT,
-  type ExportLimitPolicy,
-  takeExport,
-} from "../security/export_limit.ts";
+  type ExportGateDeps,
+  type ExportRefusal,
+  ExportRefusedError,
+  gatedExport,
+} from "../security/export_gate.ts";
 import type { StaffPrincipal } from "../security/principal.ts";
-import { exportsFrozen } from "../settings.ts";
 import { type ProfitRow, summarise } from "./compute.ts";
 import { loadProfit, type ProfitFilter } from "./read.ts";
 
@@ -41,13 +40,11 @@ export const PROFIT_COLUMNS = [
   "gap_profit",
 ] as const;
 
-export type ProfitExportRefusal = "forbidden" | "frozen" | "rate_limited";
-
-export class ProfitExportError extends Error {
-  constructor(readonly code: ProfitExportRefusal, readonly retryAfterMs = 0) {
-    super(code);
-  }
-}
+/** A refused profit export (the shared gate's error). */
+export {
+  type ExportRefusal as ProfitExportRefusal,
+  ExportRefusedError as ProfitExportError,
+};
 
 const BATCH = 500;
 /** A plain decimal amount cannot run as a formula: written as it is. */
@@ -96,61 +93,26 @@ function lineOf(r: ProfitRow): string {
  * Checks that the export may start and returns its CSV as chunks (the
  * header, then a chunk per batch of rows); audited when the chunks end.
  */
-export async function exportProfitCsv(
-  deps: { db: Database; kv: Deno.Kv; limit?: ExportLimitPolicy },
+export function exportProfitCsv(
+  deps: ExportGateDeps,
   principal: StaffPrincipal,
   filter: ProfitFilter,
   describe: Record<string, string>,
   meta: RequestMeta,
 ): Promise<AsyncIterable<string>> {
-  const { db } = deps;
-  const refuse = async (code: ProfitExportRefusal, retryAfterMs = 0) => {
-    await recordAudit(db, principal, {
-      actorType: "staff",
-      actorId: principal.userId,
-      action: "export.csv",
-      target: "profit",
-      outcome: "denied",
-      ...meta,
-      details: { filter: describe, refused: code },
-    });
-    return new ProfitExportError(code, retryAfterMs);
-  };
-  // An export is a copy of a screen: it needs the screen's permission too.
-  if (
-    !principal.permissions.has("export.csv") ||
-    !principal.permissions.has("finance.read")
-  ) throw await refuse("forbidden");
-  if (await exportsFrozen(db, principal)) throw await refuse("frozen");
-  const wait = await takeExport(
-    deps.kv,
-    principal.userId,
-    deps.limit ?? DEFAULT_EXPORT_LIMIT,
-  );
-  if (wait > 0) throw await refuse("rate_limited", wait);
-  return (async function* () {
-    let rows = 0;
-    let done = false;
-    try {
-      yield csvLine([...PROFIT_COLUMNS]);
-      const { lines } = await loadProfit(db, principal, filter);
-      const all = summarise(lines, "sku");
-      for (let i = 0; i < all.length; i += BATCH) {
-        const batch = all.slice(i, i + BATCH);
-        yield batch.map(lineOf).join("");
-        rows += batch.length;
-      }
-      done = true;
-    } finally {
-      await recordAudit(db, principal, {
-        actorType: "staff",
-        actorId: principal.userId,
-        action: "export.csv",
-        target: "profit",
-        outcome: done ? "success" : "failure",
-        ...meta,
-        details: { filter: describe, rows, complete: done },
-      });
+  return gatedExport(deps, principal, {
+    target: "profit",
+    needs: "finance.read",
+    describe,
+    meta,
+  }, async function* (count) {
+    yield csvLine([...PROFIT_COLUMNS]);
+    const { lines } = await loadProfit(deps.db, principal, filter);
+    const all = summarise(lines, "sku");
+    for (let i = 0; i < all.length; i += BATCH) {
+      const batch = all.slice(i, i + BATCH);
+      yield batch.map(lineOf).join("");
+      count(batch.length);
     }
-  })();
+  });
 }

@@ -129,6 +129,9 @@ const ALSO_NEEDS: Record<string, Permission> = {
   // Brand Analytics is reports.read data (routes/ads.ts).
   "GET /ads/search-terms": "reports.read",
   "GET /profit.csv": "finance.read",
+  // Advertising and finance hold export.csv but may not open /inventory.
+  "GET /inventory.csv": "inventory.read",
+  "GET /incidents.csv": "incidents.manage",
 };
 
 Deno.test(`access scenarios (${testEngine}): every route × anonymous, viewer of A, finance of A, support of B, admin, disabled`, async () => {

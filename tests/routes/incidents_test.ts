@@ -227,6 +227,57 @@ Deno.test(`incidents (${testEngine}): state, notes and notices are recorded on t
   assert.match(page, /Sent <time/);
 });
 
+Deno.test(`incidents (${testEngine}): the register exports as CSV with the list's filters, audited; refused without export.csv and while frozen`, async () => {
+  await using s = await openTestApp({ PUBLIC_URL: ORIGIN });
+  const owner = await makeStaff(s, "owner");
+  const admin = await makeStaff(s, "admin");
+  const first = await openIncident(s, admin);
+  const second = await openIncident(s, admin);
+  await post(s, `/incidents/${second}/update`, admin, {
+    state: "investigating",
+    severity: "high",
+    owner: admin.id,
+    credentials: '=HYPERLINK("http://evil.example")',
+  });
+  const list = await (await get(s, "/incidents?severity=high", admin)).text();
+  assert.match(list, /href="\/incidents\.csv\?severity=high"/);
+
+  const all = await get(s, "/incidents.csv", admin);
+  assert.equal(all.status, 200);
+  assert.match(all.headers.get("content-type") ?? "", /text\/csv/);
+  assert.equal(all.headers.get("cache-control"), "no-store");
+  const lines = (await all.text()).trim().split("\r\n");
+  assert.equal(lines[0].split(",")[0], "ref");
+  assert.equal(lines.length, 3, "a header and both incidents");
+  const high = (await (await get(s, "/incidents.csv?severity=high", admin))
+    .text()).trim().split("\r\n");
+  assert.equal(high.length, 2);
+  assert.match(high[1], /,high,investigating,/);
+  // A cell that would run as a formula is neutralised (lib/csv.ts).
+  assert.ok(!high[1].includes(",=HYPERLINK"));
+  const [audited] = rowsOf<{ rows: number; filter: { severity: string } }>(
+    await ownerOf(s.t.db).execute(sql`select (details->>'rows')::int as rows,
+      details->'filter' as filter from audit_events
+      where action = 'export.csv' and target = 'incidents'
+        and outcome = 'success' and details->'filter'->>'severity' = 'high'`),
+  );
+  assert.equal(audited.rows, 1);
+
+  // The auditor holds neither export.csv nor incidents.manage.
+  const auditor = await makeStaff(s, "auditor");
+  const refused = await get(s, "/incidents.csv", auditor);
+  assert.equal(refused.status, 403);
+  await refused.body?.cancel();
+  await post(s, `/incidents/${first}/contain/freeze_exports`, owner, {
+    confirm: "yes",
+  });
+  const frozen = await get(s, "/incidents.csv", admin);
+  assert.equal(frozen.status, 423);
+  assert.match(await frozen.text(), /Exports are frozen/);
+  const after = await (await get(s, "/incidents", admin)).text();
+  assert.ok(!after.includes("/incidents.csv"), "no export button while frozen");
+});
+
 Deno.test(`incidents (${testEngine}): containment takes effect at the next request; unconfirmed does nothing`, async () => {
   await using s = await openTestApp({ PUBLIC_URL: ORIGIN });
   const store = await makeStore(s, "Contain Store");

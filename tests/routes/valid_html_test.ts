@@ -299,6 +299,7 @@ Deno.test(`valid pages (${testEngine}): every page an owner can reach passes the
     "GET /ads/keywords.csv": "csv",
     "GET /request/status/:token/json": "json",
     "GET /profit.csv": "csv",
+    "GET /incidents.csv": "csv",
     "GET /profit/costs/template.csv": "csv",
     "GET /profit/rates/template.csv": "csv",
   };

@@ -2,6 +2,7 @@
 // URL), a keyset "older" link, an empty state, and links to the plan,
 // detection rules, canaries and offboarding. Also the dashboard's incident
 // notices.
+import { ListActions } from "../list_controls.tsx";
 import type { Lang } from "../i18n.ts";
 import { Badge, type Tone } from "../badge.tsx";
 import { Time, TimeIn } from "../time.tsx";
@@ -65,6 +66,8 @@ export interface IncidentListProps {
   filter: { state: string; severity: string };
   next: string | null;
   now: Date;
+  /** `export.csv` held and exports not frozen: the CSV of these filters. */
+  canExport: boolean;
 }
 
 export function IncidentListPage(p: IncidentListProps) {
@@ -72,6 +75,7 @@ export function IncidentListPage(p: IncidentListProps) {
   const keep = new URLSearchParams(
     Object.entries(p.filter).filter(([, v]) => v !== ""),
   );
+  const filterQuery = keep.toString();
   if (p.next) keep.set("after", p.next);
   return (
     <>
@@ -135,7 +139,16 @@ export function IncidentListPage(p: IncidentListProps) {
             </select>
           </label>
         </fieldset>
-        <button type="submit">{t("inc.list.apply")}</button>
+        <ListActions
+          path="/incidents"
+          labels={{
+            apply: t("inc.list.apply"),
+            reset: t("inc.list.reset"),
+            export: t("inc.list.export"),
+          }}
+          canExport={p.canExport}
+          filterQuery={filterQuery}
+        />
       </form>
       {p.rows.length === 0
         ? <p class="empty" role="status">{t("inc.list.empty")}</p>

@@ -59,6 +59,16 @@ const en = {
   "inc.list.severity": "Severity",
   "inc.list.any": "Any",
   "inc.list.apply": "Apply",
+  "inc.list.reset": "Reset",
+  "inc.list.export": "Export CSV",
+  "inc.export.error.forbidden":
+    "Exporting incidents needs the export.csv and incidents.manage permissions.",
+  "inc.export.error.reason": "This export needs a reason.",
+  "inc.export.error.frozen":
+    "Exports are frozen while an incident is being contained. Ask an owner.",
+  "inc.export.error.rate_limited":
+    "You have started too many exports. Try again in {minutes} min.",
+  "inc.export.back": "Back to incidents",
   "inc.list.empty": "No incidents match these filters.",
   "inc.list.next": "Older incidents",
   "inc.col.ref": "Incident",
@@ -282,6 +292,15 @@ const zh: Record<Key, string> = {
   "inc.list.severity": "严重程度",
   "inc.list.any": "全部",
   "inc.list.apply": "应用",
+  "inc.list.reset": "重置",
+  "inc.list.export": "导出 CSV",
+  "inc.export.error.forbidden":
+    "导出安全事件需要 export.csv 和 incidents.manage 权限。",
+  "inc.export.error.reason": "此导出需要填写原因。",
+  "inc.export.error.frozen": "事件处置期间导出已冻结。请联系所有者。",
+  "inc.export.error.rate_limited":
+    "您发起的导出过多。请在 {minutes} 分钟后重试。",
+  "inc.export.back": "返回安全事件",
   "inc.list.empty": "没有符合筛选条件的事件。",
   "inc.list.next": "更早的事件",
   "inc.col.ref": "事件",
