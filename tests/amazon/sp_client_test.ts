@@ -301,10 +301,15 @@ Deno.test(`sp client (${testEngine}): paginate walks searchOrders by paginationT
 
 Deno.test(`sp client (${testEngine}): two clients sharing one KV never exceed the sandbox bucket`, async () => {
   const plans = { getMarketplaceParticipations: { rate: 10, burst: 2 } };
-  // The sandbox refills 10x faster than the plan, so jitter between taking a
-  // token here and arriving there (a stalled event loop on a busy machine)
-  // cannot cause a 429; twenty uncoordinated calls still would (burst 2).
-  await using s = await setup({ usagePlans: plans, timeScale: 10 });
+  // The sandbox refills 10x faster than the plan and holds one token more,
+  // so jitter between taking a token here and arriving there (a stalled
+  // event loop on a busy machine bunches calls) does not cause a 429; two
+  // uncoordinated clients still would: each spends its own burst of 2 at
+  // once, 4 calls against the sandbox's 3.
+  await using s = await setup({
+    usagePlans: { getMarketplaceParticipations: { rate: 10, burst: 3 } },
+    timeScale: 10,
+  });
   const real = { now: Date.now, sleep: undefined };
   const a = s.client({ usagePlans: plans, ...real });
   const b = s.client({ usagePlans: plans, ...real });
