@@ -151,8 +151,9 @@ export async function openTestDatabase(): Promise<TestDatabase> {
     // A copy of the migrated template's directory, opened in place: about a
     // third of the CPU of unpacking the template's dump into memory, which
     // every one of the suite's hundreds of databases paid.
-    const dir = `${await pgliteTemplateDir()}.t-${crypto.randomUUID()}`;
-    await copyDir(await pgliteTemplateDir(), dir);
+    const template = await pgliteTemplateDir();
+    const dir = `${template}.t-${crypto.randomUUID()}`;
+    await copyDir(template, dir);
     const db = await openDatabase({ pgliteDir: dir });
     await db.migrate(); // no-op on the template; proves it is current
     return {
